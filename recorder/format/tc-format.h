@@ -99,7 +99,7 @@ typedef struct
   uint64_t end_offset;            /* offset of the END frame (written at close) */
   char     session_id[16];        /* NUL-padded, e.g. "3fa91c0e" */
   char     producer[48];          /* NUL-padded, e.g. "timecapsule 0.1.0 CPython 3.11.7" */
-  uint8_t  reserved[104];         /* zero */
+  uint8_t  reserved[120];         /* zero */
 } TcFileHeader;
 static_assert (sizeof (TcFileHeader) == TC_HEADER_SIZE, "TcFileHeader changed size");
 
