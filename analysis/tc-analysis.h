@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-analysis.h — the analyses of spec §2 on a loaded TcDocument.
+ *
+ * Pattern: each analysis computes a plain result (struct or GArray, owned by
+ * the caller, freed with the matching *_free or g_array_unref) and, when `out`
+ * is not NULL, appends the text the seed printed for it to `out`, styled by
+ * `style` (NULL = 80 columns, no colour).  The CLI, the Python API and the
+ * viewer share these functions, so their numbers always agree.
+ *
+ * Functions are keyed by TcDocCode.display, variables by TcDocVar.display.
+ */
+#pragma once
+
+#include "tc-document.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int      width;   /* columns; <= 0 means 100 */
+  gboolean color;   /* ANSI escapes (only when writing to a terminal) */
+} TcTextStyle;
+
+/* ---- timings (tc-analysis-stats.c) -------------------------------------- */
+
+typedef struct { double ms; guint32 code_id; const char *name; } TcSlowCall;
+
+/* The top_n slowest individual calls, slowest first (GArray of TcSlowCall). */
+GArray *tc_analysis_slowest (TcDocument *doc, guint top_n);
+/* calls / duration (a duration of 0 counts as 1 s, as the seed did). */
+double  tc_analysis_rate    (TcDocument *doc, const TcFunctionStats *stats);
+
+typedef struct { guint32 file_id; const char *file; guint32 line; guint64 hits; gint64 time_ns; } TcHotLine;
+/* Every (file, line) with hits, most hits first (GArray of TcHotLine). */
+GArray *tc_analysis_hotlines (TcDocument *doc);
+
+typedef struct { const char *name; double total_ms; double avg_ms; double min_ms; double max_ms; guint calls; } TcBlockStats;
+/* block:<name> and checkpoint:<name> marks aggregated, by total descending. */
+GArray *tc_analysis_block_timings (TcDocument *doc);
+
+/* Recursion depth per function (rec_max) is TcFunctionStats.max_depth. */
+
+/* ---- anomalies (tc-analysis-anomalies.c) -------------------------------- */
+
+typedef struct
+{
+  guint   index;      /* position in the series */
+  gint64  time_ns;
+  double  value;
+  double  z;          /* rounded to 2 dp, as the seed */
+} TcAnomaly;
+
+/* z-scores of a metric's points (population μ and σ; σ = 0 becomes 1e-9);
+ * keeps |z| >= threshold.  Non-finite values are excluded (an Inf would make
+ * μ infinite and every z NaN).  Needs >= 3 points, else empty.  Sorted by z
+ * descending.  Prints the CLI's --anomaly rows to `out`. */
+GArray *tc_analysis_anomalies (TcDocument *doc, const char *metric, double z_threshold,
+                               const TcTextStyle *style, GString *out);
+/* Same on raw values (the report's sparkline markers use it). */
+GArray *tc_analysis_anomalies_of (const double *values, guint n, double z_threshold);
+
+/* ---- memory (tc-analysis-memory.c) -------------------------------------- */
+
+typedef struct
+{
+  const char *name;   /* TcDocVar.display */
+  const char *type_name;
+  double      avg_bytes;
+  guint64     max_bytes;
+  guint       n_seen;
+} TcMemoryEntry;
+
+/* Per variable: sizes of the captures where it changed (size > 0); sorted by
+ * max_bytes descending (GArray of TcMemoryEntry). */
+GArray *tc_analysis_memory_map (TcDocument *doc);
+
+typedef struct
+{
+  gboolean    insufficient;       /* fewer than 4 RSS points */
+  gboolean    leak_detected;
+  double      slope_mb_per_s;
+  double      growth_mb_per_min;
+  double      r_squared;
+  double      intercept_mb;
+  guint       n_points;
+  const char *verdict;            /* "LEAK", "GROWING", "STABLE" (static) */
+} TcLeakResult;
+
+TcLeakResult tc_analysis_memory_leak (TcDocument *doc, double growth_threshold_mb,
+                                      const TcTextStyle *style, GString *out);
+
+/* ---- correlations (tc-analysis-correlations.c) -------------------------- */
+
+typedef struct { char *a; char *b; double r; guint n; } TcCorrelation;
+
+/* Pearson r between numeric variable/metric series aligned by time (each
+ * series sampled as its last value at or before each snapshot time of the
+ * other; only instants where both exist count).  Keeps |r| >= min_r, sorted
+ * by |r| descending.  GArray of TcCorrelation (clear func frees strings). */
+GArray *tc_analysis_correlations (TcDocument *doc, double min_r,
+                                  const TcTextStyle *style, GString *out);
+/* Plain Pearson r; NaN when n < 3 or a series has no variance. */
+double  tc_pearson (const double *x, const double *y, guint n);
+
+/* Least squares y = slope·x + intercept; r² = 1 − SSres/SStot (0 when SStot = 0). */
+void    tc_linear_regression (const double *x, const double *y, guint n,
+                              double *slope, double *intercept, double *r_squared);
+
+/* ---- crash (tc-analysis-exception.c) ------------------------------------ */
+
+typedef struct
+{
+  gboolean    has_crash;
+  gboolean    has_root_cause;
+  char       *bad_var;
+  char       *bad_value;
+  gint64      introduced_ns;
+  char       *introduced_in;
+} TcExceptionChain;
+
+TcExceptionChain *tc_analysis_exception_chain (TcDocument *doc, const TcTextStyle *style, GString *out);
+void              tc_exception_chain_free     (TcExceptionChain *chain);
+/* The seed's plain-English text for an exception type (never NULL). */
+const char       *tc_exception_friendly       (const char *exc_type);
+
+/* ---- loops (tc-analysis-loops.c) ---------------------------------------- */
+
+typedef struct
+{
+  const char *type;      /* "STUCK", "TIGHT", "O(N²)", "DEEP_REC", "REC" (static) */
+  const char *severity;  /* "HIGH", "MEDIUM", "LOW" (static) */
+  char       *fn;
+  guint       line;
+  char       *evidence;
+} TcLoopFinding;
+
+GArray *tc_analysis_loops (TcDocument *doc, const TcTextStyle *style, GString *out);
+
+/* ---- comparing two recordings (tc-analysis-patch.c) --------------------- */
+
+typedef struct
+{
+  const char *tag;       /* "FASTER", "SLOWER", "REMOVED", "NEW FN", "FIXED", "BROKE",
+                            "LESS RAM", "MORE RAM", "NEW WRN", "FIX WRN" (static) */
+  char       *text;
+} TcPatchFinding;
+
+/* Prints the seed's patch summary to `out`; returns the findings. */
+GArray *tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
+                                   const TcTextStyle *style, GString *out);
+
+/* ---- structure (tc-analysis-callgraph.c, -coverage.c, -deadcode.c) ------ */
+
+typedef struct { const char *caller; const char *callee; guint64 count; gint64 total_ns; } TcCallEdge;
+
+/* caller → callee call counts from the recorded call trees (all threads,
+ * self edges skipped), edges below min_calls dropped, by caller then count. */
+GArray *tc_analysis_callgraph (TcDocument *doc, guint64 min_calls,
+                               const TcTextStyle *style, GString *out);
+
+typedef struct { guint32 line; guint64 hits; gint64 time_ns; } TcCoverageLine;
+
+typedef struct
+{
+  guint32     file_id;
+  const char *path;
+  guint       n_lines;          /* lines of source */
+  guint       n_executable;     /* non-blank, non-comment lines */
+  guint       n_hit;            /* executable lines with hits */
+  GArray     *lines;            /* TcCoverageLine, by line */
+} TcCoverage;
+
+/* Coverage of one file (by path or basename; NULL = the recorded script),
+ * per file, never summed across files.  Uses the embedded source, else the
+ * file on disk (`source_path` overrides).  NULL when the file is unknown. */
+TcCoverage *tc_analysis_coverage (TcDocument *doc, const char *file, const char *source_path,
+                                  const TcTextStyle *style, GString *out);
+void        tc_coverage_free     (TcCoverage *coverage);
+
+typedef struct
+{
+  GPtrArray *never_called;  /* char*: functions defined in tracked files that never ran */
+  GPtrArray *called_once;   /* char* */
+  GPtrArray *hot;           /* char*: > 100 calls, most first */
+  GArray    *hot_calls;     /* guint64, parallel to hot */
+} TcDeadcode;
+
+TcDeadcode *tc_analysis_deadcode (TcDocument *doc, const TcTextStyle *style, GString *out);
+void        tc_deadcode_free     (TcDeadcode *deadcode);
+
+/* ---- variables (tc-analysis-vars.c) ------------------------------------- */
+
+/* Snapshot indices matching `query` (case-insensitive substring; empty query
+ * → none) in the given fields: a mask of TC_SEARCH_*. */
+enum
+{
+  TC_SEARCH_LOCALS = 1 << 0, TC_SEARCH_LABEL = 1 << 1, TC_SEARCH_TAGS = 1 << 2,
+  TC_SEARCH_EVT    = 1 << 3, TC_SEARCH_FN    = 1 << 4, TC_SEARCH_METRICS = 1 << 5,
+  TC_SEARCH_ALL    = 0x3f,
+};
+GArray *tc_analysis_search (TcDocument *doc, const char *query, guint fields); /* guint */
+
+/* The function a snapshot was taken in (its origin thread's captured frame). */
+const char *tc_snapshot_fn   (TcDocument *doc, const TcDocSnapshot *snap);
+guint32     tc_snapshot_line (const TcDocSnapshot *snap);
+const char *tc_snapshot_file (TcDocument *doc, const TcDocSnapshot *snap, gboolean basename);
+const TcDocCapture *tc_snapshot_origin (const TcDocSnapshot *snap);
+
+/* Heatmap of numeric variables and metrics (or one, by name): one row of
+ * `width` cells per series resampled by time. */
+void tc_analysis_heatmap (TcDocument *doc, const char *var_name, guint width,
+                          const TcTextStyle *style, GString *out);
+
+G_END_DECLS
