@@ -98,7 +98,7 @@ const TcDocSession *tc_document_get_session (TcDocument *self);
 /* TcDocThread*, by id ascending. */
 GPtrArray          *tc_document_get_threads (TcDocument *self);
 const TcDocThread  *tc_document_get_thread  (TcDocument *self, guint32 thread_id);
-/* TcDocCode*/TcDocFile*/TcDocVar*, by id ascending. */
+/* Arrays of TcDocCode*, TcDocFile* and TcDocVar*, by id ascending. */
 GPtrArray          *tc_document_get_codes   (TcDocument *self);
 const TcDocCode    *tc_document_get_code    (TcDocument *self, guint32 code_id);
 GPtrArray          *tc_document_get_files   (TcDocument *self);
