@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-document-load.h — internal: building a TcDocument's model from its
+ * reader, and the event-stream machinery behind it.
+ */
+#pragma once
+
+#include "tc-document-private.h"
+
+G_BEGIN_DECLS
+
+gboolean tc_document_build_model (TcDocument     *self,
+                                  TcProgressFunc  progress,
+                                  gpointer        progress_data,
+                                  GCancellable   *cancellable,
+                                  GError        **error);
+void     tc_document_clear_model (TcDocument     *self);
+
+/* Call-tree construction, fed one EVENTS frame at a time (tc-document-events.c). */
+typedef struct _TcCallBuilder TcCallBuilder;
+
+TcCallBuilder *tc_call_builder_new      (TcDocument *doc);
+/* Decodes one EVENTS frame of `thread` and folds it into its call tree,
+ * recording the block (with its starting stack) in thread->blocks. */
+gboolean       tc_call_builder_add      (TcCallBuilder  *builder,
+                                         TcDocThread    *thread,
+                                         const TcFrame  *frame,
+                                         GError        **error);
+/* Closes the activations still open (at each thread's last event) and
+ * computes the per-function statistics into the document. */
+void           tc_call_builder_finish   (TcCallBuilder  *builder);
+void           tc_call_builder_free     (TcCallBuilder  *builder);
+
+G_END_DECLS

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-document-private.h — TcDocument internals shared by the analysis files.
+ */
+#pragma once
+
+#include "tc-document.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint32 code_id;
+  guint32 node;        /* call-tree node of this activation */
+  gint64  start_ns;
+  gint64  child_ns;    /* inclusive time of finished children */
+} TcOpenFrame;
+
+/* One EVENTS frame of a thread, with the call stack open when it starts so
+ * that any block can be decoded on its own. */
+typedef struct
+{
+  guint64      offset;
+  gint64       start_ns;
+  gint64       end_ns;
+  guint32      n_events;
+  guint32      stack_depth;
+  TcOpenFrame *stack;    /* arena; outermost first */
+} TcDocEventBlock;
+
+struct _TcDocument
+{
+  GObject       parent_instance;
+
+  char         *path;
+  TcReader     *reader;
+  TcArena      *arena;      /* decoded frames and model arrays */
+  GStringChunk *strings;
+
+  gboolean      truncated;
+  gboolean      corrupt;
+  char         *state_message;
+  TcEndFixed    end;
+  gboolean      has_end;
+
+  gint64        start_ns;
+  gint64        end_ns;
+
+  TcDocSession  session;
+  GPtrArray    *threads;    /* TcDocThread*, by id */
+  GPtrArray    *codes;      /* TcDocCode*, by id */
+  GPtrArray    *files;      /* TcDocFile*, by id */
+  GPtrArray    *vars;       /* TcDocVar*, by id */
+  GHashTable   *code_by_id; /* id → TcDocCode* */
+  GHashTable   *file_by_id;
+  GHashTable   *var_by_id;
+  GHashTable   *thread_by_id;
+  GHashTable   *metric_by_id;  /* metric id → TcDocSeries* */
+  GHashTable   *counter_by_id; /* counter id → TcDocSeries* */
+
+  GArray       *snapshots;  /* TcDocSnapshot */
+  GPtrArray    *metrics;    /* TcDocSeries* */
+  GPtrArray    *counters;   /* TcDocSeries* */
+  GArray       *warnings;
+  GArray       *marks;
+  GArray       *returns;
+  GArray       *samples;
+  TcDocCrash   *crash;
+  GHashTable   *final_metrics; /* name → TcDocPoint* */
+
+  GPtrArray    *stats;      /* TcFunctionStats*, sorted */
+  GHashTable   *stats_by_code;
+  guint64       total_calls;
+  double        ram_peak_mb;
+  double        fd_peak;
+};
+
+/* Copies `s` into the document's string chunk (NUL-terminated). */
+const char *tc_document_intern     (TcDocument *self, TcStr s);
+const char *tc_document_intern_c   (TcDocument *self, const char *s);
+/* Per-file sources: the text of a file (embedded, else read from disk and
+ * cached), or NULL. */
+const char *tc_document_source_text (TcDocument *self, const TcDocFile *file, gsize *len);
+
+G_END_DECLS
