@@ -687,12 +687,20 @@ TcStatus tc_writer_write_source      (TcWriter *w, uint64_t time_ns, uint32_t fi
 TcStatus tc_writer_write_return_value(TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv);
 TcStatus tc_writer_write_samples     (TcWriter *w, uint32_t thread_id, const TcStackSample *samples, size_t n);
 
-/* Write the buffered frames with write(2) and patch data_end/end_time_ns in
+/* Append a frame of any type with a payload the caller encoded (new frame
+ * types before they get a typed writer; tests of unknown-type skipping).
+ * The writer adds the frame header, crc and padding. */
+TcStatus tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id,
+                              uint64_t time_ns, const void *payload, size_t len);
+
+/* Write the buffered frames with pwrite(2) and patch data_end/end_time_ns in
  * the header.  With `sync`, fdatasync as well.  Uses no allocation, so it is
  * safe to call from a fatal-signal handler (without sync). */
 TcStatus tc_writer_flush (TcWriter *w, bool sync);
 /* Append INDEX then END, flush, patch the header, fsync, close.  Frees w
- * whatever the result. */
+ * whatever the result.  `end` may be NULL; its n_events, n_snapshots and
+ * n_frames are filled in by the writer (its own counts), the other fields
+ * are taken as given. */
 TcStatus tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error);
 /* Close the fd without END (used after fork in the child). Frees w. */
 void     tc_writer_abandon (TcWriter *w);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-format-private.h — internals shared by the libtc-format sources.
+ */
+#pragma once
+
+#include <string.h>
+
+#include "tc-format.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "libtc-format writes and maps little-endian structs directly; big-endian hosts are not supported"
+#endif
+
+/* Largest body a zlib-flagged frame may claim: deflate cannot expand more
+ * than ~1032:1, so anything beyond that ratio is corrupt (and refusing it
+ * keeps a hostile file from making us allocate gigabytes). */
+#define TC_ZLIB_MAX_RATIO   1032u
+/* Event blocks hold at most this many events (writer splits, reader checks). */
+#define TC_EVENTS_PER_BLOCK 65536u
+/* An event takes at most 10 bytes (kind + delta) + 5 (code id); an EXTENDED
+ * one may carry a payload, bounded separately. */
+#define TC_EVENT_MAX_BYTES  15u
+
+static inline size_t
+tc_align8 (size_t n)
+{
+  return (n + 7u) & ~(size_t) 7u;
+}
+
+/* Frame-body access used by every decoder: checks the type, copies the fixed
+ * struct (the mapping may be unaligned for memory readers), and sets up a
+ * decoder on the wire body, inflating it into `arena` when the frame has
+ * TC_FRAME_FLAG_ZLIB (frames decoded without an arena may not be zlib). */
+TcStatus tc_frame_body (const TcFrame *f, uint16_t type, void *fixed, size_t fixed_size,
+                        TcArena *arena, TcDecoder *body);
+
+/* Bounded array allocation for decoders: `count` items each needing at least
+ * `min_item_bytes` of remaining input, so a lying count cannot make us
+ * allocate more than the input justifies. */
+void *tc_decoder_alloc_array (TcDecoder *dec, TcArena *arena, uint64_t count,
+                              size_t elem_size, size_t min_item_bytes);
+
+/* Same as tc_decode_value with an explicit remaining nesting budget. */
+bool tc_decode_value_depth (TcDecoder *dec, TcValue *out, int depth);
+
+/* Event blocks (tc-events.c). */
+TcStatus tc_events_encode (TcEncoder *raw, uint64_t base_ns, const TcEvent *events, size_t n);
+
+/* Body encoders (tc-frames-encode.c): append the fixed struct and the wire
+ * body of one frame to `enc`.  Return TC_ERR_INVALID on bad input. */
+TcStatus tc_encode_session_payload      (TcEncoder *enc, const TcSession *s);
+TcStatus tc_encode_thread_payload       (TcEncoder *enc, const TcThreadDef *t);
+TcStatus tc_encode_file_payload         (TcEncoder *enc, const TcFileDef *f);
+TcStatus tc_encode_code_payload         (TcEncoder *enc, const TcCodeDef *c);
+TcStatus tc_encode_var_payload          (TcEncoder *enc, const TcVarDef *v);
+TcStatus tc_encode_metric_def_payload   (TcEncoder *enc, const TcMetricDef *m);
+TcStatus tc_encode_counter_def_payload  (TcEncoder *enc, const TcCounterDef *c);
+TcStatus tc_encode_snapshot_body        (TcEncoder *enc, const TcSnapshot *s);
+TcStatus tc_encode_metrics_payload      (TcEncoder *enc, uint64_t time_ns, const TcMetricPoint *points, size_t n);
+TcStatus tc_encode_system_payload       (TcEncoder *enc, const TcCounterValue *values, size_t n);
+TcStatus tc_encode_warning_payload      (TcEncoder *enc, const TcWarning *w);
+TcStatus tc_encode_crash_body           (TcEncoder *enc, const TcCrash *c);
+TcStatus tc_encode_mark_payload         (TcEncoder *enc, const TcMark *m);
+TcStatus tc_encode_line_hits_payload    (TcEncoder *enc, const TcLineHits *h);
+TcStatus tc_encode_return_value_payload (TcEncoder *enc, const TcReturnValue *rv);
+TcStatus tc_encode_samples_payload      (TcEncoder *enc, uint64_t time_ns, const TcStackSample *samples, size_t n);
+
+/* TcError helper. */
+void tc_error_set (TcError *error, TcStatus code, int sys_errno, uint64_t offset,
+                   const char *format, ...) __attribute__ ((format (printf, 5, 6)));

@@ -1,0 +1,820 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-writer.c — appending frames to a .tc file.
+ *
+ * Frames are assembled whole in a buffer and written with pwrite at offsets
+ * the writer tracks itself, so a flush only ever adds complete frames after
+ * the previous ones: a reader (or a crash) sees a valid prefix at all times.
+ * After each flush the header's data_end/end_time_ns are patched in place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "tc-format-private.h"
+
+#define DEFAULT_BUFFER_SIZE  (256u * 1024u)
+#define DEFAULT_ZLIB_LEVEL   1
+#define SOURCE_CHUNK         (1024u * 1024u)
+/* Snapshot and crash bodies smaller than this are not worth a zlib stream. */
+#define ZLIB_BODY_THRESHOLD  512u
+#define MAX_INDEX_ENTRIES    ((TC_FRAME_MAX_LEN - sizeof (TcFrameHeader) - sizeof (TcIndexFixed)) / sizeof (TcIndexEntry))
+
+struct TcWriter
+{
+  int        fd;
+  TcStatus   status;          /* first I/O failure; sticky */
+  int        sys_errno;
+  uint64_t   start_monotonic_ns;
+
+  uint8_t   *buf;
+  size_t     buf_len;
+  size_t     buf_cap;
+  uint64_t   file_off;        /* file offset of buf[0] = bytes written so far */
+  uint64_t   newest_ns;       /* end_time_ns for the header */
+
+  TcEncoder  payload;         /* the frame being built */
+  TcEncoder  body;            /* raw event stream / body before compression */
+  uint8_t   *zbuf;
+  size_t     zcap;
+  z_stream   deflater;
+  bool       deflater_ready;
+  int        zlib_level;
+
+  TcIndexEntry *index;
+  size_t        n_index;
+  size_t        cap_index;
+  bool          index_overflow;
+
+  uint64_t   n_events;
+  uint64_t   n_snapshots;
+  uint64_t   n_frames;
+};
+
+static const uint8_t zero_pad[TC_FRAME_ALIGN];
+
+static uint64_t
+monotonic_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+/* pwrite everything or fail; async-signal-safe. */
+static bool
+pwrite_all (int fd, const void *data, size_t len, uint64_t offset)
+{
+  const uint8_t *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = pwrite (fd, p, len, (off_t) offset);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return false;
+        }
+      if (n == 0)
+        {
+          errno = EIO;
+          return false;
+        }
+      p += n;
+      len -= (size_t) n;
+      offset += (uint64_t) n;
+    }
+  return true;
+}
+
+static TcStatus
+fail_io (TcWriter *w)
+{
+  if (w->status == TC_OK)
+    {
+      w->status = TC_ERR_IO;
+      w->sys_errno = errno;
+    }
+  return w->status;
+}
+
+static TcStatus
+write_buffer (TcWriter *w)
+{
+  if (w->buf_len == 0)
+    return TC_OK;
+  if (!pwrite_all (w->fd, w->buf, w->buf_len, w->file_off))
+    return fail_io (w);
+  w->file_off += w->buf_len;
+  w->buf_len = 0;
+  return TC_OK;
+}
+
+static void
+add_index_entry (TcWriter *w, uint64_t offset, const TcFrameHeader *fh, uint64_t end_ns, uint32_t n_items)
+{
+  TcIndexEntry *e;
+
+  if (w->index_overflow)
+    return;
+  if (w->n_index == MAX_INDEX_ENTRIES)
+    {
+      /* Too many frames for one INDEX frame: the index is only a hint, so
+       * the file simply gets none and readers scan (docs/FORMAT.md §6). */
+      w->index_overflow = true;
+      free (w->index);
+      w->index = NULL;
+      w->n_index = w->cap_index = 0;
+      return;
+    }
+  if (w->n_index == w->cap_index)
+    {
+      size_t cap = w->cap_index ? w->cap_index * 2 : 1024;
+      TcIndexEntry *index = realloc (w->index, cap * sizeof *index);
+
+      if (index == NULL)
+        {
+          w->index_overflow = true;
+          free (w->index);
+          w->index = NULL;
+          w->n_index = w->cap_index = 0;
+          return;
+        }
+      w->index = index;
+      w->cap_index = cap;
+    }
+  e = &w->index[w->n_index++];
+  memset (e, 0, sizeof *e);
+  e->offset = offset;
+  e->start_ns = fh->time_ns;
+  e->end_ns = end_ns;
+  e->thread_id = fh->thread_id;
+  e->type = fh->type;
+  e->n_items = n_items;
+}
+
+/* Append one whole frame (header + payload + padding) to the buffer. */
+static TcStatus
+emit_frame (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id, uint64_t time_ns,
+            const void *payload, size_t len, uint64_t end_ns, uint32_t n_items)
+{
+  TcFrameHeader fh;
+  size_t length, pad;
+  uint32_t crc;
+  uint64_t offset;
+
+  if (w->status != TC_OK)
+    return w->status;
+  if (len > TC_FRAME_MAX_LEN - sizeof fh)
+    return TC_ERR_INVALID;
+  length = tc_align8 (sizeof fh + len);
+  pad = length - sizeof fh - len;
+  crc = (uint32_t) crc32 (0, payload, (uInt) len);
+  crc = (uint32_t) crc32 (crc, zero_pad, (uInt) pad);
+  fh.length = (uint32_t) length;
+  fh.type = type;
+  fh.flags = flags;
+  fh.thread_id = thread_id;
+  fh.crc32 = crc;
+  fh.time_ns = time_ns;
+
+  if (w->buf_cap - w->buf_len < length && write_buffer (w) != TC_OK)
+    return w->status;
+  offset = w->file_off + w->buf_len;
+  if (length > w->buf_cap)
+    {
+      /* Bigger than the whole buffer (a huge snapshot): write it directly.
+       * A crash half-way leaves a frame whose length runs past the end of
+       * the file or whose crc fails, which readers treat as the end. */
+      if (!pwrite_all (w->fd, &fh, sizeof fh, offset)
+          || !pwrite_all (w->fd, payload, len, offset + sizeof fh)
+          || !pwrite_all (w->fd, zero_pad, pad, offset + sizeof fh + len))
+        return fail_io (w);
+      w->file_off += length;
+    }
+  else
+    {
+      memcpy (w->buf + w->buf_len, &fh, sizeof fh);
+      if (len > 0)
+        memcpy (w->buf + w->buf_len + sizeof fh, payload, len);
+      memset (w->buf + w->buf_len + sizeof fh + len, 0, pad);
+      w->buf_len += length;
+    }
+  add_index_entry (w, offset, &fh, end_ns, n_items);
+  if (end_ns > w->newest_ns)
+    w->newest_ns = end_ns;
+  if (time_ns > w->newest_ns)
+    w->newest_ns = time_ns;
+  w->n_frames++;
+  return TC_OK;
+}
+
+static TcStatus
+emit_payload (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
+              TcStatus encoded, uint64_t end_ns, uint32_t n_items)
+{
+  if (encoded != TC_OK)
+    return encoded;
+  if (w->payload.failed)
+    return TC_ERR_NOMEM;
+  return emit_frame (w, type, 0, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
+}
+
+/* Deflate `len` bytes into w->zbuf; returns the compressed size or 0 when
+ * compression failed or did not help. */
+static size_t
+compress_into_zbuf (TcWriter *w, const uint8_t *data, size_t len)
+{
+  size_t bound;
+
+  if (len == 0 || len > TC_FRAME_MAX_LEN)
+    return 0;
+  if (!w->deflater_ready)
+    {
+      memset (&w->deflater, 0, sizeof w->deflater);
+      if (deflateInit (&w->deflater, w->zlib_level) != Z_OK)
+        return 0;
+      w->deflater_ready = true;
+    }
+  else if (deflateReset (&w->deflater) != Z_OK)
+    return 0;
+  bound = deflateBound (&w->deflater, (uLong) len);
+  if (bound > w->zcap)
+    {
+      uint8_t *zbuf = realloc (w->zbuf, bound);
+
+      if (zbuf == NULL)
+        return 0;
+      w->zbuf = zbuf;
+      w->zcap = bound;
+    }
+  w->deflater.next_in = (Bytef *) data;
+  w->deflater.avail_in = (uInt) len;
+  w->deflater.next_out = w->zbuf;
+  w->deflater.avail_out = (uInt) w->zcap;
+  if (deflate (&w->deflater, Z_FINISH) != Z_STREAM_END)
+    return 0;
+  if (w->deflater.total_out >= len)
+    return 0;
+  return (size_t) w->deflater.total_out;
+}
+
+/* Emit `fixed` + body (w->body), zlib-wrapped when that is smaller. */
+static TcStatus
+emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
+                     const void *fixed, size_t fixed_size, bool try_zlib, size_t zlib_threshold,
+                     uint64_t end_ns, uint32_t n_items)
+{
+  size_t zlen = 0;
+  uint16_t flags = 0;
+
+  if (w->body.failed)
+    return TC_ERR_NOMEM;
+  if (try_zlib && w->body.len >= zlib_threshold && w->body.len <= UINT32_MAX)
+    zlen = compress_into_zbuf (w, w->body.data, w->body.len);
+  tc_encoder_clear (&w->payload);
+  tc_encode_bytes (&w->payload, fixed, fixed_size);
+  if (zlen > 0)
+    {
+      TcZlibPrefix prefix = { (uint32_t) w->body.len, 0 };
+
+      tc_encode_bytes (&w->payload, &prefix, sizeof prefix);
+      tc_encode_bytes (&w->payload, w->zbuf, zlen);
+      flags = TC_FRAME_FLAG_ZLIB;
+    }
+  else
+    tc_encode_bytes (&w->payload, w->body.data, w->body.len);
+  if (w->payload.failed)
+    return TC_ERR_NOMEM;
+  return emit_frame (w, type, flags, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
+}
+
+static void
+copy_padded (char *dst, size_t size, const char *src)
+{
+  memset (dst, 0, size);
+  if (src != NULL)
+    {
+      size_t n = strlen (src);
+
+      /* Keep one NUL so C readers can use the field as a string. */
+      memcpy (dst, src, n < size ? n : size - 1);
+    }
+}
+
+TcWriter *
+tc_writer_open_fd (int fd, const TcWriterOptions *options, TcError *error)
+{
+  TcFileHeader header;
+  struct stat st;
+  struct timespec wall;
+  TcWriter *w;
+
+  if (fd < 0)
+    {
+      tc_error_set (error, TC_ERR_INVALID, 0, 0, "invalid file descriptor");
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      tc_error_set (error, TC_ERR_IO, errno, 0, "cannot stat the output file: %s", strerror (errno));
+      close (fd);
+      return NULL;
+    }
+  if (S_ISREG (st.st_mode) && st.st_size != 0)
+    {
+      tc_error_set (error, TC_ERR_EXISTS, 0, 0,
+                    "the output file is not empty (%lld bytes); refusing to overwrite it",
+                    (long long) st.st_size);
+      close (fd);
+      return NULL;
+    }
+
+  w = calloc (1, sizeof *w);
+  if (w != NULL)
+    {
+      w->buf_cap = options && options->buffer_size ? options->buffer_size : DEFAULT_BUFFER_SIZE;
+      if (w->buf_cap < 4096)
+        w->buf_cap = 4096;
+      w->buf = malloc (w->buf_cap);
+    }
+  if (w == NULL || w->buf == NULL)
+    {
+      tc_error_set (error, TC_ERR_NOMEM, ENOMEM, 0, "out of memory");
+      if (w != NULL)
+        free (w);
+      close (fd);
+      return NULL;
+    }
+  w->fd = fd;
+  w->zlib_level = options && options->zlib_level >= 1 && options->zlib_level <= 9
+                    ? options->zlib_level : DEFAULT_ZLIB_LEVEL;
+  tc_encoder_init (&w->payload);
+  tc_encoder_init (&w->body);
+
+  memset (&header, 0, sizeof header);
+  memcpy (header.magic, TC_MAGIC, TC_MAGIC_LEN);
+  header.version_major = TC_VERSION_MAJOR;
+  header.version_minor = TC_VERSION_MINOR;
+  header.header_size = TC_HEADER_SIZE;
+  header.little_endian = 1;
+  w->start_monotonic_ns = monotonic_ns ();
+  header.start_monotonic_ns = w->start_monotonic_ns;
+  clock_gettime (CLOCK_REALTIME, &wall);
+  header.start_wall_ns = (int64_t) wall.tv_sec * 1000000000 + wall.tv_nsec;
+  header.data_end = TC_HEADER_SIZE;
+  copy_padded (header.session_id, sizeof header.session_id, options ? options->session_id : NULL);
+  copy_padded (header.producer, sizeof header.producer, options ? options->producer : NULL);
+  if (!pwrite_all (fd, &header, sizeof header, 0))
+    {
+      tc_error_set (error, TC_ERR_IO, errno, 0, "cannot write the file header: %s", strerror (errno));
+      tc_writer_abandon (w);
+      return NULL;
+    }
+  w->file_off = TC_HEADER_SIZE;
+  return w;
+}
+
+TcWriter *
+tc_writer_open (const char *path, const TcWriterOptions *options, TcError *error)
+{
+  TcWriter *w;
+  int fd;
+
+  if (path == NULL)
+    {
+      tc_error_set (error, TC_ERR_INVALID, 0, 0, "no output path");
+      return NULL;
+    }
+  /* O_EXCL: the file is created by us or not at all, so another recording
+   * (or anything else) at that path is never clobbered. */
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int e = errno;
+
+      if (e == EEXIST)
+        tc_error_set (error, TC_ERR_EXISTS, e, 0,
+                      "%s already exists; refusing to overwrite it", path);
+      else
+        tc_error_set (error, TC_ERR_IO, e, 0, "cannot create %s: %s", path, strerror (e));
+      return NULL;
+    }
+  w = tc_writer_open_fd (fd, options, error);
+  if (w == NULL)
+    unlink (path);  /* we created it a moment ago: leave nothing half-made */
+  return w;
+}
+
+uint64_t
+tc_writer_start_monotonic_ns (const TcWriter *writer)
+{
+  return writer->start_monotonic_ns;
+}
+
+uint64_t
+tc_writer_now_ns (const TcWriter *writer)
+{
+  uint64_t now = monotonic_ns ();
+
+  return now > writer->start_monotonic_ns ? now - writer->start_monotonic_ns : 0;
+}
+
+TcStatus
+tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id,
+                     uint64_t time_ns, const void *payload, size_t len)
+{
+  if (w == NULL || (payload == NULL && len > 0))
+    return TC_ERR_INVALID;
+  return emit_frame (w, type, flags, thread_id, time_ns, payload, len, time_ns, 0);
+}
+
+#define SIMPLE_WRITE(call, type, thread, time, n_items)                      \
+  do {                                                                         \
+    if (w == NULL)                                                             \
+      return TC_ERR_INVALID;                                                   \
+    if (w->status != TC_OK)                                                    \
+      return w->status;                                                        \
+    tc_encoder_clear (&w->payload);                                            \
+    return emit_payload (w, (type), (thread), (time), (call), (time), (n_items)); \
+  } while (0)
+
+TcStatus
+tc_writer_write_session (TcWriter *w, uint64_t time_ns, const TcSession *s)
+{
+  SIMPLE_WRITE (tc_encode_session_payload (&w->payload, s), TC_FRAME_SESSION, 0, time_ns, s->n_items);
+}
+
+TcStatus
+tc_writer_write_thread (TcWriter *w, uint64_t time_ns, const TcThreadDef *t)
+{
+  SIMPLE_WRITE (tc_encode_thread_payload (&w->payload, t), TC_FRAME_THREAD, t->thread_id, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_file (TcWriter *w, uint64_t time_ns, const TcFileDef *f)
+{
+  SIMPLE_WRITE (tc_encode_file_payload (&w->payload, f), TC_FRAME_FILE, 0, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_code (TcWriter *w, uint64_t time_ns, const TcCodeDef *c)
+{
+  SIMPLE_WRITE (tc_encode_code_payload (&w->payload, c), TC_FRAME_CODE, 0, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_var (TcWriter *w, uint64_t time_ns, const TcVarDef *v)
+{
+  SIMPLE_WRITE (tc_encode_var_payload (&w->payload, v), TC_FRAME_VAR, 0, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_metric_def (TcWriter *w, uint64_t time_ns, const TcMetricDef *m)
+{
+  SIMPLE_WRITE (tc_encode_metric_def_payload (&w->payload, m), TC_FRAME_METRIC_DEF, 0, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_counter_def (TcWriter *w, uint64_t time_ns, const TcCounterDef *c)
+{
+  SIMPLE_WRITE (tc_encode_counter_def_payload (&w->payload, c), TC_FRAME_COUNTER_DEF, 0, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_metrics (TcWriter *w, uint64_t time_ns, const TcMetricPoint *points, size_t n)
+{
+  uint64_t end_ns = time_ns;
+
+  for (size_t i = 0; points != NULL && i < n; i++)
+    if (points[i].time_ns > end_ns)
+      end_ns = points[i].time_ns;
+  if (w == NULL || (points == NULL && n > 0))
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  tc_encoder_clear (&w->payload);
+  return emit_payload (w, TC_FRAME_METRICS, 0, time_ns,
+                       tc_encode_metrics_payload (&w->payload, time_ns, points, n),
+                       end_ns, (uint32_t) n);
+}
+
+TcStatus
+tc_writer_write_system (TcWriter *w, uint64_t time_ns, const TcCounterValue *values, size_t n)
+{
+  SIMPLE_WRITE (tc_encode_system_payload (&w->payload, values, n), TC_FRAME_SYSTEM, 0, time_ns, (uint32_t) n);
+}
+
+TcStatus
+tc_writer_write_warning (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcWarning *warning)
+{
+  SIMPLE_WRITE (tc_encode_warning_payload (&w->payload, warning), TC_FRAME_WARNING, thread_id, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_line_hits (TcWriter *w, uint64_t time_ns, const TcLineHits *hits)
+{
+  SIMPLE_WRITE (tc_encode_line_hits_payload (&w->payload, hits), TC_FRAME_LINE_HITS, 0, time_ns, hits->n_lines);
+}
+
+TcStatus
+tc_writer_write_return_value (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv)
+{
+  SIMPLE_WRITE (tc_encode_return_value_payload (&w->payload, rv), TC_FRAME_RETURN_VALUE, thread_id, time_ns, 1);
+}
+
+TcStatus
+tc_writer_write_mark (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcMark *mark)
+{
+  uint64_t end_ns = time_ns + (mark != NULL && mark->duration_ns > 0 ? (uint64_t) mark->duration_ns : 0);
+
+  if (w == NULL || mark == NULL)
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  tc_encoder_clear (&w->payload);
+  return emit_payload (w, TC_FRAME_MARK, thread_id, time_ns,
+                       tc_encode_mark_payload (&w->payload, mark), end_ns, 1);
+}
+
+TcStatus
+tc_writer_write_samples (TcWriter *w, uint32_t thread_id, const TcStackSample *samples, size_t n)
+{
+  if (w == NULL || (samples == NULL && n > 0))
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  if (n == 0)
+    return TC_OK;
+  tc_encoder_clear (&w->payload);
+  return emit_payload (w, TC_FRAME_SAMPLES, thread_id, samples[0].time_ns,
+                       tc_encode_samples_payload (&w->payload, samples[0].time_ns, samples, n),
+                       samples[n - 1].time_ns, (uint32_t) n);
+}
+
+TcStatus
+tc_writer_write_events (TcWriter *w, uint32_t thread_id, const TcEvent *events, size_t n)
+{
+  if (w == NULL || (events == NULL && n > 0))
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  for (size_t i = 1; i < n; i++)
+    if (events[i].time_ns < events[i - 1].time_ns)
+      return TC_ERR_INVALID;
+
+  while (n > 0)
+    {
+      size_t block = n < TC_EVENTS_PER_BLOCK ? n : TC_EVENTS_PER_BLOCK;
+      TcEventsFixed fx;
+      TcStatus status;
+      size_t zlen;
+
+      tc_encoder_clear (&w->body);
+      status = tc_events_encode (&w->body, events[0].time_ns, events, block);
+      if (status != TC_OK)
+        return status;
+      memset (&fx, 0, sizeof fx);
+      fx.n_events = (uint32_t) block;
+      fx.raw_len = (uint32_t) w->body.len;
+      fx.last_time_ns = events[block - 1].time_ns;
+      zlen = compress_into_zbuf (w, w->body.data, w->body.len);
+      tc_encoder_clear (&w->payload);
+      if (zlen > 0)
+        {
+          fx.codec = TC_CODEC_ZLIB;
+          tc_encode_bytes (&w->payload, &fx, sizeof fx);
+          tc_encode_bytes (&w->payload, w->zbuf, zlen);
+        }
+      else
+        {
+          fx.codec = TC_CODEC_RAW;
+          tc_encode_bytes (&w->payload, &fx, sizeof fx);
+          tc_encode_bytes (&w->payload, w->body.data, w->body.len);
+        }
+      status = emit_payload (w, TC_FRAME_EVENTS, thread_id, events[0].time_ns, TC_OK,
+                             fx.last_time_ns, fx.n_events);
+      if (status != TC_OK)
+        return status;
+      w->n_events += block;
+      events += block;
+      n -= block;
+    }
+  return TC_OK;
+}
+
+TcStatus
+tc_writer_write_snapshot (TcWriter *w, const TcSnapshot *s)
+{
+  TcSnapshotFixed fx;
+  TcStatus status;
+
+  if (w == NULL || s == NULL || (unsigned) s->kind > UINT16_MAX)
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  memset (&fx, 0, sizeof fx);
+  fx.index = s->index;
+  fx.kind = (uint16_t) s->kind;
+  fx.n_threads = s->n_threads;
+  tc_encoder_clear (&w->body);
+  status = tc_encode_snapshot_body (&w->body, s);
+  if (status != TC_OK)
+    return status;
+  status = emit_fixed_and_body (w, TC_FRAME_SNAPSHOT, s->origin_thread, s->time_ns, &fx, sizeof fx,
+                                true, ZLIB_BODY_THRESHOLD, s->time_ns, s->n_threads);
+  if (status == TC_OK)
+    w->n_snapshots++;
+  return status;
+}
+
+TcStatus
+tc_writer_write_crash (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcCrash *crash)
+{
+  TcCrashFixed fx;
+  TcStatus status;
+
+  if (w == NULL || crash == NULL)
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  fx.n_frames = crash->n_frames;
+  fx.flags = 0;
+  tc_encoder_clear (&w->body);
+  status = tc_encode_crash_body (&w->body, crash);
+  if (status != TC_OK)
+    return status;
+  return emit_fixed_and_body (w, TC_FRAME_CRASH, thread_id, time_ns, &fx, sizeof fx,
+                              true, ZLIB_BODY_THRESHOLD, time_ns, crash->n_frames);
+}
+
+TcStatus
+tc_writer_write_source (TcWriter *w, uint64_t time_ns, uint32_t file_id, const void *text, size_t len)
+{
+  const uint8_t *p = text;
+  uint64_t hash;
+  size_t off = 0;
+
+  if (w == NULL || (text == NULL && len > 0))
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  hash = tc_fnv1a64 (text, len);
+  do
+    {
+      size_t chunk = len - off < SOURCE_CHUNK ? len - off : SOURCE_CHUNK;
+      TcSourceFixed fx;
+      TcStatus status;
+
+      memset (&fx, 0, sizeof fx);
+      fx.file_id = file_id;
+      fx.flags = off + chunk == len ? TC_SOURCE_FLAG_LAST : 0;
+      fx.offset = off;
+      fx.total_len = len;
+      fx.hash = hash;
+      tc_encoder_clear (&w->body);
+      tc_encode_varint (&w->body, chunk);
+      tc_encode_bytes (&w->body, p + off, chunk);
+      status = emit_fixed_and_body (w, TC_FRAME_SOURCE, 0, time_ns, &fx, sizeof fx,
+                                    true, 64, time_ns, (uint32_t) chunk);
+      if (status != TC_OK)
+        return status;
+      off += chunk;
+    }
+  while (off < len);
+  return TC_OK;
+}
+
+static TcStatus
+patch_header (TcWriter *w, bool with_close_offsets, uint64_t index_offset, uint64_t end_offset)
+{
+  /* end_time_ns, data_end, index_offset, end_offset are adjacent. */
+  uint64_t fields[4] = { w->newest_ns, w->file_off, index_offset, end_offset };
+  size_t n = with_close_offsets ? 4 : 2;
+
+  static_assert (offsetof (TcFileHeader, data_end) == offsetof (TcFileHeader, end_time_ns) + 8, "");
+  static_assert (offsetof (TcFileHeader, index_offset) == offsetof (TcFileHeader, end_time_ns) + 16, "");
+  static_assert (offsetof (TcFileHeader, end_offset) == offsetof (TcFileHeader, end_time_ns) + 24, "");
+  if (!pwrite_all (w->fd, fields, n * sizeof fields[0], offsetof (TcFileHeader, end_time_ns)))
+    return fail_io (w);
+  return TC_OK;
+}
+
+TcStatus
+tc_writer_flush (TcWriter *w, bool sync)
+{
+  if (w == NULL)
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  if (write_buffer (w) != TC_OK || patch_header (w, false, 0, 0) != TC_OK)
+    return w->status;
+  if (sync && fdatasync (w->fd) != 0 && errno != EINVAL)
+    return fail_io (w);
+  return TC_OK;
+}
+
+static void
+writer_free (TcWriter *w)
+{
+  if (w->fd >= 0)
+    close (w->fd);
+  if (w->deflater_ready)
+    deflateEnd (&w->deflater);
+  tc_encoder_free (&w->payload);
+  tc_encoder_free (&w->body);
+  free (w->zbuf);
+  free (w->index);
+  free (w->buf);
+  free (w);
+}
+
+TcStatus
+tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error)
+{
+  TcEndFixed fx;
+  uint64_t index_offset = 0, end_offset;
+  TcStatus status = TC_OK;
+
+  if (w == NULL)
+    {
+      tc_error_set (error, TC_ERR_INVALID, 0, 0, "no writer");
+      return TC_ERR_INVALID;
+    }
+  if (w->status != TC_OK)
+    goto failed;
+
+  if (!w->index_overflow)
+    {
+      TcIndexFixed ix = { (uint32_t) w->n_index, 0 };
+
+      tc_encoder_clear (&w->payload);
+      tc_encode_bytes (&w->payload, &ix, sizeof ix);
+      tc_encode_bytes (&w->payload, w->index, w->n_index * sizeof (TcIndexEntry));
+      index_offset = w->file_off + w->buf_len;
+      if (w->buf_cap - w->buf_len < tc_align8 (sizeof (TcFrameHeader) + w->payload.len))
+        {
+          if (write_buffer (w) != TC_OK)
+            goto failed;
+          index_offset = w->file_off;
+        }
+      status = emit_payload (w, TC_FRAME_INDEX, 0, w->newest_ns, TC_OK, w->newest_ns, (uint32_t) w->n_index);
+      if (status == TC_ERR_NOMEM)
+        index_offset = 0;  /* no index is allowed; carry on with END */
+      else if (status != TC_OK)
+        goto failed;
+    }
+
+  memset (&fx, 0, sizeof fx);
+  if (end != NULL)
+    fx = *end;
+  /* The counts are the writer's own: they cannot disagree with the file. */
+  fx.n_events = w->n_events;
+  fx.n_snapshots = w->n_snapshots;
+  fx.n_frames = w->n_frames;
+  if (w->buf_cap - w->buf_len < sizeof (TcFrameHeader) + sizeof fx && write_buffer (w) != TC_OK)
+    goto failed;
+  end_offset = w->file_off + w->buf_len;
+  status = emit_frame (w, TC_FRAME_END, 0, 0, w->newest_ns, &fx, sizeof fx, w->newest_ns, 0);
+  if (status != TC_OK)
+    goto failed;
+  if (write_buffer (w) != TC_OK || patch_header (w, true, index_offset, end_offset) != TC_OK)
+    goto failed;
+  if (fsync (w->fd) != 0 && errno != EINVAL)
+    {
+      fail_io (w);
+      goto failed;
+    }
+  if (close (w->fd) != 0 && errno != EINTR)
+    {
+      w->fd = -1;
+      fail_io (w);
+      goto failed;
+    }
+  w->fd = -1;
+  writer_free (w);
+  return TC_OK;
+
+failed:
+  status = w->status != TC_OK ? w->status : status;
+  tc_error_set (error, status, w->sys_errno, w->file_off, "cannot finish the recording: %s%s%s",
+                tc_status_to_string (status), w->sys_errno ? ": " : "",
+                w->sys_errno ? strerror (w->sys_errno) : "");
+  writer_free (w);
+  return status;
+}
+
+void
+tc_writer_abandon (TcWriter *w)
+{
+  if (w == NULL)
+    return;
+  writer_free (w);
+}
