@@ -326,6 +326,20 @@ compute_stats (TcDocument *doc, guint32 code_id, FnAccum *acc, guint32 max_depth
   guint n = d->len;
   double sum = 0, var = 0;
 
+  if (n >= 9)
+    {
+      const gint64 *c = (const gint64 *) d->data; /* still in call order */
+      guint third = n / 3;
+      double early = 0, late = 0;
+
+      for (guint i = 0; i < third; i++)
+        {
+          early += c[i];
+          late += c[n - third + i];
+        }
+      s->late_early_ratio = early > 0 ? late / early : 0;
+    }
+
   qsort (d->data, n, sizeof (gint64), compare_i64);
   v = (const gint64 *) d->data;
   for (guint i = 0; i < n; i++)

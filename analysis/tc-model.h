@@ -292,6 +292,10 @@ typedef struct
   double      std_ms;          /* population; 0 when n = 1 */
   guint32     max_depth;       /* rec_max: most simultaneous activations */
   GArray     *durations_ns;    /* gint64 per call, sorted ascending */
+  /* Mean duration of the last third of the calls (in call order) over the
+   * first third's; 0 with fewer than 9 calls.  > 5 hints at work growing
+   * faster than the input (loop_detector's O(N²) rule). */
+  double      late_early_ratio;
 } TcFunctionStats;
 
 /* A closed (or clipped) activation, for flame charts. */

@@ -40,10 +40,11 @@ char *tc_report_dump (TcDocument *doc, const TcDumpOptions *options, const TcTex
 
 /* ---- text helpers shared by the text views ------------------------------- */
 
-/* Sparkline of `values` (non-finite dropped) over `width` cells (▁▂▃▄▅▆▇█);
- * fewer values than cells are drawn left-aligned and the rest is padding
- * ("·"), so cell i always maps to value i.  When `cells` is not NULL it gets
- * for each cell the index of the value it shows (-1 for padding). */
+/* Sparkline of `values` over `width` cells (▁▂▃▄▅▆▇█): cell i shows value
+ * int(i·n/width), so a long series is sampled and a short one stretched
+ * (never padded: the seed's padding misplaced its markers).  Non-finite
+ * values are drawn as spaces.  When `cells` is not NULL it receives, per
+ * cell, the index of the value shown there, so markers line up. */
 char *tc_sparkline (const double *values, guint n, guint width, int *cells);
 /* `int(min(1, v/max) × width)` cells of █, the rest ░. */
 char *tc_heat_bar  (double value, double max, guint width);
