@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-test-recordings.h — recordings with known contents, written with the
+ * format writer, for the analysis tests.  Every number the tests assert is
+ * derived by hand from what these functions write (see the comments in
+ * tc-test-recordings.c).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A temporary directory removed at exit of the test program. */
+const char *tc_test_dir (void);
+
+/* "timings.tc": threads 1 and 2, main → work ×4 (1, 2, 3, 10 ms) and fib
+ * recursing 3 deep (9, 4, 1 ms), worker on thread 2 (5 ms); 10 snapshots
+ * with variables a (= i²) every second and b (= 10 − i) from i = 5, x in
+ * both main and work; metric "loss" (20 points, a spike of 50 at index 10);
+ * ram_mb growing 0.5 MB/s; two REPEATED_CALL warnings; a block mark; line
+ * hits and the embedded source of demo_src.py.  Complete (END frame). */
+char *tc_test_write_timings (void);
+
+/* "crash.tc": like a smaller timings run where work averages 8 ms, that
+ * ends with an IndexError in work() at line 9, i = 3 (changed at t=0.3 s),
+ * with a NAN_DETECTED warning. */
+char *tc_test_write_crash (void);
+
+/* A copy of timings.tc cut in the middle of its frames (no END). */
+char *tc_test_write_truncated (void);
+
+/* Source text embedded for demo_src.py. */
+extern const char tc_test_source[];
+
+G_END_DECLS

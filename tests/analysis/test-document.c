@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test-document.c — loading recordings into TcDocument: model, call trees,
+ * per-function distributions, lazy spans, truncated and invalid files.
+ */
+#include <math.h>
+
+#include "tc-document.h"
+#include "tc-test-recordings.h"
+
+static TcDocument *
+load (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  TcDocument *doc = tc_document_load (path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+  return doc;
+}
+
+static const TcFunctionStats *
+stats_named (TcDocument *doc, const char *name)
+{
+  GPtrArray *stats = tc_document_get_function_stats (doc);
+
+  for (guint i = 0; i < stats->len; i++)
+    {
+      const TcFunctionStats *s = g_ptr_array_index (stats, i);
+
+      if (g_str_equal (s->name, name))
+        return s;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_session (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcDocSession *s = tc_document_get_session (doc);
+
+  g_assert_false (tc_document_get_truncated (doc));
+  g_assert_cmpstr (s->script, ==, "demo_src.py");
+  g_assert_cmpstr (s->session_id, ==, "5e55104f");
+  g_assert_cmpstr (s->argv[0], ==, "demo_src.py");
+  g_assert_cmpstr (s->argv[1], ==, "--fast");
+  g_assert_null (s->argv[2]);
+  g_assert_cmpint (s->pid, ==, 4242);
+  g_assert_cmpstr (s->backend, ==, "setprofile");
+  g_assert_cmpuint (tc_document_get_threads (doc)->len, ==, 2);
+  g_assert_cmpstr (tc_document_get_thread (doc, 2)->name, ==, "worker-1");
+  /* Last frame is the ram sample / snapshot at 9 s. */
+  g_assert_cmpfloat_with_epsilon (tc_document_get_duration (doc), 9.0, 1e-9);
+}
+
+static void
+test_function_stats (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcFunctionStats *work = stats_named (doc, "work");
+  const TcFunctionStats *fib = stats_named (doc, "fib");
+  const TcFunctionStats *main_ = stats_named (doc, "main");
+  GPtrArray *all = tc_document_get_function_stats (doc);
+
+  g_assert_cmpuint (work->calls, ==, 4);
+  g_assert_cmpfloat_with_epsilon (work->total_ms, 16.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (work->avg_ms, 4.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (work->p50_ms, 3.0, 1e-9);  /* ms[4/2] */
+  g_assert_cmpfloat_with_epsilon (work->p95_ms, 3.0, 1e-9);  /* ms[int(3.8)-1] */
+  g_assert_cmpfloat_with_epsilon (work->p99_ms, 3.0, 1e-9);  /* ms[int(3.96)-1] */
+  g_assert_cmpfloat_with_epsilon (work->min_ms, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (work->max_ms, 10.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (work->std_ms, sqrt (12.5), 1e-9);
+  g_assert_cmpuint (work->max_depth, ==, 1);
+
+  g_assert_cmpuint (fib->calls, ==, 3);
+  g_assert_cmpfloat_with_epsilon (fib->total_ms, 14.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fib->self_ms, 9.0, 1e-9);
+  g_assert_cmpuint (fib->max_depth, ==, 3);
+
+  g_assert_cmpfloat_with_epsilon (main_->total_ms, 31.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (main_->self_ms, 6.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (stats_named (doc, "worker")->total_ms, 5.0, 1e-9);
+
+  /* Sorted by total descending. */
+  g_assert_cmpstr (((TcFunctionStats *) g_ptr_array_index (all, 0))->name, ==, "main");
+  g_assert_cmpstr (((TcFunctionStats *) g_ptr_array_index (all, 1))->name, ==, "work");
+  g_assert_cmpuint (tc_document_get_total_calls (doc), ==, 9);
+}
+
+static void
+test_call_tree (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcDocThread *t = tc_document_get_thread (doc, 1);
+  const TcCallNode *nodes = (const TcCallNode *) t->call_tree->data;
+  const TcCallNode *root = &nodes[0], *main_, *child;
+  guint32 fib_depth = 0;
+
+  g_assert_cmpuint (t->n_events, ==, 16);
+  g_assert_cmpuint (t->max_depth, ==, 4);
+  g_assert_cmpuint (t->blocks->len, ==, 2);
+  main_ = &nodes[root->first_child];
+  g_assert_cmpuint (main_->code_id, ==, 1);
+  g_assert_cmpuint (main_->next_sibling, ==, TC_CALL_NODE_NONE);
+  g_assert_cmpint (main_->total_ns, ==, 31000000);
+  g_assert_cmpint (main_->self_ns, ==, 6000000);
+  for (guint32 c = main_->first_child; c != TC_CALL_NODE_NONE; c = nodes[c].next_sibling)
+    {
+      child = &nodes[c];
+      if (child->code_id == 2)
+        {
+          g_assert_cmpuint (child->calls, ==, 4);
+          g_assert_cmpint (child->total_ns, ==, 16000000);
+          g_assert_cmpint (child->self_ns, ==, 16000000);
+        }
+      else
+        {
+          /* fib → fib → fib: inclusive 9, 4, 1 ms; self 5, 3, 1 ms. */
+          const gint64 total[] = { 9000000, 4000000, 1000000 }, self[] = { 5000000, 3000000, 1000000 };
+
+          for (guint32 f = c; f != TC_CALL_NODE_NONE; f = nodes[f].first_child, fib_depth++)
+            {
+              g_assert_cmpuint (nodes[f].code_id, ==, 3);
+              g_assert_cmpint (nodes[f].total_ns, ==, total[fib_depth]);
+              g_assert_cmpint (nodes[f].self_ns, ==, self[fib_depth]);
+              g_assert_cmpuint (nodes[f].depth, ==, 2 + fib_depth);
+            }
+        }
+    }
+  g_assert_cmpuint (fib_depth, ==, 3);
+}
+
+static void
+test_spans (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  g_autoptr (GError) error = NULL;
+  gboolean saw_main = FALSE;
+
+  /* [21.5, 23.5] ms lies in the second block only: main and the first two
+   * fibs started before it and must come from the block's saved stack. */
+  g_assert_true (tc_document_collect_spans (doc, 1, 21500000, 23500000, 0, spans, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const TcSpan *s = &g_array_index (spans, TcSpan, i);
+
+      if (s->code_id == 1)
+        {
+          saw_main = TRUE;
+          g_assert_cmpint (s->start_ns, ==, 0);
+          g_assert_cmpuint (s->depth, ==, 0);
+          g_assert_true (s->flags & TC_SPAN_OPEN_END);
+        }
+    }
+  g_assert_true (saw_main);
+  /* main, fib ×3 (the innermost one 23→24 ms overlaps). */
+  g_assert_cmpuint (spans->len, ==, 4);
+
+  /* Whole range, min 2 ms: work 1 and 2 ms? 2 ms only (≥), 3, 10; fib 9, 4; main 31. */
+  g_array_set_size (spans, 0);
+  g_assert_true (tc_document_collect_spans (doc, 1, 0, G_MAXINT64, 2000000, spans, &error));
+  g_assert_cmpuint (spans->len, ==, 6);
+}
+
+static void
+test_series_and_vars (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcDocSeries *loss = tc_document_get_metric (doc, "loss");
+  const TcDocSeries *ram = tc_document_get_counter (doc, "ram_mb");
+  const TcDocVar *b = tc_document_find_var (doc, "b");
+  const TcDocVar *xm = tc_document_find_var (doc, "main.x");
+  const TcDocPoint *final;
+
+  g_assert_nonnull (loss);
+  g_assert_cmpuint (loss->points->len, ==, 20);   /* METRICS frames, not snapshot copies */
+  g_assert_cmpint (g_array_index (loss->points, TcDocPoint, 10).time_ns, ==, 4500000000);
+  final = g_hash_table_lookup (tc_document_get_final_metrics (doc), "loss");
+  g_assert_cmpfloat (final->value, ==, 1.0);
+  g_assert_cmpuint (ram->points->len, ==, 10);
+  g_assert_cmpstr (ram->unit, ==, "MB");
+  g_assert_cmpfloat_with_epsilon (tc_document_get_ram_peak_mb (doc), 104.5, 1e-9);
+  g_assert_cmpfloat (tc_document_get_fd_peak (doc), ==, 14);
+
+  g_assert_nonnull (b);
+  g_assert_cmpuint (b->history->len, ==, 5);
+  g_assert_cmpint (g_array_index (b->history, TcDocVarPoint, 0).time_ns, ==, 5000000000);
+  g_assert_cmpint (g_array_index (b->history, TcDocVarPoint, 0).local->value.i, ==, 5);
+  /* x exists in main and work: identity is (code, name). */
+  g_assert_nonnull (xm);
+  g_assert_cmpstr (xm->display, ==, "main.x");
+  g_assert_cmpuint (xm->n_changes, ==, 10);
+  g_assert_cmpuint (tc_document_get_snapshots (doc)->len, ==, 10);
+  g_assert_cmpuint (tc_document_get_marks (doc)->len, ==, 1);
+  g_assert_cmpstr (g_array_index (tc_document_get_marks (doc), TcDocMark, 0).name, ==, "block:main_loop");
+  g_assert_null (tc_document_get_crash (doc));
+}
+
+static void
+test_line_hits_and_source (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcDocFile *file = tc_document_get_file (doc, 1);
+  const TcLineHit *hits;
+
+  g_assert_nonnull (file->source);
+  g_assert_cmpstr (file->source, ==, tc_test_source);
+  g_assert_cmpstr (file->basename, ==, "demo_src.py");
+  /* Increments are summed: line 5 got 4 + 0. */
+  g_assert_cmpuint (file->line_hits->len, ==, 4);
+  hits = (const TcLineHit *) file->line_hits->data;
+  g_assert_cmpuint (hits[0].line, ==, 4);
+  g_assert_cmpuint (hits[1].line, ==, 5);
+  g_assert_cmpuint (hits[1].hits, ==, 4);
+}
+
+static void
+test_crash (void)
+{
+  g_autofree char *path = tc_test_write_crash ();
+  g_autoptr (TcDocument) doc = load (path);
+  const TcDocCrash *crash = tc_document_get_crash (doc);
+
+  g_assert_nonnull (crash);
+  g_assert_cmpstr (crash->exc_type, ==, "IndexError");
+  g_assert_cmpuint (crash->n_frames, ==, 2);
+  g_assert_cmpuint (crash->frames[0].line, ==, 9);
+  g_assert_cmpstr (crash->frames[0].locals[0].repr, ==, "3");
+  g_assert_cmpint (crash->time_ns, ==, 500000000);
+  g_assert_cmpfloat_with_epsilon (stats_named (doc, "work")->avg_ms, 8.0, 1e-9);
+}
+
+static void
+test_truncated (void)
+{
+  g_autofree char *path = tc_test_write_truncated ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tc_document_get_truncated (doc));
+  g_assert_cmpstr (tc_document_get_state_message (doc), !=, "");
+  /* The events were written before the cut. */
+  g_assert_cmpuint (stats_named (doc, "work")->calls, ==, 4);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *text = g_build_filename (tc_test_dir (), "notes.tc", NULL);
+  g_autofree char *gz = g_build_filename (tc_test_dir (), "seed.tc", NULL);
+  g_autofree char *missing = g_build_filename (tc_test_dir (), "missing.tc", NULL);
+  const char gzip_magic[] = "\x1f\x8b\x08\x00 pickle inside";
+  GError *error = NULL;
+
+  g_assert_true (g_file_set_contents (text, "hello, not a recording\n", -1, NULL));
+  g_assert_true (g_file_set_contents (gz, gzip_magic, sizeof gzip_magic, NULL));
+
+  g_assert_null (tc_document_load (text, NULL, NULL, NULL, &error));
+  g_assert_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_NOT_TC);
+  g_clear_error (&error);
+  g_assert_null (tc_document_load (gz, NULL, NULL, NULL, &error));
+  g_assert_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_SEED_FORMAT);
+  g_assert_nonnull (strstr (error->message, "timecapsule convert"));
+  g_clear_error (&error);
+  g_assert_null (tc_document_load (missing, NULL, NULL, NULL, &error));
+  g_assert_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_IO);
+  g_clear_error (&error);
+}
+
+static void
+progress_cb (double fraction, gpointer data)
+{
+  double *last = data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  *last = fraction;
+}
+
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TcDocument **out = data;
+  g_autoptr (GError) error = NULL;
+
+  *out = tc_document_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  TcDocument *doc = NULL;
+  double last = 0;
+
+  tc_document_load_async (path, progress_cb, &last, NULL, loaded_cb, &doc);
+  while (doc == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* Progress idles may still be queued after the result: drain them. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpfloat (last, ==, 1.0);
+  g_assert_cmpuint (tc_document_get_function_stats (doc)->len, ==, 4);
+  g_object_unref (doc);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tc/analysis/document/session", test_session);
+  g_test_add_func ("/tc/analysis/document/function-stats", test_function_stats);
+  g_test_add_func ("/tc/analysis/document/call-tree", test_call_tree);
+  g_test_add_func ("/tc/analysis/document/spans", test_spans);
+  g_test_add_func ("/tc/analysis/document/series-and-vars", test_series_and_vars);
+  g_test_add_func ("/tc/analysis/document/line-hits-and-source", test_line_hits_and_source);
+  g_test_add_func ("/tc/analysis/document/crash", test_crash);
+  g_test_add_func ("/tc/analysis/document/truncated", test_truncated);
+  g_test_add_func ("/tc/analysis/document/errors", test_errors);
+  g_test_add_func ("/tc/analysis/document/async", test_async);
+  return g_test_run ();
+}
