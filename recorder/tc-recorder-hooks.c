@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder-hooks.c — the hot path.
+ *
+ * 3.12+: sys.monitoring callbacks written in C (METH_FASTCALL), registered
+ * by the Python side.  PY_START/PY_RESUME/PY_THROW enter a call,
+ * PY_RETURN/PY_YIELD/PY_UNWIND leave it, so every call gets its exit.
+ * 3.8–3.11: a C profile function (PyEval_SetProfile) on every thread, the
+ * threads started later reach it through a threading.setprofile trampoline.
+ * Both produce the same events: generator and coroutine resumes are RESUME,
+ * suspensions YIELD, exceptions leaving a frame UNWIND.
+ *
+ * Per event: find the thread (thread-local), find the code (extra slot), two
+ * stores and a release store into the thread's buffer.  Exits of calls that
+ * began before the recording are dropped, so the depth never goes negative.
+ */
+#include "tc-recorder.h"
+
+#include <string.h>
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+#include <opcode.h>
+#endif
+
+extern __thread TcRecThread *tc_rec_tls_thread;
+extern __thread uint64_t tc_rec_tls_generation;
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define TC_GET_EXTRA PyUnstable_Code_GetExtra
+#else
+#define TC_GET_EXTRA _PyCode_GetExtra
+#endif
+
+#define TC_REC_DEEP_RECURSION 50
+#define TC_REC_REPEATED_CALLS 50
+#define TC_REC_MAX_FINGERPRINTED 20000
+#define TC_REC_MAX_RETURN_VALUES 2000
+#define TC_REC_MAX_RETURN_VALUES_PER_CODE 100
+
+static inline TcRecThread *
+current_thread(void)
+{
+    if (tc_rec_tls_generation == tc_rec.generation
+        && tc_rec_tls_thread != NULL) {
+        return tc_rec_tls_thread;
+    }
+    return tc_rec_thread_current();
+}
+
+static inline TcRecCode *
+code_lookup(PyObject *code)
+{
+    void *extra = NULL;
+    if (TC_GET_EXTRA(code, tc_rec_extra_index, &extra) == 0
+        && extra != NULL
+        && ((TcRecCode *)extra)->generation == tc_rec.generation) {
+        return extra;
+    }
+    return tc_rec_code_lookup((PyCodeObject *)code);
+}
+
+/* Hand a full buffer to the writer and start a fresh one. */
+static void
+rotate(TcRecThread *t)
+{
+    TcEvent *fresh = malloc(sizeof(TcEvent) * TC_REC_BUFFER_EVENTS);
+    TcRecPending *p = malloc(sizeof(TcRecPending));
+    pthread_mutex_lock(&tc_rec.lock);
+    if (fresh == NULL || p == NULL) {
+        /* Out of memory: write synchronously rather than lose events. */
+        tc_rec_drain_locked();
+        atomic_store_explicit(&t->len, 0, memory_order_release);
+        t->consumed = 0;
+        pthread_mutex_unlock(&tc_rec.lock);
+        free(fresh);
+        free(p);
+        return;
+    }
+    p->next = NULL;
+    p->tid = t->tid;
+    p->buf = t->buf;
+    p->start = t->consumed;
+    p->len = TC_REC_BUFFER_EVENTS;
+    if (tc_rec.pending_tail != NULL) {
+        tc_rec.pending_tail->next = p;
+    }
+    else {
+        tc_rec.pending_head = p;
+    }
+    tc_rec.pending_tail = p;
+    t->buf = fresh;
+    t->consumed = 0;
+    atomic_store_explicit(&t->len, 0, memory_order_release);
+    pthread_cond_signal(&tc_rec.writer_cond);
+    pthread_mutex_unlock(&tc_rec.lock);
+}
+
+void
+tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id)
+{
+    size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
+    if (n == TC_REC_BUFFER_EVENTS) {
+        rotate(t);
+        n = 0;
+    }
+    uint64_t now = tc_rec_now();
+    if (now < t->last_time) {
+        now = t->last_time;
+    }
+    t->last_time = now;
+    TcEvent *e = &t->buf[n];
+    e->time_ns = now;
+    e->code_id = code_id;
+    e->kind = kind;
+    atomic_store_explicit(&t->len, n + 1, memory_order_release);
+}
+
+/* Stop time: every open call gets its return. */
+void
+tc_rec_events_close_open_calls(void)
+{
+    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
+        while (t->depth > 0) {
+            tc_rec_event_push(t, TC_EVENT_RETURN, 0);
+            t->depth--;
+        }
+    }
+}
+
+/* ---- Tracked code: warnings and return values (rare work, cheap checks) */
+
+static void
+warn(const char *code, const char *message, PyObject *var)
+{
+    if (tc_rec.warn_callback == NULL) {
+        return;
+    }
+    PyObject *r = PyObject_CallFunction(tc_rec.warn_callback, "ssO", code,
+                                        message, var);
+    if (r == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+}
+
+static PyObject *
+qualname_of(PyCodeObject *code)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return code->co_qualname;
+#else
+    return code->co_name;
+#endif
+}
+
+static uint64_t
+hash_arg(PyObject *value)
+{
+    if (value == NULL) {
+        return 0x9e3779b97f4a7c15ull;
+    }
+    Py_hash_t h = PyObject_Hash(value);
+    if (h == -1) {
+        /* Unhashable (list, dict …): same object means same argument. */
+        PyErr_Clear();
+        return (uint64_t)(uintptr_t)value * 0x100000001b3ull;
+    }
+    return (uint64_t)h;
+}
+
+/* Fingerprint of the arguments of the frame being entered. */
+static int
+fingerprint(PyCodeObject *code, PyFrameObject *frame, uint64_t *out)
+{
+    int nargs = code->co_argcount + code->co_kwonlyargcount;
+    if (code->co_flags & CO_VARARGS) {
+        nargs++;
+    }
+    if (code->co_flags & CO_VARKEYWORDS) {
+        nargs++;
+    }
+    uint64_t h = 0xcbf29ce484222325ull;
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *names = PyCode_GetVarnames(code);
+    if (names == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = PyFrame_GetVar(frame, PyTuple_GET_ITEM(names, i));
+        if (v == NULL) {
+            PyErr_Clear();
+        }
+        h = (h ^ hash_arg(v)) * 0x100000001b3ull;
+        Py_XDECREF(v);
+    }
+    Py_DECREF(names);
+#elif PY_VERSION_HEX >= 0x030B0000
+    PyObject *names = PyCode_GetVarnames(code);
+    PyObject *locals = names ? PyObject_GetAttrString((PyObject *)frame,
+                                                      "f_locals")
+                             : NULL;
+    if (locals == NULL) {
+        Py_XDECREF(names);
+        PyErr_Clear();
+        return -1;
+    }
+    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = PyObject_GetItem(locals, PyTuple_GET_ITEM(names, i));
+        if (v == NULL) {
+            PyErr_Clear();
+        }
+        h = (h ^ hash_arg(v)) * 0x100000001b3ull;
+        Py_XDECREF(v);
+    }
+    Py_DECREF(locals);
+    Py_DECREF(names);
+#else
+    for (int i = 0; i < nargs; i++) {
+        h = (h ^ hash_arg(frame->f_localsplus[i])) * 0x100000001b3ull;
+    }
+#endif
+    *out = h;
+    return 0;
+}
+
+static void
+tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
+              uint32_t kind)
+{
+    rc->depth++;
+    if (rc->depth > rc->max_depth) {
+        rc->max_depth = rc->depth;
+    }
+    if (rc->depth > TC_REC_DEEP_RECURSION && !rc->warned_depth) {
+        rc->warned_depth = 1;
+        const char *name = PyUnicode_AsUTF8(qualname_of(code));
+        char msg[300];
+        snprintf(msg, sizeof(msg), "'%s' depth %d", name ? name : "?",
+                 rc->depth);
+        warn("DEEP_RECURSION", msg, qualname_of(code));
+    }
+    if (kind != TC_EVENT_CALL) {
+        return;
+    }
+    rc->n_calls++;
+    /* Fewer than 50 calls cannot hold 50 identical ones; the fingerprinting
+     * stops after the warning or a bounded number of calls. */
+    if (rc->n_calls < TC_REC_REPEATED_CALLS || rc->warned_repeat
+        || rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
+        return;
+    }
+    if (frame == NULL) {
+        frame = PyEval_GetFrame();
+        if (frame == NULL) {
+            return;
+        }
+    }
+    rc->n_fingerprinted++;
+    uint64_t h;
+    if (fingerprint(code, frame, &h) < 0) {
+        return;
+    }
+    int slot = -1, weakest = 0;
+    for (int i = 0; i < TC_REC_FP_SLOTS; i++) {
+        if (rc->fp_count[i] != 0 && rc->fp_hash[i] == h) {
+            slot = i;
+            break;
+        }
+        if (rc->fp_count[i] < rc->fp_count[weakest]) {
+            weakest = i;
+        }
+    }
+    if (slot < 0) {
+        slot = weakest;
+        rc->fp_hash[slot] = h;
+        rc->fp_count[slot] = 0;
+    }
+    rc->fp_count[slot]++;
+    if (rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
+        rc->warned_repeat = 1;
+        const char *name = PyUnicode_AsUTF8(qualname_of(code));
+        char msg[300];
+        snprintf(msg, sizeof(msg), "'%s' called \xc3\x97%d with the same arguments",
+                 name ? name : "?", TC_REC_REPEATED_CALLS);
+        warn("REPEATED_CALL", msg, qualname_of(code));
+    }
+}
+
+static int
+skip_return_value(PyObject *value)
+{
+    return value == Py_None || PyModule_Check(value) || PyType_Check(value)
+           || PyFunction_Check(value) || PyCFunction_Check(value)
+           || PyMethod_Check(value);
+}
+
+static void
+record_return_value(TcRecThread *t, TcRecCode *rc, PyObject *value)
+{
+    if (tc_rec.n_return_values >= TC_REC_MAX_RETURN_VALUES
+        || rc->n_return_values >= TC_REC_MAX_RETURN_VALUES_PER_CODE
+        || skip_return_value(value)) {
+        return;
+    }
+    rc->n_return_values++;
+    tc_rec.n_return_values++;
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyObject *repr = PyObject_Repr(value);
+    if (repr == NULL) {
+        PyErr_Clear();
+        repr = PyUnicode_FromFormat("<%s object>", Py_TYPE(value)->tp_name);
+    }
+    if (repr != NULL && PyUnicode_GET_LENGTH(repr) > 200) {
+        PyObject *cut = PyUnicode_Substring(repr, 0, 200);
+        PyObject *full = cut ? PyUnicode_FromFormat("%U\xe2\x80\xa6", cut)
+                             : NULL;
+        Py_XDECREF(cut);
+        Py_DECREF(repr);
+        repr = full;
+    }
+    if (repr != NULL) {
+        TcRecScratch scratch;
+        tc_rec_scratch_init(&scratch);
+        TcReturnValue rv = {
+            .code_id = rc->code_id,
+            .repr = tc_rec_str(repr),
+            .type_name = TC_STR(Py_TYPE(value)->tp_name),
+        };
+        tc_rec_value_from_object(&scratch, value, &rv.value);
+        pthread_mutex_lock(&tc_rec.lock);
+        if (tc_rec.writer != NULL) {
+            tc_writer_write_return_value(tc_rec.writer, t->tid, tc_rec_now(),
+                                         &rv);
+        }
+        pthread_mutex_unlock(&tc_rec.lock);
+        tc_rec_scratch_free(&scratch);
+        Py_DECREF(repr);
+    }
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+static inline void
+tracked_exit(TcRecThread *t, TcRecCode *rc, uint32_t kind, PyObject *retval)
+{
+    if (rc->depth > 0) {
+        rc->depth--;
+    }
+    if (kind == TC_EVENT_RETURN && retval != NULL) {
+        record_return_value(t, rc, retval);
+    }
+}
+
+/* @tc.trace: the traced function's own frame at entry and at exit. */
+static void
+trace_callback(const char *event, PyFrameObject *frame, PyObject *value)
+{
+    if (tc_rec.trace_callback == NULL) {
+        return;
+    }
+    if (frame == NULL) {
+        frame = PyEval_GetFrame();
+        if (frame == NULL) {
+            return;
+        }
+    }
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyObject *r = PyObject_CallFunction(tc_rec.trace_callback, "sOO", event,
+                                        (PyObject *)frame,
+                                        value ? value : Py_None);
+    if (r == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+/* ---- Common enter/exit.  Return 1 when the code is never recorded. */
+
+static inline int
+enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
+{
+    TcRecThread *t = current_thread();
+    if (t == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (t->ignored) {
+        return 0;
+    }
+    TcRecCode *rc = code_lookup(code);
+    if (rc == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (rc->flags & TC_REC_CODE_SKIP) {
+        return 1;
+    }
+    uint32_t kind = kind_hint;
+#if PY_VERSION_HEX < 0x030C0000
+    if (profile && (rc->flags & TC_REC_CODE_GENLIKE)) {
+        /* Started or resumed?  3.8–3.10: a fresh frame has f_lasti -1.
+         * 3.11: a fresh frame stands on RESUME with oparg 0 (1–3 mark the
+         * resume points after yield, yield from and await; a throw() stands
+         * on the YIELD_VALUE it resumes). */
+#if PY_VERSION_HEX >= 0x030B0000
+        int lasti = PyFrame_GetLasti(frame);
+        _Py_CODEUNIT unit = _PyCode_CODE((PyCodeObject *)code)[lasti / 2];
+        if (!(lasti >= 0 && _Py_OPCODE(unit) == RESUME
+              && _Py_OPARG(unit) == 0)) {
+            kind = TC_EVENT_RESUME;
+        }
+#else
+        if (frame->f_lasti != -1) {
+            kind = TC_EVENT_RESUME;
+        }
+#endif
+    }
+#endif
+    tc_rec_event_push(t, kind, rc->code_id);
+    t->depth++;
+    if (rc->flags & TC_REC_CODE_TRACKED) {
+        tracked_enter(rc, (PyCodeObject *)code, frame, kind);
+    }
+    if ((rc->flags & TC_REC_CODE_TRACED) && kind == TC_EVENT_CALL) {
+        trace_callback("call", frame, NULL);
+    }
+    return 0;
+}
+
+static inline int
+leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
+      PyObject *retval, int profile)
+{
+    TcRecThread *t = current_thread();
+    if (t == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (t->ignored) {
+        return 0;
+    }
+    TcRecCode *rc = code_lookup(code);
+    if (rc == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (rc->flags & TC_REC_CODE_SKIP) {
+        return 1;
+    }
+    if (t->depth == 0) {
+        return 0;   /* began before the recording */
+    }
+    uint32_t kind = kind_hint;
+#if PY_VERSION_HEX < 0x030C0000
+    if (profile) {
+        if (retval == NULL) {
+            kind = TC_EVENT_UNWIND;
+        }
+        else if (rc->flags & TC_REC_CODE_GENLIKE) {
+            /* A suspension stands anywhere but on RETURN_VALUE (83 on
+             * 3.8–3.11). */
+#if PY_VERSION_HEX >= 0x030B0000
+            int lasti = PyFrame_GetLasti(frame);
+            int op = lasti >= 0
+                     ? _Py_OPCODE(_PyCode_CODE((PyCodeObject *)code)[lasti / 2])
+                     : 0;
+#elif PY_VERSION_HEX >= 0x030A0000
+            const unsigned char *bytes = (const unsigned char *)
+                PyBytes_AS_STRING(((PyCodeObject *)code)->co_code);
+            int op = frame->f_lasti >= 0 ? bytes[frame->f_lasti * 2] : 0;
+#else
+            const unsigned char *bytes = (const unsigned char *)
+                PyBytes_AS_STRING(((PyCodeObject *)code)->co_code);
+            int op = frame->f_lasti >= 0 ? bytes[frame->f_lasti] : 0;
+#endif
+            if (op != 83) {
+                kind = TC_EVENT_YIELD;
+            }
+        }
+    }
+#endif
+    t->depth--;
+    tc_rec_event_push(t, kind, 0);
+    if (rc->flags & TC_REC_CODE_TRACKED) {
+        tracked_exit(t, rc, kind, retval);
+    }
+    if ((rc->flags & TC_REC_CODE_TRACED) && kind != TC_EVENT_YIELD) {
+        trace_callback(kind == TC_EVENT_UNWIND ? "unwind" : "return", frame,
+                       kind == TC_EVENT_UNWIND ? NULL : retval);
+    }
+    return 0;
+}
+
+/* ---- sys.monitoring (3.12+) */
+
+#if PY_VERSION_HEX >= 0x030C0000
+
+static PyObject *
+result(int disable, int can_disable)
+{
+    if (disable && can_disable && tc_rec.disable != NULL) {
+        return Py_NewRef(tc_rec.disable);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+mon_start(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 1) {
+        Py_RETURN_NONE;
+    }
+    return result(enter(args[0], NULL, TC_EVENT_CALL, 0), 1);
+}
+
+static PyObject *
+mon_resume(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 1) {
+        Py_RETURN_NONE;
+    }
+    return result(enter(args[0], NULL, TC_EVENT_RESUME, 0), 1);
+}
+
+static PyObject *
+mon_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 1) {
+        Py_RETURN_NONE;
+    }
+    enter(args[0], NULL, TC_EVENT_RESUME, 0);
+    Py_RETURN_NONE;   /* PY_THROW cannot be disabled */
+}
+
+static PyObject *
+mon_return(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 3) {
+        Py_RETURN_NONE;
+    }
+    return result(leave(args[0], NULL, TC_EVENT_RETURN, args[2], 0), 1);
+}
+
+static PyObject *
+mon_yield(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 3) {
+        Py_RETURN_NONE;
+    }
+    return result(leave(args[0], NULL, TC_EVENT_YIELD, NULL, 0), 1);
+}
+
+static PyObject *
+mon_unwind(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 1) {
+        Py_RETURN_NONE;
+    }
+    leave(args[0], NULL, TC_EVENT_UNWIND, NULL, 0);
+    Py_RETURN_NONE;   /* PY_UNWIND cannot be disabled */
+}
+
+static PyObject *
+mon_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
+        || nargs < 2) {
+        Py_RETURN_NONE;
+    }
+    TcRecCode *rc = code_lookup(args[0]);
+    if (rc == NULL) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    long line = PyLong_AsLong(args[1]);
+    if (line > 0 && line < (1 << 24)) {
+        pthread_mutex_lock(&tc_rec.lock);
+        TcRecFile *rf = &tc_rec.files[rc->file_index];
+        if ((uint32_t)line >= rf->n_lines) {
+            uint32_t n = (uint32_t)line + 256;
+            uint32_t *grown = realloc(rf->hits, n * sizeof(uint32_t));
+            if (grown != NULL) {
+                memset(grown + rf->n_lines, 0,
+                       (n - rf->n_lines) * sizeof(uint32_t));
+                rf->hits = grown;
+                rf->n_lines = n;
+            }
+        }
+        if ((uint32_t)line < rf->n_lines) {
+            rf->hits[line]++;
+            rf->dirty = 1;
+        }
+        pthread_mutex_unlock(&tc_rec.lock);
+    }
+    PyErr_Clear();
+    return result(1, 1);
+}
+
+#endif
+
+/* ---- PyEval_SetProfile (3.8–3.11) */
+
+static int
+profile_func(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+    if ((what != PyTrace_CALL && what != PyTrace_RETURN)
+        || !atomic_load_explicit(&tc_rec.active, memory_order_relaxed)) {
+        return 0;
+    }
+#if PY_VERSION_HEX >= 0x030B0000
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    Py_DECREF(code);   /* the frame keeps it alive */
+#else
+    PyCodeObject *code = frame->f_code;
+#endif
+    if (what == PyTrace_CALL) {
+        enter((PyObject *)code, frame, TC_EVENT_CALL, 1);
+    }
+    else {
+        leave((PyObject *)code, frame, TC_EVENT_RETURN, arg, 1);
+    }
+    return 0;
+}
+
+#if PY_VERSION_HEX < 0x030C0000
+static void
+set_profile_on(PyThreadState *ts, Py_tracefunc func)
+{
+#if PY_VERSION_HEX >= 0x03090000
+    if (_PyEval_SetProfile(ts, func, NULL) < 0) {
+        PyErr_Clear();
+    }
+#else
+    PyObject *old = ts->c_profileobj;
+    ts->c_profilefunc = func;
+    ts->c_profileobj = NULL;
+    ts->use_tracing = (func != NULL) || (ts->c_tracefunc != NULL);
+    Py_XDECREF(old);
+#endif
+}
+#endif
+
+/* threading.setprofile trampoline: the first event of a new thread installs
+ * the C profile function on that thread and is then handled by it. */
+static PyObject *
+profile_trampoline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyEval_SetProfile(profile_func, NULL);
+    if (nargs == 3 && PyFrame_Check(args[0]) && PyUnicode_Check(args[1])) {
+        const char *event = PyUnicode_AsUTF8(args[1]);
+        if (event != NULL && strcmp(event, "call") == 0) {
+            profile_func(NULL, (PyFrameObject *)args[0], PyTrace_CALL, Py_None);
+        }
+    }
+    PyErr_Clear();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+profile_install(PyObject *self, PyObject *unused)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyEval_SetProfileAllThreads(profile_func, NULL);
+#else
+    PyInterpreterState *interp = PyThreadState_GetInterpreter(
+        PyThreadState_Get());
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
+         ts != NULL; ts = PyThreadState_Next(ts)) {
+        set_profile_on(ts, profile_func);
+    }
+#endif
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+profile_uninstall(PyObject *self, PyObject *unused)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyEval_SetProfileAllThreads(NULL, NULL);
+#else
+    PyInterpreterState *interp = PyThreadState_GetInterpreter(
+        PyThreadState_Get());
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
+         ts != NULL; ts = PyThreadState_Next(ts)) {
+        if (ts->c_profilefunc == profile_func) {
+            set_profile_on(ts, NULL);
+        }
+    }
+#endif
+    Py_RETURN_NONE;
+}
+
+PyMethodDef tc_rec_hook_methods[] = {
+#if PY_VERSION_HEX >= 0x030C0000
+    {"_mon_py_start", (PyCFunction)(void (*)(void))mon_start, METH_FASTCALL, NULL},
+    {"_mon_py_resume", (PyCFunction)(void (*)(void))mon_resume, METH_FASTCALL, NULL},
+    {"_mon_py_throw", (PyCFunction)(void (*)(void))mon_throw, METH_FASTCALL, NULL},
+    {"_mon_py_return", (PyCFunction)(void (*)(void))mon_return, METH_FASTCALL, NULL},
+    {"_mon_py_yield", (PyCFunction)(void (*)(void))mon_yield, METH_FASTCALL, NULL},
+    {"_mon_py_unwind", (PyCFunction)(void (*)(void))mon_unwind, METH_FASTCALL, NULL},
+    {"_mon_line", (PyCFunction)(void (*)(void))mon_line, METH_FASTCALL, NULL},
+#endif
+    {"_profile_trampoline", (PyCFunction)(void (*)(void))profile_trampoline,
+     METH_FASTCALL, "threading.setprofile hook: installs the C profiler."},
+    {"profile_install", profile_install, METH_NOARGS,
+     "Install the C profile function on every existing thread."},
+    {"profile_uninstall", profile_uninstall, METH_NOARGS,
+     "Remove the C profile function from every thread."},
+    {NULL, NULL, 0, NULL},
+};

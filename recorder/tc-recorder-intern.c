@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder-intern.c — first sight of code objects, files, threads,
+ * variables, metrics and counters: assign an id and write its definition
+ * frame once, before anything refers to it.  Only the slow paths live here;
+ * the hooks find an interned code object through its extra slot.
+ */
+#include "tc-recorder.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+__thread TcRecThread *tc_rec_tls_thread;
+__thread uint64_t tc_rec_tls_generation;
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define TC_GET_EXTRA PyUnstable_Code_GetExtra
+#define TC_SET_EXTRA PyUnstable_Code_SetExtra
+#else
+#define TC_GET_EXTRA _PyCode_GetExtra
+#define TC_SET_EXTRA _PyCode_SetExtra
+#endif
+
+static int
+match_any(char *const *patterns, int n, const char *path)
+{
+    for (int i = 0; i < n; i++) {
+        if (fnmatch(patterns[i], path, 0) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Seed rules (spec §6.3) with the fixes: the recording script stays tracked
+ * when include_files is given, and the recorder's own package is never
+ * recorded (the seed's "tc_recorder" guard never matched). */
+int
+tc_rec_path_tracked(const char *path, int *skip)
+{
+    int own = tc_rec.own_dir != NULL && tc_rec.own_dir[0] != '\0'
+              && strncmp(path, tc_rec.own_dir, strlen(tc_rec.own_dir)) == 0;
+    int tracked = 0;
+    if (!own && !match_any(tc_rec.exclude, tc_rec.n_exclude, path)) {
+        tracked = (tc_rec.src != NULL && strcmp(path, tc_rec.src) == 0)
+                  || match_any(tc_rec.include, tc_rec.n_include, path);
+    }
+    *skip = own || (tc_rec.calls_tracked_only && !tracked);
+    return tracked;
+}
+
+/* The whole text of a tracked file, for the SOURCE frames (read before the
+ * lock is taken). */
+static char *
+read_text(const char *path, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    char *text = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= (64u << 20)) {
+                break;
+            }
+            cap = cap ? cap * 2 : 65536;
+            char *grown = realloc(text, cap);
+            if (grown == NULL) {
+                break;
+            }
+            text = grown;
+        }
+        size_t got = fread(text + n, 1, cap - n, f);
+        if (got == 0) {
+            break;
+        }
+        n += got;
+    }
+    fclose(f);
+    if (n == 0) {
+        free(text);
+        return NULL;
+    }
+    *out_len = n;
+    return text;
+}
+
+static int
+file_index_for(PyObject *filename, uint32_t *out)
+{
+    PyObject *found = PyDict_GetItemWithError(tc_rec.file_map, filename);
+    if (found != NULL) {
+        *out = (uint32_t)PyLong_AsUnsignedLong(found);
+        return 0;
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    const char *path = PyUnicode_AsUTF8(filename);
+    if (path == NULL) {
+        return -1;
+    }
+    int skip = 0;
+    int tracked = tc_rec_path_tracked(path, &skip);
+    size_t text_len = 0;
+    char *text = (tracked && tc_rec.embed_source) ? read_text(path, &text_len)
+                                                   : NULL;
+
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.n_files == tc_rec.cap_files) {
+        uint32_t cap = tc_rec.cap_files ? tc_rec.cap_files * 2 : 64;
+        TcRecFile *grown = realloc(tc_rec.files, cap * sizeof(TcRecFile));
+        if (grown == NULL) {
+            pthread_mutex_unlock(&tc_rec.lock);
+            free(text);
+            PyErr_NoMemory();
+            return -1;
+        }
+        tc_rec.files = grown;
+        tc_rec.cap_files = cap;
+    }
+    uint32_t index = tc_rec.n_files++;
+    TcRecFile *rf = &tc_rec.files[index];
+    memset(rf, 0, sizeof(*rf));
+    rf->file_id = ++tc_rec.next_file_id;
+    rf->tracked = tracked;
+
+    TcFileDef def = {
+        .file_id = rf->file_id,
+        .flags = tracked ? TC_FILE_FLAG_TRACKED : 0,
+        .source_hash = text ? tc_fnv1a64(text, text_len) : 0,
+        .source_len = text ? text_len : 0,
+        .path = TC_STR(path),
+    };
+    if (tc_rec.writer != NULL) {
+        uint64_t now = tc_rec_now();
+        tc_writer_write_file(tc_rec.writer, now, &def);
+        if (text != NULL) {
+            tc_writer_write_source(tc_rec.writer, now, rf->file_id, text,
+                                   text_len);
+        }
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    free(text);
+
+    PyObject *value = PyLong_FromUnsignedLong(index);
+    if (value == NULL || PyDict_SetItem(tc_rec.file_map, filename, value) < 0) {
+        Py_XDECREF(value);
+        return -1;
+    }
+    Py_DECREF(value);
+    *out = index;
+    return 0;
+}
+
+static PyObject *
+code_qualname(PyCodeObject *code)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return code->co_qualname;
+#else
+    return code->co_name;
+#endif
+}
+
+TcRecCode *
+tc_rec_code_lookup(PyCodeObject *code)
+{
+    void *extra = NULL;
+    if (TC_GET_EXTRA((PyObject *)code, tc_rec_extra_index, &extra) < 0) {
+        return NULL;
+    }
+    TcRecCode *rc = extra;
+    if (rc != NULL && rc->generation == tc_rec.generation) {
+        return rc;
+    }
+    if (tc_rec.file_map == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "timecapsule: not recording");
+        return NULL;
+    }
+    uint32_t file_index;
+    if (file_index_for(code->co_filename, &file_index) < 0) {
+        return NULL;
+    }
+    if (rc == NULL) {
+        rc = malloc(sizeof(TcRecCode));
+        if (rc == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        if (TC_SET_EXTRA((PyObject *)code, tc_rec_extra_index, rc) < 0) {
+            free(rc);
+            return NULL;
+        }
+    }
+    memset(rc, 0, sizeof(*rc));
+    rc->generation = tc_rec.generation;
+    rc->file_index = file_index;
+
+    TcRecFile *rf = &tc_rec.files[file_index];
+    int skip = 0;
+    const char *path = PyUnicode_AsUTF8(code->co_filename);
+    if (path == NULL) {
+        return NULL;
+    }
+    int tracked = tc_rec_path_tracked(path, &skip);
+    uint32_t flags = 0;
+    if (tracked) {
+        rc->flags |= TC_REC_CODE_TRACKED;
+        flags |= TC_CODE_FLAG_TRACKED;
+    }
+    if (skip) {
+        rc->flags |= TC_REC_CODE_SKIP;
+    }
+    if (tc_rec.traced_codes != NULL) {
+        int traced = PySet_Contains(tc_rec.traced_codes, (PyObject *)code);
+        if (traced > 0) {
+            rc->flags |= TC_REC_CODE_TRACED;
+        }
+        else if (traced < 0) {
+            PyErr_Clear();
+        }
+    }
+    if (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR
+                          | CO_ITERABLE_COROUTINE)) {
+        rc->flags |= TC_REC_CODE_GENLIKE;
+    }
+    if (code->co_flags & CO_GENERATOR) {
+        flags |= TC_CODE_FLAG_GENERATOR;
+    }
+    if (code->co_flags & CO_COROUTINE) {
+        flags |= TC_CODE_FLAG_COROUTINE;
+    }
+    if (code->co_flags & CO_ASYNC_GENERATOR) {
+        flags |= TC_CODE_FLAG_ASYNC_GEN;
+    }
+    const char *name = PyUnicode_AsUTF8(code->co_name);
+    const char *qualname = PyUnicode_AsUTF8(code_qualname(code));
+    if (name == NULL || qualname == NULL) {
+        return NULL;
+    }
+    if (strcmp(name, "<module>") == 0) {
+        flags |= TC_CODE_FLAG_MODULE;
+    }
+
+    pthread_mutex_lock(&tc_rec.lock);
+    rc->code_id = ++tc_rec.next_code_id;
+    TcCodeDef def = {
+        .code_id = rc->code_id,
+        .file_id = rf->file_id,
+        .first_line = (uint32_t)code->co_firstlineno,
+        .flags = flags,
+        .qualname = TC_STR(qualname),
+        .name = TC_STR(name),
+        .module = TC_STR(""),
+    };
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_code(tc_rec.writer, tc_rec_now(), &def);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+
+    if (tracked && tc_rec.want_lines && tc_rec.set_local_events != NULL) {
+        /* Coverage on 3.12+: LINE events for tracked code only; each line
+         * disables itself after its first hit. */
+        PyObject *r = PyObject_CallFunction(tc_rec.set_local_events, "iOi",
+                                            2, (PyObject *)code, 1 << 4);
+        if (r == NULL) {
+            PyErr_Clear();
+        }
+        Py_XDECREF(r);
+    }
+    return rc;
+}
+
+/* Threads. */
+
+static TcRecThread *
+thread_find_locked(unsigned long ident)
+{
+    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
+        if (t->ident == ident) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static TcRecThread *
+thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
+                  uint32_t flags)
+{
+    TcRecThread *t = calloc(1, sizeof(TcRecThread));
+    if (t == NULL) {
+        return NULL;
+    }
+    t->buf = malloc(sizeof(TcEvent) * TC_REC_BUFFER_EVENTS);
+    if (t->buf == NULL) {
+        free(t);
+        return NULL;
+    }
+    t->tid = ++tc_rec.next_tid;
+    t->ident = ident;
+    t->native_id = native_id;
+    atomic_store(&t->len, 0);
+    t->next = tc_rec.threads;
+    tc_rec.threads = t;
+    if (ident == tc_rec.main_ident) {
+        flags |= TC_THREAD_FLAG_MAIN;
+    }
+    TcThreadDef def = {
+        .thread_id = t->tid,
+        .native_id = native_id,
+        .python_ident = ident,
+        .flags = flags,
+        .name = TC_STR(name != NULL ? name : ""),
+    };
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_thread(tc_rec.writer, tc_rec_now(), &def);
+    }
+    return t;
+}
+
+/* Name and daemon flag of a thread from threading._active, without running
+ * user code (dict and instance-attribute reads only). */
+static void
+thread_describe(unsigned long ident, char *name, size_t name_len,
+                uint32_t *flags)
+{
+    snprintf(name, name_len, "%s",
+             ident == tc_rec.main_ident ? "MainThread" : "Thread");
+    PyObject *mod_name = PyUnicode_FromString("threading");
+    PyObject *mod = mod_name ? PyImport_GetModule(mod_name) : NULL;
+    PyObject *active = mod ? PyObject_GetAttrString(mod, "_active") : NULL;
+    PyObject *key = PyLong_FromUnsignedLong(ident);
+    PyObject *th = (active && key && PyDict_Check(active))
+                   ? PyDict_GetItemWithError(active, key) : NULL;
+    if (th != NULL) {
+        Py_INCREF(th);
+        PyObject *n = PyObject_GetAttrString(th, "_name");
+        if (n != NULL && PyUnicode_Check(n)) {
+            const char *utf8 = PyUnicode_AsUTF8(n);
+            if (utf8 != NULL) {
+                snprintf(name, name_len, "%s", utf8);
+            }
+        }
+        Py_XDECREF(n);
+        PyObject *d = PyObject_GetAttrString(th, "_daemonic");
+        if (d != NULL && PyObject_IsTrue(d) == 1) {
+            *flags |= TC_THREAD_FLAG_DAEMON;
+        }
+        Py_XDECREF(d);
+        Py_DECREF(th);
+    }
+    PyErr_Clear();
+    Py_XDECREF(key);
+    Py_XDECREF(active);
+    Py_XDECREF(mod);
+    Py_XDECREF(mod_name);
+}
+
+TcRecThread *
+tc_rec_thread_current(void)
+{
+    if (tc_rec_tls_generation == tc_rec.generation
+        && tc_rec_tls_thread != NULL) {
+        return tc_rec_tls_thread;
+    }
+    unsigned long ident = PyThread_get_thread_ident();
+    uint64_t native_id = (uint64_t)syscall(SYS_gettid);
+    char name[128];
+    uint32_t flags = 0;
+    thread_describe(ident, name, sizeof(name), &flags);
+    pthread_mutex_lock(&tc_rec.lock);
+    TcRecThread *t = thread_find_locked(ident);
+    if (t == NULL) {
+        t = thread_new_locked(ident, native_id, name, flags);
+    }
+    else if (t->native_id == 0) {
+        t->native_id = native_id;
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    if (t == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    tc_rec_tls_thread = t;
+    tc_rec_tls_generation = tc_rec.generation;
+    return t;
+}
+
+TcRecThread *
+tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
+                        const char *name, uint32_t flags)
+{
+    pthread_mutex_lock(&tc_rec.lock);
+    TcRecThread *t = thread_find_locked(ident);
+    if (t == NULL) {
+        t = thread_new_locked(ident, native_id, name, flags);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    if (t == NULL) {
+        PyErr_NoMemory();
+    }
+    return t;
+}
+
+void
+tc_rec_thread_ignore_current(void)
+{
+    TcRecThread *t = tc_rec_thread_current();
+    if (t == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    t->ignored = 1;
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.n_recorder_native < 8) {
+        tc_rec.recorder_native[tc_rec.n_recorder_native++] = t->native_id;
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+}
+
+/* Variables, metrics, counters: a dict from key to id, and a definition
+ * frame the first time. */
+
+int
+tc_rec_var_id(uint32_t code_id, PyObject *name, uint32_t *out)
+{
+    PyObject *key = Py_BuildValue("(IO)", code_id, name);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *found = PyDict_GetItemWithError(tc_rec.var_map, key);
+    if (found != NULL) {
+        *out = (uint32_t)PyLong_AsUnsignedLong(found);
+        Py_DECREF(key);
+        return 0;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(key);
+        return -1;
+    }
+    pthread_mutex_lock(&tc_rec.lock);
+    uint32_t id = ++tc_rec.next_var_id;
+    TcVarDef def = {.var_id = id, .code_id = code_id, .name = tc_rec_str(name)};
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_var(tc_rec.writer, tc_rec_now(), &def);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    PyObject *value = PyLong_FromUnsignedLong(id);
+    int rc = value ? PyDict_SetItem(tc_rec.var_map, key, value) : -1;
+    Py_XDECREF(value);
+    Py_DECREF(key);
+    *out = id;
+    return rc;
+}
+
+int
+tc_rec_metric_id(PyObject *name, uint32_t *out)
+{
+    PyObject *found = PyDict_GetItemWithError(tc_rec.metric_map, name);
+    if (found != NULL) {
+        *out = (uint32_t)PyLong_AsUnsignedLong(found);
+        return 0;
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    pthread_mutex_lock(&tc_rec.lock);
+    uint32_t id = ++tc_rec.next_metric_id;
+    TcMetricDef def = {.metric_id = id, .name = tc_rec_str(name)};
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_metric_def(tc_rec.writer, tc_rec_now(), &def);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    PyObject *value = PyLong_FromUnsignedLong(id);
+    int rc = value ? PyDict_SetItem(tc_rec.metric_map, name, value) : -1;
+    Py_XDECREF(value);
+    *out = id;
+    return rc;
+}
+
+/* Called with tc_rec.lock held: counter ids are kept in C so the writer
+ * thread can use them without the GIL. */
+static const char *counter_names[32];
+static uint32_t n_counter_names;
+
+int
+tc_rec_counter_id(const char *name, const char *unit, uint32_t *out)
+{
+    for (uint32_t i = 0; i < n_counter_names; i++) {
+        if (strcmp(counter_names[i], name) == 0) {
+            *out = i + 1;
+            return 0;
+        }
+    }
+    if (n_counter_names == 32) {
+        return -1;
+    }
+    counter_names[n_counter_names++] = name;
+    *out = n_counter_names;
+    TcCounterDef def = {
+        .counter_id = n_counter_names,
+        .name = TC_STR(name),
+        .unit = TC_STR(unit),
+        .description = TC_STR(""),
+    };
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_counter_def(tc_rec.writer, tc_rec_now(), &def);
+    }
+    return 0;
+}
+
+void
+tc_rec_intern_reset(void)
+{
+    n_counter_names = 0;
+}
+
+const char *
+tc_rec_counter_name(uint32_t id)
+{
+    return id >= 1 && id <= n_counter_names ? counter_names[id - 1] : "";
+}

@@ -1,0 +1,1168 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder-module.c — timecapsule._recorder: the module and the
+ * functions the Python package calls (open/close a recording, write
+ * snapshots, metrics, warnings, marks and crashes).  The hooks are in
+ * tc-recorder-hooks.c.  Everything that touches the writer takes
+ * tc_rec.lock; nothing here calls Python code while holding it.
+ */
+#include "tc-recorder.h"
+
+#include <errno.h>
+#include <string.h>
+
+TcRecState tc_rec = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .writer_cond = PTHREAD_COND_INITIALIZER,
+};
+Py_ssize_t tc_rec_extra_index = -1;
+
+static void
+free_code_extra(void *extra)
+{
+    free(extra);
+}
+
+/* ---- helpers */
+
+static char *
+dup_utf8(PyObject *obj)
+{
+    if (obj == NULL || obj == Py_None) {
+        return NULL;
+    }
+    const char *s = PyUnicode_AsUTF8(obj);
+    return s ? strdup(s) : NULL;
+}
+
+static int
+load_patterns(PyObject *seq, char **out, int *n)
+{
+    *n = 0;
+    if (seq == NULL || seq == Py_None) {
+        return 0;
+    }
+    PyObject *fast = PySequence_Fast(seq, "patterns must be a sequence");
+    if (fast == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast)
+                           && *n < TC_REC_MAX_PATTERNS; i++) {
+        char *p = dup_utf8(PySequence_Fast_GET_ITEM(fast, i));
+        if (p == NULL) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        out[(*n)++] = p;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static void
+free_patterns(char **p, int *n)
+{
+    for (int i = 0; i < *n; i++) {
+        free(p[i]);
+    }
+    *n = 0;
+}
+
+static PyObject *
+raise_tc_error(const TcError *error, const char *path)
+{
+    if (error->code == TC_ERR_EXISTS) {
+        errno = EEXIST;
+        return PyErr_SetFromErrnoWithFilename(PyExc_FileExistsError, path);
+    }
+    if (error->code == TC_ERR_IO && error->sys_errno != 0) {
+        errno = error->sys_errno;
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+    }
+    return PyErr_Format(PyExc_OSError, "timecapsule: %s: %s", path,
+                        error->message[0] ? error->message
+                                          : tc_status_to_string(error->code));
+}
+
+static int
+lookup_code_id(PyObject *code, uint32_t *out)
+{
+    if (!PyCode_Check(code)) {
+        PyErr_SetString(PyExc_TypeError, "expected a code object");
+        return -1;
+    }
+    TcRecCode *rc = tc_rec_code_lookup((PyCodeObject *)code);
+    if (rc == NULL) {
+        return -1;
+    }
+    *out = rc->code_id;
+    return 0;
+}
+
+/* ---- open / close */
+
+static void
+clear_tables(void)
+{
+    Py_CLEAR(tc_rec.file_map);
+    Py_CLEAR(tc_rec.var_map);
+    Py_CLEAR(tc_rec.metric_map);
+    Py_CLEAR(tc_rec.counter_map);
+    free(tc_rec.src);
+    tc_rec.src = NULL;
+    free(tc_rec.own_dir);
+    tc_rec.own_dir = NULL;
+    free_patterns(tc_rec.include, &tc_rec.n_include);
+    free_patterns(tc_rec.exclude, &tc_rec.n_exclude);
+}
+
+static void
+free_threads_locked(void)
+{
+    TcRecThread *t = tc_rec.threads;
+    while (t != NULL) {
+        TcRecThread *next = t->next;
+        free(t->buf);
+        free(t);
+        t = next;
+    }
+    tc_rec.threads = NULL;
+    for (uint32_t i = 0; i < tc_rec.n_files; i++) {
+        free(tc_rec.files[i].hits);
+    }
+    free(tc_rec.files);
+    tc_rec.files = NULL;
+    tc_rec.n_files = tc_rec.cap_files = 0;
+    free(tc_rec.metric_points);
+    tc_rec.metric_points = NULL;
+    tc_rec.n_metric_points = tc_rec.cap_metric_points = 0;
+}
+
+static PyObject *
+rec_open(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static const char *kwlist[] = {"path", "items", "session_id", "producer", "src",
+                             "own_dir", "include", "exclude", "calls_tracked",
+                             "embed_source", "want_lines",
+                             "flush_interval_ms", "main_ident", NULL};
+    const char *path, *session_id, *producer;
+    PyObject *items, *src, *own_dir, *include, *exclude;
+    int calls_tracked = 0, embed_source = 1, want_lines = 0;
+    unsigned int flush_ms = 500;
+    unsigned long main_ident = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sOssOOOO|pppIk", (char **)kwlist,
+                                     &path, &items, &session_id, &producer,
+                                     &src, &own_dir, &include, &exclude,
+                                     &calls_tracked, &embed_source,
+                                     &want_lines, &flush_ms, &main_ident)) {
+        return NULL;
+    }
+    if (tc_rec.writer != NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "timecapsule: a recording is already open");
+        return NULL;
+    }
+    clear_tables();
+    tc_rec.src = dup_utf8(src);
+    tc_rec.own_dir = dup_utf8(own_dir);
+    if (load_patterns(include, tc_rec.include, &tc_rec.n_include) < 0
+        || load_patterns(exclude, tc_rec.exclude, &tc_rec.n_exclude) < 0) {
+        clear_tables();
+        return NULL;
+    }
+    tc_rec.file_map = PyDict_New();
+    tc_rec.var_map = PyDict_New();
+    tc_rec.metric_map = PyDict_New();
+    tc_rec.counter_map = PyDict_New();
+    if (!tc_rec.file_map || !tc_rec.var_map || !tc_rec.metric_map
+        || !tc_rec.counter_map) {
+        clear_tables();
+        return NULL;
+    }
+
+    TcWriterOptions options = {.session_id = session_id,
+                               .producer = producer};
+    TcError error;
+    memset(&error, 0, sizeof(error));
+    TcWriter *writer;
+    Py_BEGIN_ALLOW_THREADS
+    writer = tc_writer_open(path, &options, &error);
+    Py_END_ALLOW_THREADS
+    if (writer == NULL) {
+        clear_tables();
+        return raise_tc_error(&error, path);
+    }
+
+    /* Session metadata. */
+    PyObject *fast = PySequence_Fast(items, "items must be a sequence");
+    if (fast == NULL) {
+        tc_writer_abandon(writer);
+        clear_tables();
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcKeyValue *kv = calloc(n ? n : 1, sizeof(TcKeyValue));
+    for (Py_ssize_t i = 0; kv != NULL && i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            continue;
+        }
+        kv[i].key = tc_rec_str(PyTuple_GET_ITEM(pair, 0));
+        kv[i].value = tc_rec_str(PyTuple_GET_ITEM(pair, 1));
+    }
+
+    pthread_mutex_lock(&tc_rec.lock);
+    tc_rec.generation++;
+    tc_rec.writer = writer;
+    tc_rec.writer_failed = 0;
+    tc_rec.start_ns = tc_writer_start_monotonic_ns(writer);
+    tc_rec.calls_tracked_only = calls_tracked;
+    tc_rec.embed_source = embed_source;
+    tc_rec.want_lines = want_lines;
+    tc_rec.flush_interval_ms = flush_ms ? flush_ms : 500;
+    tc_rec.main_ident = main_ident ? main_ident : PyThread_get_thread_ident();
+    tc_rec.next_tid = tc_rec.next_code_id = tc_rec.next_file_id = 0;
+    tc_rec.next_var_id = tc_rec.next_metric_id = 0;
+    tc_rec.n_events = tc_rec.n_snapshots = tc_rec.n_dropped = 0;
+    tc_rec.n_return_values = 0;
+    tc_rec.n_recorder_native = 0;
+    tc_rec.pending_head = tc_rec.pending_tail = NULL;
+    tc_rec_intern_reset();
+    tc_rec_system_reset();
+    TcSession session = {.items = kv, .n_items = kv ? (uint32_t)n : 0};
+    tc_writer_write_session(writer, 0, &session);
+    tc_rec_system_define_counters();
+    tc_writer_flush(writer, false);
+    pthread_mutex_unlock(&tc_rec.lock);
+    free(kv);
+    Py_DECREF(fast);
+
+    if (tc_rec_writer_start() < 0) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "timecapsule: cannot start the writer thread");
+        return NULL;
+    }
+    tc_rec_fatal_signals_install();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_close(PyObject *self, PyObject *args)
+{
+    int exit_status = 0;
+    unsigned int flags = 0;
+    if (!PyArg_ParseTuple(args, "|iI", &exit_status, &flags)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    atomic_store(&tc_rec.active, 0);
+    tc_rec_sampler_stop();
+    tc_rec_events_close_open_calls();
+    tc_rec_writer_stop();
+    tc_rec_fatal_signals_remove();
+
+    TcError error;
+    memset(&error, 0, sizeof(error));
+    TcStatus status;
+    PyObject *stats;
+    pthread_mutex_lock(&tc_rec.lock);
+    tc_rec_drain_locked();
+    TcCounterValue values[16];
+    size_t nv = tc_rec_system_sample(values, 16);
+    if (nv > 0) {
+        tc_writer_write_system(tc_rec.writer, tc_rec_now(), values, nv);
+    }
+    TcEndFixed end = {
+        .n_events = tc_rec.n_events,
+        .n_snapshots = tc_rec.n_snapshots,
+        .n_dropped = tc_rec.n_dropped,
+        .exit_status = exit_status,
+        .flags = flags,
+    };
+    TcWriter *writer = tc_rec.writer;
+    tc_rec.writer = NULL;
+    uint64_t n_events = tc_rec.n_events, n_snapshots = tc_rec.n_snapshots;
+    uint64_t n_dropped = tc_rec.n_dropped;
+    free_threads_locked();
+    pthread_mutex_unlock(&tc_rec.lock);
+
+    Py_BEGIN_ALLOW_THREADS
+    status = tc_writer_close(writer, &end, &error);
+    Py_END_ALLOW_THREADS
+    tc_rec.generation++;   /* every interned code is stale now */
+    clear_tables();
+    if (status != TC_OK) {
+        return PyErr_Format(PyExc_OSError, "timecapsule: closing failed: %s",
+                            error.message[0] ? error.message
+                                             : tc_status_to_string(status));
+    }
+    stats = Py_BuildValue("{s:K,s:K,s:K}", "events",
+                          (unsigned long long)n_events, "snapshots",
+                          (unsigned long long)n_snapshots, "dropped",
+                          (unsigned long long)n_dropped);
+    return stats;
+}
+
+/* After fork, in the child: the file belongs to the parent. */
+static PyObject *
+rec_abandon(PyObject *self, PyObject *unused)
+{
+    atomic_store(&tc_rec.active, 0);
+    if (tc_rec.writer != NULL) {
+        tc_writer_abandon(tc_rec.writer);
+        tc_rec.writer = NULL;
+    }
+    /* The threads did not survive the fork; the lock may be held by one. */
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
+    tc_rec.writer_running = 0;
+    tc_rec.sampler_running = 0;
+    tc_rec.threads = NULL;
+    tc_rec.pending_head = tc_rec.pending_tail = NULL;
+    tc_rec.generation++;
+    clear_tables();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_set_active(PyObject *self, PyObject *arg)
+{
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) {
+        return NULL;
+    }
+    if (on && tc_rec.writer == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "timecapsule: no open recording");
+        return NULL;
+    }
+    atomic_store(&tc_rec.active, on);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_set_monitoring(PyObject *self, PyObject *args)
+{
+    PyObject *disable, *set_local_events;
+    if (!PyArg_ParseTuple(args, "OO", &disable, &set_local_events)) {
+        return NULL;
+    }
+    Py_XSETREF(tc_rec.disable, disable == Py_None ? NULL : Py_NewRef(disable));
+    Py_XSETREF(tc_rec.set_local_events,
+               set_local_events == Py_None ? NULL
+                                           : Py_NewRef(set_local_events));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_set_warn_callback(PyObject *self, PyObject *cb)
+{
+    Py_XSETREF(tc_rec.warn_callback, cb == Py_None ? NULL : Py_NewRef(cb));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_set_trace_callback(PyObject *self, PyObject *cb)
+{
+    Py_XSETREF(tc_rec.trace_callback, cb == Py_None ? NULL : Py_NewRef(cb));
+    Py_RETURN_NONE;
+}
+
+/* Mark a code object as traced (kept across recordings). */
+static PyObject *
+rec_set_traced(PyObject *self, PyObject *code)
+{
+    if (!PyCode_Check(code)) {
+        PyErr_SetString(PyExc_TypeError, "expected a code object");
+        return NULL;
+    }
+    if (tc_rec.traced_codes == NULL) {
+        tc_rec.traced_codes = PySet_New(NULL);
+        if (tc_rec.traced_codes == NULL) {
+            return NULL;
+        }
+    }
+    if (PySet_Add(tc_rec.traced_codes, code) < 0) {
+        return NULL;
+    }
+    if (tc_rec.file_map != NULL) {
+        TcRecCode *rc = tc_rec_code_lookup((PyCodeObject *)code);
+        if (rc == NULL) {
+            return NULL;
+        }
+        rc->flags |= TC_REC_CODE_TRACED;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_now_ns(PyObject *self, PyObject *unused)
+{
+    if (tc_rec.writer == NULL) {
+        return PyLong_FromLong(0);
+    }
+    return PyLong_FromUnsignedLongLong(tc_rec_now());
+}
+
+static PyObject *
+rec_code_info(PyObject *self, PyObject *code)
+{
+    if (!PyCode_Check(code)) {
+        PyErr_SetString(PyExc_TypeError, "expected a code object");
+        return NULL;
+    }
+    TcRecCode *rc = tc_rec_code_lookup((PyCodeObject *)code);
+    if (rc == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(IOO)", rc->code_id,
+                         (rc->flags & TC_REC_CODE_TRACKED) ? Py_True
+                                                            : Py_False,
+                         (rc->flags & TC_REC_CODE_SKIP) ? Py_True : Py_False);
+}
+
+static PyObject *
+rec_ignore_current_thread(PyObject *self, PyObject *unused)
+{
+    if (tc_rec.writer != NULL) {
+        tc_rec_thread_ignore_current();
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_thread_id(PyObject *self, PyObject *args)
+{
+    unsigned long ident;
+    unsigned long long native_id = 0;
+    const char *name = "";
+    unsigned int flags = 0;
+    if (!PyArg_ParseTuple(args, "k|KsI", &ident, &native_id, &name, &flags)) {
+        return NULL;
+    }
+    TcRecThread *t = tc_rec_thread_for_ident(ident, native_id, name, flags);
+    if (t == NULL) {
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(t->tid);
+}
+
+/* ---- system samples */
+
+/* Python-provided counters (torch.cuda) are limited to well-known names so
+ * the C side can keep plain string literals. */
+static const char *const known_counters[] = {
+    "gpu_mb", "gpu_peak_mb", "gpu_reserved_mb", "gpu_total_mb",
+    "gpu_util_pct",
+};
+
+static size_t
+add_extra_counters(PyObject *extra, TcCounterValue *out, size_t n, size_t cap)
+{
+    if (extra == NULL || !PyDict_Check(extra)) {
+        return n;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(extra, &pos, &k, &v) && n < cap) {
+        const char *name = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+        double value = PyFloat_AsDouble(v);
+        if (name == NULL || (value == -1.0 && PyErr_Occurred())) {
+            PyErr_Clear();
+            continue;
+        }
+        for (size_t i = 0; i < sizeof(known_counters) / sizeof(char *); i++) {
+            uint32_t id;
+            if (strcmp(name, known_counters[i]) == 0
+                && tc_rec_counter_id(known_counters[i], "MB", &id) == 0) {
+                int dup = 0;
+                for (size_t j = 0; j < n; j++) {
+                    dup |= out[j].counter_id == id;
+                }
+                if (!dup) {
+                    out[n].counter_id = id;
+                    out[n].value = value;
+                    n++;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+static PyObject *
+counters_to_dict(const TcCounterValue *values, size_t n)
+{
+    PyObject *d = PyDict_New();
+    for (size_t i = 0; d != NULL && i < n; i++) {
+        PyObject *v = PyFloat_FromDouble(values[i].value);
+        if (v == NULL
+            || PyDict_SetItemString(d, tc_rec_counter_name(values[i].counter_id),
+                                    v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return d;
+}
+
+static PyObject *
+rec_system_sample(PyObject *self, PyObject *args)
+{
+    PyObject *extra = NULL;
+    if (!PyArg_ParseTuple(args, "|O", &extra)) {
+        return NULL;
+    }
+    TcCounterValue values[24];
+    size_t n = 0;
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        n = tc_rec_system_sample(values, 24);
+        n = add_extra_counters(extra, values, n, 24);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    return counters_to_dict(values, n);
+}
+
+/* ---- locals, stacks */
+
+typedef struct {
+    TcRecScratch scratch;
+    PyObject *keep;        /* list of objects whose UTF-8 views we hold */
+    void **allocs;
+    size_t n_allocs, cap_allocs;
+} Build;
+
+static void *
+build_alloc(Build *b, size_t size)
+{
+    if (b->n_allocs == b->cap_allocs) {
+        size_t cap = b->cap_allocs ? b->cap_allocs * 2 : 16;
+        void **grown = realloc(b->allocs, cap * sizeof(void *));
+        if (grown == NULL) {
+            return NULL;
+        }
+        b->allocs = grown;
+        b->cap_allocs = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p != NULL) {
+        b->allocs[b->n_allocs++] = p;
+    }
+    return p;
+}
+
+static void
+build_init(Build *b)
+{
+    memset(b, 0, sizeof(*b));
+    tc_rec_scratch_init(&b->scratch);
+}
+
+static void
+build_free(Build *b)
+{
+    tc_rec_scratch_free(&b->scratch);
+    for (size_t i = 0; i < b->n_allocs; i++) {
+        free(b->allocs[i]);
+    }
+    free(b->allocs);
+}
+
+/* (code, name, flags, repr, type_name, size, value) tuples. */
+static int
+build_locals(Build *b, PyObject *seq, TcLocal **out, uint32_t *n_out)
+{
+    PyObject *fast = PySequence_Fast(seq, "locals must be a sequence");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcLocal *locals = build_alloc(b, sizeof(TcLocal) * n);
+    if (locals == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    uint32_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *code, *name, *repr, *type_name, *value;
+        unsigned int flags;
+        unsigned long long size;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "OOIOOKO",
+                              &code, &name, &flags, &repr, &type_name, &size,
+                              &value)) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        uint32_t code_id, var_id;
+        if (lookup_code_id(code, &code_id) < 0
+            || tc_rec_var_id(code_id, name, &var_id) < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        TcLocal *l = &locals[k++];
+        l->var_id = var_id;
+        l->flags = flags;
+        l->repr = tc_rec_str(repr);
+        l->type_name = tc_rec_str(type_name);
+        l->size = size;
+        if (flags & TC_LOCAL_ERROR) {
+            l->value.kind = TC_VALUE_REPR_ONLY;
+        }
+        else {
+            tc_rec_value_from_object(&b->scratch, value, &l->value);
+        }
+    }
+    /* The tuples (and their strings) are owned by `seq`, which the caller
+     * keeps alive until the frame is written. */
+    Py_DECREF(fast);
+    *out = locals;
+    *n_out = k;
+    return 0;
+}
+
+static int
+build_stack(Build *b, PyObject *seq, TcStackFrame **out, uint32_t *n_out)
+{
+    PyObject *fast = PySequence_Fast(seq, "stack must be a sequence");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcStackFrame *stack = build_alloc(b, sizeof(TcStackFrame) * n);
+    if (stack == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *code;
+        unsigned int line;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "OI", &code,
+                              &line)
+            || lookup_code_id(code, &stack[i].code_id) < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        stack[i].line = line;
+    }
+    Py_DECREF(fast);
+    *out = stack;
+    *n_out = (uint32_t)n;
+    return 0;
+}
+
+static int
+build_strs(Build *b, PyObject *seq, TcStr **out, uint32_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (seq == NULL || seq == Py_None) {
+        return 0;
+    }
+    PyObject *fast = PySequence_Fast(seq, "expected a sequence of str");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcStr *strs = build_alloc(b, sizeof(TcStr) * n);
+    for (Py_ssize_t i = 0; strs != NULL && i < n; i++) {
+        strs[i] = tc_rec_str(PySequence_Fast_GET_ITEM(fast, i));
+    }
+    Py_DECREF(fast);
+    *out = strs;
+    *n_out = strs ? (uint32_t)n : 0;
+    return 0;
+}
+
+static int
+build_pairs(Build *b, PyObject *seq, TcKeyValue **out, uint32_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (seq == NULL || seq == Py_None) {
+        return 0;
+    }
+    PyObject *fast = PySequence_Fast(seq, "expected (key, value) pairs");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcKeyValue *kv = build_alloc(b, sizeof(TcKeyValue) * n);
+    uint32_t k = 0;
+    for (Py_ssize_t i = 0; kv != NULL && i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(fast, i);
+        if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2) {
+            kv[k].key = tc_rec_str(PyTuple_GET_ITEM(pair, 0));
+            kv[k].value = tc_rec_str(PyTuple_GET_ITEM(pair, 1));
+            k++;
+        }
+    }
+    Py_DECREF(fast);
+    *out = kv;
+    *n_out = k;
+    return 0;
+}
+
+static int
+build_metrics(Build *b, PyObject *seq, TcMetricValue **out, uint32_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (seq == NULL || seq == Py_None) {
+        return 0;
+    }
+    PyObject *fast = PySequence_Fast(seq, "expected (name, value) pairs");
+    if (fast == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    TcMetricValue *mv = build_alloc(b, sizeof(TcMetricValue) * n);
+    uint32_t k = 0;
+    for (Py_ssize_t i = 0; mv != NULL && i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2
+            || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
+            continue;
+        }
+        if (tc_rec_metric_id(PyTuple_GET_ITEM(pair, 0), &mv[k].metric_id) < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        tc_rec_value_from_object(&b->scratch, PyTuple_GET_ITEM(pair, 1),
+                                 &mv[k].value);
+        k++;
+    }
+    Py_DECREF(fast);
+    *out = mv;
+    *n_out = k;
+    return 0;
+}
+
+static int
+write_status(TcStatus st)
+{
+    if (st != TC_OK) {
+        tc_rec.writer_failed = 1;
+    }
+    return 0;
+}
+
+static PyObject *
+rec_write_snapshot(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static const char *kwlist[] = {"index", "kind", "origin_ident", "evt", "label",
+                             "tags", "extras", "metrics", "extra_counters",
+                             "async_task", "async_coro", "threads", NULL};
+    unsigned long long index;
+    unsigned int kind;
+    unsigned long origin_ident;
+    PyObject *evt, *label, *tags, *extras, *metrics, *extra_counters;
+    PyObject *async_task, *async_coro, *threads;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "KIkOOOOOOOOO", (char **)kwlist,
+                                     &index, &kind, &origin_ident, &evt,
+                                     &label, &tags, &extras, &metrics,
+                                     &extra_counters, &async_task,
+                                     &async_coro, &threads)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    Build b;
+    build_init(&b);
+    TcSnapshot s;
+    memset(&s, 0, sizeof(s));
+    s.index = index;
+    s.kind = (TcSnapshotKind)kind;
+    s.evt = tc_rec_str(evt);
+    s.label = tc_rec_str(label);
+    s.async_task = tc_rec_str(async_task);
+    s.async_coro = tc_rec_str(async_coro);
+    PyObject *result = NULL;
+    if (build_strs(&b, tags, &s.tags, &s.n_tags) < 0
+        || build_pairs(&b, extras, &s.extras, &s.n_extras) < 0
+        || build_metrics(&b, metrics, &s.metrics, &s.n_metrics) < 0) {
+        goto out;
+    }
+    PyObject *fast = PySequence_Fast(threads, "threads must be a sequence");
+    if (fast == NULL) {
+        goto out;
+    }
+    Py_ssize_t nt = PySequence_Fast_GET_SIZE(fast);
+    s.threads = build_alloc(&b, sizeof(TcThreadCapture) * nt);
+    for (Py_ssize_t i = 0; s.threads != NULL && i < nt; i++) {
+        unsigned long ident;
+        unsigned long long native_id;
+        const char *tname;
+        unsigned int tflags, locals_depth;
+        PyObject *stack, *locals;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "kKsIIOO",
+                              &ident, &native_id, &tname, &tflags,
+                              &locals_depth, &stack, &locals)) {
+            Py_DECREF(fast);
+            goto out;
+        }
+        TcRecThread *t = tc_rec_thread_for_ident(ident, native_id, tname,
+                                                 tflags);
+        TcThreadCapture *c = &s.threads[s.n_threads];
+        if (t == NULL || build_stack(&b, stack, &c->stack, &c->n_stack) < 0
+            || build_locals(&b, locals, &c->locals, &c->n_locals) < 0) {
+            Py_DECREF(fast);
+            goto out;
+        }
+        c->thread_id = t->tid;
+        c->locals_depth = locals_depth;
+        s.n_threads++;
+    }
+    Py_DECREF(fast);
+    TcRecThread *origin = tc_rec_thread_for_ident(origin_ident, 0, "", 0);
+    if (origin == NULL) {
+        goto out;
+    }
+    s.origin_thread = origin->tid;
+
+    TcCounterValue values[24];
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        size_t nv = tc_rec_system_sample(values, 24);
+        nv = add_extra_counters(extra_counters, values, nv, 24);
+        s.system = values;
+        s.n_system = (uint32_t)nv;
+        s.time_ns = tc_rec_now();
+        write_status(tc_writer_write_snapshot(tc_rec.writer, &s));
+        tc_rec.n_snapshots++;
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    result = counters_to_dict(s.system, s.n_system);
+out:
+    build_free(&b);
+    return result;
+}
+
+static PyObject *
+rec_metric(PyObject *self, PyObject *args)
+{
+    PyObject *name, *value;
+    if (!PyArg_ParseTuple(args, "UO", &name, &value)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    uint32_t id;
+    if (tc_rec_metric_id(name, &id) < 0) {
+        return NULL;
+    }
+    TcValue v;
+    memset(&v, 0, sizeof(v));
+    if (PyBool_Check(value)) {
+        v.kind = TC_VALUE_BOOL;
+        v.b = value == Py_True;
+    }
+    else if (PyLong_Check(value)) {
+        int overflow = 0;
+        long long i = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow || (i == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            v.kind = TC_VALUE_FLOAT;
+            v.f = PyLong_AsDouble(value);
+            PyErr_Clear();
+        }
+        else {
+            v.kind = TC_VALUE_INT;
+            v.i = i;
+        }
+    }
+    else if (PyFloat_Check(value)) {
+        v.kind = TC_VALUE_FLOAT;
+        v.f = PyFloat_AS_DOUBLE(value);
+    }
+    else {
+        PyObject *text = PyObject_Str(value);
+        if (text == NULL) {
+            return NULL;
+        }
+        TcStr s = tc_rec_str(text);
+        char *copy = malloc(s.len + 1);
+        if (copy == NULL) {
+            Py_DECREF(text);
+            return PyErr_NoMemory();
+        }
+        memcpy(copy, s.ptr, s.len);
+        copy[s.len] = '\0';
+        Py_DECREF(text);
+        v.kind = TC_VALUE_STR;
+        v.s = (TcStr){copy, s.len};
+    }
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.n_metric_points == tc_rec.cap_metric_points) {
+        size_t cap = tc_rec.cap_metric_points ? tc_rec.cap_metric_points * 2
+                                              : 256;
+        TcMetricPoint *grown = realloc(tc_rec.metric_points,
+                                       cap * sizeof(TcMetricPoint));
+        if (grown == NULL) {
+            pthread_mutex_unlock(&tc_rec.lock);
+            if (v.kind == TC_VALUE_STR) {
+                free((void *)v.s.ptr);
+            }
+            return PyErr_NoMemory();
+        }
+        tc_rec.metric_points = grown;
+        tc_rec.cap_metric_points = cap;
+    }
+    TcMetricPoint *p = &tc_rec.metric_points[tc_rec.n_metric_points++];
+    p->metric_id = id;
+    p->time_ns = tc_rec_now();
+    p->value = v;
+    pthread_mutex_unlock(&tc_rec.lock);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_write_warning(PyObject *self, PyObject *args)
+{
+    unsigned long ident;
+    unsigned int level;
+    PyObject *code, *message, *var, *extras;
+    if (!PyArg_ParseTuple(args, "kIOOOO", &ident, &level, &code, &message,
+                          &var, &extras)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    Build b;
+    build_init(&b);
+    TcWarning w = {
+        .level = (TcLevel)level,
+        .code = tc_rec_str(code),
+        .message = tc_rec_str(message),
+        .var = tc_rec_str(var),
+    };
+    PyObject *result = NULL;
+    TcRecThread *t = tc_rec_thread_for_ident(ident, 0, "", 0);
+    if (t != NULL && build_pairs(&b, extras, &w.extras, &w.n_extras) == 0) {
+        pthread_mutex_lock(&tc_rec.lock);
+        if (tc_rec.writer != NULL) {
+            write_status(tc_writer_write_warning(tc_rec.writer, t->tid,
+                                                 tc_rec_now(), &w));
+        }
+        pthread_mutex_unlock(&tc_rec.lock);
+        result = Py_NewRef(Py_None);
+    }
+    build_free(&b);
+    return result;
+}
+
+static PyObject *
+rec_write_mark(PyObject *self, PyObject *args)
+{
+    unsigned long ident;
+    unsigned long long time_ns;
+    unsigned int kind;
+    long long duration_ns;
+    PyObject *group, *name, *message;
+    if (!PyArg_ParseTuple(args, "kKILOOO", &ident, &time_ns, &kind,
+                          &duration_ns, &group, &name, &message)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    TcRecThread *t = tc_rec_thread_for_ident(ident, 0, "", 0);
+    if (t == NULL) {
+        return NULL;
+    }
+    TcMark m = {
+        .kind = (TcMarkKind)kind,
+        .duration_ns = duration_ns,
+        .group = tc_rec_str(group),
+        .name = tc_rec_str(name),
+        .message = tc_rec_str(message),
+    };
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        write_status(tc_writer_write_mark(tc_rec.writer, t->tid, time_ns, &m));
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_write_crash(PyObject *self, PyObject *args)
+{
+    unsigned long ident;
+    PyObject *exc_type, *exc_module, *message, *traceback, *cause, *frames;
+    if (!PyArg_ParseTuple(args, "kOOOOOO", &ident, &exc_type, &exc_module,
+                          &message, &traceback, &cause, &frames)) {
+        return NULL;
+    }
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    Build b;
+    build_init(&b);
+    PyObject *result = NULL;
+    TcCrash c = {
+        .exc_type = tc_rec_str(exc_type),
+        .exc_module = tc_rec_str(exc_module),
+        .message = tc_rec_str(message),
+        .traceback = tc_rec_str(traceback),
+        .cause = tc_rec_str(cause),
+    };
+    TcRecThread *t = tc_rec_thread_for_ident(ident, 0, "", 0);
+    PyObject *fast = t ? PySequence_Fast(frames, "frames must be a sequence")
+                       : NULL;
+    if (fast == NULL) {
+        goto out;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    c.frames = build_alloc(&b, sizeof(TcCrashFrame) * n);
+    for (Py_ssize_t i = 0; c.frames != NULL && i < n; i++) {
+        PyObject *code, *locals;
+        unsigned int line;
+        TcCrashFrame *f = &c.frames[i];
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "OIO", &code,
+                              &line, &locals)
+            || lookup_code_id(code, &f->code_id) < 0
+            || build_locals(&b, locals, &f->locals, &f->n_locals) < 0) {
+            Py_DECREF(fast);
+            goto out;
+        }
+        f->line = line;
+        c.n_frames++;
+    }
+    Py_DECREF(fast);
+    TcCounterValue values[24];
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        c.system = values;
+        c.n_system = (uint32_t)tc_rec_system_sample(values, 24);
+        write_status(tc_writer_write_crash(tc_rec.writer, t->tid,
+                                           tc_rec_now(), &c));
+        tc_writer_flush(tc_rec.writer, false);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    result = Py_NewRef(Py_None);
+out:
+    build_free(&b);
+    return result;
+}
+
+static PyObject *
+rec_flush(PyObject *self, PyObject *unused)
+{
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        tc_rec_drain_locked();
+        tc_writer_flush(tc_rec.writer, false);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_sampler_start(PyObject *self, PyObject *args)
+{
+    double rate;
+    if (!PyArg_ParseTuple(args, "d", &rate)) {
+        return NULL;
+    }
+    if (tc_rec_sampler_start(rate) < 0) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "timecapsule: cannot start the sampler thread");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_sampler_stop(PyObject *self, PyObject *unused)
+{
+    tc_rec_sampler_stop();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_stats(PyObject *self, PyObject *unused)
+{
+    return Py_BuildValue("{s:K,s:K,s:K,s:O}", "events",
+                         (unsigned long long)tc_rec.n_events, "snapshots",
+                         (unsigned long long)tc_rec.n_snapshots, "dropped",
+                         (unsigned long long)tc_rec.n_dropped, "open",
+                         tc_rec.writer ? Py_True : Py_False);
+}
+
+static PyMethodDef rec_methods[] = {
+    {"open", (PyCFunction)(void (*)(void))rec_open,
+     METH_VARARGS | METH_KEYWORDS, "Open a new recording (never clobbers)."},
+    {"close", rec_close, METH_VARARGS, "close(exit_status=0, flags=0)"},
+    {"abandon", rec_abandon, METH_NOARGS, "Drop the recording after fork."},
+    {"set_active", rec_set_active, METH_O, "Turn event recording on or off."},
+    {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
+    {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},
+    {"set_trace_callback", rec_set_trace_callback, METH_O, NULL},
+    {"set_traced", rec_set_traced, METH_O, NULL},
+    {"now_ns", rec_now_ns, METH_NOARGS, "ns since the recording started."},
+    {"code_info", rec_code_info, METH_O, "(code_id, tracked, skipped)"},
+    {"ignore_current_thread", rec_ignore_current_thread, METH_NOARGS, NULL},
+    {"thread_id", rec_thread_id, METH_VARARGS, NULL},
+    {"system_sample", rec_system_sample, METH_VARARGS, NULL},
+    {"write_snapshot", (PyCFunction)(void (*)(void))rec_write_snapshot,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {"metric", rec_metric, METH_VARARGS, NULL},
+    {"write_warning", rec_write_warning, METH_VARARGS, NULL},
+    {"write_mark", rec_write_mark, METH_VARARGS, NULL},
+    {"write_crash", rec_write_crash, METH_VARARGS, NULL},
+    {"flush", rec_flush, METH_NOARGS, NULL},
+    {"sampler_start", rec_sampler_start, METH_VARARGS, NULL},
+    {"sampler_stop", rec_sampler_stop, METH_NOARGS, NULL},
+    {"stats", rec_stats, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef rec_module = {
+    PyModuleDef_HEAD_INIT, "timecapsule._recorder",
+    "The timecapsule recorder core (hooks, buffers, .tc writer).", -1,
+    rec_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__recorder(void)
+{
+    PyObject *m = PyModule_Create(&rec_module);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddFunctions(m, tc_rec_hook_methods) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (tc_rec_extra_index < 0) {
+#if PY_VERSION_HEX >= 0x030C0000
+        tc_rec_extra_index = PyUnstable_Eval_RequestCodeExtraIndex(
+            free_code_extra);
+#else
+        tc_rec_extra_index = _PyEval_RequestCodeExtraIndex(free_code_extra);
+#endif
+        if (tc_rec_extra_index < 0) {
+            Py_DECREF(m);
+            return PyErr_Format(PyExc_RuntimeError,
+                                "timecapsule: no free code extra slot");
+        }
+    }
+    PyModule_AddIntConstant(m, "HAS_MONITORING",
+                            PY_VERSION_HEX >= 0x030C0000);
+    PyModule_AddIntConstant(m, "LOCAL_CHANGED", TC_LOCAL_CHANGED);
+    PyModule_AddIntConstant(m, "LOCAL_EXPR", TC_LOCAL_EXPR);
+    PyModule_AddIntConstant(m, "LOCAL_ERROR", TC_LOCAL_ERROR);
+    PyModule_AddIntConstant(m, "LOCAL_TRUNCATED", TC_LOCAL_TRUNCATED);
+    PyModule_AddIntConstant(m, "END_CRASHED", TC_END_FLAG_CRASHED);
+    PyModule_AddIntConstant(m, "END_SIGNAL", TC_END_FLAG_SIGNAL);
+    return m;
+}

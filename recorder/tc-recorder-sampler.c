@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder-sampler.c — sample mode: a C thread that wakes at
+ * sample_rate_hz, takes the GIL, and records the Python stack of every
+ * thread (recorder threads excluded) as one TcStackSample per thread.
+ * Samples are batched per thread and written as SAMPLES frames; no call
+ * hooks run in this mode.
+ */
+#include "tc-recorder.h"
+
+#include <signal.h>
+#include <string.h>
+
+#define TC_REC_SAMPLE_DEPTH 128
+#define TC_REC_SAMPLE_BATCH 256
+#define TC_REC_SAMPLE_THREADS 32
+
+typedef struct {
+    uint32_t tid;
+    size_t n;
+    TcStackSample samples[TC_REC_SAMPLE_BATCH];
+    TcStackFrame *frames;       /* TC_REC_SAMPLE_BATCH × TC_REC_SAMPLE_DEPTH */
+} SampleBatch;
+
+static SampleBatch batches[TC_REC_SAMPLE_THREADS];
+static size_t n_batches;
+
+static void
+flush_batch(SampleBatch *b)
+{
+    if (b->n == 0) {
+        return;
+    }
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        tc_writer_write_samples(tc_rec.writer, b->tid, b->samples, b->n);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    b->n = 0;
+}
+
+static SampleBatch *
+batch_for(uint32_t tid)
+{
+    for (size_t i = 0; i < n_batches; i++) {
+        if (batches[i].tid == tid) {
+            return &batches[i];
+        }
+    }
+    if (n_batches == TC_REC_SAMPLE_THREADS) {
+        return NULL;
+    }
+    SampleBatch *b = &batches[n_batches];
+    b->frames = malloc(sizeof(TcStackFrame) * TC_REC_SAMPLE_BATCH
+                       * TC_REC_SAMPLE_DEPTH);
+    if (b->frames == NULL) {
+        return NULL;
+    }
+    b->tid = tid;
+    b->n = 0;
+    n_batches++;
+    return b;
+}
+
+/* With the GIL held: one sample of thread state `ts`. */
+static void
+sample_thread(PyThreadState *ts, uint64_t now)
+{
+    TcRecThread *t = tc_rec_thread_for_ident(ts->thread_id, 0, "", 0);
+    if (t == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (t->ignored) {
+        return;
+    }
+    SampleBatch *b = batch_for(t->tid);
+    if (b == NULL) {
+        return;
+    }
+    if (b->n == TC_REC_SAMPLE_BATCH) {
+        /* Rare: the batches are flushed after each tick when full. */
+        return;
+    }
+    TcStackFrame *stack = b->frames + b->n * TC_REC_SAMPLE_DEPTH;
+    uint32_t depth = 0;
+#if PY_VERSION_HEX >= 0x03090000
+    PyFrameObject *f = PyThreadState_GetFrame(ts);
+#else
+    PyFrameObject *f = ts->frame;
+    Py_XINCREF(f);
+#endif
+    while (f != NULL && depth < TC_REC_SAMPLE_DEPTH) {
+        PyCodeObject *code = PyFrame_GetCode(f);
+        TcRecCode *rc = tc_rec_code_lookup(code);
+        if (rc == NULL) {
+            PyErr_Clear();
+        }
+        else if (!(rc->flags & TC_REC_CODE_SKIP)) {
+            stack[depth].code_id = rc->code_id;
+            stack[depth].line = (uint32_t)PyFrame_GetLineNumber(f);
+            depth++;
+        }
+        Py_DECREF(code);
+#if PY_VERSION_HEX >= 0x03090000
+        PyFrameObject *back = PyFrame_GetBack(f);
+#else
+        PyFrameObject *back = f->f_back;
+        Py_XINCREF(back);
+#endif
+        Py_DECREF(f);
+        f = back;
+    }
+    Py_XDECREF(f);
+    if (depth == 0) {
+        return;
+    }
+    b->samples[b->n].time_ns = now;
+    b->samples[b->n].stack = stack;
+    b->samples[b->n].n_stack = depth;
+    b->n++;
+}
+
+static void *
+sampler_main(void *data)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    long period_ns = (long)(1e9 / (tc_rec.sample_rate_hz > 0
+                                   ? tc_rec.sample_rate_hz : 1000.0));
+    if (period_ns < 100000) {
+        period_ns = 100000;
+    }
+    while (!atomic_load(&tc_rec.sampler_stop)) {
+        struct timespec ts = {period_ns / 1000000000L, period_ns % 1000000000L};
+        nanosleep(&ts, NULL);
+        if (atomic_load(&tc_rec.sampler_stop)) {
+            break;
+        }
+        PyGILState_STATE gil = PyGILState_Ensure();
+        if (!atomic_load(&tc_rec.sampler_stop)
+            && atomic_load(&tc_rec.active)) {
+            PyThreadState *self = PyThreadState_Get();
+            uint64_t now = tc_rec_now();
+            PyInterpreterState *interp = PyThreadState_GetInterpreter(self);
+            for (PyThreadState *t = PyInterpreterState_ThreadHead(interp);
+                 t != NULL; t = PyThreadState_Next(t)) {
+                if (t != self) {
+                    sample_thread(t, now);
+                }
+            }
+        }
+        PyGILState_Release(gil);
+        for (size_t i = 0; i < n_batches; i++) {
+            if (batches[i].n == TC_REC_SAMPLE_BATCH) {
+                flush_batch(&batches[i]);
+            }
+        }
+    }
+    for (size_t i = 0; i < n_batches; i++) {
+        flush_batch(&batches[i]);
+        free(batches[i].frames);
+    }
+    n_batches = 0;
+    return NULL;
+}
+
+int
+tc_rec_sampler_start(double rate_hz)
+{
+    tc_rec.sample_rate_hz = rate_hz;
+    atomic_store(&tc_rec.sampler_stop, 0);
+    if (pthread_create(&tc_rec.sampler_thread, NULL, sampler_main, NULL)
+        != 0) {
+        return -1;
+    }
+    tc_rec.sampler_running = 1;
+    return 0;
+}
+
+void
+tc_rec_sampler_stop(void)
+{
+    if (!tc_rec.sampler_running) {
+        return;
+    }
+    atomic_store(&tc_rec.sampler_stop, 1);
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(tc_rec.sampler_thread, NULL);
+    Py_END_ALLOW_THREADS
+    tc_rec.sampler_running = 0;
+}

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder.h — private state shared by the files of timecapsule._recorder.
+ *
+ * One recording at a time per process.  Everything reachable from the hooks
+ * is plain C: the hot path is a few stores into the calling thread's event
+ * buffer.  The writer (tc-recorder-writer.c) owns the TcWriter and is the only
+ * code that calls into libtc-format; every caller takes `tc_rec.lock` first.
+ *
+ * The file follows PEP 7 (CPython's C style), as DESIGN.md asks for the
+ * recorder.
+ */
+#ifndef TC_RECORDER_H
+#define TC_RECORDER_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tc-format.h"
+
+#define TC_REC_BUFFER_EVENTS 16384   /* 256 KiB per thread buffer */
+#define TC_REC_MAX_PATTERNS 64
+
+/* Per-code state, kept in the code object's extra slot so the hook finds it
+ * with one load.  `generation` says which recording interned it: a code
+ * object seen by an earlier recording is interned again in the new file. */
+enum {
+    TC_REC_CODE_TRACKED = 1 << 0,   /* locals, lines, aggregates */
+    TC_REC_CODE_SKIP = 1 << 1,      /* no events at all (recorder, calls="tracked") */
+    TC_REC_CODE_GENLIKE = 1 << 2,   /* generator, coroutine, async generator */
+    TC_REC_CODE_TRACED = 1 << 3,    /* @tc.trace: call/return callbacks */
+};
+
+#define TC_REC_FP_SLOTS 16
+
+typedef struct {
+    uint64_t generation;
+    uint32_t code_id;
+    uint32_t file_index;            /* into tc_rec.files */
+    uint32_t flags;                 /* TC_REC_CODE_* */
+    int32_t depth;                  /* open calls of this code (all threads) */
+    int32_t max_depth;
+    uint32_t n_calls;
+    uint32_t n_fingerprinted;
+    uint32_t n_return_values;
+    uint8_t warned_depth;
+    uint8_t warned_repeat;
+    uint64_t fp_hash[TC_REC_FP_SLOTS];
+    uint32_t fp_count[TC_REC_FP_SLOTS];
+} TcRecCode;
+
+/* Per-thread state, found through thread-local storage. */
+typedef struct TcRecThread {
+    struct TcRecThread *next;
+    uint32_t tid;
+    unsigned long ident;            /* threading.get_ident() */
+    uint64_t native_id;
+    int ignored;                    /* a recorder thread: no events */
+    uint32_t depth;                 /* open calls recorded on this thread */
+    TcEvent *buf;
+    _Atomic size_t len;             /* stored by the owner with release */
+    size_t consumed;                /* writer side, under tc_rec.lock */
+    uint64_t last_time;
+} TcRecThread;
+
+/* A full buffer waiting for the writer. */
+typedef struct TcRecPending {
+    struct TcRecPending *next;
+    uint32_t tid;
+    TcEvent *buf;
+    size_t start;
+    size_t len;
+} TcRecPending;
+
+typedef struct {
+    uint32_t file_id;
+    int tracked;
+    uint32_t n_lines;               /* capacity of hits */
+    uint32_t *hits;                 /* coverage hits per line since the last drain */
+    int dirty;
+} TcRecFile;
+
+typedef struct {
+    /* Set once per recording, read by the hooks. */
+    uint64_t generation;
+    _Atomic int active;             /* hooks record events */
+    int backend;                    /* TC_REC_BACKEND_* */
+    int calls_tracked_only;
+    int want_lines;
+    uint64_t start_ns;              /* CLOCK_MONOTONIC of the file start */
+    unsigned long main_ident;
+
+    /* Guards the writer, the thread list, pending buffers, metrics buffer. */
+    pthread_mutex_t lock;
+    TcWriter *writer;
+    int writer_failed;
+    TcRecThread *threads;
+    TcRecPending *pending_head, *pending_tail;
+    uint32_t next_tid;
+    uint32_t next_code_id;
+    uint32_t next_file_id;
+    uint32_t next_var_id;
+    uint32_t next_metric_id;
+    uint64_t n_events;
+    uint64_t n_snapshots;
+    uint64_t n_dropped;
+
+    /* Files, by index (file ids are index + 1). */
+    TcRecFile *files;
+    uint32_t n_files, cap_files;
+
+    /* Python-side interning tables (created at open, cleared at close). */
+    PyObject *file_map;             /* filename -> file index (int) */
+    PyObject *var_map;              /* (code_id, name) -> var id */
+    PyObject *metric_map;           /* name -> metric id */
+    PyObject *counter_map;          /* name -> counter id */
+    PyObject *warn_callback;        /* callable(code, message, var) */
+    PyObject *trace_callback;       /* callable(event, frame, value) */
+    PyObject *traced_codes;         /* set of code objects under @tc.trace */
+    PyObject *disable;              /* sys.monitoring.DISABLE */
+    PyObject *set_local_events;     /* sys.monitoring.set_local_events */
+
+    /* Include / exclude globs and the tracked source file. */
+    char *src;
+    char *own_dir;                  /* the timecapsule package: never recorded */
+    char *include[TC_REC_MAX_PATTERNS];
+    int n_include;
+    char *exclude[TC_REC_MAX_PATTERNS];
+    int n_exclude;
+    int embed_source;
+
+    /* Return values: bounded. */
+    uint32_t n_return_values;
+
+    /* Buffered metric points. */
+    TcMetricPoint *metric_points;
+    size_t n_metric_points, cap_metric_points;
+
+    /* Writer thread. */
+    pthread_t writer_thread;
+    int writer_running;
+    int writer_stop;
+    pthread_cond_t writer_cond;
+    uint32_t flush_interval_ms;
+    uint64_t last_system_ns;
+
+    /* CPU % bookkeeping. */
+    uint64_t cpu_prev_ns;
+    uint64_t cpu_prev_wall;
+    uint64_t recorder_native[8];
+    int n_recorder_native;
+
+    /* Sampler (sample mode). */
+    pthread_t sampler_thread;
+    int sampler_running;
+    _Atomic int sampler_stop;
+    double sample_rate_hz;
+} TcRecState;
+
+enum {
+    TC_REC_BACKEND_NONE = 0,
+    TC_REC_BACKEND_MONITORING = 1,
+    TC_REC_BACKEND_PROFILE = 2,
+    TC_REC_BACKEND_SAMPLE = 3,
+};
+
+extern TcRecState tc_rec;
+extern Py_ssize_t tc_rec_extra_index;
+
+/* Clock. */
+static inline uint64_t
+tc_rec_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return now > tc_rec.start_ns ? now - tc_rec.start_ns : 0;
+}
+
+/* tc-recorder-intern.c */
+TcRecCode *tc_rec_code_lookup(PyCodeObject *code);       /* interns on first sight; NULL on error */
+TcRecThread *tc_rec_thread_current(void);                 /* creates on first sight */
+TcRecThread *tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
+                                     const char *name, uint32_t flags);
+void tc_rec_thread_ignore_current(void);
+int tc_rec_var_id(uint32_t code_id, PyObject *name, uint32_t *out);
+int tc_rec_metric_id(PyObject *name, uint32_t *out);
+int tc_rec_counter_id(const char *name, const char *unit, uint32_t *out);
+void tc_rec_intern_reset(void);
+const char *tc_rec_counter_name(uint32_t id);
+
+/* Compatibility with 3.8 and 3.9. */
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+Py_NewRef(PyObject *obj)
+{
+    Py_INCREF(obj);
+    return obj;
+}
+#endif
+
+#if PY_VERSION_HEX < 0x03090000
+static inline PyCodeObject *
+PyFrame_GetCode(PyFrameObject *frame)
+{
+    Py_INCREF(frame->f_code);
+    return frame->f_code;
+}
+
+static inline PyInterpreterState *
+PyThreadState_GetInterpreter(PyThreadState *ts)
+{
+    return ts->interp;
+}
+#endif
+int tc_rec_path_tracked(const char *path, int *skip);
+
+/* tc-recorder-hooks.c */
+int tc_rec_hooks_install(PyObject *module, int backend);
+void tc_rec_hooks_remove(void);
+void tc_rec_events_close_open_calls(void);
+void tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id);
+extern PyMethodDef tc_rec_hook_methods[];
+
+/* tc-recorder-writer.c */
+int tc_rec_writer_start(void);
+void tc_rec_writer_stop(void);
+void tc_rec_drain_locked(void);                           /* write buffered events */
+void tc_rec_fatal_signals_install(void);
+void tc_rec_fatal_signals_remove(void);
+
+/* tc-recorder-system.c */
+size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */
+void tc_rec_system_reset(void);
+int tc_rec_system_define_counters(void);                  /* under lock */
+
+/* tc-recorder-values.c: PyObject -> TcValue (encoded into an arena of encoders). */
+typedef struct {
+    TcEncoder *encs;
+    size_t n, cap;
+} TcRecScratch;
+void tc_rec_scratch_init(TcRecScratch *s);
+void tc_rec_scratch_free(TcRecScratch *s);
+void tc_rec_value_from_object(TcRecScratch *s, PyObject *obj, TcValue *out);
+TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view; "" on error */
+
+/* tc-recorder-sampler.c */
+int tc_rec_sampler_start(double rate_hz);
+void tc_rec_sampler_stop(void);
+
+PyMODINIT_FUNC PyInit__recorder(void);
+
+#endif /* TC_RECORDER_H */

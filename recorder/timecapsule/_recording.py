@@ -1,0 +1,958 @@
+# SPDX-License-Identifier: MIT
+"""The recording API (spec §1): record, snap, tag, metric, assert_var,
+watch_expr, checkpoint, profile_block, stop, reset, watch, breakpoint,
+watch_condition.
+
+The hot path (call/return events, buffers, the file) is in the C extension
+``timecapsule._recorder``; this module holds the session state, takes
+snapshots (locals of every thread's running frame) and runs the warning
+checks.  Registrations made before ``record()`` (watch, watch_expr,
+watch_condition) are kept: they belong to the process, not to a session.
+"""
+
+import atexit
+import builtins
+import datetime
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+
+from . import _recorder as core
+from . import _capture
+from ._warnings import raise_warning, check_float, check_array, check_plateau
+
+__all__ = [
+    "record", "snap", "tag", "metric", "assert_var", "watch_expr",
+    "checkpoint", "profile_block", "stop", "reset", "watch", "breakpoint",
+    "watch_condition",
+]
+
+VERSION = "0.1.0"
+TOOL_ID = 2  # sys.monitoring.PROFILER_ID
+
+# Snapshot kinds (TcSnapshotKind).
+K_START, K_STOP, K_SNAP, K_TIMER, K_CRASH = 1, 2, 3, 4, 5
+K_ASSERT, K_CONDITION, K_TRACE_CALL, K_TRACE_RETURN, K_BREAKPOINT = 6, 7, 8, 9, 10
+
+# Mark kinds (TcMarkKind).
+M_BLOCK, M_CHECKPOINT = 1, 2
+
+_session = None
+_lock = threading.RLock()
+
+# Process-level registrations (kept across record(); spec §8.1 #8 fixed).
+_watch_exprs = {}          # name -> (expr, compiled)
+_watch_names = []
+_watch_every_snap = False
+_conditions = []
+_metrics = {}              # metric() works even when not recording
+_checkpoints = {}          # name -> (start perf_counter, limit)
+_block_timings = {}        # also kept when not recording
+_atexit_registered = False
+
+
+def _current():
+    return _session
+
+
+class _Session:
+    """One recording.  Returned by record(); a context manager."""
+
+    def __init__(self):
+        self.active = False
+        self.core = None
+        self.warn = True
+        self.warnings = []
+        self.warn_keys = set()
+        self.metric_history = {}
+        self.var_last = {}       # (code, name) -> [repr, t_changed]
+        self.growth = {}         # (code, name) -> [(t, len)]
+        self.pending_tags = None
+        self.n = 0
+        self.index = 0
+        self.timer = None
+        self.stop_event = threading.Event()
+        self.stuck = None
+        self.last_live = 0.0
+        self.ram_peak = 0.0
+        self.fd_peak = 0
+        self.baseline = {}
+        self.block_timings = {}
+        self.watch_last = {}
+        self.old_excepthook = None
+        self.old_threading_excepthook = None
+        self.old_sigterm = None
+        self.crashed = False
+        self.t0 = time.perf_counter()
+        self.output = None
+        self.backend = ""
+
+    def elapsed(self):
+        return time.perf_counter() - self.t0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is not None and self.active and exc_type is not SystemExit:
+            from ._crash import record_crash
+            record_crash(self, exc_type, exc, tb, threading.get_ident())
+        if self.active:
+            stop()
+        return False
+
+    def __repr__(self):
+        return "<timecapsule recording %s%s>" % (
+            self.output, "" if self.active else " (stopped)")
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+def _caller_frame(depth=1):
+    """The first frame outside this package."""
+    f = sys._getframe(depth)
+    while f is not None and _capture.is_own_frame(f):
+        f = f.f_back
+    return f
+
+
+def _unique_path(path):
+    """Never clobber: add -1, -2 … before the extension when taken."""
+    if not os.path.exists(path):
+        return path
+    stem, ext = os.path.splitext(path)
+    i = 1
+    while os.path.exists("%s-%d%s" % (stem, i, ext)):
+        i += 1
+    return "%s-%d%s" % (stem, i, ext)
+
+
+def _torch_counters():
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    try:
+        if torch.cuda.is_available():
+            mb = 1024.0 * 1024.0
+            return {"gpu_mb": torch.cuda.memory_allocated() / mb,
+                    "gpu_peak_mb": torch.cuda.max_memory_allocated() / mb,
+                    "gpu_reserved_mb": torch.cuda.memory_reserved() / mb}
+    except Exception:
+        pass
+    return None
+
+
+def _thread_flags(th):
+    flags = 0
+    if th is not None and th is threading.main_thread():
+        flags |= 1
+    if th is not None and th.daemon:
+        flags |= 2
+    return flags
+
+
+def _pick_frame(s, top):
+    """Nearest tracked frame up the stack, else the top non-recorder frame."""
+    f = top
+    first = None
+    while f is not None:
+        if not _capture.is_own_frame(f):
+            if first is None:
+                first = f
+            try:
+                if core.code_info(f.f_code)[1]:
+                    return f
+            except Exception:
+                pass
+        f = f.f_back
+    return first
+
+
+def _capture_locals(s, frame, t):
+    """Locals of `frame` as C tuples plus a name -> value dict."""
+    out = []
+    values = {}
+    code = frame.f_code
+    try:
+        items = list(frame.f_locals.items())
+    except Exception as exc:
+        items = []
+        out.append((code, "__cap_err", core.LOCAL_ERROR, str(exc), "error", 0,
+                    None))
+    watch = s.watch
+    for name, value in items:
+        if name.startswith("_") or (watch is not None and name not in watch):
+            continue
+        try:
+            if _capture.is_skipped(value):
+                continue
+        except Exception:
+            continue
+        r, cut = _capture.smart_repr(value)
+        key = (code, name)
+        last = s.var_last.get(key)
+        flags = core.LOCAL_TRUNCATED if cut else 0
+        if last is None or last[0] != r:
+            flags |= core.LOCAL_CHANGED
+            s.var_last[key] = [r, t]
+        elif s.warn and t - last[1] > 5.0:
+            raise_warning(s, "VAR_STUCK", "'%s' unchanged for %.0fs"
+                          % (name, t - last[1]), "WARN", name,
+                          fn=code.co_name)
+        out.append((code, name, flags, r, type(value).__name__,
+                    _capture.approx_size(value), value))
+        values[name] = value
+        if s.warn:
+            check_float(s, name, value)
+            check_array(s, name, value)
+            if isinstance(value, (list, dict, set)):
+                hist = s.growth.setdefault(key, [])
+                hist.append((t, len(value)))
+                if len(hist) > 20:
+                    del hist[:-10]
+                if (len(hist) >= 3 and hist[-1][1] > 2 * hist[0][1]
+                        and hist[0][1] > 10):
+                    raise_warning(s, "UNBOUNDED_GROWTH", "'%s' grew %d\u2192%d"
+                                  % (name, hist[0][1], hist[-1][1]), "WARN",
+                                  name)
+    for ename, (expr, compiled) in list(_watch_exprs.items()):
+        try:
+            value = eval(compiled, frame.f_globals, dict(frame.f_locals))
+            r, cut = _capture.smart_repr(value)
+            out.append((code, ename, core.LOCAL_EXPR
+                        | (core.LOCAL_TRUNCATED if cut else 0), r,
+                        type(value).__name__, _capture.approx_size(value),
+                        value))
+        except Exception as exc:
+            out.append((code, ename, core.LOCAL_EXPR | core.LOCAL_ERROR,
+                        "<eval:%s>" % exc, "error", 0, None))
+    return out, values
+
+
+def _async_info():
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return "", ""
+    try:
+        if asyncio._get_running_loop() is None:
+            return "", ""
+        task = asyncio.current_task()
+        if task is None:
+            return "", ""
+        coro = task.get_coro()
+        return task.get_name(), getattr(coro, "__qualname__", "")
+    except Exception:
+        return "", ""
+
+
+def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
+                   extras=None, origin_ident=None, frame_locals=None):
+    """Build and write one snapshot: the origin thread's frame (given or the
+    caller's) plus the running frame of every other Python thread.
+
+    Returns the origin capture's {name: value}."""
+    if s is None or s.core is None:
+        return {}
+    t = s.elapsed()
+    origin_ident = origin_ident or threading.get_ident()
+    frames = sys._current_frames()
+    by_ident = {th.ident: th for th in threading.enumerate()}
+    if frame is None:
+        frame = _pick_frame(s, frames.get(origin_ident))
+    threads = []
+    origin_values = {}
+
+    def capture(ident, top, picked, override=None):
+        th = by_ident.get(ident)
+        stack = _capture.stack_of(top)
+        depth = 0
+        for i, (code, _) in enumerate(stack):
+            if picked is not None and code is picked.f_code:
+                depth = i
+                break
+        if override is not None:
+            locs, values = override
+        elif picked is not None:
+            locs, values = _capture_locals(s, picked, t)
+        else:
+            locs, values = [], {}
+        threads.append((ident, getattr(th, "native_id", 0) or 0,
+                        th.name if th is not None else "", _thread_flags(th),
+                        depth, stack, locs))
+        return values
+
+    if frame is not None:
+        origin_values = capture(origin_ident, frame, frame, frame_locals)
+    for ident, top in frames.items():
+        if ident == origin_ident or ident in _recorder_idents:
+            continue
+        picked = _pick_frame(s, top)
+        if picked is None:
+            continue
+        capture(ident, top, picked)
+
+    all_tags = list(s.tags)
+    if s.pending_tags:
+        all_tags += [x for x in s.pending_tags if x not in all_tags]
+        s.pending_tags = None
+    if tags:
+        all_tags += [x for x in tags if x not in all_tags]
+    task, coro = _async_info()
+    s.index += 1
+    s.n += 1
+    try:
+        sample = s.core.write_snapshot(
+            s.index, kind, origin_ident, evt, label or "", all_tags,
+            [(k, "" if v is None else str(v)) for k, v in (extras or {}).items()],
+            [(k, v) for k, v in _metrics.items()], _torch_counters(),
+            task, coro, threads) or {}
+    except Exception as exc:
+        sys.stderr.write("[TC] snapshot error: %s\n" % exc)
+        return origin_values
+    _after_snapshot(s, t, sample, origin_values, frame)
+    return origin_values
+
+
+def _after_snapshot(s, t, sample, values, frame):
+    ram = sample.get("ram_mb", 0.0)
+    fds = int(sample.get("open_fds", 0))
+    s.ram_peak = max(s.ram_peak, ram)
+    s.fd_peak = max(s.fd_peak, fds)
+    if s.warn:
+        base = s.baseline.get("ram_mb", 0.0)
+        if base > 0 and ram - base > 50:
+            raise_warning(s, "RAM_GROWING", "RAM %.0f\u2192%.0fMB (+%.0fMB)"
+                          % (base, ram, ram - base))
+        bfd = int(s.baseline.get("open_fds", 0))
+        if bfd > 0 and fds - bfd > 20:
+            raise_warning(s, "FD_LEAK", "FDs grew %d\u2192%d" % (bfd, fds))
+    if _watch_names:
+        _print_watch(s, t, values)
+    if s.live and t - s.last_live >= 0.5:
+        s.last_live = t
+        fn = frame.f_code.co_name if frame is not None else "?"
+        parts = ["RAM=%.0fMB" % ram, "CPU=%.0f%%" % sample.get("cpu_pct", 0)]
+        if "gpu_mb" in sample:
+            parts.append("GPU=%.0fMB" % sample["gpu_mb"])
+        parts += ["%s=%s" % (k, v) for k, v in list(_metrics.items())[:3]]
+        sys.stderr.write("\r[TC #%05d  t=%.2fs  %s()  %s]   "
+                         % (s.index, t, fn, "  ".join(parts)))
+        sys.stderr.flush()
+
+
+def _fmt_num(text):
+    try:
+        return float(text.strip("'\""))
+    except (ValueError, AttributeError):
+        return None
+
+
+def _print_watch(s, t, values):
+    for name in _watch_names:
+        if name in values:
+            new = _capture.smart_repr(values[name])[0]
+        elif name in _metrics:
+            new = str(_metrics[name])
+        else:
+            continue
+        old = s.watch_last.get(name)
+        if old == new and not _watch_every_snap:
+            continue
+        s.watch_last[name] = new
+        a, b = _fmt_num(old) if old is not None else None, _fmt_num(new)
+
+        def short(x):
+            v = _fmt_num(x) if x is not None else None
+            return "%.6g" % v if v is not None else str(x)
+        delta = "  (\u0394 %+.4g)" % (b - a) if a is not None and b is not None else ""
+        sys.stderr.write("[TC WATCH] t=%.4fs  %s:  %s \u2192 %s%s\n"
+                         % (t, name, short(old), short(new), delta))
+
+
+# ---------------------------------------------------------------------------
+# Timer thread
+
+_recorder_idents = set()
+
+
+def _main_thread_cpu():
+    try:
+        cid = time.pthread_getcpuclockid(threading.main_thread().ident)
+        return time.clock_gettime(cid)
+    except Exception:
+        return None
+
+
+def _timer_main(s):
+    core.ignore_current_thread()
+    _recorder_idents.add(threading.get_ident())
+    main_ident = threading.main_thread().ident
+    last_cpu = _main_thread_cpu()
+    last_wall = time.perf_counter()
+    while not s.stop_event.wait(s.every):
+        if not s.active:
+            break
+        try:
+            frames = sys._current_frames()
+            frame = _pick_frame(s, frames.get(main_ident))
+            values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
+                                    origin_ident=main_ident)
+            _eval_conditions(s, frame, values)
+            cpu, wall = _main_thread_cpu(), time.perf_counter()
+            busy = (cpu is not None and last_cpu is not None
+                    and (cpu - last_cpu) >= 0.5 * (wall - last_wall))
+            last_cpu, last_wall = cpu, wall
+            _stuck_check(s, frame, values, busy)
+        except Exception as exc:  # never let the timer die silently
+            try:
+                sys.stderr.write("[TC] timer error: %s\n" % exc)
+            except Exception:
+                pass
+
+
+def _stuck_check(s, frame, values, busy):
+    """STUCK_LOOP only while the main thread burns CPU (fix of §8.1 #12:
+    a sleep or a blocking call is not a stuck loop)."""
+    if frame is None or not s.warn:
+        return
+    sig = (frame.f_code, frame.f_lineno,
+           tuple(sorted((k, _capture.smart_repr(v)[0])
+                        for k, v in values.items())))
+    t = s.elapsed()
+    if not busy or s.stuck is None or s.stuck[0] != sig:
+        s.stuck = (sig, t)
+        return
+    if t - s.stuck[1] > 3 * s.every:
+        fn = frame.f_code.co_name
+        raise_warning(s, "STUCK_LOOP", "Stuck at %s():%d for %.0fs"
+                      % (fn, frame.f_lineno, t - s.stuck[1]), "WARN",
+                      "%s:%d" % (fn, frame.f_lineno))
+
+
+def _eval_conditions(s, frame, values):
+    if not _conditions:
+        return
+    ns = {}
+    if frame is not None:
+        try:
+            ns.update(frame.f_globals)
+            ns.update(frame.f_locals)
+        except Exception:
+            pass
+    ns.update(values)
+    ns.update(_metrics)
+    for cond in list(_conditions):
+        try:
+            val = bool(eval(cond["_code"], {"__builtins__": builtins}, ns))
+        except Exception:
+            continue
+        prev = cond["last_val"]
+        cond["last_val"] = val
+        mode = cond["snap_mode"]
+        fire = val and ((mode == "on_change" and prev is not True)
+                        or mode == "on_true"
+                        or (mode == "once" and not cond["fired"]))
+        if not fire:
+            continue
+        cond["fired"] = True
+        cond["fire_count"] += 1
+        raise_warning(s, "CONDITION:%s" % cond["expr"][:30],
+                      "watch_condition fired: %s" % cond["expr"],
+                      cond["level"], None, dedupe=False)
+        _take_snapshot(s, K_CONDITION, "CONDITION", frame=frame,
+                       label=cond["label"], tags=cond["tags"],
+                       extras={"condition_expr": cond["expr"],
+                               "fire_count": cond["fire_count"]},
+                       origin_ident=threading.main_thread().ident)
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+
+def _warn_from_c(code, message, var):
+    raise_warning(_session, code, message, "WARN", var)
+
+
+def _install_hooks(s):
+    if s.mode == "sample":
+        core.sampler_start(float(max(1, s.sample_rate_hz)))
+        return "sample"
+    if core.HAS_MONITORING:
+        mon = sys.monitoring
+        holder = mon.get_tool(TOOL_ID)
+        if holder is not None:
+            raise RuntimeError(
+                "timecapsule: sys.monitoring tool id %d is in use by %r; "
+                "stop that profiler first, or record with mode='sample'"
+                % (TOOL_ID, holder))
+        mon.use_tool_id(TOOL_ID, "timecapsule")
+        E = mon.events
+        core.set_monitoring(mon.DISABLE, mon.set_local_events)
+        mon.register_callback(TOOL_ID, E.PY_START, core._mon_py_start)
+        mon.register_callback(TOOL_ID, E.PY_RESUME, core._mon_py_resume)
+        mon.register_callback(TOOL_ID, E.PY_THROW, core._mon_py_throw)
+        mon.register_callback(TOOL_ID, E.PY_RETURN, core._mon_py_return)
+        mon.register_callback(TOOL_ID, E.PY_YIELD, core._mon_py_yield)
+        mon.register_callback(TOOL_ID, E.PY_UNWIND, core._mon_py_unwind)
+        mon.register_callback(TOOL_ID, E.LINE, core._mon_line)
+        mon.set_events(TOOL_ID, E.PY_START | E.PY_RESUME | E.PY_THROW
+                       | E.PY_RETURN | E.PY_YIELD | E.PY_UNWIND)
+        mon.restart_events()
+        return "C+monitoring"
+    threading.setprofile(core._profile_trampoline)
+    core.profile_install()
+    return "C+setprofile"
+
+
+def _remove_hooks(s):
+    if s.mode == "sample":
+        core.sampler_stop()
+        return
+    if core.HAS_MONITORING:
+        mon = sys.monitoring
+        try:
+            mon.set_events(TOOL_ID, 0)
+            for ev in (mon.events.PY_START, mon.events.PY_RESUME,
+                       mon.events.PY_THROW, mon.events.PY_RETURN,
+                       mon.events.PY_YIELD, mon.events.PY_UNWIND,
+                       mon.events.LINE):
+                mon.register_callback(TOOL_ID, ev, None)
+            mon.free_tool_id(TOOL_ID)
+        except Exception:
+            pass
+        return
+    threading.setprofile(None)
+    core.profile_uninstall()
+
+
+def _sigterm_handler(signum, frame):
+    s = _session
+    if s is not None and s.active:
+        stop(_exit_status=128 + signum, _flags=core.END_SIGNAL)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _atexit_save():
+    if _session is not None and _session.active:
+        stop()
+
+
+def _after_fork_child():
+    global _session
+    if _session is not None and _session.active:
+        _session.active = False
+        core.abandon()
+        _session = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_child)
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
+           warn=True, tags=None, live=False, include_files=None,
+           exclude_files=None, mode="full", sample_rate_hz=1000, *,
+           calls="all", embed_source=True, _src=None, _argv=None):
+    """Start recording.  Returns a context manager (``with tc.record(): …``).
+
+    calls="all" records every Python call in the process; calls="tracked"
+    only calls in tracked files (the recording script and include_files)."""
+    global _session, _atexit_registered
+    if mode not in ("full", "sample"):
+        raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
+                         % (mode,))
+    if calls not in ("all", "tracked"):
+        raise ValueError("timecapsule: calls must be 'all' or 'tracked'")
+    if every is None or every <= 0:
+        raise ValueError("timecapsule: every must be > 0 seconds")
+    with _lock:
+        if _session is not None and _session.active:
+            stop()
+        s = _Session()
+        caller = _caller_frame(1)
+        src = _src
+        if src is None:
+            fname = caller.f_code.co_filename if caller is not None else "<stdin>"
+            src = os.path.abspath(fname)
+            if fname.startswith("<") or not os.path.exists(src):
+                src = os.path.abspath(os.getcwd())
+        s.src = src
+        if output is None:
+            stem = (os.path.splitext(os.path.basename(src))[0]
+                    if os.path.isfile(src) else os.path.basename(src) or "tc")
+            output = "%s_%s.tc" % (stem, time.strftime("%Y%m%d_%H%M%S"))
+        s.every = float(every)
+        s.watch = set(watch) if watch is not None else None
+        s.max_snaps = max_snaps
+        s.flush_every = flush_every
+        s.warn = bool(warn)
+        s.tags = list(tags or [])
+        s.live = live
+        s.mode = mode
+        s.sample_rate_hz = sample_rate_hz
+        s.include = [os.path.abspath(p) for p in (include_files or [])]
+        s.exclude = (list(exclude_files) if exclude_files is not None
+                     else ["*/site-packages/*", "*/dist-packages/*"])
+        s.session_id = uuid.uuid4().hex[:8]
+        s.t0_wall = time.time()
+        _metrics.clear()
+
+        items = [("argv", a) for a in (_argv if _argv is not None else sys.argv)]
+        items += [
+            ("python", sys.version), ("python_impl", sys.implementation.name),
+            ("platform", sys.platform), ("pid", str(os.getpid())),
+            ("hostname", socket.gethostname()), ("cwd", os.getcwd()),
+            ("src", src), ("mode", mode),
+            ("backend", "sample" if mode == "sample" else
+             ("C+monitoring" if core.HAS_MONITORING else "C+setprofile")),
+            ("recorder_version", VERSION), ("session_id", s.session_id),
+            ("t0_wall", repr(s.t0_wall)),
+        ]
+        items += [("include_files", p) for p in s.include]
+        items += [("exclude_files", p) for p in s.exclude]
+        for k, v in (("every", every), ("max_snaps", max_snaps),
+                     ("flush_every", flush_every), ("warn", warn),
+                     ("live", live), ("sample_rate_hz", sample_rate_hz),
+                     ("calls", calls), ("embed_source", embed_source),
+                     ("watch", ",".join(sorted(s.watch)) if s.watch else ""),
+                     ("tags", ",".join(s.tags))):
+            items.append(("option." + k, str(v)))
+        items += [("watch_expr." + n, e) for n, (e, _) in _watch_exprs.items()]
+
+        producer = "timecapsule %s %s %s" % (
+            VERSION, sys.implementation.name, sys.version.split()[0])
+        path = os.path.abspath(output)
+        for _ in range(100):
+            path = _unique_path(path)
+            try:
+                core.open(path, items, s.session_id, producer[:47], src,
+                          _capture.OWN_DIR, s.include, s.exclude,
+                          calls == "tracked", embed_source,
+                          core.HAS_MONITORING and mode == "full",
+                          500, threading.main_thread().ident)
+                break
+            except FileExistsError:
+                continue   # raced with another writer: next suffix
+        s.output = path
+        s.core = core
+        core.set_warn_callback(_warn_from_c)
+        core.set_trace_callback(_trace_from_c)
+        s.baseline = core.system_sample() or {}
+        _session = s
+        s.active = True
+        try:
+            s.backend = _install_hooks(s)
+        except Exception:
+            _session = None
+            s.active = False
+            core.close(0, 0)
+            os.unlink(path)
+            raise
+        core.set_active(True)
+
+        if not _atexit_registered:
+            atexit.register(_atexit_save)
+            _atexit_registered = True
+        from ._crash import excepthook, threading_excepthook
+        s.old_excepthook = sys.excepthook
+        sys.excepthook = excepthook
+        s.old_threading_excepthook = threading.excepthook
+        threading.excepthook = threading_excepthook
+        if threading.current_thread() is threading.main_thread():
+            try:
+                if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+                    s.old_sigterm = signal.signal(signal.SIGTERM,
+                                                  _sigterm_handler)
+            except (ValueError, OSError):
+                pass
+
+        s.timer = threading.Thread(target=_timer_main, args=(s,),
+                                   name="tc-timer", daemon=True)
+        s.timer.start()
+        _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
+                       label="_tc_init", tags=["_internal"])
+    extra = "  tracking=%d files" % (len(s.include) + 1) if include_files else ""
+    print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
+          % (s.output, every, s.backend, s.session_id, extra))
+    return s
+
+
+def stop(*, _exit_status=0, _flags=0):
+    """Finish the recording: final snapshot, hooks off, file closed.
+    Returns promptly (the timer is woken, not waited out)."""
+    global _session
+    with _lock:
+        s = _session
+        if s is None or not s.active:
+            return None
+        main = sys._current_frames().get(threading.main_thread().ident)
+        _take_snapshot(s, K_STOP, "SNAP:record_stop",
+                       frame=_pick_frame(s, main),
+                       label="_tc_final", tags=["_internal"],
+                       origin_ident=threading.main_thread().ident)
+        core.set_active(False)
+        s.active = False
+        s.stop_event.set()
+        _remove_hooks(s)
+        if s.timer is not None and s.timer is not threading.current_thread():
+            s.timer.join(timeout=2.0)
+            _recorder_idents.discard(s.timer.ident)
+        if sys.excepthook is _crash_hook():
+            sys.excepthook = s.old_excepthook
+        if threading.excepthook is _crash_thread_hook():
+            threading.excepthook = s.old_threading_excepthook
+        if s.old_sigterm is not None:
+            try:
+                if signal.getsignal(signal.SIGTERM) is _sigterm_handler:
+                    signal.signal(signal.SIGTERM, s.old_sigterm)
+            except (ValueError, OSError):
+                pass
+        for name, value in _metrics.items():
+            pass
+        flags = _flags | (core.END_CRASHED if s.crashed else 0)
+        try:
+            stats = core.close(_exit_status, flags) or {}
+        except OSError as exc:
+            print("[TC] save error: %s" % exc)
+            return None
+        finally:
+            core.set_trace_callback(None)
+        try:
+            size_kb = os.path.getsize(s.output) / 1024.0
+        except OSError:
+            size_kb = 0.0
+        nvars = len({name for (_, name) in s.var_last})
+        if s.live:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+        print("\n[TC] \u2713 saved  %d snaps  %.0fKB  %d vars  crash=%s  warn=%d  \u2192 %s"
+              % (stats.get("snapshots", s.n), size_kb, nvars,
+                 "YES \u26a0" if s.crashed else "no", len(s.warnings),
+                 s.output))
+        return s.output
+
+
+def _crash_hook():
+    from ._crash import excepthook
+    return excepthook
+
+
+def _crash_thread_hook():
+    from ._crash import threading_excepthook
+    return threading_excepthook
+
+
+def snap(label=None, tags=None):
+    """Snapshot the caller's frame (and every other thread's)."""
+    s = _session
+    if s is None or not s.active:
+        return None
+    with _lock:
+        if tags:
+            s.pending_tags = list(tags)
+        _take_snapshot(s, K_SNAP, "SNAP:%s" % (label or ""),
+                       frame=_caller_frame(1), label=label or None)
+        n = s.n
+    print("[TC] snap #%d%s" % (n, " \u2014 %s" % label if label else ""))
+    return None
+
+
+def tag(*tags):
+    """The next snapshot (of any kind) takes these tags."""
+    s = _session
+    if s is not None:
+        s.pending_tags = list(tags)
+
+
+def metric(name, value):
+    """Record a metric point (a real time series, not only at snapshots)."""
+    _metrics[name] = value
+    s = _session
+    if s is None or not s.active:
+        return
+    try:
+        core.metric(str(name), value)
+    except Exception:
+        pass
+    if s.warn and isinstance(value, (int, float, bool)):
+        if isinstance(value, float):
+            check_float(s, name, value)
+        check_plateau(s, name, value)
+
+
+def assert_var(name, condition_fn, label=None):
+    """Check a local of the caller; ASSERTION_FAILED + snapshot on failure."""
+    s = _session
+    if s is None or not s.active:
+        return
+    frame = _caller_frame(1)
+    value = frame.f_locals.get(name) if frame is not None else None
+    try:
+        ok = bool(condition_fn(value))
+    except Exception as exc:
+        ok = False
+        if label is None:
+            label = "assert_var(%s) error: %s" % (name, exc)
+    if ok:
+        return
+    r = _capture.smart_repr(value)[0]
+    raise_warning(s, "ASSERTION_FAILED",
+                  label or "assert_var('%s') failed: %s" % (name, r),
+                  "ERROR", name)
+    with _lock:
+        _take_snapshot(s, K_ASSERT, "ASSERT_FAIL", frame=frame,
+                       label="ASSERT_FAIL:%s" % name,
+                       extras={"assert_name": name, "assert_val": r[:500]})
+
+
+def watch_expr(name, expr_str):
+    """Evaluate `expr_str` in the captured frame at every capture."""
+    _watch_exprs[name] = (expr_str, compile(expr_str, "<watch_expr>", "eval"))
+
+
+class _Block:
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        self.start_ns = core.now_ns()
+        return self
+
+    def __exit__(self, *exc):
+        elapsed = time.perf_counter() - self.start
+        key = "block:%s" % self.name
+        _block_timings.setdefault(key, []).append(round(elapsed, 9))
+        s = _session
+        if s is not None and s.active:
+            s.block_timings.setdefault(key, []).append(round(elapsed, 9))
+            core.write_mark(threading.get_ident(), self.start_ns, M_BLOCK,
+                            int(elapsed * 1e9), "block", self.name, "")
+        print("[TC] block '%s' \u2192 %.3fms" % (self.name, elapsed * 1000))
+        return False
+
+
+def profile_block(name):
+    """``with tc.profile_block("load"): …`` times the body."""
+    return _Block(name)
+
+
+def checkpoint(name, max_elapsed_s=None):
+    """A toggle: the first call starts, the second reports the elapsed time."""
+    if name not in _checkpoints:
+        _checkpoints[name] = (time.perf_counter(), max_elapsed_s, core.now_ns())
+        print("[TC] \u25b6 checkpoint '%s'" % name)
+        return None
+    start, limit, start_ns = _checkpoints.pop(name)
+    elapsed = time.perf_counter() - start
+    key = "checkpoint:%s" % name
+    _block_timings.setdefault(key, []).append(round(elapsed, 6))
+    print("[TC] \u25a0 checkpoint '%s' \u2192 %.2fms" % (name, elapsed * 1000))
+    s = _session
+    if s is not None and s.active:
+        s.block_timings.setdefault(key, []).append(round(elapsed, 6))
+        core.write_mark(threading.get_ident(), start_ns, M_CHECKPOINT,
+                        int(elapsed * 1e9), "checkpoint", name, "")
+        if limit is not None and elapsed > limit:
+            raise_warning(s, "CHECKPOINT_SLOW", "'%s' took %.3fs > limit %ss"
+                          % (name, elapsed, limit), "WARN", name)
+    return elapsed
+
+
+def reset():
+    """Forget this session's snapshots' derived state (the file keeps what
+    was already written: it is append-only)."""
+    s = _session
+    if s is not None:
+        s.warnings.clear()
+        s.warn_keys.clear()
+        s.metric_history.clear()
+        s.var_last.clear()
+        s.growth.clear()
+        s.stuck = None
+        s.block_timings.clear()
+        s.watch_last.clear()
+        if s.active:
+            core.write_mark(threading.get_ident(), core.now_ns(), 3, 0,
+                            "reset", "reset", "tc.reset()")
+    _metrics.clear()
+    _block_timings.clear()
+    print("[TC] state reset")
+
+
+def watch(*var_names, every_snap=False):
+    """Print changes of these locals/metrics to stderr after each snapshot.
+    Works before or after record()."""
+    global _watch_every_snap
+    for n in var_names:
+        if n not in _watch_names:
+            _watch_names.append(n)
+    _watch_every_snap = every_snap
+    sys.stderr.write("[TC] watching: %s\n" % list(var_names))
+
+
+def breakpoint(label=None, *, condition=None, tags=None, verbose=True):
+    """A soft breakpoint: a snapshot of the caller, never a pause."""
+    s = _session
+    if s is None or not s.active:
+        return
+    try:
+        frame = _caller_frame(1)
+        if condition is not None:
+            try:
+                if not condition(dict(frame.f_locals)):
+                    return
+            except Exception as exc:
+                raise_warning(s, "BP_CONDITION_ERROR",
+                              "breakpoint condition raised: %s" % exc, "WARN",
+                              "%s:%d" % (os.path.basename(frame.f_code.co_filename),
+                                         frame.f_lineno))
+        fname = os.path.basename(frame.f_code.co_filename)
+        line = frame.f_lineno
+        label = label or "bp:%s:%d" % (fname, line)
+        with _lock:
+            values = _take_snapshot(
+                s, K_BREAKPOINT, "BREAKPOINT", frame=frame, label=label,
+                tags=["breakpoint"] + list(tags or []),
+                extras={"bp_file": frame.f_code.co_filename, "bp_line": line,
+                        "bp_fn": frame.f_code.co_name})
+        if verbose:
+            sys.stderr.write("[TC BP] t=%.4fs  #%d  %s() %s:%d  \u2014 %s  (%d vars)\n"
+                             % (s.elapsed(), s.index, frame.f_code.co_name,
+                                fname, line, label, len(values)))
+    except Exception:
+        pass
+
+
+def watch_condition(expr, label=None, *, snap_mode="on_change", tags=None,
+                    level="WARN"):
+    """Fire (warning + snapshot) when `expr` becomes true.  Evaluated on
+    every timer tick with builtins, the frame's globals and locals (real
+    values) and the metrics.  Works before or after record()."""
+    if snap_mode not in ("on_change", "on_true", "once"):
+        raise ValueError("snap_mode must be 'on_change', 'on_true' or 'once'")
+    entry = {"expr": expr, "label": label or "condition: %s" % expr[:40],
+             "snap_mode": snap_mode,
+             "tags": ["watch_condition"] + list(tags or []), "level": level,
+             "last_val": None, "fired": False, "fire_count": 0,
+             "_code": compile(expr, "<watch_condition>", "eval")}
+    _conditions.append(entry)
+    sys.stderr.write("[TC] watching condition: '%s'\n" % expr)
+    return entry
+
+
+# ---------------------------------------------------------------------------
+# @trace support: the C hooks call back at the traced function's own entry
+# and exit, so the snapshots show that function's frame.
+
+def _trace_from_c(event, frame, value):
+    from ._trace import on_hook
+    on_hook(event, frame, value)
