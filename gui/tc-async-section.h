@@ -1,0 +1,21 @@
+/* tc-async-section.h
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "tc-section.h"
+
+G_BEGIN_DECLS
+
+#define TC_TYPE_ASYNC_SECTION (tc_async_section_get_type ())
+
+G_DECLARE_FINAL_TYPE (TcAsyncSection, tc_async_section, TC, ASYNC_SECTION, TcSection)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+guint tc_async_section_get_n_tasks (TcAsyncSection *self);
+
+G_END_DECLS
