@@ -66,6 +66,11 @@ TcStatus tc_encode_line_hits_payload    (TcEncoder *enc, const TcLineHits *h);
 TcStatus tc_encode_return_value_payload (TcEncoder *enc, const TcReturnValue *rv);
 TcStatus tc_encode_samples_payload      (TcEncoder *enc, uint64_t time_ns, const TcStackSample *samples, size_t n);
 
+/* crc32 of a frame: its header with the crc field as 0, then the payload
+ * (padding included).  `frame` points at the frame header. */
+uint32_t tc_frame_crc (const TcFrameHeader *header, const uint8_t *payload, size_t payload_len,
+                       size_t pad);
+
 /* TcError helper. */
 void tc_error_set (TcError *error, TcStatus code, int sys_errno, uint64_t offset,
                    const char *format, ...) __attribute__ ((format (printf, 5, 6)));

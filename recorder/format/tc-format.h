@@ -8,7 +8,7 @@
  *
  * Layout in one paragraph: a 256-byte header, then a stream of 8-byte-aligned
  * frames.  Every frame starts with the same 24-byte TcFrameHeader (length,
- * type, flags, thread, crc32 of the payload, time).  The payload of each type
+ * type, flags, thread, crc32 of the frame, time).  The payload of each type
  * is a fixed little-endian struct (static_asserted below) optionally followed
  * by a "wire" body of varints, strings and values.  Readers skip unknown frame
  * types by length and stop at the first invalid frame, so a file cut anywhere
@@ -109,7 +109,8 @@ typedef struct
   uint16_t type;        /* TcFrameType */
   uint16_t flags;       /* TC_FRAME_FLAG_* */
   uint32_t thread_id;   /* recorder-assigned thread id (1 = main); 0 = process-wide */
-  uint32_t crc32;       /* zlib crc32 of the payload bytes (length - 24, padding included) */
+  uint32_t crc32;       /* zlib crc32 of the whole frame (header with this field as 0,
+                         * payload, padding): a flipped type or time is caught too */
   uint64_t time_ns;     /* ns since TcFileHeader.start_monotonic_ns */
 } TcFrameHeader;
 static_assert (sizeof (TcFrameHeader) == 24, "TcFrameHeader changed size");

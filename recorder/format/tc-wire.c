@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #include "tc-format-private.h"
 
@@ -54,6 +55,23 @@ tc_fnv1a64 (const void *data, size_t len)
       h *= 0x100000001b3ull;
     }
   return h;
+}
+
+uint32_t
+tc_frame_crc (const TcFrameHeader *header, const uint8_t *payload, size_t payload_len, size_t pad)
+{
+  static const uint8_t zeros[TC_FRAME_ALIGN];
+  TcFrameHeader h = *header;
+  uLong crc;
+
+  h.crc32 = 0;
+  crc = crc32 (0, (const Bytef *) &h, sizeof h);
+  /* crc32 (crc, NULL, 0) returns the initial value, not crc. */
+  if (payload_len > 0)
+    crc = crc32 (crc, payload, (uInt) payload_len);
+  if (pad > 0)
+    crc = crc32 (crc, zeros, (uInt) pad);
+  return (uint32_t) crc;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -167,7 +167,6 @@ emit_frame (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id, uint
 {
   TcFrameHeader fh;
   size_t length, pad;
-  uint32_t crc;
   uint64_t offset;
 
   if (w->status != TC_OK)
@@ -176,14 +175,13 @@ emit_frame (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id, uint
     return TC_ERR_INVALID;
   length = tc_align8 (sizeof fh + len);
   pad = length - sizeof fh - len;
-  crc = (uint32_t) crc32 (0, payload, (uInt) len);
-  crc = (uint32_t) crc32 (crc, zero_pad, (uInt) pad);
   fh.length = (uint32_t) length;
   fh.type = type;
   fh.flags = flags;
   fh.thread_id = thread_id;
-  fh.crc32 = crc;
+  fh.crc32 = 0;
   fh.time_ns = time_ns;
+  fh.crc32 = tc_frame_crc (&fh, payload, len, pad);
 
   if (w->buf_cap - w->buf_len < length && write_buffer (w) != TC_OK)
     return w->status;
