@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-analysis.h"
-#include "tc-report-text.h"
+#include "tc-report-adapter.h"
 #include "tc-ui.h"
 #include "tc-units.h"
 
@@ -233,7 +233,7 @@ tc_crash_section_load (TcSection *section,
   TcCrashSection *self = (TcCrashSection *)section;
   TcDocument *document = tc_viewer_session_get_document (session);
   const TcDocCrash *crash = tc_document_get_crash (document);
-  g_autoptr(GPtrArray) checklist = _tc_report_text_checklist (document);
+  g_autoptr(GPtrArray) checklist = _tc_report_adapter_checklist (document);
   TcExceptionChain *chain = tc_analysis_exception_chain (document, NULL, NULL);
   g_autofree char *exception = g_strdup_printf ("%s: %s", crash->exc_type, crash->message);
   g_autofree char *location = NULL;

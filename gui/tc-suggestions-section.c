@@ -7,7 +7,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "tc-report-text.h"
+#include "tc-report-adapter.h"
 #include "tc-ui.h"
 
 #include "tc-suggestions-section.h"
@@ -42,7 +42,7 @@ tc_suggestions_section_load (TcSection *section,
                              TcViewerSession *session)
 {
   TcSuggestionsSection *self = (TcSuggestionsSection *)section;
-  g_autoptr(GPtrArray) suggestions = _tc_report_text_suggestions (tc_viewer_session_get_document (session));
+  g_autoptr(GPtrArray) suggestions = _tc_report_adapter_suggestions (tc_viewer_session_get_document (session));
 
   for (guint i = 0; i < suggestions->len; i++)
     {

@@ -125,16 +125,34 @@ tc_window_notify_selected_page_cb (TcWindow   *self,
   _tc_window_actions_update (self);
 }
 
-static void
-tc_window_session_loaded_cb (TcWindow      *self,
-                             GParamSpec    *pspec,
-                             TcSessionView *view)
+static AdwTabPage *
+find_page_for_session (TcWindow        *self,
+                       TcViewerSession *session)
 {
-  TcViewerSession *session = tc_session_view_get_session (view);
-  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (view));
+  guint n = adw_tab_view_get_n_pages (self->tab_view);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      TcSessionView *view = TC_SESSION_VIEW (adw_tab_page_get_child (page));
+
+      if (tc_session_view_get_session (view) == session)
+        return page;
+    }
+
+  return NULL;
+}
+
+static void
+tc_window_session_loading_cb (TcWindow        *self,
+                              GParamSpec      *pspec,
+                              TcViewerSession *session)
+{
+  AdwTabPage *page = find_page_for_session (self, session);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
   g_assert (TC_IS_WINDOW (self));
+  g_assert (TC_IS_VIEWER_SESSION (session));
 
   if (page != NULL)
     adw_tab_page_set_loading (page, tc_viewer_session_get_loading (session));
@@ -307,7 +325,7 @@ tc_window_open_file (TcWindow *self,
   adw_tab_page_set_tooltip (page, g_file_peek_path (file));
   adw_tab_page_set_loading (page, TRUE);
   g_signal_connect_object (session, "notify::loading",
-                           G_CALLBACK (tc_window_session_loaded_cb), self,
+                           G_CALLBACK (tc_window_session_loading_cb), self,
                            G_CONNECT_SWAPPED);
 
   adw_tab_view_set_selected_page (self->tab_view, page);

@@ -1,4 +1,4 @@
-/* tc-report-text.h — private adapter: pieces of the text report
+/* tc-report-adapter.h — private adapter: pieces of the text report
  *
  * SPDX-License-Identifier: MIT
  *
@@ -22,7 +22,7 @@ typedef struct
 } TcSuggestion;
 
 void       tc_suggestion_free          (TcSuggestion *suggestion);
-GPtrArray *_tc_report_text_suggestions (TcDocument *document);
-GPtrArray *_tc_report_text_checklist   (TcDocument *document);
+GPtrArray *_tc_report_adapter_suggestions (TcDocument *document);
+GPtrArray *_tc_report_adapter_checklist   (TcDocument *document);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* tc-report-text.c
+/* tc-report-adapter.c
  *
  * SPDX-License-Identifier: MIT
  */
@@ -8,7 +8,7 @@
 
 #include "tc-report.h"
 
-#include "tc-report-text.h"
+#include "tc-report-adapter.h"
 
 /* Wide enough that no suggestion is wrapped. */
 #define REPORT_WIDTH 400
@@ -69,13 +69,13 @@ section_lines (TcDocument *document,
 }
 
 /**
- * _tc_report_text_suggestions:
+ * _tc_report_adapter_suggestions:
  *
  * Returns: (transfer full) (element-type TcSuggestion): section 13's
  *   "[TAG]  text" lines; empty when the report found nothing to suggest
  */
 GPtrArray *
-_tc_report_text_suggestions (TcDocument *document)
+_tc_report_adapter_suggestions (TcDocument *document)
 {
   g_auto(GStrv) lines = section_lines (document, "OPTIMIZATION SUGGESTIONS");
   GPtrArray *suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify)tc_suggestion_free);
@@ -101,13 +101,13 @@ _tc_report_text_suggestions (TcDocument *document)
 }
 
 /**
- * _tc_report_text_checklist:
+ * _tc_report_adapter_checklist:
  *
  * Returns: (transfer full) (element-type utf8): the crash section's fix
  *   checklist items (without the ☐), empty without a crash or checklist
  */
 GPtrArray *
-_tc_report_text_checklist (TcDocument *document)
+_tc_report_adapter_checklist (TcDocument *document)
 {
   g_auto(GStrv) lines = section_lines (document, "CRASH FORENSICS");
   GPtrArray *items = g_ptr_array_new_with_free_func (g_free);
