@@ -330,6 +330,7 @@ record_return_value(TcRecThread *t, TcRecCode *rc, PyObject *value)
         };
         tc_rec_value_from_object(&scratch, value, &rv.value);
         pthread_mutex_lock(&tc_rec.lock);
+        tc_rec_thread_define_locked(t);
         if (tc_rec.writer != NULL) {
             tc_writer_write_return_value(tc_rec.writer, t->tid, tc_rec_now(),
                                          &rv);
@@ -390,6 +391,9 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
     }
     if (t->ignored) {
         return 0;
+    }
+    if (!t->named) {
+        tc_rec_thread_try_name(t);
     }
     TcRecCode *rc = code_lookup(code);
     if (rc == NULL) {

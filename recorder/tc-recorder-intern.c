@@ -279,11 +279,15 @@ tc_rec_code_lookup(PyCodeObject *code)
 
 /* Threads. */
 
+/* Thread idents are reused after a thread ends: the OS thread id tells
+ * two threads with the same ident apart (0 = unknown, matches the newest). */
 static TcRecThread *
-thread_find_locked(unsigned long ident)
+thread_find_locked(unsigned long ident, uint64_t native_id)
 {
     for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
-        if (t->ident == ident) {
+        if (t->ident == ident
+            && (native_id == 0 || t->native_id == 0
+                || t->native_id == native_id)) {
             return t;
         }
     }
@@ -292,7 +296,7 @@ thread_find_locked(unsigned long ident)
 
 static TcRecThread *
 thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
-                  uint32_t flags)
+                  uint32_t flags, int named)
 {
     TcRecThread *t = calloc(1, sizeof(TcRecThread));
     if (t == NULL) {
@@ -312,25 +316,36 @@ thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
     if (ident == tc_rec.main_ident) {
         flags |= TC_THREAD_FLAG_MAIN;
     }
+    snprintf(t->name, sizeof(t->name), "%s", name != NULL ? name : "");
+    t->flags = flags;
+    t->named = named;
+    return t;
+}
+
+void
+tc_rec_thread_define_locked(TcRecThread *t)
+{
+    if (t->defined || tc_rec.writer == NULL) {
+        return;
+    }
+    t->defined = 1;
     TcThreadDef def = {
         .thread_id = t->tid,
-        .native_id = native_id,
-        .python_ident = ident,
-        .flags = flags,
-        .name = TC_STR(name != NULL ? name : ""),
+        .native_id = t->native_id,
+        .python_ident = t->ident,
+        .flags = t->flags,
+        .name = TC_STR(t->name),
     };
-    if (tc_rec.writer != NULL) {
-        tc_writer_write_thread(tc_rec.writer, tc_rec_now(), &def);
-    }
-    return t;
+    tc_writer_write_thread(tc_rec.writer, tc_rec_now(), &def);
 }
 
 /* Name and daemon flag of a thread from threading._active, without running
  * user code (dict and instance-attribute reads only). */
-static void
+static int
 thread_describe(unsigned long ident, char *name, size_t name_len,
                 uint32_t *flags)
 {
+    int found = 0;
     snprintf(name, name_len, "%s",
              ident == tc_rec.main_ident ? "MainThread" : "Thread");
     PyObject *mod_name = PyUnicode_FromString("threading");
@@ -340,6 +355,7 @@ thread_describe(unsigned long ident, char *name, size_t name_len,
     PyObject *th = (active && key && PyDict_Check(active))
                    ? PyDict_GetItemWithError(active, key) : NULL;
     if (th != NULL) {
+        found = 1;
         Py_INCREF(th);
         PyObject *n = PyObject_GetAttrString(th, "_name");
         if (n != NULL && PyUnicode_Check(n)) {
@@ -361,6 +377,25 @@ thread_describe(unsigned long ident, char *name, size_t name_len,
     Py_XDECREF(active);
     Py_XDECREF(mod);
     Py_XDECREF(mod_name);
+    return found;
+}
+
+/* Called by the hooks while a thread's name is unknown. */
+void
+tc_rec_thread_try_name(TcRecThread *t)
+{
+    char name[96];
+    uint32_t flags = 0;
+    if (thread_describe(t->ident, name, sizeof(name), &flags)) {
+        pthread_mutex_lock(&tc_rec.lock);
+        if (!t->defined) {
+            snprintf(t->name, sizeof(t->name), "%s", name);
+            t->flags |= flags;
+        }
+        t->named = 1;
+        tc_rec_thread_define_locked(t);
+        pthread_mutex_unlock(&tc_rec.lock);
+    }
 }
 
 TcRecThread *
@@ -372,13 +407,16 @@ tc_rec_thread_current(void)
     }
     unsigned long ident = PyThread_get_thread_ident();
     uint64_t native_id = (uint64_t)syscall(SYS_gettid);
-    char name[128];
+    char name[96];
     uint32_t flags = 0;
-    thread_describe(ident, name, sizeof(name), &flags);
+    int named = thread_describe(ident, name, sizeof(name), &flags);
     pthread_mutex_lock(&tc_rec.lock);
-    TcRecThread *t = thread_find_locked(ident);
+    TcRecThread *t = thread_find_locked(ident, native_id);
     if (t == NULL) {
-        t = thread_new_locked(ident, native_id, name, flags);
+        t = thread_new_locked(ident, native_id, name, flags, named);
+        if (t != NULL && named) {
+            tc_rec_thread_define_locked(t);
+        }
     }
     else if (t->native_id == 0) {
         t->native_id = native_id;
@@ -397,10 +435,31 @@ TcRecThread *
 tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
                         const char *name, uint32_t flags)
 {
+    char described[96];
+    if (name == NULL || name[0] == '\0') {
+        /* Callers hold the GIL: ask threading (not under the lock). */
+        uint32_t more = 0;
+        if (thread_describe(ident, described, sizeof(described), &more)) {
+            name = described;
+            flags |= more;
+        }
+    }
     pthread_mutex_lock(&tc_rec.lock);
-    TcRecThread *t = thread_find_locked(ident);
+    TcRecThread *t = thread_find_locked(ident, native_id);
     if (t == NULL) {
-        t = thread_new_locked(ident, native_id, name, flags);
+        t = thread_new_locked(ident, native_id, name, flags,
+                              name != NULL && name[0] != '\0');
+    }
+    else if (!t->defined && name != NULL && name[0] != '\0') {
+        snprintf(t->name, sizeof(t->name), "%s", name);
+        t->flags |= flags;
+        t->named = 1;
+    }
+    if (t != NULL) {
+        if (t->native_id == 0) {
+            t->native_id = native_id;
+        }
+        tc_rec_thread_define_locked(t);
     }
     pthread_mutex_unlock(&tc_rec.lock);
     if (t == NULL) {
@@ -412,6 +471,12 @@ tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
 void
 tc_rec_thread_ignore_current(void)
 {
+    /* Define it as a recorder thread before its first event can. */
+    char name[96];
+    uint32_t flags = TC_THREAD_FLAG_RECORDER;
+    unsigned long ident = PyThread_get_thread_ident();
+    thread_describe(ident, name, sizeof(name), &flags);
+    tc_rec_thread_for_ident(ident, (uint64_t)syscall(SYS_gettid), name, flags);
     TcRecThread *t = tc_rec_thread_current();
     if (t == NULL) {
         PyErr_Clear();

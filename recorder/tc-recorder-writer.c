@@ -20,6 +20,12 @@ write_events_locked(uint32_t tid, const TcEvent *events, size_t n)
     if (n == 0 || tc_rec.writer == NULL) {
         return;
     }
+    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
+        if (t->tid == tid) {
+            tc_rec_thread_define_locked(t);
+            break;
+        }
+    }
     if (tc_writer_write_events(tc_rec.writer, tid, events, n) != TC_OK) {
         tc_rec.writer_failed = 1;
         tc_rec.n_dropped += n;

@@ -67,6 +67,13 @@ typedef struct TcRecThread {
     _Atomic size_t len;             /* stored by the owner with release */
     size_t consumed;                /* writer side, under tc_rec.lock */
     uint64_t last_time;
+    /* The THREAD frame is written lazily, once the name is known (on 3.12+
+     * a new thread's first events come before threading registers it) or
+     * before anything refers to the thread id. */
+    char name[96];
+    uint32_t flags;
+    int named;
+    int defined;
 } TcRecThread;
 
 /* A full buffer waiting for the writer. */
@@ -189,6 +196,8 @@ TcRecThread *tc_rec_thread_current(void);                 /* creates on first si
 TcRecThread *tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
                                      const char *name, uint32_t flags);
 void tc_rec_thread_ignore_current(void);
+void tc_rec_thread_define_locked(TcRecThread *t);
+void tc_rec_thread_try_name(TcRecThread *t);
 int tc_rec_var_id(uint32_t code_id, PyObject *name, uint32_t *out);
 int tc_rec_metric_id(PyObject *name, uint32_t *out);
 int tc_rec_counter_id(const char *name, const char *unit, uint32_t *out);

@@ -599,7 +599,10 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.live = live
         s.mode = mode
         s.sample_rate_hz = sample_rate_hz
-        s.include = [os.path.abspath(p) for p in (include_files or [])]
+        # Relative patterns are made absolute against the cwd (seed); ones
+        # that start with a wildcard already match anywhere.
+        s.include = [p if p.startswith(("*", "/")) else os.path.abspath(p)
+                     for p in (include_files or [])]
         s.exclude = (list(exclude_files) if exclude_files is not None
                      else ["*/site-packages/*", "*/dist-packages/*"])
         s.session_id = uuid.uuid4().hex[:8]

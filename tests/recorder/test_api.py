@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: MIT
+"""The recording API: seed-compatible printed lines and what each function
+writes into the file."""
+
+import re
+
+from conftest import load
+
+
+def test_record_snap_checkpoint_block_reset_lines(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+rec = tc.record(every=10, output="out.tc", tags=["exp1"])
+x = 41
+tc.snap("halfway")
+tc.snap()
+tc.checkpoint("cp")
+time.sleep(0.01)
+tc.checkpoint("cp")
+with tc.profile_block("blk"):
+    time.sleep(0.005)
+tc.reset()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert re.match(r"^\[TC\] recording → .*/out\.tc  every=10s  backend=C\+(monitoring|setprofile)  session=[0-9a-f]{8}$", lines[0])
+    assert "[TC] snap #2 — halfway" in lines
+    assert "[TC] snap #3" in lines
+    assert "[TC] ▶ checkpoint 'cp'" in lines
+    assert any(re.match(r"^\[TC\] ■ checkpoint 'cp' → \d+\.\d\dms$", l) for l in lines)
+    assert any(re.match(r"^\[TC\] block 'blk' → \d+\.\d{3}ms$", l) for l in lines)
+    assert "[TC] state reset" in lines
+    assert re.search(r"\[TC\] ✓ saved  \d+ snaps  \d+KB  \d+ vars  crash=no  warn=0  → .*out\.tc", proc.stdout)
+
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    evts = [s["evt"] for s in r.snapshots]
+    assert evts[0] == "SNAP:record_start" and evts[-1] == "SNAP:record_stop"
+    assert "SNAP:halfway" in evts and "SNAP:" in evts
+    # record(tags=…) applies to every snapshot (seed bug §8.1 #7 fixed).
+    assert all("exp1" in s["tags"] for s in r.snapshots)
+    half = next(s for s in r.snapshots if s["evt"] == "SNAP:halfway")
+    assert half["label"] == "halfway"
+    loc = r.locals_of(half["threads"][0])
+    assert loc["x"]["value"] == 41 and loc["x"]["repr"] == "41" and loc["x"]["type"] == "int"
+    marks = {(m["group"], m["name"]) for m in r.of("mark")}
+    assert ("checkpoint", "cp") in marks and ("block", "blk") in marks
+    cp = next(m for m in r.of("mark") if m["name"] == "cp")
+    assert cp["duration_ns"] >= 10_000_000
+
+
+def test_values_are_real_and_identity_is_code_and_name(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def f():
+    x = [1, 2.5, "s", None, True]
+    d = {"k": (1, 2)}
+    big = 10 ** 30
+    tc.snap("in_f")
+def g():
+    x = "other"
+    tc.snap("in_g")
+tc.record(every=10, output="out.tc")
+f(); g()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    sf = next(s for s in r.snapshots if s["evt"] == "SNAP:in_f")
+    sg = next(s for s in r.snapshots if s["evt"] == "SNAP:in_g")
+    lf, lg = r.locals_of(sf["threads"][0]), r.locals_of(sg["threads"][0])
+    assert lf["x"]["value"] == {"list": [1, 2.5, "s", None, True]}
+    assert lf["d"]["value"] == {"dict": ["k", {"tuple": [1, 2]}]}
+    assert lf["big"]["value"] == {"bigint": str(10 ** 30)}
+    assert lf["x"]["repr"].startswith("list[5] ")
+    # x in f and x in g are different variables (code, name).
+    assert lf["x"]["var"] != lg["x"]["var"]
+    assert lg["x"]["flags"] & 1  # changed: first capture of g's x
+
+
+def test_trace_snapshots_the_traced_frame(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+@tc.trace(warn_slow_ms=5)
+def work(n, scale=2):
+    inner_var = n * scale
+    time.sleep(0.01)
+    return inner_var
+
+@tc.trace
+def plain(a):
+    return a
+
+tc.record(every=10, output="out.tc")
+caller_local = "caller"
+work(3)
+plain(1)
+tc.stop()
+print("traced:", work.__tc_traced__, work.__tc_fn_name__)
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "traced: True work" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    call = next(s for s in r.snapshots if s["evt"] == "TRACE:call:work")
+    ret = next(s for s in r.snapshots if s["evt"] == "TRACE:return:work")
+    assert call["label"] == "→ work() #1" and call["tags"][:2] == ["trace", "call"]
+    extras = dict(call["extras"])
+    assert extras["trace_fn"] == "work" and extras["trace_call"] == "1"
+    assert "'n': '3'" in extras["trace_args"] and "'scale': '2'" in extras["trace_args"]
+    cl = r.locals_of(call["threads"][0])
+    assert set(cl) == {"n", "scale"}          # the traced frame at entry
+    rl = r.locals_of(ret["threads"][0])
+    assert rl["inner_var"]["value"] == 6      # the traced frame at exit
+    assert "caller_local" not in rl
+    assert re.match(r"← work\(\) #1 \d+\.\dms", ret["label"])
+    rex = dict(ret["extras"])
+    assert rex["trace_return"] == "6" and float(rex["trace_ms"]) >= 10
+    # The stack starts at the traced function, without the wrapper.
+    top_code = ret["threads"][0]["stack"][0][0]
+    assert r.qualname(top_code) == "work"
+    codes = [w["code"] for w in r.warnings]
+    assert "TRACE_SLOW:work:1" in codes
+    assert any(s["evt"] == "TRACE:call:plain" for s in r.snapshots)
+
+
+def test_trace_async_and_generator(run, tmp_path):
+    proc = run(r'''
+import asyncio, timecapsule as tc
+@tc.trace
+async def fetch(i):
+    got = i * 10
+    await asyncio.sleep(0)
+    return got
+@tc.trace
+def numbers(n):
+    for i in range(n):
+        yield i
+tc.record(every=10, output="out.tc")
+print(asyncio.run(fetch(4)), list(numbers(3)))
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "40 [0, 1, 2]" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    ret = next(s for s in r.snapshots if s["evt"] == "TRACE:return:fetch")
+    assert r.locals_of(ret["threads"][0])["got"]["value"] == 40
+    assert dict(ret["extras"])["trace_return"] == "40"
+    assert any(s["evt"] == "TRACE:return:numbers" for s in r.snapshots)
+
+
+def test_watch_and_conditions_registered_before_record(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+tc.watch("total")
+cond = tc.watch_condition("len(items) >= 3 and total > 5", label="enough")
+tc.watch_expr("doubled", "total * 2")
+tc.record(every=0.02, output="out.tc")
+items = []
+total = 0
+for i in range(6):
+    items.append(i)
+    total += i
+    time.sleep(0.05)
+tc.stop()
+print("fired", cond["fired"], cond["fire_count"])
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "[TC] watching: ['total']" in proc.stderr
+    assert "[TC] watching condition: 'len(items) >= 3 and total > 5'" in proc.stderr
+    assert re.search(r"\[TC WATCH\] t=\d+\.\d{4}s  total:  \S+ → \S+", proc.stderr)
+    assert "fired True 1" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    cond = [s for s in r.snapshots if s["evt"] == "CONDITION"]
+    assert len(cond) == 1 and cond[0]["label"] == "enough"
+    assert "watch_condition" in cond[0]["tags"]
+    assert dict(cond[0]["extras"])["condition_expr"] == "len(items) >= 3 and total > 5"
+    assert any(w["code"].startswith("CONDITION:len(items)") for w in r.warnings)
+    timer = [s for s in r.snapshots if s["evt"] == "TIMER"]
+    assert timer
+    loc = r.locals_of(timer[-1]["threads"][0])
+    assert loc["doubled"]["flags"] & 2 and loc["doubled"]["value"] == 2 * loc["total"]["value"]
+
+
+def test_stop_is_prompt(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+tc.record(every=30, output="out.tc")
+t0 = time.perf_counter()
+tc.stop()
+print("stop took %.3f" % (time.perf_counter() - t0))
+''')
+    assert proc.returncode == 0, proc.stderr
+    took = float(re.search(r"stop took (\S+)", proc.stdout).group(1))
+    assert took < 0.5
+
+
+def test_never_clobbers(run, tmp_path):
+    (tmp_path / "out.tc").write_bytes(b"precious")
+    proc = run(r'''
+import timecapsule as tc
+rec = tc.record(every=10, output="out.tc")
+tc.stop()
+print("wrote", rec.output)
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out.tc").read_bytes() == b"precious"
+    assert (tmp_path / "out-1.tc").exists()
+    assert load(tmp_path / "out-1.tc").state == "complete"
+
+
+def test_default_output_name(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+rec = tc.record(every=10)
+tc.stop()
+print("wrote", rec.output)
+''', name="myscript.py")
+    assert proc.returncode == 0, proc.stderr
+    out = re.search(r"wrote (\S+)", proc.stdout).group(1)
+    assert re.search(r"/myscript_\d{8}_\d{6}\.tc$", out)
+
+
+def test_context_manager_and_metrics_and_warnings(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+with tc.record(every=10, output="out.tc"):
+    for i in range(6):
+        tc.metric("loss", 0.5)
+        tc.metric("acc", 0.9)
+    tc.metric("bad", float("nan"))
+    count = 3
+    tc.assert_var("count", lambda v: v > 5)
+    tc.assert_var("count", lambda v: v > 5)
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    plateau = [w for w in r.warnings if w["code"] == "METRIC_PLATEAU"]
+    # One per metric (seed fired once per session: §8.1 #11 fixed).
+    assert sorted(dict(w["extras"])["metric"] for w in plateau) == ["acc", "loss"]
+    assert any(w["code"] == "NAN_DETECTED" and w["level"] == 2 for w in r.warnings)
+    asserts = [w for w in r.warnings if w["code"] == "ASSERTION_FAILED"]
+    assert len(asserts) == 1 and asserts[0]["message"] == "assert_var('count') failed: 3"
+    fails = [s for s in r.snapshots if s["evt"] == "ASSERT_FAIL"]
+    assert len(fails) == 2 and fails[0]["label"] == "ASSERT_FAIL:count"
+    points = [p for f in r.of("metrics") for p in f["points"]]
+    loss_id = next(k for k, v in r.metric_names.items() if v == "loss")
+    assert len([p for p in points if str(p[0]) == loss_id]) == 6
+    assert "🔴 [TC] NAN_DETECTED: 'bad' is NaN at t=" in proc.stderr
+
+
+def test_deep_recursion_and_repeated_call(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def down(n):
+    return 0 if n == 0 else down(n - 1)
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+def distinct(i):
+    return i
+tc.record(every=10, output="out.tc")
+down(60)
+fib(12)
+for i in range(200):
+    distinct(i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    by = {(w["code"], w["var"]) for w in r.warnings}
+    assert ("DEEP_RECURSION", "down") in by
+    assert ("REPEATED_CALL", "fib") in by
+    # 200 calls with 200 different arguments are not repeated calls.
+    assert ("REPEATED_CALL", "distinct") not in by
+
+
+def test_breakpoint(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+tc.record(every=10, output="out.tc")
+def f():
+    value = 7
+    tc.breakpoint("here", tags=["mine"])
+    tc.breakpoint(condition=lambda l: l["value"] > 100)
+    tc.breakpoint("err", condition=lambda l: 1 / 0, verbose=False)
+f()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"\[TC BP\] t=\d+\.\d{4}s  #\d+  f\(\) prog\.py:6  — here  \(1 vars\)", proc.stderr)
+    r = load(tmp_path / "out.tc")
+    bps = [s for s in r.snapshots if s["evt"] == "BREAKPOINT"]
+    assert [b["label"] for b in bps] == ["here", "err"]
+    assert bps[0]["tags"][:2] == ["breakpoint", "mine"]
+    assert dict(bps[0]["extras"])["bp_fn"] == "f"
+    assert any(w["code"] == "BP_CONDITION_ERROR" for w in r.warnings)
+
+
+def test_threads_locals_in_every_snapshot(run, tmp_path):
+    proc = run(r'''
+import threading, time, timecapsule as tc
+ready = threading.Event()
+def worker():
+    secret_worker = 4242
+    ready.set()
+    time.sleep(0.5)
+t = threading.Thread(target=worker, name="busy-worker")
+tc.record(every=10, output="out.tc")
+t.start()
+ready.wait()
+main_local = 1
+tc.snap("both")
+t.join()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:both")
+    assert len(s["threads"]) >= 2
+    assert "main_local" in r.locals_of(s["threads"][0])
+    worker = [c for c in s["threads"] if r.threads[c["tid"]]["name"] == "busy-worker"]
+    assert worker and r.locals_of(worker[0])["secret_worker"]["value"] == 4242
+    # The recorder's timer thread is never captured.
+    assert all(r.threads[c["tid"]]["name"] != "tc-timer" for c in s["threads"])
+
+
+def test_speedtest_and_profile(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+tc.speedtest(2000)
+tc.profile_report()
+tc.profile(True)
+def f():
+    s = 0
+    for i in range(100):
+        s += i
+    return s
+f()
+tc.profile(False)
+tc.profile_report(top_n=5)
+''')
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert re.search(r"\[TC speedtest\] Baseline \(no recording\): \d+\.\d+ms/1000 iters", out)
+    assert re.search(r"Variable capture: avg=\S+µs p50=\S+µs p95=\S+µs", out)
+    assert re.search(r"Recording overhead: \d+ calls .*\((\d+\.\d+)×\)", out)
+    assert "[TC] No profile data. Run tc.profile(True) first." in out
+    assert "prog.py:" in out and "f()" in out
+    assert "[TC] per-line profiling ON" in proc.stderr

@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: MIT
+"""Call/return events: both hook backends give every call its exit, with
+qualified names, through generators, coroutines, exceptions and threads."""
+
+import sys
+
+from conftest import load, EV_CALL, EV_RESUME, EV_YIELD, EV_UNWIND, EV_RETURN
+
+PROGRAM = r'''
+import asyncio, threading
+import timecapsule as tc
+
+class Shape:
+    def area(self):
+        return 2
+
+def outer():
+    def inner(x):
+        return x + 1
+    return inner(1)
+
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+def gen(n):
+    for i in range(n):
+        yield i
+
+def boom():
+    raise ValueError("no")
+
+def catcher():
+    try:
+        boom()
+    except ValueError:
+        return "caught"
+
+async def leaf(i):
+    await asyncio.sleep(0)
+    return i
+
+async def main_async():
+    return sum(await asyncio.gather(*(leaf(i) for i in range(3))))
+
+def worker():
+    for _ in range(5):
+        fib(5)
+
+rec = tc.record(every=10, output="out.tc")
+fib(10)
+list(gen(3))
+Shape().area()
+outer()
+catcher()
+asyncio.run(main_async())
+ts = [threading.Thread(target=worker) for _ in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+tc.stop()
+'''
+
+
+def test_every_call_has_its_return(run, tmp_path):
+    proc = run(PROGRAM)
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    r.check_balanced()
+    # fib(10) makes 177 calls; the two workers 5 × fib(5) = 15 calls each.
+    assert r.calls("fib") == 177 + 2 * 5 * 15
+    assert len(r.durations("fib")) == r.calls("fib")
+    # Qualified names on every interpreter (co_name before 3.11).
+    if sys.version_info >= (3, 11):
+        assert r.calls("Shape.area") == 1
+        assert r.calls("outer.<locals>.inner") == 1
+    else:
+        assert r.calls("area") == 1
+        assert r.calls("inner") == 1
+    # A generator: one start, resumes, yields; the last exit is a return.
+    assert r.calls("gen") == 1
+    assert r.calls("gen", (EV_RESUME,)) == 3
+    # boom leaves by an exception: an UNWIND exit, and catcher returns.
+    unwinds = sum(1 for evs in r.events.values() for i, (t, k, c) in enumerate(evs)
+                  if k == EV_UNWIND)
+    assert unwinds >= 1
+    assert r.calls("catcher") == 1
+    # Coroutines: started once each, resumed after their await.
+    assert r.calls("leaf") == 3
+    assert r.calls("leaf", (EV_RESUME,)) >= 3
+    # Threads: both workers have their own event streams.
+    worker_threads = [tid for tid, evs in r.events.items()
+                      if any(c and r.qualname(c) == "worker" for _, k, c in evs)]
+    assert len(worker_threads) == 2
+    # No event of the recorder's own code.
+    for code in r.codes.values():
+        if code["id"] in {c for evs in r.events.values() for _, _, c in evs}:
+            assert "/timecapsule/" not in r.files[code["file"]]["path"]
+
+
+def test_yield_and_return_kinds(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def g():
+    yield 1
+    yield 2
+    return 3
+tc.record(every=10, output="out.tc")
+for _ in g():
+    pass
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    code_ids = {c["id"] for c in r.codes.values() if c["qualname"] == "g"}
+    kinds = []
+    for evs in r.events.values():
+        stack = []
+        for t, k, c in evs:
+            if k in (EV_CALL, EV_RESUME):
+                stack.append(c)
+                if c in code_ids:
+                    kinds.append(k)
+            else:
+                c0 = stack.pop()
+                if c0 in code_ids:
+                    kinds.append(k)
+    assert kinds == [EV_CALL, EV_YIELD, EV_RESUME, EV_YIELD, EV_RESUME, EV_RETURN]
+
+
+def test_calls_tracked_only(run, tmp_path):
+    (tmp_path / "helper_mod.py").write_text("def helper():\n    return 1\n")
+    proc = run(r'''
+import json, timecapsule as tc
+import helper_mod
+def mine():
+    return helper_mod.helper()
+tc.record(every=10, output="out.tc", calls="tracked")
+for _ in range(10):
+    mine()
+json.dumps({"a": 1})
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    r.check_balanced()
+    assert r.calls("mine") == 10
+    assert r.calls("helper") == 0
+    assert r.calls("dumps") == 0
+
+
+def test_include_files_tracks_more(run, tmp_path):
+    (tmp_path / "helper_mod.py").write_text("def helper():\n    return 1\n")
+    proc = run(r'''
+import timecapsule as tc
+import helper_mod
+tc.record(every=10, output="out.tc", calls="tracked",
+          include_files=["*/helper_mod.py"])
+for _ in range(4):
+    helper_mod.helper()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "tracking=2 files" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.calls("helper") == 4
+    tracked = {f["path"].rsplit("/", 1)[-1] for f in r.files.values() if f["flags"] & 1}
+    assert tracked == {"prog.py", "helper_mod.py"}
+
+
+def test_monitoring_tool_id_taken_is_refused(run, tmp_path):
+    if sys.version_info < (3, 12):
+        return
+    proc = run(r'''
+import sys, timecapsule as tc
+sys.monitoring.use_tool_id(2, "someone-else")
+try:
+    tc.record(every=10, output="out.tc")
+except RuntimeError as exc:
+    print("refused:", exc)
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "refused:" in proc.stdout and "someone-else" in proc.stdout
+    assert not (tmp_path / "out.tc").exists()
