@@ -249,6 +249,7 @@ show_function (TcFunctionsSection    *self,
   g_autofree char *min = NULL;
   g_autofree char *max = NULL;
   g_autofree char *std = NULL;
+  g_autofree char *calls = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *where = NULL;
 
@@ -269,9 +270,10 @@ show_function (TcFunctionsSection    *self,
   min = tc_units_format_ms (stats->min_ms);
   max = tc_units_format_ms (stats->max_ms);
   std = tc_units_format_ms (stats->std_ms);
-  subtitle = g_strdup_printf (_("%s%s%" G_GUINT64_FORMAT " calls · min %s · max %s · σ %s · deepest recursion %u"),
+  calls = tc_units_format_count (stats->calls);
+  subtitle = g_strdup_printf (_("%s%s%s calls · min %s · max %s · σ %s · deepest recursion %u"),
                               where ? where : "", where ? " · " : "",
-                              stats->calls, min, max, std, stats->max_depth);
+                              calls, min, max, std, stats->max_depth);
 
   gtk_label_set_text (self->detail_title, stats->name);
   gtk_label_set_text (self->detail_subtitle, subtitle);

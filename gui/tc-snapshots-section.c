@@ -176,8 +176,9 @@ show_header (TcSnapshotsSection  *self,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_autofree char *title = g_strdup_printf (_("Snapshot #%" G_GUINT64_FORMAT " at %.4f s"),
-                                            snap->index, tc_ns_to_s (snap->time_ns));
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, snap->index);
+  g_autofree char *title = g_strdup_printf (_("Snapshot #%s at %.4f s"),
+                                            number, tc_ns_to_s (snap->time_ns));
   g_autofree char *where = g_strdup_printf ("%s():%u  %s", tc_snapshot_fn (document, snap),
                                             tc_snapshot_line (snap), tc_snapshot_file (document, snap, TRUE));
   GtkWidget *title_label = gtk_label_new (title);
