@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
  * tc-baseline.h — performance baselines for CI (spec §7.7, with its bugs
- * fixed): one JSON store per project under
- * $XDG_STATE_HOME/timecapsule/baselines/<project>.json (default
+ * fixed): one store per project (a GKeyFile, one group per baseline name)
+ * under $XDG_STATE_HOME/timecapsule/baselines/<project>.baseline (default
  * ~/.local/state/...), written atomically under an exclusive flock() so
- * concurrent CI jobs never lose or tear a write.  Lookups never fall back to
+ * concurrent CI jobs never lose or tear a write.  Records are returned as
+ * JSON text.  Lookups never fall back to
  * another project's baseline, and a regression check with no matching
  * baseline fails loudly.
  */

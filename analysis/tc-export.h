@@ -31,8 +31,8 @@ gboolean tc_export_speedscope   (TcDocument *doc, const char *out_path, GError *
 gboolean tc_export_collapsed    (TcDocument *doc, const char *out_path, GError **error);
 
 /* The LLM document (spec §7.12), values of secret-looking variables, keys and
- * argv items (password, passwd, token, secret, key, auth, credential, cookie,
- * session, private) replaced by "[REDACTED]". */
+ * argv items (password, passwd, pwd, token, secret, key, auth, credential,
+ * cookie, private, signature…) replaced by "[REDACTED]". */
 gboolean tc_export_for_llm      (TcDocument *doc, const char *out_path, guint max_snaps, GError **error);
 char    *tc_export_for_llm_string (TcDocument *doc, guint max_snaps);
 /* TRUE when a variable/key name looks like it holds a secret. */
