@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pdf/tc-pdf-export.h"
 #include "tc-application.h"
 
 int
@@ -20,6 +21,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* --export-pdf runs without a display: decided before GTK is touched. */
+  if (tc_pdf_export_wanted (argc, argv))
+    return tc_pdf_export_main (argc, argv);
 
   app = tc_application_new ();
 

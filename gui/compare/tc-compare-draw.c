@@ -19,10 +19,8 @@
 /* At this change the colour is fully saturated. */
 #define FULL_FRACTION  0.50
 
-#define CHART_LEFT     52.0
-#define CHART_RIGHT    12.0
 #define CHART_TOP      22.0
-#define CHART_BOTTOM   20.0
+#define CHART_BOTTOM   18.0
 
 static void
 set_rgba (cairo_t       *cr,
@@ -165,65 +163,60 @@ tc_diff_flame_draw_legend (cairo_t           *cr,
   return x - x0;
 }
 
+/* Times and values of a series as the chart helpers take them. */
 static void
-series_range (const TcDocSeries *series,
-              double            *lo,
-              double            *hi)
+series_arrays (const TcDocSeries *series,
+               GArray            *times,
+               GArray            *values)
 {
+  g_array_set_size (times, 0);
+  g_array_set_size (values, 0);
   for (guint i = 0; series != NULL && i < series->points->len; i++)
     {
-      double v = g_array_index (series->points, TcDocPoint, i).value;
+      const TcDocPoint *p = &g_array_index (series->points, TcDocPoint, i);
 
-      if (!isfinite (v))
-        continue;
-      *lo = MIN (*lo, v);
-      *hi = MAX (*hi, v);
+      g_array_append_val (times, p->time_ns);
+      g_array_append_val (values, p->value);
     }
 }
 
 static void
-plot_series (cairo_t           *cr,
-             const TcDocSeries *series,
-             double             x0,
-             double             y0,
-             double             w,
-             double             h,
-             double             t_max_s,
-             double             lo,
-             double             hi)
+draw_one (cairo_t             *cr,
+          const TcDrawStyle   *style,
+          const TcSeriesScale *scale,
+          const TcDocSeries   *series,
+          const GdkRGBA       *color,
+          gboolean             fill)
 {
-  gboolean pen_down = FALSE;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  TcSeriesDraw draw = { 0 };
 
-  for (guint i = 0; i < series->points->len; i++)
-    {
-      const TcDocPoint *p = &g_array_index (series->points, TcDocPoint, i);
-      double x, y;
-
-      if (!isfinite (p->value))
-        {
-          pen_down = FALSE;
-          continue;
-        }
-
-      x = x0 + w * CLAMP (tc_ns_to_s (p->time_ns) / t_max_s, 0.0, 1.0);
-      y = y0 + h - h * (p->value - lo) / (hi - lo);
-      if (pen_down)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen_down = TRUE;
-    }
-
-  /* A single point still shows. */
-  if (series->points->len == 1)
-    cairo_rel_line_to (cr, 1, 0);
-  cairo_stroke (cr);
+  series_arrays (series, times, values);
+  draw.times = (const gint64 *)(gpointer)times->data;
+  draw.values = (const double *)(gpointer)values->data;
+  draw.n = times->len;
+  draw.shape = tc_series_choose_shape (draw.values, draw.n);
+  draw.color = *color;
+  draw.fill = fill;
+  draw.peak = NAN;
+  draw.hover = -1;
+  tc_draw_series (cr, style, scale, &draw);
 }
 
-static char *
-format_value (double v)
+static void
+legend_entry (cairo_t           *cr,
+              const TcDrawStyle *style,
+              const GdkRGBA     *color,
+              double            *x,
+              const char        *label)
 {
-  return g_strdup_printf (fabs (v) >= 1000 || v == floor (v) ? "%.0f" : "%.3g", v);
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
+  cairo_set_line_width (cr, 2.0);
+  cairo_move_to (cr, *x, 9);
+  cairo_line_to (cr, *x + 18, 9);
+  cairo_stroke (cr);
+  *x += 22 + tc_chart_draw_text (cr, style, &style->dim, *x + 22, 2, 0.0, -1, label) + 12;
 }
 
 void
@@ -236,99 +229,53 @@ tc_overlay_chart_draw (cairo_t           *cr,
                        double             width,
                        double             height)
 {
-  double lo = INFINITY, hi = -INFINITY;
-  double px = CHART_LEFT, py = CHART_TOP;
-  double pw = width - CHART_LEFT - CHART_RIGHT, ph = height - CHART_TOP - CHART_BOTTOM;
-  static const double dashes[] = { 5.0, 3.0 };
+  const TcDocSeries *both[2] = { before, after };
+  TcSeriesScale scale = { 0 };
+  TcSeriesStats stats = { 0 };
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  GdkRGBA before_color;
   double lx;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
 
-  if (pw < 40 || ph < 20)
+  scale.width = width - TC_CHART_LEFT - TC_CHART_RIGHT;
+  scale.height = height - CHART_TOP - CHART_BOTTOM;
+  if (scale.width < 40 || scale.height < 20)
     return;
 
-  series_range (before, &lo, &hi);
-  series_range (after, &lo, &hi);
-  if (!isfinite (lo))
-    {
-      lo = 0;
-      hi = 1;
-    }
-  if (hi - lo < 1e-12)
-    {
-      hi += fabs (hi) * 0.05 + 0.5;
-      lo -= fabs (lo) * 0.05 + 0.5;
-    }
-  if (t_max_s <= 0)
-    t_max_s = 1;
+  /* One value range for both runs, so the lines compare. */
+  for (guint k = 0; k < 2; k++)
+    for (guint i = 0; both[k] != NULL && i < both[k]->points->len; i++)
+      g_array_append_val (values, g_array_index (both[k]->points, TcDocPoint, i).value);
+  tc_series_stats ((const double *)(gpointer)values->data, values->len, &stats);
+  tc_series_nice_range (&stats, FALSE, &scale.y_min, &scale.y_max);
+  scale.begin_ns = 0;
+  scale.end_ns = (gint64)(MAX (t_max_s, 1e-3) * 1e9);
+
+  before_color = style->dim;
+  before_color.alpha = MIN (1.0, before_color.alpha * 1.3);
 
   cairo_save (cr);
 
-  /* Title and legend on one line above the plot. */
-  lx = px + tc_chart_draw_text (cr, style, &style->foreground, px, 2, 0.0, pw / 2, title) + 16;
+  lx = TC_CHART_LEFT + tc_chart_draw_text (cr, style, &style->foreground, TC_CHART_LEFT, 2, 0.0,
+                                           scale.width / 2, title) + 16;
+  if (before != NULL && after != NULL)
+    {
+      legend_entry (cr, style, &before_color, &lx, _("before"));
+      legend_entry (cr, style, &style->accent, &lx, _("after"));
+    }
+
+  cairo_translate (cr, TC_CHART_LEFT, CHART_TOP);
+  tc_draw_value_axis (cr, style, &scale, after ? after->unit : before->unit);
   if (before != NULL)
-    {
-      set_rgba (cr, &style->dim, 1.0);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_dash (cr, dashes, 2, 0);
-      cairo_move_to (cr, lx, 9);
-      cairo_line_to (cr, lx + 18, 9);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      lx += 22 + tc_chart_draw_text (cr, style, &style->dim, lx + 22, 2, 0.0, -1, _("before")) + 12;
-    }
-  if (after != NULL && before != NULL)
-    {
-      set_rgba (cr, &style->accent, 1.0);
-      cairo_set_line_width (cr, 2.0);
-      cairo_move_to (cr, lx, 9);
-      cairo_line_to (cr, lx + 18, 9);
-      cairo_stroke (cr);
-      tc_chart_draw_text (cr, style, &style->foreground, lx + 22, 2, 0.0, -1, _("after"));
-    }
-
-  /* Grid with the value at each quarter. */
-  cairo_set_line_width (cr, 1.0);
-  for (guint i = 0; i <= 4; i++)
-    {
-      double y = round (py + ph * i / 4.0) + 0.5;
-      g_autofree char *label = format_value (hi - (hi - lo) * i / 4.0);
-
-      set_rgba (cr, &style->grid, 1.0);
-      cairo_move_to (cr, px, y);
-      cairo_line_to (cr, px + pw, y);
-      cairo_stroke (cr);
-      tc_chart_draw_text (cr, style, &style->dim, px - 6, y - 6, 1.0, -1, label);
-    }
-
-  /* Time ticks: seconds since each recording's start. */
-  for (guint i = 0; i <= 4; i++)
-    {
-      double t = t_max_s * i / 4.0;
-      g_autofree char *label = g_strdup_printf ("%.*f s", t_max_s < 4 ? 2 : 1, t);
-
-      tc_chart_draw_text (cr, style, &style->dim, px + pw * i / 4.0, py + ph + 4,
-                 i == 0 ? 0.0 : i == 4 ? 1.0 : 0.5, -1, label);
-    }
-
-  cairo_rectangle (cr, px, py - 1, pw, ph + 2);
-  cairo_clip (cr);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  if (before != NULL)
-    {
-      set_rgba (cr, &style->dim, 1.0);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_dash (cr, dashes, 2, 0);
-      plot_series (cr, before, px, py, pw, ph, t_max_s, lo, hi);
-      cairo_set_dash (cr, NULL, 0, 0);
-    }
+    draw_one (cr, style, &scale, before, &before_color, FALSE);
   if (after != NULL)
-    {
-      set_rgba (cr, &style->accent, 1.0);
-      cairo_set_line_width (cr, 2.0);
-      plot_series (cr, after, px, py, pw, ph, t_max_s, lo, hi);
-    }
+    draw_one (cr, style, &scale, after, &style->accent, before == NULL);
+
+  /* Seconds since each recording's start, below the plot. */
+  cairo_translate (cr, 0, scale.height);
+  tc_draw_time_axis (cr, style, scale.width, CHART_BOTTOM, scale.begin_ns, scale.end_ns);
 
   cairo_restore (cr);
 }
