@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: MIT
+"""Crashes and crash safety: the raising frame with locals, caught
+exceptions and asyncio are not crashes, kill -9 leaves a readable file,
+SIGTERM finalizes it."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from conftest import load
+
+
+def test_uncaught_exception_at_raising_frame(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def inner(items):
+    index = 7
+    return items[index]
+def outer():
+    data = [1, 2, 3]
+    return inner(data)
+tc.record(every=10, output="out.tc")
+outer()
+''')
+    assert proc.returncode == 1
+    assert "IndexError: list index out of range" in proc.stderr   # original hook ran
+    assert "crash=YES" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    crash = r.of("crash")
+    assert len(crash) == 1
+    c = crash[0]
+    assert c["exc_type"] == "IndexError" and c["exc_module"] == "builtins"
+    assert c["message"] == "list index out of range"
+    names = [r.qualname(f["code"]) for f in c["frames"]]
+    assert names == ["inner", "outer", "<module>"]       # raising frame first
+    assert c["frames"][0]["line"] == 5
+    inner_locals = {r.vars[l["var"]]["name"]: l for l in c["frames"][0]["locals"]}
+    assert inner_locals["index"]["value"] == 7
+    outer_locals = {r.vars[l["var"]]["name"]: l for l in c["frames"][1]["locals"]}
+    assert outer_locals["data"]["value"] == {"list": [1, 2, 3]}
+    assert "Traceback (most recent call last)" in c["traceback"]
+    snap = [s for s in r.snapshots if s["evt"] == "CRASH"]
+    assert snap and dict(snap[0]["extras"])["friendly"].startswith("A sequence index")
+    assert r.of("end")[0]["flags"] & 1      # crashed
+
+
+def test_caught_exceptions_and_asyncio_are_not_crashes(run, tmp_path):
+    proc = run(r'''
+import asyncio, timecapsule as tc
+async def step(i):
+    await asyncio.sleep(0)
+    return i
+async def main():
+    return [await step(i) for i in range(5)]
+tc.record(every=10, output="out.tc")
+try:
+    1 / 0
+except ZeroDivisionError:
+    pass
+d = {}
+try:
+    d["missing"]
+except KeyError:
+    pass
+print(asyncio.run(main()))
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "crash=no" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.of("crash") == []
+    assert r.of("end")[0]["flags"] == 0
+
+
+def test_crash_in_a_thread(run, tmp_path):
+    proc = run(r'''
+import threading, timecapsule as tc
+def work():
+    local_in_thread = "boom"
+    raise RuntimeError("thread failed")
+tc.record(every=10, output="out.tc")
+t = threading.Thread(target=work, name="crasher")
+t.start(); t.join()
+tc.stop()
+''')
+    assert proc.returncode == 0
+    assert "RuntimeError: thread failed" in proc.stderr
+    r = load(tmp_path / "out.tc")
+    c = r.of("crash")[0]
+    assert c["exc_type"] == "RuntimeError"
+    assert r.qualname(c["frames"][0]["code"]) == "work"
+    assert r.threads[r.of("crash")[0]["thread"]]["name"] == "crasher"
+
+
+def _start(tmp_path, code):
+    script = tmp_path / "prog.py"
+    script.write_text(textwrap.dedent(code))
+    return subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+LOOP = r'''
+import sys, time, timecapsule as tc
+def spin(i):
+    return i * 2
+tc.record(every=0.05, output="out.tc")
+tc.metric("m", 1)
+print("started", flush=True)
+i = 0
+while True:
+    spin(i)
+    i += 1
+    if i % 1000 == 0:
+        time.sleep(0.001)
+'''
+
+
+def test_kill_9_leaves_a_readable_truncated_file(tmp_path):
+    p = _start(tmp_path, LOOP)
+    assert p.stdout.readline().startswith("[TC] recording")
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(1.5)
+    p.kill()
+    p.wait()
+    r = load(tmp_path / "out.tc")
+    assert r.state == "truncated"
+    assert r.of("end") == []
+    assert r.calls("spin") > 1000            # flushed within ~0.5 s
+    assert len(r.snapshots) >= 5
+    assert r.of("metrics")
+
+
+def test_sigterm_finalizes_the_file(tmp_path):
+    p = _start(tmp_path, LOOP)
+    assert p.stdout.readline().startswith("[TC] recording")
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == -signal.SIGTERM
+    assert "[TC] ✓ saved" in out
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    end = r.of("end")[0]
+    assert end["flags"] & 2 and end["exit_status"] == 128 + signal.SIGTERM
+    r.check_balanced()
+
+
+def test_excepthook_restored_by_stop(run, tmp_path):
+    proc = run(r'''
+import sys, threading, timecapsule as tc
+def mine(*a): pass
+sys.excepthook = mine
+before_thread = threading.excepthook
+tc.record(every=10, output="out.tc")
+assert sys.excepthook is not mine
+tc.stop()
+print(sys.excepthook is mine, threading.excepthook is before_thread)
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "True True" in proc.stdout

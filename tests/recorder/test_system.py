@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: MIT
+"""System counters (with a fake NVML), sample mode, `timecapsule run`."""
+
+import os
+import re
+import subprocess
+import sys
+
+from conftest import load
+
+
+def test_process_counters(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+tc.record(every=10, output="out.tc")
+blob = bytearray(30 * 1024 * 1024)
+tc.snap("after")
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    names = set(r.counters.values())
+    assert {"ram_mb", "ram_peak_mb", "cpu_pct", "threads", "open_fds"} <= names
+    assert "gpu_mb" not in names                 # no NVML here
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:after")
+    ram = r.counter(s["system"], "ram_mb")
+    peak = r.counter(s["system"], "ram_peak_mb")
+    assert ram > 30 and peak >= ram
+    assert r.counter(s["system"], "threads") == 1      # recorder threads excluded
+    assert 0 <= r.counter(s["system"], "cpu_pct") <= 400
+    assert r.counter(s["system"], "open_fds") >= 3
+
+
+def test_fake_nvml_gives_gpu_counters(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+tc.record(every=10, output="out.tc")
+tc.snap("gpu")
+tc.stop()
+''', env={"TIMECAPSULE_NVML_LIBRARY": os.environ["TC_FAKE_NVML"]})
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:gpu")
+    assert r.counter(s["system"], "gpu_mb") == 1234
+    assert r.counter(s["system"], "gpu_total_mb") == 8192
+    assert r.counter(s["system"], "gpu_util_pct") == 42
+    assert r.counter(s["system"], "gpu_peak_mb") == 1234
+
+
+def test_sample_mode(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+def busy():
+    t = time.perf_counter()
+    x = 0
+    while time.perf_counter() - t < 0.4:
+        x += 1
+    return x
+tc.record(every=10, output="out.tc", mode="sample", sample_rate_hz=500)
+busy()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "backend=sample" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.events == {}                        # no call hooks
+    samples = [s for f in r.of("samples") for s in f["samples"]]
+    assert len(samples) >= 20
+    busy = [s for s in samples if r.qualname(s["stack"][0][0]) == "busy"]
+    assert len(busy) >= 0.5 * len(samples)
+    # The recorder's threads are not sampled.
+    tids = {f["thread"] for f in r.of("samples")}
+    assert all(r.threads[t]["name"] != "tc-timer" for t in tids)
+
+
+def test_run_records_an_unmodified_script(tmp_path):
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import sys\n"
+        "def compute(n):\n"
+        "    acc = n * 3\n"
+        "    return acc\n"
+        "print('args', sys.argv[1:])\n"
+        "compute(5)\n"
+        "sys.exit(3)\n")
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from timecapsule._run import main_run; "
+         "sys.exit(main_run(sys.argv[1:]))",
+         "--every", "5", "-o", "rec.tc", "--tag", "ci", str(script), "x", "y"],
+        capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 3, proc.stderr
+    assert "args ['x', 'y']" in proc.stdout
+    r = load(tmp_path / "rec.tc")
+    assert r.state == "complete"
+    assert r.session["src"] == [str(script)]
+    assert r.session["argv"] == [str(script), "x", "y"]
+    assert r.calls("compute") == 1
+    assert r.of("end")[0]["exit_status"] == 3
+    assert all("ci" in s["tags"] for s in r.snapshots)
+    # The script is tracked and its source embedded.
+    f = next(f for f in r.files.values() if f["path"] == str(script))
+    assert f["flags"] & 1 and f["source_len"] == len(script.read_bytes())
+    src = [s for s in r.of("source") if s["file"] == f["id"]]
+    assert src and "def compute" in src[0]["text"]
+
+
+def test_run_module_and_crash_exit_code(tmp_path):
+    (tmp_path / "pkgmod.py").write_text("x = {}\n"
+                                        "x['nope']\n")
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from timecapsule._run import main_run; "
+         "sys.exit(main_run(sys.argv[1:]))", "-o", "m.tc", "-m", "pkgmod"],
+        capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 1
+    assert "KeyError" in proc.stderr
+    r = load(tmp_path / "m.tc")
+    assert r.of("crash")[0]["exc_type"] == "KeyError"
