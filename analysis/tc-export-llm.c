@@ -143,6 +143,8 @@ tc_export_for_llm_string (TcDocument *doc, guint max_snaps)
   GString *var_names = g_string_new (NULL);
   guint n_vars = 0;
   gint64 end_ns;
+  /* g_ptr_array_copy keeps the document's free func: never free its records. */
+  g_ptr_array_set_free_func (vars, NULL);
 
   if (max_snaps == 0)
     max_snaps = 50;

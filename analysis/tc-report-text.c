@@ -147,6 +147,8 @@ tc_report_summary_line (TcDocument *doc, const TcTextStyle *style)
   GPtrArray *stats = tc_document_get_function_stats (doc);
   g_autoptr (GPtrArray) by_calls = g_ptr_array_copy (stats, NULL, NULL);
   GString *out = g_string_new (NULL);
+  /* g_ptr_array_copy keeps the document's free func: never free its records. */
+  g_ptr_array_set_free_func (by_calls, NULL);
 
   if (tc_document_get_crash (doc))
     g_string_append_printf (out, "%s💥 CRASH%s", tc_c (style, TC_RED TC_BOLD), tc_r (style));
@@ -195,6 +197,8 @@ tc_report_explain_sentences (TcDocument *doc)
   g_autoptr (GPtrArray) vars = g_ptr_array_copy (tc_document_get_vars (doc), NULL, NULL);
   g_autofree char *finals_text = tc_report_final_metrics (doc, 5, ", ", TRUE);
   char *ram;
+  /* g_ptr_array_copy keeps the document's free func: never free its records. */
+  g_ptr_array_set_free_func (vars, NULL);
 
   g_ptr_array_add (out, g_strdup_printf ("%s ran for %.3fs, recording %u snapshots across %u variables.",
                                          session->script, tc_document_get_duration (doc),

@@ -586,6 +586,8 @@ section_timelines (Ctx *ctx)
   g_autoptr (GPtrArray) vars = g_ptr_array_copy (tc_document_get_vars (ctx->doc), NULL, NULL);
   guint shown = 0;
   int newlen = MAX (20, MIN (60, ctx->W - 60));
+  /* g_ptr_array_copy keeps the document's free func: never free its records. */
+  g_ptr_array_set_free_func (vars, NULL);
 
   tc_text_banner (ctx->out, ctx->style, "VARIABLE TIMELINES");
   g_ptr_array_sort (vars, compare_changes);
