@@ -58,7 +58,12 @@ section_lines (TcDocument *document,
       if (!inside)
         {
           if (g_str_has_prefix (stripped, title))
-            inside = TRUE;
+            {
+              inside = TRUE;
+              /* Skip the banner's closing rule. */
+              if (lines[i + 1] != NULL && g_str_has_prefix (lines[i + 1], "═"))
+                i++;
+            }
           continue;
         }
 

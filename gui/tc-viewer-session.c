@@ -101,19 +101,22 @@ tc_viewer_session_load_cb (GObject      *object,
   g_assert (TC_IS_VIEWER_SESSION (self));
 
   document = tc_document_load_finish (result, &error);
-  tc_viewer_session_set_loading (self, FALSE);
 
+  /* The document (or the error) is in place before "loading" drops, so
+   * whoever watches "loading" sees the outcome. */
   if (document == NULL)
     {
       g_free (self->error_message);
       self->error_message = g_strdup (error->message);
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_ERROR_MESSAGE]);
+      tc_viewer_session_set_loading (self, FALSE);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   tc_viewer_session_progress_cb (1.0, self);
   tc_viewer_session_set_document (self, document);
+  tc_viewer_session_set_loading (self, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -1,0 +1,399 @@
+/* test-viewer.c — the viewer on real recordings: window, tabs, pages
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "tc-async-section.h"
+#include "tc-crash-section.h"
+#include "tc-functions-section.h"
+#include "tc-histogram.h"
+#include "tc-item.h"
+#include "tc-return-values-section.h"
+#include "tc-snapshots-section.h"
+#include "tc-suggestions-section.h"
+#include "tc-test-recordings.h"
+#include "tc-warnings-section.h"
+#include "tc-window.h"
+
+static TcApplication *app;
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until the view left its loading page. */
+static void
+wait_loaded (TcSessionView *view)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (!timed_out && g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  /* Let the pages lay out once, so list widgets bind rows. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static TcWindow *
+new_window (void)
+{
+  TcWindow *window = tc_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static TcSessionView *
+open_path (TcWindow   *window,
+           const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TcSessionView *view = tc_window_open_file (window, file);
+
+  g_assert_nonnull (view);
+  wait_loaded (view);
+  return view;
+}
+
+static void
+test_open_recording (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcViewerSession *session = tc_session_view_get_session (view);
+  TcFunctionsSection *functions;
+  GListModel *model;
+  g_autoptr(TcItem) first = NULL;
+  g_autoptr(TcItem) second = NULL;
+  const TcFunctionStats *stats;
+  const TcHistogramBins *bins;
+  guint sum = 0;
+
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  g_assert_nonnull (tc_viewer_session_get_document (session));
+  g_assert_false (tc_session_view_get_banner_revealed (view));
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
+
+  /* Sections with data are enabled, the others are not. */
+  g_assert_true (tc_session_view_is_section_enabled (view, "overview"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "warnings"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "functions"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "return-values"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "snapshots"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "suggestions"));
+  g_assert_false (tc_session_view_is_section_enabled (view, "crash"));
+  g_assert_false (tc_session_view_is_section_enabled (view, "async"));
+  g_assert_false (tc_session_view_show_section (view, "crash"));
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "overview");
+
+  /* Function table: main, work, fib, worker; slowest total first. */
+  functions = TC_FUNCTIONS_SECTION (tc_session_view_get_section (view, "functions"));
+  model = tc_functions_section_get_model (functions);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, 1);
+  g_assert_cmpstr (((const TcFunctionStats *)tc_item_get_data (first))->name, ==, "main");
+  g_assert_cmpfloat (((const TcFunctionStats *)tc_item_get_data (first))->total_ms, >=,
+                     ((const TcFunctionStats *)tc_item_get_data (second))->total_ms);
+
+  /* The filter box (case-insensitive) narrows it to work() and worker(),
+   * still slowest first. */
+  tc_functions_section_set_filter (functions, "fib");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  tc_functions_section_set_filter (functions, "WORK");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  tc_functions_section_select (functions, 0);
+  g_clear_object (&first);
+  first = g_list_model_get_item (model, 0);
+  stats = tc_item_get_data (first);
+  g_assert_cmpstr (stats->name, ==, "work");
+  g_assert_cmpuint (stats->calls, ==, 4);
+
+  /* The histogram shows work's 4 calls (1, 2, 3, 10 ms). */
+  bins = tc_histogram_get_bins (TC_HISTOGRAM (tc_functions_section_get_histogram (functions)));
+  for (guint i = 0; i < bins->n_bins; i++)
+    sum += bins->counts[i];
+  g_assert_cmpuint (sum, ==, 4);
+  g_assert_cmpfloat_with_epsilon (bins->lo_ms, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bins->hi_ms, 10.0, 1e-9);
+  g_assert_cmpuint (bins->counts[bins->n_bins - 1], ==, 1);
+  tc_functions_section_set_filter (functions, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Ctrl+F focuses the page's filter. */
+  g_assert_true (tc_session_view_show_section (view, "functions"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+
+  /* Other pages are populated from the same document. */
+  g_assert_cmpuint (g_list_model_get_n_items (tc_warnings_section_get_model (
+                      TC_WARNINGS_SECTION (tc_session_view_get_section (view, "warnings")))), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (tc_return_values_section_get_model (
+                      TC_RETURN_VALUES_SECTION (tc_session_view_get_section (view, "return-values")))), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tc_snapshots_section_get_model (
+                      TC_SNAPSHOTS_SECTION (tc_session_view_get_section (view, "snapshots")))), ==, 10);
+  /* REPEATED_CALL fired twice: the report suggests looking at it. */
+  g_assert_cmpuint (tc_suggestions_section_get_n_suggestions (
+                      TC_SUGGESTIONS_SECTION (tc_session_view_get_section (view, "suggestions"))), >=, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_warning_jump (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcViewerSession *session = tc_session_view_get_session (view);
+  TcSnapshotsSection *snapshots = TC_SNAPSHOTS_SECTION (tc_session_view_get_section (view, "snapshots"));
+  TcWarningsSection *warnings = TC_WARNINGS_SECTION (tc_session_view_get_section (view, "warnings"));
+  GListModel *snaps = tc_snapshots_section_get_model (snapshots);
+  g_autoptr(TcItem) selected = NULL;
+  guint position;
+
+  g_assert_true (tc_session_view_show_section (view, "warnings"));
+
+  /* The second warning fired at t = 4 s. */
+  tc_warnings_section_jump (warnings, 1);
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, 4 * G_GINT64_CONSTANT (1000000000));
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "snapshots");
+
+  /* The timeline selected the last snapshot taken at or before then. */
+  position = tc_snapshots_section_get_selected (snapshots);
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  selected = g_list_model_get_item (snaps, position);
+  g_assert_cmpint (((const TcDocSnapshot *)tc_item_get_data (selected))->time_ns, <=, 4 * G_GINT64_CONSTANT (1000000000));
+  if (position + 1 < g_list_model_get_n_items (snaps))
+    {
+      g_autoptr(TcItem) next = g_list_model_get_item (snaps, position + 1);
+
+      g_assert_cmpint (((const TcDocSnapshot *)tc_item_get_data (next))->time_ns, >, 4 * G_GINT64_CONSTANT (1000000000));
+    }
+  g_assert_cmpuint (tc_snapshots_section_get_n_locals (snapshots), >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_open_crash (void)
+{
+  g_autofree char *path = tc_test_write_crash ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcCrashSection *crash;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *line = NULL;
+
+  g_assert_true (tc_session_view_is_section_enabled (view, "crash"));
+  g_assert_true (tc_session_view_show_section (view, "crash"));
+  crash = TC_CRASH_SECTION (tc_session_view_get_section (view, "crash"));
+
+  /* work():9 then main():5, raising frame first. */
+  g_assert_cmpuint (tc_crash_section_get_n_frames (crash), ==, 2);
+
+  /* The crash line is highlighted in the embedded source. */
+  buffer = tc_crash_section_get_source_buffer (crash);
+  g_assert_cmpint (tc_crash_section_get_crash_line (crash), >=, 0);
+  gtk_text_buffer_get_iter_at_line (buffer, &start, tc_crash_section_get_crash_line (crash));
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  line = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_true (g_str_has_prefix (line, "►   9  "));
+  g_assert_true (gtk_text_iter_has_tag (&start, gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "crash-line")));
+
+  /* Locals of the raising frame (i = 3), none in main's frame. */
+  g_assert_cmpuint (tc_crash_section_get_n_locals (crash), ==, 1);
+  tc_crash_section_select_frame (crash, 1);
+  g_assert_cmpuint (tc_crash_section_get_n_locals (crash), ==, 0);
+
+  /* IndexError has three fix hints. */
+  g_assert_cmpuint (tc_crash_section_get_n_checklist (crash), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_open_truncated (void)
+{
+  g_autofree char *path = tc_test_write_truncated ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  g_assert_true (tc_viewer_session_get_truncated (tc_session_view_get_session (view)));
+  g_assert_true (tc_session_view_get_banner_revealed (view));
+  g_assert_nonnull (strstr (tc_session_view_get_banner_text (view), "truncated"));
+  g_assert_true (tc_session_view_is_section_enabled (view, "functions"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_open_corrupt (void)
+{
+  g_autofree char *garbage = g_build_filename (tc_test_dir (), "garbage.tc", NULL);
+  g_autofree char *png = g_build_filename (tc_test_dir (), "picture.tc", NULL);
+  g_autofree char *missing = g_build_filename (tc_test_dir (), "missing.tc", NULL);
+  static const char png_data[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+  char noise[4096];
+  TcWindow *window = new_window ();
+  TcSessionView *view;
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (char)g_random_int ();
+  g_assert_true (g_file_set_contents (garbage, noise, sizeof noise, NULL));
+  g_assert_true (g_file_set_contents (png, png_data, sizeof png_data, NULL));
+
+  view = open_path (window, garbage);
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
+  g_assert_nonnull (tc_session_view_get_error_text (view));
+  g_assert_cmpuint (strlen (tc_session_view_get_error_text (view)), >, 10);
+  g_assert_null (tc_viewer_session_get_document (tc_session_view_get_session (view)));
+
+  view = open_path (window, png);
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
+
+  view = open_path (window, missing);
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
+
+  /* Export and zoom are off for a tab without a recording. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_drop_files (void)
+{
+  g_autofree char *timings = tc_test_write_timings ();
+  g_autofree char *crash = tc_test_write_crash ();
+  g_autoptr(GFile) a = g_file_new_for_path (timings);
+  g_autoptr(GFile) b = g_file_new_for_path (crash);
+  TcWindow *window = new_window ();
+  GtkDropTarget *target = tc_window_get_drop_target (window);
+  GValue value = G_VALUE_INIT;
+  GSList *files = NULL;
+  gboolean handled = FALSE;
+
+  g_assert_true (GTK_IS_DROP_TARGET (target));
+  g_assert_true (g_type_is_a (gtk_drop_target_get_gtypes (target, NULL)[0], GDK_TYPE_FILE_LIST));
+
+  files = g_slist_append (files, a);
+  files = g_slist_append (files, b);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+  wait_loaded (tc_window_get_current_view (window));
+
+  /* Dropping a file that is open again selects its tab. */
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+
+  g_value_unset (&value);
+  g_slist_free (files);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_zoom_actions (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcViewerSession *session = tc_session_view_get_session (view);
+  gint64 duration = tc_viewer_session_get_duration (session);
+  gint64 span;
+
+  g_assert_cmpint (duration, >, 0);
+  g_assert_cmpint (tc_viewer_session_get_visible_begin (session), ==, 0);
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session), ==, duration);
+
+  tc_viewer_session_set_cursor (session, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL));
+  span = tc_viewer_session_get_visible_end (session) - tc_viewer_session_get_visible_begin (session);
+  g_assert_cmpint (span, <, duration);
+  g_assert_cmpint (ABS (span - (gint64)(duration / 1.5)), <=, 2);
+  /* Zooming in around the middle keeps the middle. */
+  g_assert_cmpint (ABS ((tc_viewer_session_get_visible_begin (session) + span / 2) - duration / 2), <=, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL));
+  /* Never wider than the recording. */
+  g_assert_cmpint (tc_viewer_session_get_visible_begin (session), ==, 0);
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session), ==, duration);
+
+  tc_viewer_session_select_range (session, duration / 4, duration / 2);
+  tc_viewer_session_zoom_to_selection (session);
+  g_assert_cmpint (tc_viewer_session_get_visible_begin (session), ==, duration / 4);
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session), ==, duration / 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL));
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session), ==, duration);
+
+  /* Ctrl+W closes the tab. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_recent_files (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_auto(GStrv) recent = NULL;
+  TcWindow *window = new_window ();
+
+  g_settings_reset (tc_application_get_settings (app), "recent-files");
+  open_path (window, path);
+
+  /* Opening a recording successfully puts it first in the recent list. */
+  recent = tc_application_dup_recent_uris (app);
+  g_assert_nonnull (recent);
+  g_assert_cmpstr (recent[0], ==, uri);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK);
+
+  app = tc_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_assert_nonnull (tc_application_get_settings (app));
+
+  g_test_add_func ("/Tc/Gui/viewer/open-recording", test_open_recording);
+  g_test_add_func ("/Tc/Gui/viewer/warning-jump", test_warning_jump);
+  g_test_add_func ("/Tc/Gui/viewer/open-crash", test_open_crash);
+  g_test_add_func ("/Tc/Gui/viewer/open-truncated", test_open_truncated);
+  g_test_add_func ("/Tc/Gui/viewer/open-corrupt", test_open_corrupt);
+  g_test_add_func ("/Tc/Gui/viewer/drop-files", test_drop_files);
+  g_test_add_func ("/Tc/Gui/viewer/zoom-actions", test_zoom_actions);
+  g_test_add_func ("/Tc/Gui/viewer/recent-files", test_recent_files);
+
+  return g_test_run ();
+}
