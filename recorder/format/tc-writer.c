@@ -237,7 +237,8 @@ compress_into_zbuf (TcWriter *w, const uint8_t *data, size_t len)
   if (!w->deflater_ready)
     {
       memset (&w->deflater, 0, sizeof w->deflater);
-      if (deflateInit (&w->deflater, w->zlib_level) != Z_OK)
+      /* Raw DEFLATE, no zlib wrapper (see tc-events.c). */
+      if (deflateInit2 (&w->deflater, w->zlib_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
         return 0;
       w->deflater_ready = true;
     }
