@@ -15,6 +15,7 @@
 #include "tc-snapshots-section.h"
 #include "tc-suggestions-section.h"
 #include "tc-warnings-section.h"
+#include "charts/tc-chart-sections.h"
 
 #include "tc-session-view.h"
 
@@ -57,6 +58,7 @@ static const SectionTypeFunc section_types[] = {
   tc_warnings_section_get_type,        /* 3 */
   tc_crash_section_get_type,           /* 4 */
   tc_functions_section_get_type,       /* 5 */
+  tc_flame_graph_section_get_type,
   tc_return_values_section_get_type,   /* 10 */
   tc_async_section_get_type,           /* 12 */
   tc_suggestions_section_get_type,     /* 13 */

@@ -1,0 +1,417 @@
+/* tc-chart-draw.c — colours, text, the time axis and markers
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <pango/pangocairo.h>
+
+#include "tc-chart-draw.h"
+
+/* Light, saturated colours that keep black labels readable; red is left out
+ * because it means "error" everywhere else in the report. */
+static const char *palette[] = {
+  "#62a0ea", "#57e389", "#f6d32d", "#ffa348", "#c061cb",
+  "#cdab8f", "#5bc8af", "#99c1f1", "#8ff0a4", "#dc8add",
+};
+
+void
+tc_chart_module_color (const char *module,
+                       GdkRGBA    *color)
+{
+  g_autofree char *package = NULL;
+  const char *dot;
+  guint32 hash = 5381;
+
+  if (module == NULL || *module == '\0' || strcmp (module, "builtins") == 0)
+    {
+      gdk_rgba_parse (color, "#c0bfbc");
+      return;
+    }
+
+  dot = strchr (module, '.');
+  package = dot != NULL ? g_strndup (module, dot - module) : g_strdup (module);
+  /* djb2 written out: g_str_hash's value is not promised to stay the same
+   * between GLib versions, and the colours should. */
+  for (const char *p = package; *p; p++)
+    hash = hash * 33 + (guchar) *p;
+  gdk_rgba_parse (color, palette[hash % G_N_ELEMENTS (palette)]);
+}
+
+void
+tc_chart_code_color (TcDocument *doc,
+                     guint32     code_id,
+                     GdkRGBA    *color)
+{
+  const TcDocCode *code = doc != NULL ? tc_document_get_code (doc, code_id) : NULL;
+
+  tc_chart_module_color (code != NULL ? code->module : NULL, color);
+}
+
+static PangoLayout *
+create_layout (cairo_t           *cr,
+               const TcDrawStyle *style,
+               const char        *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string (style->font ? style->font : "Sans 8");
+
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (desc);
+
+  return layout;
+}
+
+double
+tc_chart_draw_text (cairo_t           *cr,
+                    const TcDrawStyle *style,
+                    const GdkRGBA     *color,
+                    double             x,
+                    double             y,
+                    double             xalign,
+                    double             max_width,
+                    const char        *text)
+{
+  g_autoptr(PangoLayout) layout = create_layout (cr, style, text);
+  int w, h;
+
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
+  cairo_move_to (cr, x - w * xalign, y);
+  pango_cairo_show_layout (cr, layout);
+
+  return w;
+}
+
+double
+tc_chart_text_width (cairo_t           *cr,
+                     const TcDrawStyle *style,
+                     const char        *text)
+{
+  g_autoptr(PangoLayout) layout = create_layout (cr, style, text);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return w;
+}
+
+/* ---- time axis ------------------------------------------------------- */
+
+void
+tc_time_ticks_compute (TcTimeTicks *ticks,
+                       gint64       begin_ns,
+                       gint64       end_ns,
+                       double       width,
+                       double       min_spacing)
+{
+  static const gint64 mantissas[] = { 1, 2, 5 };
+  double wanted;
+  gint64 step = 1;
+
+  memset (ticks, 0, sizeof *ticks);
+  if (end_ns <= begin_ns || width <= 0)
+    return;
+
+  wanted = (double) (end_ns - begin_ns) * min_spacing / width;
+  for (gint64 decade = 1; decade <= G_GINT64_CONSTANT (1000000000000000); decade *= 10)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+        if ((double) (mantissas[i] * decade) >= wanted)
+          {
+            step = mantissas[i] * decade;
+            goto found;
+          }
+    }
+found:
+  ticks->step_ns = step;
+  ticks->first_ns = (begin_ns + step - 1) / step * step;
+  if (begin_ns < 0)
+    ticks->first_ns = begin_ns / step * step;
+  ticks->n = ticks->first_ns <= end_ns ? (guint) ((end_ns - ticks->first_ns) / step + 1) : 0;
+}
+
+char *
+tc_time_tick_label (gint64 time_ns,
+                    gint64 step_ns)
+{
+  double unit;
+  const char *name;
+  int decimals;
+
+  if (step_ns >= 100000000)
+    unit = 1e9, name = _("s");
+  else if (step_ns >= 100000)
+    unit = 1e6, name = _("ms");
+  else if (step_ns >= 100)
+    unit = 1e3, name = _("µs");
+  else
+    unit = 1, name = _("ns");
+
+  decimals = (int) ceil (-log10 ((double) step_ns / unit) - 1e-9);
+  decimals = CLAMP (decimals, 0, 9);
+
+  return g_strdup_printf ("%.*f %s", decimals, (double) time_ns / unit, name);
+}
+
+void
+tc_draw_time_axis (cairo_t           *cr,
+                   const TcDrawStyle *style,
+                   double             width,
+                   double             height,
+                   gint64             begin_ns,
+                   gint64             end_ns)
+{
+  TcTimeTicks ticks;
+
+  tc_time_ticks_compute (&ticks, begin_ns, end_ns, width, 90.0);
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_source_rgba (cr, style->grid.red, style->grid.green, style->grid.blue, style->grid.alpha * 2);
+  cairo_move_to (cr, 0, height - 0.5);
+  cairo_line_to (cr, width, height - 0.5);
+  cairo_stroke (cr);
+
+  for (guint i = 0; i < ticks.n; i++)
+    {
+      gint64 t = ticks.first_ns + (gint64) i * ticks.step_ns;
+      double x = round (tc_chart_time_to_x (t, begin_ns, end_ns, width)) + 0.5;
+      g_autofree char *label = tc_time_tick_label (t, ticks.step_ns);
+
+      cairo_set_source_rgba (cr, style->dim.red, style->dim.green, style->dim.blue, style->dim.alpha);
+      cairo_move_to (cr, x, height - 6);
+      cairo_line_to (cr, x, height);
+      cairo_stroke (cr);
+      tc_chart_draw_text (cr, style, &style->dim, x + 3, 2, 0.0, -1, label);
+    }
+  cairo_restore (cr);
+}
+
+void
+tc_draw_time_grid (cairo_t           *cr,
+                   const TcDrawStyle *style,
+                   double             width,
+                   double             height,
+                   gint64             begin_ns,
+                   gint64             end_ns)
+{
+  TcTimeTicks ticks;
+
+  tc_time_ticks_compute (&ticks, begin_ns, end_ns, width, 90.0);
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_source_rgba (cr, style->grid.red, style->grid.green, style->grid.blue, style->grid.alpha);
+  for (guint i = 0; i < ticks.n; i++)
+    {
+      double x = round (tc_chart_time_to_x (ticks.first_ns + (gint64) i * ticks.step_ns,
+                                            begin_ns, end_ns, width)) + 0.5;
+      cairo_move_to (cr, x, 0);
+      cairo_line_to (cr, x, height);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* ---- markers --------------------------------------------------------- */
+
+static int
+compare_marker (gconstpointer a,
+                gconstpointer b)
+{
+  const TcMarker *ma = a;
+  const TcMarker *mb = b;
+
+  return (ma->time_ns > mb->time_ns) - (ma->time_ns < mb->time_ns);
+}
+
+GArray *
+tc_chart_collect_markers (TcDocument *doc)
+{
+  GArray *markers = g_array_new (FALSE, FALSE, sizeof (TcMarker));
+  GArray *snaps = tc_document_get_snapshots (doc);
+  GArray *warnings = tc_document_get_warnings (doc);
+  GArray *marks = tc_document_get_marks (doc);
+  const TcDocCrash *crash = tc_document_get_crash (doc);
+
+  for (guint i = 0; snaps != NULL && i < snaps->len; i++)
+    {
+      const TcDocSnapshot *s = &g_array_index (snaps, TcDocSnapshot, i);
+      TcMarker m = { s->time_ns, 0, TC_MARKER_SNAPSHOT, *s->label ? s->label : s->evt };
+
+      if (s->kind == TC_SNAPSHOT_CRASH)
+        continue;
+      g_array_append_val (markers, m);
+    }
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    {
+      const TcDocWarning *w = &g_array_index (warnings, TcDocWarning, i);
+      TcMarker m = { w->time_ns, 0, w->level == TC_LEVEL_ERROR ? TC_MARKER_ERROR : TC_MARKER_WARNING,
+                     w->message };
+      g_array_append_val (markers, m);
+    }
+  for (guint i = 0; marks != NULL && i < marks->len; i++)
+    {
+      const TcDocMark *k = &g_array_index (marks, TcDocMark, i);
+      TcMarker m = { k->time_ns, k->duration_ns,
+                     k->kind == TC_MARK_BLOCK ? TC_MARKER_BLOCK : TC_MARKER_CHECKPOINT, k->name };
+      g_array_append_val (markers, m);
+    }
+  if (crash != NULL)
+    {
+      TcMarker m = { crash->time_ns, 0, TC_MARKER_CRASH, crash->exc_type };
+      g_array_append_val (markers, m);
+    }
+
+  g_array_sort (markers, compare_marker);
+  return markers;
+}
+
+static const GdkRGBA *
+marker_color (const TcDrawStyle *style,
+              TcMarkerKind       kind)
+{
+  switch (kind)
+    {
+    case TC_MARKER_WARNING:
+      return &style->warning;
+    case TC_MARKER_ERROR:
+    case TC_MARKER_CRASH:
+      return &style->error;
+    case TC_MARKER_CHECKPOINT:
+    case TC_MARKER_BLOCK:
+      return &style->success;
+    case TC_MARKER_SNAPSHOT:
+    default:
+      return &style->accent;
+    }
+}
+
+void
+tc_draw_markers (cairo_t           *cr,
+                 const TcDrawStyle *style,
+                 GArray            *markers,
+                 double             width,
+                 double             height,
+                 gint64             begin_ns,
+                 gint64             end_ns)
+{
+  double last_x[TC_MARKER_CRASH + 1];
+
+  for (guint k = 0; k < G_N_ELEMENTS (last_x); k++)
+    last_x[k] = -1;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  for (guint i = 0; markers != NULL && i < markers->len; i++)
+    {
+      const TcMarker *m = &g_array_index (markers, TcMarker, i);
+      const GdkRGBA *c = marker_color (style, m->kind);
+      double x = tc_chart_time_to_x (m->time_ns, begin_ns, end_ns, width);
+      double x2 = tc_chart_time_to_x (m->time_ns + m->duration_ns, begin_ns, end_ns, width);
+
+      if (x2 < 0 || x > width)
+        continue;
+
+      if (m->duration_ns > 0)
+        {
+          /* Blocks and checkpoints: a band along the bottom. */
+          double y = m->kind == TC_MARKER_BLOCK ? height - 4 : height - 8;
+
+          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.55);
+          cairo_rectangle (cr, MAX (x, 0), y, MAX (MIN (x2, width) - MAX (x, 0), 1.0), 3);
+          cairo_fill (cr);
+          continue;
+        }
+
+      /* One mark per pixel and kind is enough. */
+      if (floor (x) == last_x[m->kind])
+        continue;
+      last_x[m->kind] = floor (x);
+
+      switch (m->kind)
+        {
+        case TC_MARKER_SNAPSHOT:
+          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.6);
+          cairo_rectangle (cr, floor (x), height - 14, 1, 5);
+          cairo_fill (cr);
+          break;
+
+        case TC_MARKER_WARNING:
+        case TC_MARKER_ERROR:
+          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
+          cairo_move_to (cr, x, height - 10);
+          cairo_line_to (cr, x - 4.5, height - 18);
+          cairo_line_to (cr, x + 4.5, height - 18);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          break;
+
+        case TC_MARKER_CRASH:
+          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
+          cairo_rectangle (cr, floor (x) - 0.5, 0, 2, height);
+          cairo_fill (cr);
+          cairo_arc (cr, x + 0.5, height - 14, 5, 0, 2 * G_PI);
+          cairo_fill (cr);
+          break;
+
+        case TC_MARKER_CHECKPOINT:
+        case TC_MARKER_BLOCK:
+        default:
+          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
+          cairo_rectangle (cr, floor (x), height - 8, 1, 8);
+          cairo_fill (cr);
+          break;
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
+tc_draw_time_overlay (cairo_t           *cr,
+                      const TcDrawStyle *style,
+                      double             width,
+                      double             height,
+                      gint64             begin_ns,
+                      gint64             end_ns,
+                      gint64             cursor_ns,
+                      gboolean           has_selection,
+                      gint64             sel_begin_ns,
+                      gint64             sel_end_ns)
+{
+  const GdkRGBA *a = &style->accent;
+
+  cairo_save (cr);
+  if (has_selection && sel_end_ns > sel_begin_ns)
+    {
+      double x1 = CLAMP (tc_chart_time_to_x (sel_begin_ns, begin_ns, end_ns, width), -1, width + 1);
+      double x2 = CLAMP (tc_chart_time_to_x (sel_end_ns, begin_ns, end_ns, width), -1, width + 1);
+
+      cairo_set_source_rgba (cr, a->red, a->green, a->blue, 0.15);
+      cairo_rectangle (cr, x1, 0, x2 - x1, height);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, a->red, a->green, a->blue, 0.7);
+      cairo_rectangle (cr, round (x1), 0, 1, height);
+      cairo_rectangle (cr, round (x2), 0, 1, height);
+      cairo_fill (cr);
+    }
+  if (cursor_ns >= 0 && cursor_ns >= begin_ns && cursor_ns <= end_ns)
+    {
+      double x = round (tc_chart_time_to_x (cursor_ns, begin_ns, end_ns, width));
+
+      cairo_set_source_rgba (cr, a->red, a->green, a->blue, 1.0);
+      cairo_rectangle (cr, x - 0.5, 0, 2, height);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}

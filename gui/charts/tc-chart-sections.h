@@ -1,0 +1,9 @@
+/* tc-chart-sections.h — the report pages built on the charts
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * One include for the session view's list of pages.
+ */
+#pragma once
+
+#include "tc-flame-graph-section.h"

@@ -1,0 +1,487 @@
+/* tc-flame-chart.c — time-ordered call lanes per thread
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Each thread gets a lane: a header with its name, then one row per call
+ * depth.  Only the spans of the visible range are decoded (the document
+ * decodes the event blocks that overlap it), in a worker thread, leaving out
+ * spans shorter than half a pixel; until they arrive the previous spans are
+ * drawn at the new scale.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tc-chart-draw.h"
+#include "tc-time-navigation.h"
+#include "tc-units.h"
+
+#include "tc-flame-chart.h"
+
+typedef struct
+{
+  guint32  thread_id;
+  char    *name;
+  guint    n_rows;
+  GArray  *spans;       /* TcSpan, sorted by (depth, start) */
+} Lane;
+
+struct _TcFlameChart
+{
+  GtkWidget        parent_instance;
+
+  TcViewerSession *session;
+  GPtrArray       *lanes;
+  guint            thread_filter;
+  GCancellable    *cancellable;
+  gint64           loaded_begin;
+  gint64           loaded_end;
+  double           loaded_width;
+  guint            loading : 1;
+  guint            reload : 1;
+};
+
+G_DEFINE_FINAL_TYPE (TcFlameChart, tc_flame_chart, GTK_TYPE_WIDGET)
+
+static void
+lane_free (gpointer data)
+{
+  Lane *lane = data;
+
+  g_clear_pointer (&lane->spans, g_array_unref);
+  g_free (lane->name);
+  g_free (lane);
+}
+
+static void
+build_lanes (TcFlameChart *self)
+{
+  TcDocument *doc = tc_viewer_session_get_document (self->session);
+  GPtrArray *threads;
+
+  g_ptr_array_set_size (self->lanes, 0);
+  if (doc == NULL)
+    return;
+
+  threads = tc_document_get_threads (doc);
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const TcDocThread *thread = g_ptr_array_index (threads, i);
+      Lane *lane;
+
+      if (thread->n_events == 0 || (self->thread_filter != 0 && thread->id != self->thread_filter))
+        continue;
+      lane = g_new0 (Lane, 1);
+      lane->thread_id = thread->id;
+      lane->name = g_strdup (*thread->name ? thread->name : _("Thread"));
+      lane->n_rows = thread->max_depth + 1;
+      g_ptr_array_add (self->lanes, lane);
+    }
+}
+
+/* ---- loading --------------------------------------------------------- */
+
+typedef struct
+{
+  TcDocument *doc;
+  gint64      begin;
+  gint64      end;
+  gint64      min_duration;
+  GArray     *thread_ids;
+  GPtrArray  *results;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_object_unref (job->doc);
+  g_array_unref (job->thread_ids);
+  g_clear_pointer (&job->results, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+
+  job->results = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < job->thread_ids->len; i++)
+    {
+      GArray *spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+      g_autoptr(GError) error = NULL;
+
+      if (!tc_document_collect_spans (job->doc, g_array_index (job->thread_ids, guint32, i),
+                                      job->begin, job->end, job->min_duration, spans, &error))
+        g_debug ("flame chart: %s", error->message);
+      g_array_sort (spans, tc_span_compare);
+      g_ptr_array_add (job->results, spans);
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_load (TcFlameChart *self);
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TcFlameChart *self = TC_FLAME_CHART (object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  self->loading = FALSE;
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))) &&
+      job->results->len == self->lanes->len)
+    {
+      for (guint i = 0; i < self->lanes->len; i++)
+        {
+          Lane *lane = g_ptr_array_index (self->lanes, i);
+
+          g_clear_pointer (&lane->spans, g_array_unref);
+          lane->spans = g_array_ref (g_ptr_array_index (job->results, i));
+        }
+      self->loaded_begin = job->begin;
+      self->loaded_end = job->end;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  if (self->reload)
+    start_load (self);
+}
+
+static void
+start_load (TcFlameChart *self)
+{
+  TcDocument *doc = tc_viewer_session_get_document (self->session);
+  double width = tc_time_navigation_plot_width (GTK_WIDGET (self));
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  /* Not allocated yet: assume a common width; size_allocate loads again
+   * when the real one is much wider. */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    width = 800;
+
+  self->reload = FALSE;
+  if (doc == NULL || self->lanes->len == 0)
+    return;
+  if (self->loading)
+    {
+      /* One load at a time; the latest range wins when it finishes. */
+      self->reload = TRUE;
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->doc = g_object_ref (doc);
+  job->begin = tc_viewer_session_get_visible_begin (self->session);
+  job->end = tc_viewer_session_get_visible_end (self->session);
+  job->min_duration = (gint64) ((double) (job->end - job->begin) / width / 2.0);
+  job->thread_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < self->lanes->len; i++)
+    g_array_append_val (job->thread_ids, ((Lane *) g_ptr_array_index (self->lanes, i))->thread_id);
+
+  self->loaded_width = width;
+  self->loading = TRUE;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, load_done, NULL);
+  g_task_set_task_data (task, job, job_free);
+  g_task_run_in_thread (task, load_worker);
+}
+
+static void
+range_changed_cb (TcFlameChart *self)
+{
+  if (self->lanes->len == 0)
+    build_lanes (self);
+  start_load (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+overlay_changed_cb (TcFlameChart *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+static double
+lane_height (const Lane *lane)
+{
+  return TC_FLAME_CHART_HEADER + lane->n_rows * TC_FLAME_CHART_ROW + 6;
+}
+
+static void
+tc_flame_chart_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  TcFlameChart *self = TC_FLAME_CHART (widget);
+  double h = 0;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = *natural = 300;
+      return;
+    }
+  for (guint i = 0; i < self->lanes->len; i++)
+    h += lane_height (g_ptr_array_index (self->lanes, i));
+  *minimum = *natural = (int) MAX (h, 40);
+}
+
+static void
+tc_flame_chart_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  TcFlameChart *self = TC_FLAME_CHART (widget);
+
+  /* Narrower spans become visible when the widget grows. */
+  if (width - TC_CHART_LEFT - TC_CHART_RIGHT > self->loaded_width * 1.5)
+    start_load (self);
+}
+
+static void
+tc_flame_chart_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  TcFlameChart *self = TC_FLAME_CHART (widget);
+  TcDocument *doc = tc_viewer_session_get_document (self->session);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double plot = tc_time_navigation_plot_width (widget);
+  gint64 begin = tc_viewer_session_get_visible_begin (self->session);
+  gint64 end = tc_viewer_session_get_visible_end (self->session);
+  TcDrawStyle style;
+  cairo_t *cr;
+  double y = 0;
+
+  if (doc == NULL || end <= begin)
+    return;
+
+  tc_draw_style_init_for_widget (&style, widget);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      Lane *lane = g_ptr_array_index (self->lanes, i);
+      double h = lane_height (lane);
+
+      tc_chart_draw_text (cr, &style, &style.foreground, 6, y + 3, 0.0, width - 12, lane->name);
+      cairo_set_source_rgba (cr, style.grid.red, style.grid.green, style.grid.blue, style.grid.alpha);
+      cairo_rectangle (cr, 0, y + h - 1, width, 1);
+      cairo_fill (cr);
+
+      cairo_save (cr);
+      cairo_translate (cr, TC_CHART_LEFT, 0);
+      cairo_rectangle (cr, 0, y, plot, h);
+      cairo_clip (cr);
+      tc_draw_flame_chart_lane (cr, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
+                                plot, TC_FLAME_CHART_ROW, begin, end);
+      cairo_restore (cr);
+      y += h;
+    }
+
+  cairo_translate (cr, TC_CHART_LEFT, 0);
+  cairo_rectangle (cr, 0, 0, plot, height);
+  cairo_clip (cr);
+  tc_draw_time_overlay (cr, &style, plot, height, begin, end,
+                        tc_viewer_session_get_cursor (self->session),
+                        tc_viewer_session_get_has_selection (self->session),
+                        tc_viewer_session_get_selected_begin (self->session),
+                        tc_viewer_session_get_selected_end (self->session));
+  cairo_destroy (cr);
+}
+
+static gboolean
+query_tooltip_cb (TcFlameChart *self,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard,
+                  GtkTooltip   *tooltip)
+{
+  TcDocument *doc = tc_viewer_session_get_document (self->session);
+  const TcSpan *span = tc_flame_chart_span_at (self, x, y, NULL);
+  g_autofree char *duration = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (span == NULL)
+    return FALSE;
+  duration = tc_units_format_ms (tc_ns_to_ms (span->end_ns - span->start_ns));
+  start = tc_units_format_seconds (span->start_ns);
+  name = g_markup_escape_text (tc_document_code_name (doc, span->code_id), -1);
+  text = g_strdup_printf (_("<b>%s</b>\n%s at %s%s"), name, duration, start,
+                          span->flags & TC_SPAN_OPEN_END ? _(" (still running)") : "");
+  gtk_tooltip_set_markup (tooltip, text);
+  return TRUE;
+}
+
+static void
+tc_flame_chart_dispose (GObject *object)
+{
+  TcFlameChart *self = (TcFlameChart *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->lanes, g_ptr_array_unref);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (tc_flame_chart_parent_class)->dispose (object);
+}
+
+static void
+tc_flame_chart_class_init (TcFlameChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tc_flame_chart_dispose;
+  widget_class->measure = tc_flame_chart_measure;
+  widget_class->size_allocate = tc_flame_chart_size_allocate;
+  widget_class->snapshot = tc_flame_chart_snapshot;
+  gtk_widget_class_set_css_name (widget_class, "flamechart");
+}
+
+static void
+tc_flame_chart_init (TcFlameChart *self)
+{
+  self->lanes = g_ptr_array_new_with_free_func (lane_free);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+}
+
+GtkWidget *
+tc_flame_chart_new (TcViewerSession *session)
+{
+  TcFlameChart *self;
+
+  g_return_val_if_fail (TC_IS_VIEWER_SESSION (session), NULL);
+
+  self = g_object_new (TC_TYPE_FLAME_CHART, NULL);
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::visible-begin", G_CALLBACK (range_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::visible-end", G_CALLBACK (range_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::document", G_CALLBACK (range_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::cursor", G_CALLBACK (overlay_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::selected-begin", G_CALLBACK (overlay_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::selected-end", G_CALLBACK (overlay_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::has-selection", G_CALLBACK (overlay_changed_cb), self, G_CONNECT_SWAPPED);
+  tc_time_navigation_attach (GTK_WIDGET (self), session);
+  build_lanes (self);
+  start_load (self);
+
+  return GTK_WIDGET (self);
+}
+
+void
+tc_flame_chart_set_thread (TcFlameChart *self,
+                           guint         thread_id)
+{
+  g_return_if_fail (TC_IS_FLAME_CHART (self));
+
+  if (self->thread_filter == thread_id)
+    return;
+  self->thread_filter = thread_id;
+  g_cancellable_cancel (self->cancellable);
+  build_lanes (self);
+  self->loading = FALSE;
+  start_load (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+tc_flame_chart_get_ready (TcFlameChart *self)
+{
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
+
+  return !self->loading && !self->reload &&
+         self->loaded_begin == tc_viewer_session_get_visible_begin (self->session) &&
+         self->loaded_end == tc_viewer_session_get_visible_end (self->session);
+}
+
+GArray *
+tc_flame_chart_get_spans (TcFlameChart *self,
+                          guint         thread_id)
+{
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      Lane *lane = g_ptr_array_index (self->lanes, i);
+
+      if (lane->thread_id == thread_id)
+        return lane->spans;
+    }
+  return NULL;
+}
+
+const TcSpan *
+tc_flame_chart_span_at (TcFlameChart *self,
+                        double        x,
+                        double        y,
+                        guint        *thread_id)
+{
+  double plot = tc_time_navigation_plot_width (GTK_WIDGET (self));
+  gint64 begin = tc_viewer_session_get_visible_begin (self->session);
+  gint64 end = tc_viewer_session_get_visible_end (self->session);
+  gint64 t;
+  double top = 0;
+
+  if (x < TC_CHART_LEFT)
+    return NULL;
+  t = tc_chart_x_to_time (x - TC_CHART_LEFT, begin, end, plot);
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      Lane *lane = g_ptr_array_index (self->lanes, i);
+      double h = lane_height (lane);
+
+      if (y >= top && y < top + h)
+        {
+          double row_y = y - top - TC_FLAME_CHART_HEADER;
+          guint depth;
+          guint lo = 0, hi;
+          const TcSpan *spans;
+
+          if (row_y < 0 || lane->spans == NULL)
+            return NULL;
+          depth = (guint) (row_y / TC_FLAME_CHART_ROW);
+          spans = (const TcSpan *) (gpointer) lane->spans->data;
+          hi = lane->spans->len;
+          /* Last span with (depth, start) <= (depth, t). */
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+
+              if (spans[mid].depth < depth || (spans[mid].depth == depth && spans[mid].start_ns <= t))
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          if (lo == 0)
+            return NULL;
+          lo--;
+          if (spans[lo].depth != depth || t > spans[lo].end_ns)
+            return NULL;
+          if (thread_id != NULL)
+            *thread_id = lane->thread_id;
+          return &spans[lo];
+        }
+      top += h;
+    }
+  return NULL;
+}

@@ -1,0 +1,307 @@
+/* test-flame.c — flame graph model, layout, hit testing, zoom and search
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "tc-flame-graph.h"
+#include "tc-flame-tree.h"
+
+#include "tc-chart-fixture.h"
+
+#define EPS 1e-9
+
+/* root 100 ─┬─ 1 (80) ─┬─ 2 (40) ─┬─ 3 (30)
+ *           │          │          └─ 4 (10)
+ *           │          └─ 5 (40)
+ *           └─ 6 (20)                                             */
+static TcFlameTree *
+known_tree (void)
+{
+  TcFlameTree *tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
+  const guint32 p1[] = { 1, 2, 3 }, p2[] = { 1, 2, 4 }, p3[] = { 1, 5 }, p4[] = { 6 };
+
+  tc_flame_tree_add_path (tree, p1, 3, 30, 3);
+  tc_flame_tree_add_path (tree, p2, 3, 10, 1);
+  tc_flame_tree_add_path (tree, p3, 2, 40, 4);
+  tc_flame_tree_add_path (tree, p4, 1, 20, 2);
+  tc_flame_tree_finish (tree);
+  return tree;
+}
+
+static const TcFlameBox *
+box_for (const TcFlameTree *tree,
+         GArray            *boxes,
+         guint32            code_id)
+{
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const TcFlameBox *box = &g_array_index (boxes, TcFlameBox, i);
+
+      if (tc_flame_tree_get_node (tree, box->node)->code_id == code_id)
+        return box;
+    }
+  return NULL;
+}
+
+static guint32
+code_of (const TcFlameTree *tree,
+         GArray            *boxes,
+         gint               index)
+{
+  g_assert_cmpint (index, >=, 0);
+  return tc_flame_tree_get_node (tree, g_array_index (boxes, TcFlameBox, index).node)->code_id;
+}
+
+static void
+test_layout (void)
+{
+  g_autoptr(TcFlameTree) tree = known_tree ();
+  g_autoptr(GArray) boxes = tc_flame_layout (tree, 0, 0.0);
+  static const struct { guint32 code; guint depth; double x, w; } expected[] = {
+    { 0, 0, 0.0, 1.0 }, { 1, 1, 0.0, 0.8 }, { 6, 1, 0.8, 0.2 },
+    /* siblings of equal weight: lower code id first */
+    { 2, 2, 0.0, 0.4 }, { 5, 2, 0.4, 0.4 }, { 3, 3, 0.0, 0.3 }, { 4, 3, 0.3, 0.1 },
+  };
+
+  g_assert_cmpint (tc_flame_tree_get_total (tree), ==, 100);
+  g_assert_cmpuint (tc_flame_tree_get_max_depth (tree), ==, 3);
+  g_assert_cmpuint (boxes->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const TcFlameBox *box = &g_array_index (boxes, TcFlameBox, i);
+      const TcFlameNode *node = tc_flame_tree_get_node (tree, box->node);
+
+      g_assert_cmpuint (node->code_id, ==, expected[i].code);
+      g_assert_cmpuint (box->depth, ==, expected[i].depth);
+      g_assert_cmpfloat_with_epsilon (box->x, expected[i].x, EPS);
+      g_assert_cmpfloat_with_epsilon (box->width, expected[i].w, EPS);
+    }
+
+  /* Self weight stays with the last frame of each path. */
+  g_assert_cmpint (tc_flame_tree_get_node (tree, box_for (tree, boxes, 2)->node)->self, ==, 0);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, box_for (tree, boxes, 3)->node)->self, ==, 30);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, box_for (tree, boxes, 5)->node)->calls, ==, 4);
+}
+
+static void
+test_hit (void)
+{
+  g_autoptr(TcFlameTree) tree = known_tree ();
+  g_autoptr(GArray) boxes = tc_flame_layout (tree, 0, 0.0);
+
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_find (boxes, 3, 0.35)), ==, 4);
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_find (boxes, 3, 0.0)), ==, 3);
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_find (boxes, 1, 0.85)), ==, 6);
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_find (boxes, 2, 0.79)), ==, 5);
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_find (boxes, 0, 0.99)), ==, 0);
+  /* Nothing above 5 or right of 4 on row 3, nothing on row 4. */
+  g_assert_cmpint (tc_flame_layout_find (boxes, 3, 0.5), ==, -1);
+  g_assert_cmpint (tc_flame_layout_find (boxes, 4, 0.1), ==, -1);
+  /* The first box of row 3 still visible from x = 0.31 is 4's. */
+  g_assert_cmpuint (code_of (tree, boxes, tc_flame_layout_row_start (boxes, 3, 0.31)), ==, 4);
+  g_assert_cmpuint (tc_flame_layout_row_start (boxes, 3, 0.45), ==, boxes->len);
+}
+
+static void
+test_focus_and_lod (void)
+{
+  g_autoptr(TcFlameTree) tree = known_tree ();
+  const guint32 path[] = { 1, 2 };
+  guint32 focus = tc_flame_tree_find_path (tree, path, 2);
+  g_autoptr(GArray) zoomed = tc_flame_layout (tree, focus, 0.0);
+  g_autoptr(GArray) coarse = tc_flame_layout (tree, 0, 0.15);
+
+  g_assert_cmpuint (focus, !=, TC_FLAME_NONE);
+  /* Ancestors full width, the focus full width, its children rescaled. */
+  g_assert_cmpuint (zoomed->len, ==, 5);
+  g_assert_cmpfloat_with_epsilon (box_for (tree, zoomed, 1)->width, 1.0, EPS);
+  g_assert_cmpfloat_with_epsilon (box_for (tree, zoomed, 2)->width, 1.0, EPS);
+  g_assert_cmpfloat_with_epsilon (box_for (tree, zoomed, 3)->width, 0.75, EPS);
+  g_assert_cmpfloat_with_epsilon (box_for (tree, zoomed, 4)->x, 0.75, EPS);
+  g_assert_null (box_for (tree, zoomed, 5));
+  g_assert_null (box_for (tree, zoomed, 6));
+
+  /* Boxes under the level of detail are left out with their subtrees. */
+  g_assert_null (box_for (tree, coarse, 4));
+  g_assert_nonnull (box_for (tree, coarse, 3));
+  g_assert_nonnull (box_for (tree, coarse, 6));
+}
+
+static void
+test_reversed (void)
+{
+  g_autoptr(TcFlameTree) tree = known_tree ();
+  g_autoptr(TcFlameTree) rev = tc_flame_tree_new_reversed (tree);
+  g_autoptr(GArray) boxes = tc_flame_layout (rev, 0, 0.0);
+  const guint32 callers_of_3[] = { 3, 2, 1 };
+  guint32 deepest = tc_flame_tree_find_path (rev, callers_of_3, 3);
+
+  /* The base row holds where the time was spent, heaviest first. */
+  g_assert_cmpint (tc_flame_tree_get_total (rev), ==, 100);
+  g_assert_cmpuint (code_of (rev, boxes, tc_flame_layout_find (boxes, 1, 0.0)), ==, 5);
+  g_assert_cmpuint (code_of (rev, boxes, tc_flame_layout_find (boxes, 1, 0.5)), ==, 3);
+  g_assert_cmpuint (code_of (rev, boxes, tc_flame_layout_find (boxes, 1, 0.75)), ==, 6);
+  g_assert_cmpuint (code_of (rev, boxes, tc_flame_layout_find (boxes, 1, 0.95)), ==, 4);
+  /* …and above 3 its callers, 2 then 1. */
+  g_assert_cmpuint (deepest, !=, TC_FLAME_NONE);
+  g_assert_cmpint (tc_flame_tree_get_node (rev, deepest)->total, ==, 30);
+  g_assert_cmpuint (tc_flame_tree_get_node (rev, tc_flame_tree_find_path (rev, callers_of_3, 1))->calls, ==, 3);
+}
+
+static TcDocument *
+fixture_document (guint steps)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "tc-test-flame.tc", NULL);
+  g_autoptr(GError) error = NULL;
+  TcDocument *doc;
+
+  g_assert_true (tc_chart_fixture_write (path, steps, FALSE, &error));
+  g_assert_no_error (error);
+  doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  return doc;
+}
+
+static void
+test_search (void)
+{
+  g_autoptr(TcDocument) doc = fixture_document (40);
+  g_autoptr(TcFlameTree) tree = tc_flame_tree_new_from_threads (doc, 0);
+  g_autoptr(GByteArray) matches = g_byte_array_new ();
+  const guint32 step_path[] = { FIX_MAIN, FIX_TRAIN, FIX_STEP };
+  const guint32 parse_path[] = { FIX_MAIN, FIX_TRAIN, FIX_LOAD, FIX_PARSE };
+  double total = tc_flame_tree_get_total (tree);
+  guint32 step = tc_flame_tree_find_path (tree, step_path, 3);
+  guint32 parse = tc_flame_tree_find_path (tree, parse_path, 4);
+  double share;
+
+  g_assert_cmpuint (step, !=, TC_FLAME_NONE);
+  g_assert_cmpuint (parse, !=, TC_FLAME_NONE);
+  /* 40 steps, two parses of 0.5 ms each. */
+  g_assert_cmpint (tc_flame_tree_get_node (tree, parse)->total, ==, 40 * 2 * 500000);
+
+  share = tc_flame_tree_search (tree, doc, "PARSE", matches);
+  g_assert_cmpuint (matches->len, ==, tc_flame_tree_get_n_nodes (tree));
+  g_assert_true (matches->data[parse]);
+  g_assert_false (matches->data[step]);
+  g_assert_cmpfloat_with_epsilon (share, tc_flame_tree_get_node (tree, parse)->total / total, 1e-12);
+
+  /* "Net." matches step, forward and backward; nested ones count once. */
+  share = tc_flame_tree_search (tree, doc, "Net.", matches);
+  g_assert_cmpfloat_with_epsilon (share, tc_flame_tree_get_node (tree, step)->total / total, 1e-12);
+
+  share = tc_flame_tree_search (tree, doc, "no such function", matches);
+  g_assert_cmpfloat (share, ==, 0.0);
+  share = tc_flame_tree_search (tree, doc, "", matches);
+  g_assert_cmpfloat (share, ==, 0.0);
+}
+
+static void
+test_samples_tree (void)
+{
+  g_autoptr(TcDocument) doc = fixture_document (40);
+  g_autoptr(TcFlameTree) tree = tc_flame_tree_new_from_samples (doc, 0);
+  const guint32 fwd[] = { FIX_MAIN, FIX_TRAIN, FIX_STEP, FIX_FORWARD };
+
+  /* 10 samples per step: 2 in parse, 3 in forward, 5 in backward. */
+  g_assert_cmpint (tc_flame_tree_get_unit (tree), ==, TC_FLAME_UNIT_SAMPLES);
+  g_assert_cmpint (tc_flame_tree_get_total (tree), ==, 400);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, tc_flame_tree_find_path (tree, fwd, 4))->total, ==, 120);
+}
+
+static void
+wait_for_width (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (widget) <= 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_widget (void)
+{
+  g_autoptr(TcFlameTree) tree = known_tree ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *graph = tc_flame_graph_new ();
+  TcFlameGraph *fg = TC_FLAME_GRAPH (graph);
+  const guint32 path2[] = { 1, 2 };
+  double row3_y, x0, x1;
+  guint32 node;
+
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 200);
+  tc_flame_graph_set_tree (fg, NULL, tree);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_width (graph);
+  g_assert_true (tc_flame_graph_get_ready (fg));
+  g_assert_cmpint (gtk_widget_get_width (graph), ==, 800);
+
+  /* Flame orientation: the root is the bottom row (4 rows of 20 px from
+   * the top of the widget's height). */
+  row3_y = gtk_widget_get_height (graph) - 4 * TC_FLAME_ROW_HEIGHT + 5;
+  row3_y = (tc_flame_tree_get_max_depth (tree) - 3) * TC_FLAME_ROW_HEIGHT + 5;
+  node = tc_flame_graph_node_at (fg, 0.35 * 800, row3_y);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, node)->code_id, ==, 4);
+  node = tc_flame_graph_node_at (fg, 700, 3 * TC_FLAME_ROW_HEIGHT + 5);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, node)->code_id, ==, 0);
+  g_assert_cmpuint (tc_flame_graph_node_at (fg, 700, row3_y), ==, TC_FLAME_NONE);
+
+  tc_flame_graph_set_icicle (fg, TRUE);
+  node = tc_flame_graph_node_at (fg, 0.35 * 800, 3 * TC_FLAME_ROW_HEIGHT + 5);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, node)->code_id, ==, 4);
+
+  /* Click-to-zoom state: focus on 2, the breadcrumbs root → 1 → 2. */
+  tc_flame_graph_set_focus (fg, tc_flame_tree_find_path (tree, path2, 2));
+  {
+    g_autoptr(GArray) crumbs = tc_flame_graph_get_focus_path (fg);
+
+    g_assert_cmpuint (crumbs->len, ==, 3);
+    g_assert_cmpuint (tc_flame_tree_get_node (tree, g_array_index (crumbs, guint32, 2))->code_id, ==, 2);
+  }
+  node = tc_flame_graph_node_at (fg, 700, 3 * TC_FLAME_ROW_HEIGHT + 5);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, node)->code_id, ==, 4);
+
+  /* Horizontal zoom ×2 anchored at the left edge shows [0, 0.5]. */
+  tc_flame_graph_zoom_view (fg, 2.0, 0);
+  tc_flame_graph_get_view (fg, &x0, &x1);
+  g_assert_cmpfloat_with_epsilon (x0, 0.0, EPS);
+  g_assert_cmpfloat_with_epsilon (x1, 0.5, EPS);
+  node = tc_flame_graph_node_at (fg, 700, 3 * TC_FLAME_ROW_HEIGHT + 5);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, node)->code_id, ==, 3);
+
+  /* Zooming out undoes the view zoom first, then walks up the focus. */
+  g_assert_true (tc_flame_graph_zoom_out (fg));
+  tc_flame_graph_get_view (fg, &x0, &x1);
+  g_assert_cmpfloat_with_epsilon (x1 - x0, 1.0, EPS);
+  g_assert_true (tc_flame_graph_zoom_out (fg));
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, tc_flame_graph_get_focus (fg))->code_id, ==, 1);
+  g_assert_true (tc_flame_graph_zoom_out (fg));
+  g_assert_cmpuint (tc_flame_graph_get_focus (fg), ==, 0);
+  g_assert_false (tc_flame_graph_zoom_out (fg));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/tc/charts/flame/layout", test_layout);
+  g_test_add_func ("/tc/charts/flame/hit", test_hit);
+  g_test_add_func ("/tc/charts/flame/focus-lod", test_focus_and_lod);
+  g_test_add_func ("/tc/charts/flame/reversed", test_reversed);
+  g_test_add_func ("/tc/charts/flame/search", test_search);
+  g_test_add_func ("/tc/charts/flame/samples", test_samples_tree);
+  g_test_add_func ("/tc/charts/flame/widget", test_widget);
+
+  return g_test_run ();
+}
