@@ -374,6 +374,7 @@ tc_call_builder_finish (TcCallBuilder *b)
   TcDocument *doc = b->doc;
   GHashTableIter iter;
   gpointer key, value;
+  gboolean any_tracked = FALSE;
 
   /* Activations still open (truncated file, or a thread that never returned)
    * end at the thread's last event: their time so far is real time. */
@@ -388,23 +389,42 @@ tc_call_builder_finish (TcCallBuilder *b)
     }
 
   g_clear_pointer (&doc->stats, g_ptr_array_unref);
+  g_clear_pointer (&doc->untracked_stats, g_ptr_array_unref);
   g_clear_pointer (&doc->stats_by_code, g_hash_table_unref);
   doc->stats = g_ptr_array_new_with_free_func ((GDestroyNotify) stats_free);
+  doc->untracked_stats = g_ptr_array_new_with_free_func ((GDestroyNotify) stats_free);
   doc->stats_by_code = g_hash_table_new (NULL, NULL);
   doc->total_calls = 0;
 
+  /* With option calls="all" the recorder times every function (the flame
+   * graph wants them), but the timing tables are about the user's code:
+   * only tracked code goes into the list when the recording marks any. */
   for (guint32 id = 0; id < b->accums->len; id++)
     {
       FnAccum *acc = &g_array_index (b->accums, FnAccum, id);
+      const TcDocCode *code = tc_document_get_code (doc, id);
+
+      if (acc->durations != NULL && acc->durations->len > 0 && code && (code->flags & TC_CODE_FLAG_TRACKED))
+        any_tracked = TRUE;
+    }
+  for (guint32 id = 0; id < b->accums->len; id++)
+    {
+      FnAccum *acc = &g_array_index (b->accums, FnAccum, id);
+      const TcDocCode *code = tc_document_get_code (doc, id);
       TcFunctionStats *stats;
 
       if (acc->durations == NULL || acc->durations->len == 0)
         continue;
       stats = compute_stats (doc, id, acc, id < b->max_depth->len
                                            ? g_array_index (b->max_depth, guint32, id) : 1);
+      g_hash_table_insert (doc->stats_by_code, GUINT_TO_POINTER (id), stats);
+      if (any_tracked && !(code && (code->flags & TC_CODE_FLAG_TRACKED)))
+        {
+          g_ptr_array_add (doc->untracked_stats, stats);
+          continue;
+        }
       doc->total_calls += stats->calls;
       g_ptr_array_add (doc->stats, stats);
-      g_hash_table_insert (doc->stats_by_code, GUINT_TO_POINTER (id), stats);
     }
   g_ptr_array_sort (doc->stats, compare_stats);
 }

@@ -75,6 +75,7 @@ tc_document_clear_model (TcDocument *self)
 {
   g_clear_pointer (&self->stats_by_code, g_hash_table_unref);
   g_clear_pointer (&self->stats, g_ptr_array_unref);
+  g_clear_pointer (&self->untracked_stats, g_ptr_array_unref);
   g_clear_pointer (&self->final_metrics, g_hash_table_unref);
   g_clear_pointer (&self->code_by_id, g_hash_table_unref);
   g_clear_pointer (&self->file_by_id, g_hash_table_unref);
@@ -947,7 +948,15 @@ handle_frame (TcDocument     *self,
         break;
       }
     case TC_FRAME_EVENTS:
-      return tc_call_builder_add (builder, ensure_thread (self, frame->header->thread_id), frame, error);
+      {
+        TcDocThread *thread = ensure_thread (self, frame->header->thread_id);
+
+        /* The recorder's own threads are not the program. */
+        if ((thread->flags & TC_THREAD_FLAG_RECORDER) || g_str_equal (thread->name, "tc-timer")
+            || g_str_equal (thread->name, "tc-sampler") || g_str_equal (thread->name, "tc-writer"))
+          return TRUE;
+        return tc_call_builder_add (builder, thread, frame, error);
+      }
     case TC_FRAME_SNAPSHOT:
       {
         TcSnapshot s;

@@ -68,7 +68,8 @@ struct _TcDocument
   TcDocCrash   *crash;
   GHashTable   *final_metrics; /* name → TcDocPoint* */
 
-  GPtrArray    *stats;      /* TcFunctionStats*, sorted */
+  GPtrArray    *stats;      /* TcFunctionStats* of tracked code, sorted */
+  GPtrArray    *untracked_stats; /* the others (owned here, listed by code only) */
   GHashTable   *stats_by_code;
   guint64       total_calls;
   double        ram_peak_mb;

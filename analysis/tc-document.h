@@ -133,7 +133,9 @@ GHashTable         *tc_document_get_final_metrics (TcDocument *self);
 
 /* ---- derived statistics (computed at load) ------------------------------ */
 
-/* TcFunctionStats*, sorted by total_ms descending (then name). */
+/* TcFunctionStats* of the functions in tracked files (every function when
+ * the recording marks none as tracked), sorted by total_ms descending (then
+ * name).  tc_document_get_stats_for() answers for any code id. */
 GPtrArray             *tc_document_get_function_stats (TcDocument *self);
 const TcFunctionStats *tc_document_get_stats_for      (TcDocument *self, guint32 code_id);
 guint64                tc_document_get_total_calls    (TcDocument *self);

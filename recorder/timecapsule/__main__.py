@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: MIT
+"""python -m timecapsule — see timecapsule.cli."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
