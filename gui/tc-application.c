@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "compare/tc-compare-section.h"
 #include "tc-window.h"
 
 #include "tc-application.h"
@@ -17,12 +18,15 @@ struct _TcApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  gboolean        compare;    /* --compare: the two files opened next */
 };
 
 G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { "compare", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Compare two recordings: BEFORE.tc AFTER.tc"), NULL },
+  { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Write the report as PDF without a display and exit"), "OUT.pdf" },
   { NULL }
 };
 
@@ -152,6 +156,13 @@ tc_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  /* Compare in this process: a running instance would not know the flag. */
+  if (g_variant_dict_contains (options, "compare"))
+    {
+      TC_APPLICATION (app)->compare = TRUE;
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
   return -1;
 }
 
@@ -213,6 +224,14 @@ tc_application_open (GApplication  *app,
 {
   TcApplication *self = (TcApplication *)app;
   TcWindow *window = tc_application_get_target_window (self);
+
+  if (self->compare && n_files == 2)
+    {
+      self->compare = FALSE;
+      tc_compare_open_in_window (window, files[0], files[1]);
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
 
   for (int i = 0; i < n_files; i++)
     tc_window_open_file (window, files[i]);

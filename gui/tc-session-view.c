@@ -15,6 +15,8 @@
 #include "tc-snapshots-section.h"
 #include "tc-suggestions-section.h"
 #include "tc-warnings-section.h"
+#include "compare/tc-compare-section.h"
+#include "source/tc-source-section.h"
 #include "charts/tc-chart-sections.h"
 
 #include "tc-session-view.h"
@@ -57,12 +59,14 @@ static const SectionTypeFunc section_types[] = {
   tc_overview_section_get_type,        /* 1, 2 */
   tc_warnings_section_get_type,        /* 3 */
   tc_crash_section_get_type,           /* 4 */
+  tc_compare_section_get_type,
   tc_functions_section_get_type,       /* 5 */
   tc_flame_graph_section_get_type,
   tc_return_values_section_get_type,   /* 10 */
   tc_async_section_get_type,           /* 12 */
   tc_suggestions_section_get_type,     /* 13 */
   tc_snapshots_section_get_type,       /* 15 */
+  tc_source_section_get_type,
 };
 
 static GtkListBoxRow *
@@ -123,6 +127,21 @@ show_section_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   tc_session_view_show_section (TC_SESSION_VIEW (widget), g_variant_get_string (param, NULL));
+}
+
+/* "view.show-source" (file id, line): any page opens the annotated source. */
+static void
+show_source_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  TcSessionView *self = TC_SESSION_VIEW (widget);
+  TcSection *section = tc_session_view_get_section (self, "source");
+  guint32 file_id, line;
+
+  g_variant_get (param, "(uu)", &file_id, &line);
+  if (TC_IS_SOURCE_SECTION (section) && tc_session_view_show_section (self, "source"))
+    tc_source_section_show_line (TC_SOURCE_SECTION (section), file_id, line);
 }
 
 static void
@@ -326,6 +345,7 @@ tc_session_view_class_init (TcSessionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, section_stack);
 
   gtk_widget_class_install_action (widget_class, "view.show-section", "s", show_section_action);
+  gtk_widget_class_install_action (widget_class, "view.show-source", "(uu)", show_source_action);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "compare/tc-compare-section.h"
 #include "tc-window-private.h"
 
 static gboolean
@@ -26,6 +27,13 @@ tc_window_dnd_drop_cb (TcWindow      *self,
   gtk_widget_remove_css_class (GTK_WIDGET (self), "dropping");
 
   files = g_value_get_boxed (value);
+
+  /* Two recordings at once: compare the first (before) with the second. */
+  if (g_slist_length (files) == 2 && G_IS_FILE (files->data) && G_IS_FILE (files->next->data))
+    {
+      tc_compare_open_in_window (self, files->data, files->next->data);
+      return TRUE;
+    }
   for (const GSList *l = files; l != NULL; l = l->next)
     {
       GFile *file = l->data;
