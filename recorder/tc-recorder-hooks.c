@@ -22,8 +22,8 @@
 #include <opcode.h>
 #endif
 
-extern __thread TcRecThread *tc_rec_tls_thread;
-extern __thread uint64_t tc_rec_tls_generation;
+extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
+extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 
 #if PY_VERSION_HEX >= 0x030C0000
 #define TC_GET_EXTRA PyUnstable_Code_GetExtra
@@ -610,6 +610,13 @@ mon_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return result(1, 1);
 }
 
+/* An empty callback: the floor the benchmark compares the hooks with. */
+static PyObject *
+mon_empty(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_RETURN_NONE;
+}
+
 #endif
 
 /* ---- PyEval_SetProfile (3.8–3.11) */
@@ -713,6 +720,8 @@ PyMethodDef tc_rec_hook_methods[] = {
     {"_mon_py_yield", (PyCFunction)(void (*)(void))mon_yield, METH_FASTCALL, NULL},
     {"_mon_py_unwind", (PyCFunction)(void (*)(void))mon_unwind, METH_FASTCALL, NULL},
     {"_mon_line", (PyCFunction)(void (*)(void))mon_line, METH_FASTCALL, NULL},
+    {"_mon_empty", (PyCFunction)(void (*)(void))mon_empty, METH_FASTCALL,
+     "Does nothing (benchmark baseline)."},
 #endif
     {"_profile_trampoline", (PyCFunction)(void (*)(void))profile_trampoline,
      METH_FASTCALL, "threading.setprofile hook: installs the C profiler."},

@@ -13,8 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-__thread TcRecThread *tc_rec_tls_thread;
-__thread uint64_t tc_rec_tls_generation;
+__thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
+__thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 
 #if PY_VERSION_HEX >= 0x030C0000
 #define TC_GET_EXTRA PyUnstable_Code_GetExtra

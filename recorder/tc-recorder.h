@@ -24,6 +24,12 @@
 
 #include "tc-format.h"
 
+/* The hooks read two thread-locals per event: the initial-exec model makes
+ * that a plain %fs-relative load instead of a __tls_get_addr call (the
+ * variables are small, so the static TLS surplus holds them even though the
+ * extension is dlopen'ed). */
+#define TC_REC_TLS __attribute__((tls_model("initial-exec")))
+
 #define TC_REC_BUFFER_EVENTS 16384   /* 256 KiB per thread buffer */
 #define TC_REC_MAX_PATTERNS 64
 

@@ -70,7 +70,8 @@ typedef enum
 enum
 {
   /* The payload after the type's fixed struct is a TcZlibPrefix followed by a
-   * zlib stream that inflates to the wire body.  Used for big snapshots, crash
+   * raw DEFLATE stream (zlib windowBits -15: no zlib header/adler32, the
+   * frame crc covers it) that inflates to the wire body.  Used for big snapshots, crash
    * frames and source chunks.  (EVENTS frames carry their own codec field.) */
   TC_FRAME_FLAG_ZLIB = 1 << 0,
 };
@@ -268,7 +269,7 @@ enum
 enum { TC_SOURCE_FLAG_LAST = 1 << 0 };
 enum { TC_END_FLAG_CRASHED = 1 << 0, TC_END_FLAG_SIGNAL = 1 << 1 };
 
-typedef enum { TC_CODEC_RAW = 0, TC_CODEC_ZLIB = 1 } TcCodec;
+typedef enum { TC_CODEC_RAW = 0, TC_CODEC_ZLIB = 1 /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */ } TcCodec;
 
 /* Event kinds, the low 3 bits of each event's first varint. */
 typedef enum
