@@ -71,10 +71,12 @@ tc_redact_text (const char *text)
     }
   if (text == NULL)
     return g_strdup ("");
-  step = g_regex_replace (pairs, text, -1, 0, "\\1" REDACTED, 0, NULL);
+  /* Bearer tokens first: the pair rule would otherwise hide only the word
+   * "Bearer" and leave the token. */
+  step = g_regex_replace (bearer, text, -1, 0, "\\1" REDACTED, 0, NULL);
   if (step == NULL)
     return g_strdup (text);
-  return g_regex_replace (bearer, step, -1, 0, "\\1" REDACTED, 0, NULL);
+  return g_regex_replace (pairs, step, -1, 0, "\\1" REDACTED, 0, NULL);
 }
 
 static char *

@@ -148,6 +148,12 @@ tc_json_double (TcJson *json, double value)
       g_string_append (json->out, "null");
       return;
     }
+  /* Integral values as integers (timestamps read better than 2.1e+04). */
+  if (value == floor (value) && fabs (value) < 1e15)
+    {
+      g_string_append_printf (json->out, "%" G_GINT64_FORMAT, (gint64) value);
+      return;
+    }
   /* Shortest round-trip text, always with '.' whatever the locale. */
   for (int prec = 1; prec <= 17; prec++)
     {
