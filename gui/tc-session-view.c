@@ -62,6 +62,8 @@ static const SectionTypeFunc section_types[] = {
   tc_compare_section_get_type,
   tc_functions_section_get_type,       /* 5 */
   tc_flame_graph_section_get_type,
+  tc_metrics_section_get_type,
+  tc_resources_section_get_type,
   tc_return_values_section_get_type,   /* 10 */
   tc_async_section_get_type,           /* 12 */
   tc_suggestions_section_get_type,     /* 13 */

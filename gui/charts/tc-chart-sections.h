@@ -7,3 +7,5 @@
 #pragma once
 
 #include "tc-flame-graph-section.h"
+#include "tc-metrics-section.h"
+#include "tc-resources-section.h"

@@ -6,7 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-flame-chart.h"
 #include "tc-flame-view.h"
+#include "tc-time-ruler.h"
 
 #include "tc-flame-graph-section.h"
 
@@ -14,7 +16,9 @@ struct _TcFlameGraphSection
 {
   TcSection  parent_instance;
 
+  GtkWidget *paned;
   GtkWidget *view;
+  GtkWidget *chart;
 };
 
 G_DEFINE_FINAL_TYPE (TcFlameGraphSection, tc_flame_graph_section, TC_TYPE_SECTION)
@@ -36,13 +40,51 @@ tc_flame_graph_section_has_data (TcSection       *section,
 }
 
 static void
+thread_changed_cb (TcFlameGraphSection *self,
+                   GParamSpec          *pspec,
+                   TcViewerSession     *session)
+{
+  tc_flame_chart_set_thread (TC_FLAME_CHART (self->chart), tc_viewer_session_get_selected_thread (session));
+}
+
+static void
 tc_flame_graph_section_load (TcSection       *section,
                              TcViewerSession *session)
 {
   TcFlameGraphSection *self = TC_FLAME_GRAPH_SECTION (section);
 
+  GtkWidget *timeline = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *title = gtk_label_new (_("Timeline"));
+
+  /* The aggregated graph answers "where does the time go", the timeline
+   * below it "when": both on one page, the split adjustable. */
   self->view = tc_flame_view_new (session, TC_FLAME_SOURCE_CALLS);
-  gtk_widget_set_parent (self->view, GTK_WIDGET (self));
+  self->chart = tc_flame_chart_new (session);
+  tc_flame_chart_set_thread (TC_FLAME_CHART (self->chart), tc_viewer_session_get_selected_thread (session));
+  g_signal_connect_object (session, "notify::selected-thread", G_CALLBACK (thread_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
+  gtk_widget_set_margin_start (title, 12);
+  gtk_widget_set_margin_top (title, 6);
+  gtk_widget_set_tooltip_text (title, _("Drag to select a range, Enter to zoom to it; "
+                                        "Ctrl+scroll or W/S to zoom, A/D to pan, Escape to reset"));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->chart);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (timeline), title);
+  gtk_box_append (GTK_BOX (timeline), tc_time_ruler_new (session));
+  gtk_box_append (GTK_BOX (timeline), scroller);
+
+  self->paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  gtk_paned_set_start_child (GTK_PANED (self->paned), self->view);
+  gtk_paned_set_end_child (GTK_PANED (self->paned), timeline);
+  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  gtk_paned_set_position (GTK_PANED (self->paned), 420);
+  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
 }
 
 static gboolean

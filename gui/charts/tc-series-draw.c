@@ -69,7 +69,7 @@ tc_series_choose_shape (const double *values,
 
   /* Integer levels that repeat (threads, open files, epochs): a value holds
    * until the next sample, so steps tell the truth where a slope would not. */
-  if (g_hash_table_size (levels) <= 32 && g_hash_table_size (levels) * 3 <= n_finite)
+  if (g_hash_table_size (levels) <= 12 && g_hash_table_size (levels) * 3 <= n_finite)
     return TC_SERIES_STEP;
   return TC_SERIES_LINE;
 }
@@ -197,7 +197,7 @@ tc_draw_value_axis (cairo_t             *cr,
 
   if (!(scale->y_max > scale->y_min))
     return;
-  step = nice_step (scale->y_max - scale->y_min, scale->height >= 100 ? 4 : 2);
+  step = nice_step (scale->y_max - scale->y_min, scale->height >= 100 ? 5 : 3);
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
@@ -210,7 +210,7 @@ tc_draw_value_axis (cairo_t             *cr,
       cairo_move_to (cr, 0, y);
       cairo_line_to (cr, scale->width, y);
       cairo_stroke (cr);
-      if (y > 6 && y < scale->height - 2)
+      if (y > 4 && y < scale->height - 4)
         tc_chart_draw_text (cr, style, &style->dim, -6, y - 7, 1.0, -1, label);
     }
   cairo_restore (cr);

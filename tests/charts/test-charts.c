@@ -206,7 +206,7 @@ test_flame_chart (void)
   GArray *spans;
   const TcSpan *span;
   guint thread = 0;
-  double plot, x, y;
+  double plot, x, y = 0;
   gboolean found_parse = FALSE;
 
   gtk_window_set_child (GTK_WINDOW (window), chart);
