@@ -103,7 +103,7 @@ tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id)
         rotate(t);
         n = 0;
     }
-    uint64_t now = tc_rec_now();
+    uint64_t now = tc_rec_event_time();
     if (now < t->last_time) {
         now = t->last_time;
     }

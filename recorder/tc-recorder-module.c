@@ -216,6 +216,7 @@ rec_open(PyObject *self, PyObject *args, PyObject *kwargs)
     tc_rec.writer = writer;
     tc_rec.writer_failed = 0;
     tc_rec.start_ns = tc_writer_start_monotonic_ns(writer);
+    tc_rec_clock_init();
     tc_rec.calls_tracked_only = calls_tracked;
     tc_rec.embed_source = embed_source;
     tc_rec.want_lines = want_lines;

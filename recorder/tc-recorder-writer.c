@@ -11,21 +11,101 @@
 #include "tc-recorder.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 
+/* Re-measure ticks per ns over the whole recording so far (the longer
+ * the interval, the better the estimate). */
 static void
-write_events_locked(uint32_t tid, const TcEvent *events, size_t n)
+calibrate_locked(void)
+{
+#if TC_REC_HAVE_TSC
+    if (!tc_rec.use_tsc) {
+        return;
+    }
+    uint64_t ns = tc_rec_now();
+    uint64_t tsc = __rdtsc();
+    while (ns - tc_rec.tsc0_ns < 2000000) {   /* at least 2 ms of baseline */
+        struct timespec pause = {0, 200000};
+        nanosleep(&pause, NULL);
+        ns = tc_rec_now();
+        tsc = __rdtsc();
+    }
+    if (tsc > tc_rec.tsc0) {
+        tc_rec.ns_per_tick = (double)(ns - tc_rec.tsc0_ns)
+                             / (double)(tsc - tc_rec.tsc0);
+    }
+#endif
+}
+
+void
+tc_rec_clock_init(void)
+{
+#if TC_REC_HAVE_TSC
+    tc_rec.use_tsc = 0;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f != NULL) {
+        char line[4096];
+        while (fgets(line, sizeof(line), f) != NULL) {
+            if (strncmp(line, "flags", 5) == 0) {
+                tc_rec.use_tsc = strstr(line, " constant_tsc") != NULL
+                                 && strstr(line, " nonstop_tsc") != NULL;
+                break;
+            }
+        }
+        fclose(f);
+    }
+    if (getenv("TIMECAPSULE_NO_TSC") != NULL) {
+        tc_rec.use_tsc = 0;
+    }
+    tc_rec.tsc0_ns = tc_rec_now();
+    tc_rec.tsc0 = __rdtsc();
+    tc_rec.ns_per_tick = 0;
+#endif
+}
+
+/* Raw ticks to ns since the file start, in place, never decreasing. */
+static void
+convert_times(TcEvent *events, size_t n, uint64_t *last)
+{
+#if TC_REC_HAVE_TSC
+    if (!tc_rec.use_tsc) {
+        return;
+    }
+    if (tc_rec.ns_per_tick == 0) {
+        calibrate_locked();
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t d = (int64_t)(events[i].time_ns - tc_rec.tsc0);
+        double ns = (double)tc_rec.tsc0_ns + (double)d * tc_rec.ns_per_tick;
+        uint64_t v = ns > 0 ? (uint64_t)ns : 0;
+        if (v < *last) {
+            v = *last;
+        }
+        events[i].time_ns = v;
+        *last = v;
+    }
+#endif
+}
+
+static void
+write_events_locked(uint32_t tid, TcEvent *events, size_t n)
 {
     if (n == 0 || tc_rec.writer == NULL) {
         return;
     }
+    uint64_t dummy = 0;
+    uint64_t *last = &dummy;
     for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
         if (t->tid == tid) {
             tc_rec_thread_define_locked(t);
+            last = &t->last_written_ns;
             break;
         }
     }
+    convert_times(events, n, last);
     if (tc_writer_write_events(tc_rec.writer, tid, events, n) != TC_OK) {
         tc_rec.writer_failed = 1;
         tc_rec.n_dropped += n;
@@ -73,6 +153,7 @@ drain_line_hits_locked(void)
 void
 tc_rec_drain_locked(void)
 {
+    calibrate_locked();
     while (tc_rec.pending_head != NULL) {
         TcRecPending *p = tc_rec.pending_head;
         tc_rec.pending_head = p->next;

@@ -24,6 +24,13 @@
 
 #include "tc-format.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define TC_REC_HAVE_TSC 1
+#else
+#define TC_REC_HAVE_TSC 0
+#endif
+
 /* The hooks read two thread-locals per event: the initial-exec model makes
  * that a plain %fs-relative load instead of a __tls_get_addr call (the
  * variables are small, so the static TLS surplus holds them even though the
@@ -73,6 +80,7 @@ typedef struct TcRecThread {
     _Atomic size_t len;             /* stored by the owner with release */
     size_t consumed;                /* writer side, under tc_rec.lock */
     uint64_t last_time;
+    uint64_t last_written_ns;       /* writer side: converted times */
     /* The THREAD frame is written lazily, once the name is known (on 3.12+
      * a new thread's first events come before threading registers it) or
      * before anything refers to the thread id. */
@@ -163,6 +171,14 @@ typedef struct {
     uint32_t flush_interval_ms;
     uint64_t last_system_ns;
 
+    /* Event clock: the invariant TSC where the CPU has one (a few cycles
+     * instead of a clock_gettime call per event); events hold raw ticks
+     * until the writer converts them to ns against CLOCK_MONOTONIC. */
+    int use_tsc;
+    uint64_t tsc0;
+    uint64_t tsc0_ns;
+    double ns_per_tick;
+
     /* CPU % bookkeeping. */
     uint64_t cpu_prev_ns;
     uint64_t cpu_prev_wall;
@@ -194,6 +210,18 @@ tc_rec_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     return now > tc_rec.start_ns ? now - tc_rec.start_ns : 0;
+}
+
+/* Time stamp of an event: raw TSC ticks or ns (see tc_rec.use_tsc). */
+static inline uint64_t
+tc_rec_event_time(void)
+{
+#if TC_REC_HAVE_TSC
+    if (tc_rec.use_tsc) {
+        return __rdtsc();
+    }
+#endif
+    return tc_rec_now();
 }
 
 /* tc-recorder-intern.c */
@@ -245,6 +273,7 @@ extern PyMethodDef tc_rec_hook_methods[];
 
 /* tc-recorder-writer.c */
 int tc_rec_writer_start(void);
+void tc_rec_clock_init(void);
 void tc_rec_writer_stop(void);
 void tc_rec_drain_locked(void);                           /* write buffered events */
 void tc_rec_fatal_signals_install(void);

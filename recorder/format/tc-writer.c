@@ -435,9 +435,9 @@ tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread
   return emit_frame (w, type, flags, thread_id, time_ns, payload, len, time_ns, 0);
 }
 
-#define SIMPLE_WRITE(call, type, thread, time, n_items)                      \
+#define SIMPLE_WRITE(arg, call, type, thread, time, n_items)                 \
   do {                                                                         \
-    if (w == NULL)                                                             \
+    if (w == NULL || (arg) == NULL)                                            \
       return TC_ERR_INVALID;                                                   \
     if (w->status != TC_OK)                                                    \
       return w->status;                                                        \
@@ -448,43 +448,43 @@ tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread
 TcStatus
 tc_writer_write_session (TcWriter *w, uint64_t time_ns, const TcSession *s)
 {
-  SIMPLE_WRITE (tc_encode_session_payload (&w->payload, s), TC_FRAME_SESSION, 0, time_ns, s->n_items);
+  SIMPLE_WRITE (s, tc_encode_session_payload (&w->payload, s), TC_FRAME_SESSION, 0, time_ns, s->n_items);
 }
 
 TcStatus
 tc_writer_write_thread (TcWriter *w, uint64_t time_ns, const TcThreadDef *t)
 {
-  SIMPLE_WRITE (tc_encode_thread_payload (&w->payload, t), TC_FRAME_THREAD, t->thread_id, time_ns, 1);
+  SIMPLE_WRITE (t, tc_encode_thread_payload (&w->payload, t), TC_FRAME_THREAD, t->thread_id, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_file (TcWriter *w, uint64_t time_ns, const TcFileDef *f)
 {
-  SIMPLE_WRITE (tc_encode_file_payload (&w->payload, f), TC_FRAME_FILE, 0, time_ns, 1);
+  SIMPLE_WRITE (f, tc_encode_file_payload (&w->payload, f), TC_FRAME_FILE, 0, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_code (TcWriter *w, uint64_t time_ns, const TcCodeDef *c)
 {
-  SIMPLE_WRITE (tc_encode_code_payload (&w->payload, c), TC_FRAME_CODE, 0, time_ns, 1);
+  SIMPLE_WRITE (c, tc_encode_code_payload (&w->payload, c), TC_FRAME_CODE, 0, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_var (TcWriter *w, uint64_t time_ns, const TcVarDef *v)
 {
-  SIMPLE_WRITE (tc_encode_var_payload (&w->payload, v), TC_FRAME_VAR, 0, time_ns, 1);
+  SIMPLE_WRITE (v, tc_encode_var_payload (&w->payload, v), TC_FRAME_VAR, 0, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_metric_def (TcWriter *w, uint64_t time_ns, const TcMetricDef *m)
 {
-  SIMPLE_WRITE (tc_encode_metric_def_payload (&w->payload, m), TC_FRAME_METRIC_DEF, 0, time_ns, 1);
+  SIMPLE_WRITE (m, tc_encode_metric_def_payload (&w->payload, m), TC_FRAME_METRIC_DEF, 0, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_counter_def (TcWriter *w, uint64_t time_ns, const TcCounterDef *c)
 {
-  SIMPLE_WRITE (tc_encode_counter_def_payload (&w->payload, c), TC_FRAME_COUNTER_DEF, 0, time_ns, 1);
+  SIMPLE_WRITE (c, tc_encode_counter_def_payload (&w->payload, c), TC_FRAME_COUNTER_DEF, 0, time_ns, 1);
 }
 
 TcStatus
@@ -508,25 +508,26 @@ tc_writer_write_metrics (TcWriter *w, uint64_t time_ns, const TcMetricPoint *poi
 TcStatus
 tc_writer_write_system (TcWriter *w, uint64_t time_ns, const TcCounterValue *values, size_t n)
 {
-  SIMPLE_WRITE (tc_encode_system_payload (&w->payload, values, n), TC_FRAME_SYSTEM, 0, time_ns, (uint32_t) n);
+  /* An empty sample may come without an array. */
+  SIMPLE_WRITE ((n == 0 ? (const void *) w : (const void *) values), tc_encode_system_payload (&w->payload, values, n), TC_FRAME_SYSTEM, 0, time_ns, (uint32_t) n);
 }
 
 TcStatus
 tc_writer_write_warning (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcWarning *warning)
 {
-  SIMPLE_WRITE (tc_encode_warning_payload (&w->payload, warning), TC_FRAME_WARNING, thread_id, time_ns, 1);
+  SIMPLE_WRITE (warning, tc_encode_warning_payload (&w->payload, warning), TC_FRAME_WARNING, thread_id, time_ns, 1);
 }
 
 TcStatus
 tc_writer_write_line_hits (TcWriter *w, uint64_t time_ns, const TcLineHits *hits)
 {
-  SIMPLE_WRITE (tc_encode_line_hits_payload (&w->payload, hits), TC_FRAME_LINE_HITS, 0, time_ns, hits->n_lines);
+  SIMPLE_WRITE (hits, tc_encode_line_hits_payload (&w->payload, hits), TC_FRAME_LINE_HITS, 0, time_ns, hits->n_lines);
 }
 
 TcStatus
 tc_writer_write_return_value (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv)
 {
-  SIMPLE_WRITE (tc_encode_return_value_payload (&w->payload, rv), TC_FRAME_RETURN_VALUE, thread_id, time_ns, 1);
+  SIMPLE_WRITE (rv, tc_encode_return_value_payload (&w->payload, rv), TC_FRAME_RETURN_VALUE, thread_id, time_ns, 1);
 }
 
 TcStatus
