@@ -703,6 +703,38 @@ test_roundtrip_source_chunks (void)
   tc_test_tmp_remove (path);
 }
 
+/* Bad arguments are refused without poisoning the writer. */
+static void
+test_writer_invalid_args (void)
+{
+  g_autofree char *path = tc_test_tmp_path ("args.tc");
+  TcError error = { 0 };
+  TcWriter *w = tc_writer_open (path, NULL, &error);
+  TcReader *r;
+  TcMark mark = { TC_MARK_INSTANT, 0, TC_STR (""), TC_STR ("m"), TC_STR ("") };
+
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_session (w, 1, NULL), ==, TC_ERR_INVALID);
+  g_assert_cmpint (tc_writer_write_code (w, 1, NULL), ==, TC_ERR_INVALID);
+  g_assert_cmpint (tc_writer_write_events (w, 1, NULL, 3), ==, TC_ERR_INVALID);
+  g_assert_cmpint (tc_writer_write_source (w, 1, 1, NULL, 3), ==, TC_ERR_INVALID);
+  g_assert_cmpint (tc_writer_write_events (w, 1, NULL, 0), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_system (w, 1, NULL, 0), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_samples (w, 1, NULL, 0), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_mark (w, 1, 5, &mark), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_session (NULL, 1, NULL), ==, TC_ERR_INVALID);
+  g_assert_cmpuint (tc_writer_now_ns (w), <, (uint64_t) 60 * 1000000000);
+  g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
+
+  r = tc_reader_open (path, &error);
+  g_assert_nonnull (r);
+  /* SYSTEM (empty), MARK, INDEX, END: nothing from the refused calls. */
+  g_assert_cmpuint (tc_reader_n_frames (r), ==, 4);
+  g_assert_cmpint (tc_reader_state (r), ==, TC_STATE_COMPLETE);
+  tc_reader_free (r);
+  tc_test_tmp_remove (path);
+}
+
 /* FNV-1a 64 of known strings (the published test vectors). */
 static void
 test_fnv1a (void)
@@ -723,5 +755,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/format/roundtrip/all-frames", test_roundtrip_all_frames);
   g_test_add_func ("/tc/format/roundtrip/event-blocks", test_roundtrip_event_blocks);
   g_test_add_func ("/tc/format/roundtrip/source-chunks", test_roundtrip_source_chunks);
+  g_test_add_func ("/tc/format/writer/invalid-args", test_writer_invalid_args);
   return g_test_run ();
 }
