@@ -64,6 +64,7 @@ static const SectionTypeFunc section_types[] = {
   tc_flame_graph_section_get_type,
   tc_metrics_section_get_type,
   tc_resources_section_get_type,
+  tc_variables_section_get_type,
   tc_return_values_section_get_type,   /* 10 */
   tc_async_section_get_type,           /* 12 */
   tc_suggestions_section_get_type,     /* 13 */

@@ -9,3 +9,4 @@
 #include "tc-flame-graph-section.h"
 #include "tc-metrics-section.h"
 #include "tc-resources-section.h"
+#include "tc-variables-section.h"

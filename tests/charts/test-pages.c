@@ -1,0 +1,280 @@
+/* test-pages.c — the chart pages on a known recording: scrubber state at
+ * given times, time travel panel, variable lanes, metric anomalies and
+ * threshold, resource plots
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "tc-chart-sections.h"
+#include "tc-metric-chart.h"
+#include "tc-time-scrubber.h"
+#include "tc-time-travel-panel.h"
+#include "tc-variable-timeline.h"
+
+#include "tc-chart-fixture.h"
+
+#define MS G_GINT64_CONSTANT (1000000)
+/* Snapshot k of the fixture: step 5k+4, 7 ms into it. */
+#define SNAP_NS(k) (2 * MS + (5 * (k) + 4) * FIX_STEP_NS + 7 * MS)
+
+static TcViewerSession *
+fixture_session (guint steps)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "tc-test-pages.tc", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcDocument) doc = NULL;
+  TcViewerSession *session = tc_viewer_session_new (NULL);
+
+  g_assert_true (tc_chart_fixture_write (path, steps, FALSE, &error));
+  doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  tc_viewer_session_set_document (session, doc);
+  return session;
+}
+
+static const TcDocVar *
+var_named (TcDocument *doc,
+           const char *name)
+{
+  const TcDocVar *var = tc_document_find_var (doc, name);
+
+  g_assert_nonnull (var);
+  return var;
+}
+
+static void
+test_scrubber_lookups (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  TcDocument *doc = tc_viewer_session_get_document (session);
+  const TcDocVar *lr = var_named (doc, "lr");
+  const TcDocVar *loss = var_named (doc, "loss");
+  const TcDocVarPoint *p;
+
+  g_assert_cmpint (tc_time_travel_snapshot_at (doc, SNAP_NS (0) - 1), ==, -1);
+  g_assert_cmpint (tc_time_travel_snapshot_at (doc, SNAP_NS (0)), ==, 0);
+  g_assert_cmpint (tc_time_travel_snapshot_at (doc, SNAP_NS (1) - 1), ==, 0);
+  g_assert_cmpint (tc_time_travel_snapshot_at (doc, SNAP_NS (1)), ==, 1);
+  g_assert_cmpint (tc_time_travel_snapshot_at (doc, G_MAXINT64 / 2), ==, 39);
+
+  /* lr is 0.1 during the warm-up (steps < 100), 0.01 from snapshot 20. */
+  p = tc_time_travel_value_at (lr, SNAP_NS (20) - 1);
+  g_assert_cmpstr (p->local->repr, ==, "0.1");
+  p = tc_time_travel_value_at (lr, SNAP_NS (20));
+  g_assert_cmpstr (p->local->repr, ==, "0.01");
+  g_assert_null (tc_time_travel_value_at (lr, SNAP_NS (0) - 1));
+
+  g_assert_cmpint (tc_time_travel_next_change (lr, SNAP_NS (0)), ==, SNAP_NS (20));
+  g_assert_cmpint (tc_time_travel_next_change (lr, SNAP_NS (20)), ==, -1);
+  g_assert_cmpint (tc_time_travel_previous_change (lr, SNAP_NS (20)), ==, SNAP_NS (0));
+  g_assert_cmpint (tc_time_travel_previous_change (lr, SNAP_NS (0)), ==, -1);
+  /* loss changes at every snapshot. */
+  g_assert_cmpint (tc_time_travel_next_change (loss, SNAP_NS (3) + 1), ==, SNAP_NS (4));
+}
+
+static void
+wait_for_width (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (widget) <= 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_scrubber_widget (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  TcDocument *doc = tc_viewer_session_get_document (session);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrubber = tc_time_scrubber_new (session);
+  GtkWidget *panel = tc_time_travel_panel_new (session);
+  gint64 duration = tc_viewer_session_get_duration (session);
+  double plot;
+  g_auto(GStrv) locals = NULL;
+
+  gtk_widget_set_size_request (panel, -1, 300);
+  gtk_box_append (GTK_BOX (box), scrubber);
+  gtk_box_append (GTK_BOX (box), panel);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1076, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_width (scrubber);
+
+  /* No cursor yet: nothing to show. */
+  g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==, -1);
+
+  /* Scrubbing to the middle of the track puts the cursor mid-recording. */
+  plot = gtk_widget_get_width (scrubber) - TC_CHART_LEFT - TC_CHART_RIGHT;
+  tc_time_scrubber_scrub_to (TC_TIME_SCRUBBER (scrubber), TC_CHART_LEFT + plot / 2);
+  g_assert_cmpint (ABS (tc_viewer_session_get_cursor (session) - duration / 2), <=, duration / plot + 1);
+  g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==,
+                   tc_time_travel_snapshot_at (doc, tc_viewer_session_get_cursor (session)));
+
+  /* At snapshot 20 the warm-up ends: lr, epoch and status changed. */
+  tc_viewer_session_set_cursor (session, SNAP_NS (20) + MS);
+  g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==, 20);
+  locals = tc_time_travel_panel_dup_locals (TC_TIME_TRAVEL_PANEL (panel));
+  g_assert_true (g_strv_contains ((const char * const *) locals, "*lr = 0.01"));
+  g_assert_true (g_strv_contains ((const char * const *) locals, "*epoch = 2"));
+  g_assert_true (g_strv_contains ((const char * const *) locals, "*status = training"));
+  g_assert_true (g_strv_contains ((const char * const *) locals, "url = 'https://example.org/data'"));
+  g_assert_true (g_strv_contains ((const char * const *) locals, "*batch = [3328, 3329, 3330, …]"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_variable_timeline (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *timeline = tc_variable_timeline_new (session);
+  TcVariableTimeline *vt = TC_VARIABLE_TIMELINE (timeline);
+  gint lr_lane = -1, batch_lane = -1;
+
+  gtk_window_set_child (GTK_WINDOW (window), timeline);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_width (timeline);
+
+  /* One lane per (function, name); numbers as steps, the rest as ticks. */
+  g_assert_cmpuint (tc_variable_timeline_get_n_lanes (vt), ==, 7);
+  for (guint i = 0; i < tc_variable_timeline_get_n_lanes (vt); i++)
+    {
+      const TcDocVar *var = tc_variable_timeline_get_var (vt, i);
+
+      if (g_str_equal (var->name, "lr"))
+        lr_lane = i;
+      if (g_str_equal (var->name, "batch"))
+        batch_lane = i;
+    }
+  g_assert_cmpint (lr_lane, >=, 0);
+  g_assert_true (tc_variable_timeline_lane_numeric (vt, lr_lane));
+  g_assert_false (tc_variable_timeline_lane_numeric (vt, batch_lane));
+  g_assert_cmpint (tc_variable_timeline_lane_at (vt, 1), ==, 0);
+  g_assert_cmpint (tc_variable_timeline_lane_at (vt, -1), ==, -1);
+  g_assert_cmpint (tc_variable_timeline_lane_at (vt, 1e6), ==, -1);
+
+  /* Keyboard steps through the selected variable's changes. */
+  g_assert_false (tc_variable_timeline_step_change (vt, +1));
+  tc_variable_timeline_select (vt, lr_lane);
+  tc_viewer_session_set_cursor (session, 0);
+  g_assert_true (tc_variable_timeline_step_change (vt, +1));
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, SNAP_NS (0));
+  g_assert_true (tc_variable_timeline_step_change (vt, +1));
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, SNAP_NS (20));
+  g_assert_false (tc_variable_timeline_step_change (vt, +1));
+  g_assert_true (tc_variable_timeline_step_change (vt, -1));
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, SNAP_NS (0));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_metric_chart (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  TcDocument *doc = tc_viewer_session_get_document (session);
+  const TcDocSeries *loss = tc_document_get_metric (doc, "loss");
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = tc_metric_chart_new (session, loss, NULL);
+  TcMetricChart *mc = TC_METRIC_CHART (chart);
+  TcSeriesScale scale;
+  GArray *anomalies;
+  double ox, oy, x;
+
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1076, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_width (chart);
+
+  anomalies = tc_metric_chart_get_anomalies (mc);
+  g_assert_cmpuint (anomalies->len, ==, 1);
+  g_assert_cmpuint (g_array_index (anomalies, guint, 0), ==, FIX_SPIKE_SNAP);
+
+  /* The marker sits at the spike's time and value in the plot area, and
+   * hovering there finds the spike. */
+  tc_metric_chart_get_scale (mc, &scale);
+  tc_metric_chart_get_plot_origin (mc, &ox, &oy);
+  g_assert_cmpfloat_with_epsilon (scale.width, gtk_widget_get_width (chart) - TC_CHART_LEFT - TC_CHART_RIGHT, 1e-9);
+  x = tc_series_x (&scale, SNAP_NS (FIX_SPIKE_SNAP));
+  g_assert_cmpfloat_with_epsilon (x, (double) SNAP_NS (FIX_SPIKE_SNAP) * scale.width / tc_viewer_session_get_duration (session), 1e-6);
+  g_assert_cmpfloat (scale.y_max, >=, 8.0);
+  g_assert_cmpfloat (tc_series_y (&scale, 8.0), <, scale.height * 0.2);
+  g_assert_cmpint (tc_metric_chart_point_at (mc, ox + x), ==, FIX_SPIKE_SNAP);
+  g_assert_cmpint (tc_metric_chart_get_shape (mc), ==, TC_SERIES_LINE);
+
+  /* A lower threshold flags more points; zooming re-scales x. */
+  tc_metric_chart_set_threshold (mc, 0.5);
+  g_assert_cmpuint (tc_metric_chart_get_anomalies (mc)->len, >, 1);
+  tc_viewer_session_set_visible_range (session, SNAP_NS (FIX_SPIKE_SNAP) - 100 * MS, SNAP_NS (FIX_SPIKE_SNAP) + 100 * MS);
+  tc_metric_chart_get_scale (mc, &scale);
+  g_assert_cmpfloat_with_epsilon (tc_series_x (&scale, SNAP_NS (FIX_SPIKE_SNAP)), scale.width / 2, 1e-6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static TcSection *
+load_section (TcViewerSession *session,
+              GType            type)
+{
+  TcSection *section = g_object_new (type, "session", session, NULL);
+
+  g_object_ref_sink (section);
+  tc_section_load (section);
+  return section;
+}
+
+static void
+test_sections (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  g_autoptr(TcSection) metrics = load_section (session, TC_TYPE_METRICS_SECTION);
+  g_autoptr(TcSection) resources = load_section (session, TC_TYPE_RESOURCES_SECTION);
+  g_autoptr(TcSection) flame = load_section (session, TC_TYPE_FLAME_GRAPH_SECTION);
+  g_autoptr(TcSection) variables = load_section (session, TC_TYPE_VARIABLES_SECTION);
+  g_auto(GStrv) plotted = NULL;
+  guint at3;
+
+  g_assert_true (tc_section_get_has_data (metrics));
+  g_assert_true (tc_section_get_has_data (resources));
+  g_assert_true (tc_section_get_has_data (flame));
+  g_assert_true (tc_section_get_has_data (variables));
+
+  /* Two metrics: the loss spike (and the accuracy dip) at |z| ≥ 3. */
+  at3 = tc_metrics_section_get_n_anomalies (TC_METRICS_SECTION (metrics));
+  g_assert_cmpuint (at3, ==, 2);
+  tc_metrics_section_set_threshold (TC_METRICS_SECTION (metrics), 1.0);
+  g_assert_cmpuint (tc_metrics_section_get_n_anomalies (TC_METRICS_SECTION (metrics)), >, at3);
+  tc_metrics_section_set_threshold (TC_METRICS_SECTION (metrics), 3.0);
+  g_assert_cmpuint (tc_metrics_section_get_n_anomalies (TC_METRICS_SECTION (metrics)), ==, at3);
+
+  plotted = tc_resources_section_dup_plotted (TC_RESOURCES_SECTION (resources));
+  g_assert_cmpuint (g_strv_length (plotted), ==, 6);
+  g_assert_cmpstr (plotted[0], ==, "ram_mb");
+  g_assert_cmpstr (plotted[1], ==, "cpu_pct");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/tc/charts/scrubber/lookups", test_scrubber_lookups);
+  g_test_add_func ("/tc/charts/scrubber/widget", test_scrubber_widget);
+  g_test_add_func ("/tc/charts/variables/timeline", test_variable_timeline);
+  g_test_add_func ("/tc/charts/metrics/chart", test_metric_chart);
+  g_test_add_func ("/tc/charts/pages/sections", test_sections);
+
+  return g_test_run ();
+}
