@@ -176,6 +176,7 @@ tc_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.close-tab", { "<Control>w", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.print", { "<Control>p", NULL } },
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.zoom-reset", { "<Control>0", NULL } },

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pdf/tc-report-print.h"
 #include "tc-export.h"
 #include "tc-report.h"
 #include "tc-window-private.h"
@@ -148,6 +149,7 @@ static const struct {
   { "speedscope", ".speedscope.json" },
   { "collapsed", ".folded" },
   { "llm", ".llm.txt" },
+  { "pdf", ".pdf" },
 };
 
 static const char *
@@ -224,8 +226,18 @@ export_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
 
-      if (export_document (tc_viewer_session_get_document (request->session),
-                           request->format, file, &error))
+      g_autofree char *path = g_file_get_path (file);
+      TcSessionView *view = tc_window_get_current_view (request->self);
+      gboolean ok;
+
+      /* The PDF is the whole report, with the comparison when one is open. */
+      if (g_str_equal (request->format, "pdf") && view != NULL && path != NULL)
+        ok = tc_report_export_pdf_for_view (view, path, &error);
+      else
+        ok = export_document (tc_viewer_session_get_document (request->session),
+                              request->format, file, &error);
+
+      if (ok)
         {
           g_autofree char *name = g_file_get_basename (file);
           g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), name);
@@ -286,6 +298,18 @@ export_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+print_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  TcWindow *self = user_data;
+  TcSessionView *view = tc_window_get_current_view (self);
+
+  if (view != NULL)
+    tc_report_print_view (view, GTK_WINDOW (self));
+}
+
 static const GActionEntry win_actions[] = {
   { "open", open_action },
   { "close-tab", close_tab_action },
@@ -294,6 +318,7 @@ static const GActionEntry win_actions[] = {
   { "zoom-out", zoom_action },
   { "zoom-reset", zoom_action },
   { "export", export_action, "s" },
+  { "print", print_action },
 };
 
 void
@@ -310,7 +335,7 @@ _tc_window_actions_init (TcWindow *self)
 void
 _tc_window_actions_update (TcWindow *self)
 {
-  static const char *need_document[] = { "search", "zoom-in", "zoom-out", "zoom-reset", "export" };
+  static const char *need_document[] = { "search", "zoom-in", "zoom-out", "zoom-reset", "export", "print" };
   TcViewerSession *session;
   gboolean loaded;
 

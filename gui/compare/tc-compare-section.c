@@ -427,6 +427,9 @@ tc_compare_open_in_window (TcWindow *window,
 
   g_return_if_fail (TC_IS_WINDOW (window));
 
+  /* Both recordings get a tab; the "after" one is selected, on its
+   * compare page. */
+  tc_window_open_file (window, before);
   view = tc_window_open_file (window, after);
   section = view ? tc_session_view_get_section (view, "compare") : NULL;
   if (TC_IS_COMPARE_SECTION (section))

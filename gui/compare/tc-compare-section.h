@@ -21,7 +21,8 @@ void          tc_compare_section_set_before_file (TcCompareSection *self,
                                                   GFile            *before);
 TcComparison *tc_compare_section_get_comparison  (TcCompareSection *self);
 
-/* Opens `after` in a tab of `window` and compares it with `before`. */
+/* Opens both recordings in tabs of `window`, with `after` selected and
+ * compared with `before`. */
 void          tc_compare_open_in_window          (TcWindow         *window,
                                                   GFile            *before,
                                                   GFile            *after);
