@@ -1055,6 +1055,32 @@ out:
     return result;
 }
 
+/* A second SESSION frame, e.g. final_metric.<name> items at stop. */
+static PyObject *
+rec_write_session(PyObject *self, PyObject *items)
+{
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    Build b;
+    build_init(&b);
+    TcKeyValue *kv;
+    uint32_t n;
+    PyObject *result = NULL;
+    if (build_pairs(&b, items, &kv, &n) == 0) {
+        TcSession session = {.items = kv, .n_items = n};
+        pthread_mutex_lock(&tc_rec.lock);
+        if (tc_rec.writer != NULL) {
+            write_status(tc_writer_write_session(tc_rec.writer, tc_rec_now(),
+                                                 &session));
+        }
+        pthread_mutex_unlock(&tc_rec.lock);
+        result = Py_NewRef(Py_None);
+    }
+    build_free(&b);
+    return result;
+}
+
 static PyObject *
 rec_flush(PyObject *self, PyObject *unused)
 {
@@ -1121,6 +1147,7 @@ static PyMethodDef rec_methods[] = {
     {"write_mark", rec_write_mark, METH_VARARGS, NULL},
     {"write_crash", rec_write_crash, METH_VARARGS, NULL},
     {"flush", rec_flush, METH_NOARGS, NULL},
+    {"write_session", rec_write_session, METH_O, NULL},
     {"sampler_start", rec_sampler_start, METH_VARARGS, NULL},
     {"sampler_stop", rec_sampler_stop, METH_NOARGS, NULL},
     {"stats", rec_stats, METH_NOARGS, NULL},

@@ -400,8 +400,17 @@ def _timer_main(s):
         try:
             frames = sys._current_frames()
             frame = _pick_frame(s, frames.get(main_ident))
-            values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
-                                    origin_ident=main_ident)
+            if s.n >= s.max_snaps:
+                # max_snaps bounds the timer's snapshots (the file is
+                # append-only, so nothing is evicted).
+                if not getattr(s, "max_snaps_hit", False):
+                    s.max_snaps_hit = True
+                    sys.stderr.write("[TC] max_snaps=%d reached: timer snapshots stop\n"
+                                     % s.max_snaps)
+                values = {}
+            else:
+                values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
+                                        origin_ident=main_ident)
             _eval_conditions(s, frame, values)
             cpu, wall = _main_thread_cpu(), time.perf_counter()
             busy = (cpu is not None and last_cpu is not None
@@ -719,8 +728,14 @@ def stop(*, _exit_status=0, _flags=0):
                     signal.signal(signal.SIGTERM, s.old_sigterm)
             except (ValueError, OSError):
                 pass
-        for name, value in _metrics.items():
+        try:
+            core.write_session([("final_metric." + str(k), str(v))
+                                for k, v in _metrics.items()])
+        except Exception:
             pass
+        if getattr(s, "interrupted", False):
+            _flags |= core.END_SIGNAL
+            _exit_status = _exit_status or 130
         flags = _flags | (core.END_CRASHED if s.crashed else 0)
         try:
             stats = core.close(_exit_status, flags) or {}

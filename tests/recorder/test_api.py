@@ -348,3 +348,19 @@ tc.profile_report(top_n=5)
     assert "[TC] No profile data. Run tc.profile(True) first." in out
     assert "prog.py:" in out and "f()" in out
     assert "[TC] per-line profiling ON" in proc.stderr
+
+
+def test_final_metrics_and_max_snaps(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+tc.record(every=0.01, output="out.tc", max_snaps=4)
+tc.metric("score", 0.75)
+time.sleep(0.3)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "[TC] max_snaps=4 reached" in proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.session["final_metric.score"] == ["0.75"]
+    timer = [s for s in r.snapshots if s["evt"] == "TIMER"]
+    assert 1 <= len(timer) <= 3

@@ -164,3 +164,18 @@ print(sys.excepthook is mine, threading.excepthook is before_thread)
 ''')
     assert proc.returncode == 0, proc.stderr
     assert "True True" in proc.stdout
+
+
+def test_sigint_finalizes_without_a_crash(tmp_path):
+    p = _start(tmp_path, LOOP)
+    assert p.stdout.readline().startswith("[TC] recording")
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=20)
+    assert "KeyboardInterrupt" in err
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    assert r.of("crash") == []
+    end = r.of("end")[0]
+    assert end["flags"] == 2 and end["exit_status"] == 130
