@@ -238,7 +238,7 @@ compress_into_zbuf (TcWriter *w, const uint8_t *data, size_t len)
     {
       memset (&w->deflater, 0, sizeof w->deflater);
       /* Raw DEFLATE, no zlib wrapper (see tc-events.c). */
-      if (deflateInit2 (&w->deflater, w->zlib_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+      if (deflateInit2 (&w->deflater, w->zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return 0;
       w->deflater_ready = true;
     }
