@@ -112,9 +112,10 @@ tc_text_source_context (GString *out, TcDocument *doc, guint32 code_id, guint32 
     {
       gboolean here = l == line;
 
-      g_string_append_printf (out, "  %s%-3s %4u  %s%s\n",
-                              here ? tc_c (style, TC_RED) : tc_c (style, TC_DIM),
-                              here ? marker : "", l, lines[l - 1], tc_r (style));
+      /* Pad the marker by display width: "►" is one column, three bytes. */
+      g_string_append_printf (out, "  %s", here ? tc_c (style, TC_RED) : tc_c (style, TC_DIM));
+      tc_text_pad (out, here ? marker : "", 3, FALSE);
+      g_string_append_printf (out, " %4u  %s%s\n", l, lines[l - 1], tc_r (style));
     }
 }
 

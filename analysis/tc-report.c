@@ -885,7 +885,8 @@ static void
 section_flame (Ctx *ctx)
 {
   GPtrArray *stats = tc_document_get_function_stats (ctx->doc);
-  guint width = MAX (10, ctx->W - 50);
+  /* name 30, total 13, percent 7, gaps: the bar takes the rest. */
+  guint width = MAX (10, ctx->W - 54);
   double wall = 0;
 
   if (stats->len == 0)
