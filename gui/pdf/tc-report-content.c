@@ -505,10 +505,15 @@ static void
 build_variables (TcReportPages *self,
                  TcDocument    *doc)
 {
-  g_autoptr(GPtrArray) vars = g_ptr_array_copy (tc_document_get_vars (doc), NULL, NULL);
+  GPtrArray *all = tc_document_get_vars (doc);
+  g_autoptr(GPtrArray) vars = g_ptr_array_sized_new (all->len);
   TcReportTable *table;
   guint shown = 0;
 
+  /* A view of the document's array: g_ptr_array_copy() would take its
+   * free function along and free the document's variables. */
+  for (guint i = 0; i < all->len; i++)
+    g_ptr_array_add (vars, g_ptr_array_index (all, i));
   if (vars->len == 0)
     return;
 

@@ -58,6 +58,7 @@ static const char source_after[] =
 
 enum { CODE_MAIN = 1, CODE_WORK, CODE_HELPER, CODE_OLD, CODE_NEW };
 enum { METRIC_LOSS = 1 };
+enum { VAR_X = 1 };
 enum { COUNTER_RAM = 1 };
 
 #define CHECK(expr) g_assert_cmpint ((expr), ==, TC_OK)
@@ -102,6 +103,41 @@ write_definitions (TcWriter   *w,
     CHECK (tc_writer_write_code (w, 0, &codes[i]));
   CHECK (tc_writer_write_metric_def (w, 0, &loss));
   CHECK (tc_writer_write_counter_def (w, 0, &ram));
+  {
+    TcVarDef x = { VAR_X, CODE_WORK, TC_STR ("x") };
+
+    CHECK (tc_writer_write_var (w, 0, &x));
+  }
+}
+
+/* One snapshot in each work() call: x = 0, 1, 2. */
+static void
+write_snapshots (TcWriter *w,
+                 gboolean  after)
+{
+  guint64 step = after ? 4 * MS : 10 * MS;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      char repr[8];
+      TcValue value = { .kind = TC_VALUE_INT };
+      TcStackFrame stack[] = { { CODE_WORK, after ? 12 : 10 }, { CODE_MAIN, after ? 7 : 5 } };
+      TcLocal local;
+      TcThreadCapture capture = { 1, 0, stack, G_N_ELEMENTS (stack), &local, 1 };
+      TcSnapshot snap = { 0 };
+
+      g_snprintf (repr, sizeof repr, "%u", i);
+      value.i = i;
+      local = (TcLocal) { VAR_X, TC_LOCAL_CHANGED, { repr, strlen (repr) }, TC_STR ("int"), 28, value };
+      snap.index = i;
+      snap.kind = TC_SNAPSHOT_TIMER;
+      snap.origin_thread = 1;
+      snap.time_ns = 500 * US + i * step + step / 2;
+      snap.evt = TC_STR ("TIMER");
+      snap.threads = &capture;
+      snap.n_threads = 1;
+      CHECK (tc_writer_write_snapshot (w, &snap));
+    }
 }
 
 /* See the table in the header. */
@@ -235,6 +271,7 @@ tc_report_fixture_write (const char *dir,
 
   write_definitions (w, script, after);
   t_end = write_events (w, after);
+  write_snapshots (w, after);
   write_series (w, after, t_end);
   write_warnings (w, after);
   write_line_hits (w, after, t_end);

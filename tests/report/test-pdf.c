@@ -81,8 +81,9 @@ test_export (void)
   g_autoptr(GError) error = NULL;
   GPtrArray *sections = tc_report_pages_get_sections (pages);
   const char *expected[] = { "Comparison", "What Your Code Did", "Warnings", "Function Performance",
-                             "Metrics", "Memory and Resources", "Hot Lines", "Optimization Suggestions",
-                             "Flame Graph", "Source Coverage" };
+                             "Metrics", "Memory and Resources", "Variable Timelines", "Hot Lines",
+                             "Optimization Suggestions", "Flame Graph", "Snapshot Timeline",
+                             "Source Coverage" };
 
   g_assert_null (g_getenv ("DISPLAY"));
   g_assert_true (tc_pdf_export (after, comparison, pdf, &error));
