@@ -65,6 +65,9 @@ static const SectionTypeFunc section_types[] = {
   tc_metrics_section_get_type,
   tc_resources_section_get_type,
   tc_variables_section_get_type,
+  tc_hot_lines_section_get_type,
+  tc_samples_section_get_type,
+  tc_callgraph_section_get_type,
   tc_return_values_section_get_type,   /* 10 */
   tc_async_section_get_type,           /* 12 */
   tc_suggestions_section_get_type,     /* 13 */

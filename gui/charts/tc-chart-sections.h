@@ -10,3 +10,6 @@
 #include "tc-metrics-section.h"
 #include "tc-resources-section.h"
 #include "tc-variables-section.h"
+#include "tc-hot-lines-section.h"
+#include "tc-samples-section.h"
+#include "tc-callgraph-section.h"

@@ -472,19 +472,20 @@ menu_action (GtkWidget  *widget,
       if (!gtk_widget_activate_action (widget, "view.show-function", "s", code ? code->display : ""))
         gtk_widget_activate_action (widget, "view.show-section", "s", "functions");
     }
-  else if (g_str_equal (action_name, "flame.open-source") && code != NULL)
+  else if (g_str_equal (action_name, "flame.open-source") && code != NULL && code->file_id != 0)
     {
-      const TcDocFile *file = tc_document_get_file (self->doc, code->file_id);
-      g_autofree char *where = NULL;
-
-      if (file == NULL)
-        return;
-      where = g_strdup_printf ("%s:%u", file->path, code->first_line);
-      if (!gtk_widget_activate_action (widget, "view.show-source", "s", where))
+      /* The annotated source page when the viewer has it, else the file in
+       * the desktop's editor. */
+      if (!gtk_widget_activate_action (widget, "view.show-source", "(uu)", code->file_id, code->first_line))
         {
-          g_autoptr(GFile) gfile = g_file_new_for_path (file->path);
-          g_autofree char *uri = g_file_get_uri (gfile);
+          const TcDocFile *file = tc_document_get_file (self->doc, code->file_id);
+          g_autoptr(GFile) gfile = NULL;
+          g_autofree char *uri = NULL;
 
+          if (file == NULL)
+            return;
+          gfile = g_file_new_for_path (file->path);
+          uri = g_file_get_uri (gfile);
           g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
         }
     }

@@ -9,6 +9,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "tc-bar-chart.h"
+#include "tc-call-graph.h"
 #include "tc-chart-sections.h"
 #include "tc-metric-chart.h"
 #include "tc-time-scrubber.h"
@@ -263,6 +265,36 @@ test_sections (void)
   g_assert_cmpstr (plotted[1], ==, "cpu_pct");
 }
 
+static void
+test_hot_lines_and_call_graph (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  TcDocument *doc = tc_viewer_session_get_document (session);
+  g_autoptr(TcSection) hot = load_section (session, TC_TYPE_HOT_LINES_SECTION);
+  GtkWidget *graph = tc_call_graph_new (doc);
+  GArray *bars;
+
+  /* By hits, backward's line (5 per step) leads; by time, train.py:9
+   * (the whole step, 7 ms per step) does. */
+  bars = tc_hot_lines_section_get_bars (TC_HOT_LINES_SECTION (hot));
+  g_assert_nonnull (bars);
+  g_assert_cmpstr (g_array_index (bars, TcBar, 0).label, ==, "net.py:41");
+  g_assert_cmpfloat (g_array_index (bars, TcBar, 0).value, ==, 1000.0);
+  tc_hot_lines_section_set_by_time (TC_HOT_LINES_SECTION (hot), TRUE);
+  bars = tc_hot_lines_section_get_bars (TC_HOT_LINES_SECTION (hot));
+  g_assert_cmpstr (g_array_index (bars, TcBar, 0).label, ==, "train.py:9");
+
+  /* train is called by main and calls load_batch and Net.step. */
+  g_object_ref_sink (graph);
+  tc_call_graph_set_center (TC_CALL_GRAPH (graph), "train");
+  g_assert_cmpuint (tc_call_graph_get_n_callers (TC_CALL_GRAPH (graph)), ==, 1);
+  g_assert_cmpuint (tc_call_graph_get_n_callees (TC_CALL_GRAPH (graph)), ==, 2);
+  tc_call_graph_set_center (TC_CALL_GRAPH (graph), "parse");
+  g_assert_cmpuint (tc_call_graph_get_n_callers (TC_CALL_GRAPH (graph)), ==, 1);
+  g_assert_cmpuint (tc_call_graph_get_n_callees (TC_CALL_GRAPH (graph)), ==, 0);
+  g_object_unref (graph);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +307,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/variables/timeline", test_variable_timeline);
   g_test_add_func ("/tc/charts/metrics/chart", test_metric_chart);
   g_test_add_func ("/tc/charts/pages/sections", test_sections);
+  g_test_add_func ("/tc/charts/pages/hot-lines-call-graph", test_hot_lines_and_call_graph);
 
   return g_test_run ();
 }
