@@ -269,6 +269,10 @@ tc_application_init (TcApplication *self)
 {
   self->settings = create_settings ();
 
+  /* The recent-files manager refuses entries without an application name. */
+  if (g_get_application_name () == NULL)
+    g_set_application_name (_("Timecapsule"));
+
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE.tc…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
@@ -318,7 +322,22 @@ tc_application_add_recent (TcApplication *self,
   g_return_if_fail (G_IS_FILE (file));
 
   uri = g_file_get_uri (file);
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+
+  /* Spelled out, so the entry opens with the viewer even when the process
+   * has no program name (tests, tools). */
+  {
+    GtkRecentData data = {
+      .display_name = NULL,
+      .description = NULL,
+      .mime_type = (char *)"application/x-timecapsule",
+      .app_name = (char *)g_get_application_name (),
+      .app_exec = (char *)"timecapsule-viewer %u",
+      .groups = NULL,
+      .is_private = FALSE,
+    };
+
+    gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+  }
 
   if (self->settings == NULL)
     return;

@@ -473,7 +473,7 @@ tc_functions_section_class_init (TcFunctionsSectionClass *klass)
   section_class->has_data = tc_functions_section_has_data;
   section_class->load = tc_functions_section_load;
   section_class->start_search = tc_functions_section_start_search;
-  tc_section_class_set_info (section_class, "functions", _("Function Performance"), "speedometer-symbolic");
+  tc_section_class_set_info (section_class, "functions", _("Function Performance"), "power-profile-performance-symbolic");
 
   g_type_ensure (TC_TYPE_HISTOGRAM);
 

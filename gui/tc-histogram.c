@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "tc-units.h"
@@ -33,9 +35,10 @@ tc_histogram_rebin (TcHistogram *self,
 {
   guint n_bins = CLAMP (width / PX_PER_BIN, MIN_BINS, TC_HISTOGRAM_MAX_BINS);
 
-  /* Few calls make few bars: no point in 100 bins for 7 calls. */
+  /* Few calls make few bars: about 2·√n bins (40 calls → 13), so the
+   * shape shows instead of a comb of single calls. */
   if (self->n > 0)
-    n_bins = MIN (n_bins, MAX (MIN_BINS, self->n));
+    n_bins = MIN (n_bins, MAX (MIN_BINS, (guint)(2.0 * sqrt ((double)self->n))));
 
   tc_histogram_bins_compute (&self->bins, self->sorted_ns, self->n, n_bins);
   self->binned_width = width;

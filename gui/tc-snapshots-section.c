@@ -194,12 +194,14 @@ show_header (TcSnapshotsSection  *self,
   gtk_widget_add_css_class (where_label, "tc-value");
   gtk_box_append (GTK_BOX (box), where_label);
 
-  if (*snap->label || (snap->tags && snap->tags[0]) || *snap->async_task)
+  /* Labels starting with _tc are the recorder's own: hidden, as the seed did. */
+  if ((*snap->label && !g_str_has_prefix (snap->label, "_tc")) ||
+      (snap->tags && snap->tags[0]) || *snap->async_task)
     {
       g_autoptr(GString) extra = g_string_new (NULL);
       GtkWidget *label;
 
-      if (*snap->label)
+      if (*snap->label && !g_str_has_prefix (snap->label, "_tc"))
         g_string_append_printf (extra, _("Label: %s"), snap->label);
       for (guint i = 0; snap->tags && snap->tags[i]; i++)
         if (!g_str_equal (snap->tags[i], "_internal"))
@@ -207,11 +209,14 @@ show_header (TcSnapshotsSection  *self,
       if (*snap->async_task)
         g_string_append_printf (extra, _("%sTask: %s"), extra->len ? "  " : "", snap->async_task);
 
-      label = gtk_label_new (extra->str);
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
+      if (extra->len > 0)
+        {
+          label = gtk_label_new (extra->str);
+          gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_widget_add_css_class (label, "dim-label");
+          gtk_box_append (GTK_BOX (box), label);
+        }
     }
 
   gtk_box_append (self->details_box, box);

@@ -28,8 +28,8 @@ static const struct {
   const char *icon_name;
   const char *css_class;
 } tag_styles[] = {
-  { "SLOW", "speedometer-symbolic", "error" },
-  { "PERF", "speedometer-symbolic", "warning" },
+  { "SLOW", "power-profile-performance-symbolic", "error" },
+  { "PERF", "power-profile-performance-symbolic", "warning" },
   { "VARY", "view-continuous-symbolic", "warning" },
   { "MEM", "drive-harddisk-symbolic", "error" },
   { "REC", "view-refresh-symbolic", "warning" },

@@ -275,6 +275,27 @@ test_open_corrupt (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+drop_files (GtkDropTarget *target,
+            GFile         *first,
+            GFile         *second)
+{
+  GValue value = G_VALUE_INIT;
+  GSList *files = g_slist_append (NULL, first);
+  gboolean handled = FALSE;
+
+  if (second != NULL)
+    files = g_slist_append (files, second);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_slist_free (files);
+
+  return handled;
+}
+
 static void
 test_drop_files (void)
 {
@@ -284,28 +305,40 @@ test_drop_files (void)
   g_autoptr(GFile) b = g_file_new_for_path (crash);
   TcWindow *window = new_window ();
   GtkDropTarget *target = tc_window_get_drop_target (window);
-  GValue value = G_VALUE_INIT;
-  GSList *files = NULL;
-  gboolean handled = FALSE;
+  TcSessionView *view;
 
   g_assert_true (GTK_IS_DROP_TARGET (target));
   g_assert_true (g_type_is_a (gtk_drop_target_get_gtypes (target, NULL)[0], GDK_TYPE_FILE_LIST));
 
-  files = g_slist_append (files, a);
-  files = g_slist_append (files, b);
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_set_boxed (&value, files);
-  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
-  g_assert_true (handled);
-  g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+  /* Each dropped recording opens in its own tab of the same window. */
+  g_assert_true (drop_files (target, a, NULL));
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
   wait_loaded (tc_window_get_current_view (window));
+  g_assert_true (drop_files (target, b, NULL));
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+  view = tc_window_get_current_view (window);
+  wait_loaded (view);
+  g_assert_true (g_file_equal (tc_viewer_session_get_file (tc_session_view_get_session (view)), b));
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
 
   /* Dropping a file that is open again selects its tab. */
-  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_true (drop_files (target, a, NULL));
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+  view = tc_window_get_current_view (window);
+  g_assert_true (g_file_equal (tc_viewer_session_get_file (tc_session_view_get_session (view)), a));
 
-  g_value_unset (&value);
-  g_slist_free (files);
+  /* Something that is not a file list is refused. */
+  {
+    GValue text = G_VALUE_INIT;
+    gboolean handled = TRUE;
+
+    g_value_init (&text, G_TYPE_STRING);
+    g_value_set_string (&text, "/tmp/x.tc");
+    g_signal_emit_by_name (target, "drop", &text, 10.0, 10.0, &handled);
+    g_assert_false (handled);
+    g_value_unset (&text);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
