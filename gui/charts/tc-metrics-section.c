@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-heatmap.h"
 #include "tc-metric-chart.h"
 #include "tc-time-ruler.h"
 
@@ -84,6 +85,25 @@ tc_metrics_section_load (TcSection       *section,
       g_ptr_array_add (self->charts, chart);
       gtk_box_append (GTK_BOX (list), chart);
     }
+
+  /* All numeric series at once, each on its own scale: what moved
+   * together, and when. */
+  {
+    GtkWidget *heatmap = tc_heatmap_new (session);
+    GtkWidget *title = gtk_label_new (_("Heatmap of Metrics and Numeric Variables"));
+
+    if (tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)) > 0)
+      {
+        gtk_widget_add_css_class (title, "heading");
+        gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
+        gtk_widget_set_margin_start (title, 12);
+        gtk_widget_set_margin_top (title, 12);
+        gtk_box_append (GTK_BOX (list), title);
+        gtk_box_append (GTK_BOX (list), heatmap);
+      }
+    else
+      g_object_ref_sink (heatmap), g_object_unref (heatmap);
+  }
 
   gtk_widget_set_margin_top (list, 6);
   gtk_widget_set_margin_bottom (list, 12);

@@ -12,6 +12,7 @@
 #include "tc-bar-chart.h"
 #include "tc-call-graph.h"
 #include "tc-chart-sections.h"
+#include "tc-heatmap.h"
 #include "tc-metric-chart.h"
 #include "tc-time-scrubber.h"
 #include "tc-time-travel-panel.h"
@@ -295,6 +296,40 @@ test_hot_lines_and_call_graph (void)
   g_object_unref (graph);
 }
 
+static void
+test_heatmap (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (200);
+  GtkWidget *heatmap = tc_heatmap_new (session);
+  gint64 times[] = { 10, 20, 30, 40 };
+  double values[] = { 1.0, 3.0, NAN, 5.0 };
+  TcHeatmapRow row = { (char *) "x", times, values, 4 };
+  gboolean has_lr = FALSE, has_batch = FALSE;
+  GdkRGBA lo, hi;
+
+  g_object_ref_sink (heatmap);
+  /* Metrics (2) and numeric variables that change (epoch, loss, lr,
+   * n_fetched); batch and status are not numbers, url never changes. */
+  g_assert_cmpuint (tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)), ==, 6);
+  for (guint i = 0; i < tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)); i++)
+    {
+      has_lr |= g_str_equal (tc_heatmap_get_row (TC_HEATMAP (heatmap), i)->name, "train.lr");
+      has_batch |= g_str_equal (tc_heatmap_get_row (TC_HEATMAP (heatmap), i)->name, "train.batch");
+    }
+  g_assert_true (has_lr);
+  g_assert_false (has_batch);
+
+  /* Mean of the points inside, else the value that holds. */
+  g_assert_cmpfloat (tc_heatmap_cell_value (&row, 10, 25), ==, 2.0);
+  g_assert_cmpfloat (tc_heatmap_cell_value (&row, 21, 29), ==, 3.0);
+  g_assert_cmpfloat (tc_heatmap_cell_value (&row, 30, 35), ==, 3.0);
+  g_assert_true (isnan (tc_heatmap_cell_value (&row, 0, 5)));
+  tc_heatmap_color (0.0, &lo);
+  tc_heatmap_color (1.0, &hi);
+  g_assert_cmpfloat (lo.red + lo.green + lo.blue, <, hi.red + hi.green + hi.blue);
+  g_object_unref (heatmap);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/metrics/chart", test_metric_chart);
   g_test_add_func ("/tc/charts/pages/sections", test_sections);
   g_test_add_func ("/tc/charts/pages/hot-lines-call-graph", test_hot_lines_and_call_graph);
+  g_test_add_func ("/tc/charts/pages/heatmap", test_heatmap);
 
   return g_test_run ();
 }
