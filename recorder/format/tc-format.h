@@ -737,7 +737,10 @@ TcReader *tc_reader_open        (const char *path, TcError *error);
 TcReader *tc_reader_open_memory (const void *data, size_t len, TcError *error);
 void      tc_reader_free        (TcReader *reader);
 /* Scan again after the file grew (tail -f of a live recording).  Returns
- * true when new frames appeared. */
+ * true when new frames appeared.  The file may be remapped: TcFrame and
+ * decoded pointers obtained before are invalid afterwards, and no other
+ * thread may use the reader meanwhile.  (A mapped file must only grow: a
+ * file truncated under a reader raises SIGBUS on access, as any mmap.) */
 bool      tc_reader_refresh     (TcReader *reader, TcError *error);
 
 const TcFileHeader *tc_reader_header (const TcReader *reader);
