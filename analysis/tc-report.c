@@ -402,6 +402,7 @@ section_metrics (Ctx *ctx)
   guint width = MAX (20, ctx->W - 50);
   g_autofree char *title = NULL;
   guint shown = 0;
+  int name_col = ctx->W >= 100 ? 22 : 14, cur_col = ctx->W >= 100 ? 16 : 12;
 
   for (guint i = 0; i < metrics->len; i++)
     shown += ((TcDocSeries *) g_ptr_array_index (metrics, i))->points->len > 0;
@@ -449,8 +450,8 @@ section_metrics (Ctx *ctx)
 
       g_string_append (ctx->out, "  ");
       {
-        g_autofree char *name = tc_text_tail (m->name, 22);
-        tc_text_pad (ctx->out, name, 22, FALSE);
+        g_autofree char *name = tc_text_tail (m->name, name_col);
+        tc_text_pad (ctx->out, name, name_col, FALSE);
       }
       if (n == 0)
         {
@@ -464,7 +465,7 @@ section_metrics (Ctx *ctx)
       {
         g_autofree char *c = g_strdup_printf ("cur=%s", cur);
         g_string_append_c (ctx->out, ' ');
-        tc_text_pad (ctx->out, c, 16, FALSE);
+        tc_text_pad (ctx->out, c, cur_col, FALSE);
       }
       g_string_append_printf (ctx->out, " min=%s  max=%s  μ=%s  σ=%s  n=%u\n", lo_s, hi_s, mu_s, sd_s, n);
 
@@ -969,15 +970,28 @@ section_snapshots (Ctx *ctx)
       const TcDocCapture *cap = tc_snapshot_origin (s);
       double v;
 
-      g_string_append_printf (ctx->out, "  #%04" G_GUINT64_FORMAT "  t=%.4fs  %s[%s]%s  %s():%u", s->index,
-                              tc_ns_to_s (s->time_ns), C (evt_colour (s)), s->evt, R (), tc_snapshot_fn (doc, s),
-                              tc_snapshot_line (s));
-      if (*s->label && !g_str_has_prefix (s->label, "_tc"))
-        g_string_append_printf (ctx->out, "  %s%s%s", C (TC_BOLD), s->label, R ());
-      for (guint t = 0; s->tags[t]; t++)
-        if (!g_str_equal (s->tags[t], "_internal"))
-          g_string_append_printf (ctx->out, " %s#%s%s", C (TC_MAGENTA), s->tags[t], R ());
-      g_string_append_c (ctx->out, '\n');
+      {
+        g_autofree char *head = g_strdup_printf ("  #%04" G_GUINT64_FORMAT "  t=%.4fs  [%s]  %s():%u", s->index,
+                                                 tc_ns_to_s (s->time_ns), s->evt, tc_snapshot_fn (doc, s),
+                                                 tc_snapshot_line (s));
+        GString *extra = g_string_new (NULL);
+
+        if (*s->label && !g_str_has_prefix (s->label, "_tc"))
+          g_string_append_printf (extra, "%s%s%s", C (TC_BOLD), s->label, R ());
+        for (guint t = 0; s->tags[t]; t++)
+          if (!g_str_equal (s->tags[t], "_internal"))
+            g_string_append_printf (extra, "%s%s#%s%s", extra->len ? " " : "", C (TC_MAGENTA), s->tags[t], R ());
+        g_string_append_printf (ctx->out, "  #%04" G_GUINT64_FORMAT "  t=%.4fs  %s[%s]%s  %s():%u", s->index,
+                                tc_ns_to_s (s->time_ns), C (evt_colour (s)), s->evt, R (), tc_snapshot_fn (doc, s),
+                                tc_snapshot_line (s));
+        /* Label and tags follow on the line when they fit, else below. */
+        if (extra->len && (int) (tc_utf8_width (head) + 2 + tc_utf8_width (extra->str)) <= ctx->W)
+          g_string_append_printf (ctx->out, "  %s", extra->str);
+        else if (extra->len)
+          g_string_append_printf (ctx->out, "\n         %s", extra->str);
+        g_string_append_c (ctx->out, '\n');
+        g_string_free (extra, TRUE);
+      }
 
       if (cap && s->kind == TC_SNAPSHOT_LINE)
         {
@@ -1059,9 +1073,14 @@ footer (Ctx *ctx, const char *source)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
 
+  int room = ctx->W - (int) strlen ("  Generated: 2000-01-01 00:00:00   Source:    timecapsule v6.0");
+  g_autofree char *tail = tc_text_tail (source, MAX (room, 10) - 1);
+  g_autofree char *src = (int) g_utf8_strlen (source, -1) > MAX (room, 10)
+                         ? g_strconcat ("…", tail, NULL) : g_strdup (source);
+
   g_string_append_c (ctx->out, '\n');
   tc_text_rule (ctx->out, ctx->style, "═");
-  g_string_append_printf (ctx->out, "  Generated: %s   Source: %s   timecapsule v6.0\n", when, source);
+  g_string_append_printf (ctx->out, "  Generated: %s   Source: %s   timecapsule v6.0\n", when, src);
   tc_text_rule (ctx->out, ctx->style, "═");
 }
 
@@ -1097,5 +1116,7 @@ tc_report_render (TcDocument *doc, const TcReportOptions *options)
   section_flame (&ctx);
   section_snapshots (&ctx);
   footer (&ctx, options->source_label ? options->source_label : tc_document_get_path (doc));
+  /* Whatever the data (long labels, huge numbers), no line wraps. */
+  tc_text_clip_lines (ctx.out, ctx.W, options->style.color);
   return g_string_free (ctx.out, FALSE);
 }

@@ -34,6 +34,8 @@ void tc_text_rule   (GString *out, const TcTextStyle *style, const char *glyph);
 /* Appends `text` padded with spaces to `width` display columns (right
  * aligned when `right`); longer text is not cut. */
 void tc_text_pad    (GString *out, const char *text, int width, gboolean right);
+/* Cuts every line of `text` wider than `width` columns with "…". */
+void tc_text_clip_lines (GString *text, int width, gboolean color);
 /* The last `n` characters of `text` (UTF-8 aware), newly allocated. */
 char *tc_text_tail  (const char *text, guint n);
 /* The first `n` characters of `text` (UTF-8 aware), newly allocated. */

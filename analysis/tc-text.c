@@ -107,6 +107,61 @@ tc_text_pad (GString *out, const char *text, int width, gboolean right)
     repeat (out, " ", width - w);
 }
 
+/* Lines wider than `width` end in "…" at the last column; ANSI escapes are
+ * kept (and closed) so colours do not bleed. */
+void
+tc_text_clip_lines (GString *text, int width, gboolean color)
+{
+  GString *out = g_string_sized_new (text->len);
+  const char *p = text->str;
+
+  while (*p)
+    {
+      const char *eol = strchr (p, '\n');
+      gsize len = eol ? (gsize) (eol - p) : strlen (p);
+      g_autofree char *line = g_strndup (p, len);
+
+      if ((int) tc_utf8_width (line) <= width || !g_utf8_validate (line, -1, NULL))
+        g_string_append (out, line);
+      else
+        {
+          int cols = 0;
+
+          for (const char *q = line; *q && cols < width - 1;)
+            {
+              if (q[0] == '\033' && q[1] == '[')
+                {
+                  const char *e = q + 2;
+
+                  while (*e && !g_ascii_isalpha (*e))
+                    e++;
+                  if (*e)
+                    e++;
+                  g_string_append_len (out, q, e - q);
+                  q = e;
+                  continue;
+                }
+              {
+                gunichar c = g_utf8_get_char (q);
+                const char *next = g_utf8_next_char (q);
+
+                cols += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+                g_string_append_len (out, q, next - q);
+                q = next;
+              }
+            }
+          g_string_append (out, "…");
+          if (color)
+            g_string_append (out, TC_RESET);
+        }
+      if (eol)
+        g_string_append_c (out, '\n');
+      p = eol ? eol + 1 : p + len;
+    }
+  g_string_assign (text, out->str);
+  g_string_free (out, TRUE);
+}
+
 char *
 tc_text_tail (const char *text, guint n)
 {

@@ -52,9 +52,16 @@ tc_test_dir (void)
 {
   if (test_dir == NULL)
     {
-      test_dir = g_dir_make_tmp ("tc-analysis-XXXXXX", NULL);
-      g_assert_nonnull (test_dir);
-      atexit (remove_dir);
+      /* TC_TEST_DIR: write the fixtures there and keep them (the Python
+       * tests use them through tc-write-fixtures). */
+      if (g_getenv ("TC_TEST_DIR"))
+        test_dir = g_strdup (g_getenv ("TC_TEST_DIR"));
+      else
+        {
+          test_dir = g_dir_make_tmp ("tc-analysis-XXXXXX", NULL);
+          g_assert_nonnull (test_dir);
+          atexit (remove_dir);
+        }
     }
   return test_dir;
 }

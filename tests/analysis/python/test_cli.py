@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: MIT
+"""The timecapsule command: every flag of spec §3, dispatch, exit codes."""
+
+import json
+import os
+
+import pytest
+
+from conftest import run_cli
+
+
+def ok(proc):
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+def fails(proc, code=1):
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stderr
+
+
+def test_help():
+    out = ok(run_cli("--help"))
+    assert out.startswith("usage: timecapsule")
+    for flag in ("--export", "--full", "--top", "--callgraph", "--coverage", "--loops", "--correlations",
+                 "--exception-chain", "--leak-check", "--deadcode", "--heatmap", "--search", "--history",
+                 "--anomaly", "--hotlines", "--flamegraph", "--json", "--patch-summary", "--baseline",
+                 "--diff-baseline", "--regression-check", "--tail", "--watch", "--summary", "--explain",
+                 "--for-claude", "--for-llm", "--speedtest", "--profile-report", "--dump", "--pdf"):
+        assert flag in out, flag
+    assert "before.tc --patch-summary after.tc" in out
+
+
+def test_default_report(timings):
+    out = ok(run_cli(timings, "--width", "80"))
+    assert "TIMECAPSULE v6 REPORT" in out and "SNAPSHOT TIMELINE  (10 total)" in out
+    assert "\x1b" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_report_width_from_columns(timings):
+    out = ok(run_cli(timings, env={"COLUMNS": "120"}))
+    assert out.splitlines()[1] == "═" * 120
+    out = ok(run_cli(timings, env={"COLUMNS": "300"}))
+    assert out.splitlines()[1] == "═" * 120
+
+
+def test_export_and_full(timings, tmp_path):
+    target = tmp_path / "report.txt"
+    out = ok(run_cli(timings, "--full", "--export", str(target)))
+    assert "[TC] report exported → %s" % target in out
+    assert "\x1b" not in target.read_text()
+
+
+@pytest.mark.parametrize("flag,expect", [
+    ("--summary", "✓ clean demo_src.py | 10 snaps"),
+    ("--explain", "WHAT YOUR CODE DID"),
+    ("--callgraph", "CALL GRAPH"),
+    ("--coverage", "4/13 executable lines hit"),
+    ("--loops", "[TIGHT   ]"),
+    ("--correlations", "VARIABLE CORRELATIONS"),
+    ("--exception-chain", "No crash in this recording."),
+    ("--leak-check", "LIKELY MEMORY LEAK"),
+    ("--deadcode", "unused  (demo_src.py:14)"),
+    ("--dump", "TIMECAPSULE DUMP"),
+    ("--hotlines", "Hot lines (4):"),
+    ("--heatmap", "VARIABLE HEATMAP"),
+    ("--diff-baseline", "No baseline found"),
+    ("--profile-report", ""),
+])
+def test_flags(timings, flag, expect):
+    out = ok(run_cli(timings, flag))
+    assert expect in out
+
+
+def test_query_flags(timings):
+    assert "[TC] 'halfway' → 1 result(s)" in ok(run_cli(timings, "--search", "halfway"))
+    out = ok(run_cli(timings, "--history", "a"))
+    assert out.splitlines()[0] == "[TC] history of 'a'  (10 values)"
+    assert out.splitlines()[2] == "~  t=1.000000s  1"
+    out = ok(run_cli(timings, "--anomaly", "loss"))
+    assert "[TC] anomalies in 'loss' (z>2.5) → 1 found" in out and "z=4.36" in out
+    out = ok(run_cli(timings, "--watch", "a", "b"))
+    assert "t=6.0000s  b:  5 → 4" in out
+    assert "VARIABLE HEATMAP" in ok(run_cli(timings, "--heatmap", "a"))
+    # The optional value of --heatmap given the recording: still the recording.
+    assert "VARIABLE HEATMAP" in ok(run_cli("--heatmap", timings))
+
+
+def test_exports(timings, fixtures):
+    out = ok(run_cli(timings, "--json"))
+    assert "[TC] JSON → " in out
+    assert json.load(open(str(fixtures / "timings.json")))["meta"]["n"] == 10
+    ok(run_cli(timings, "--flamegraph"))
+    assert "traceEvents" in json.load(open(str(fixtures / "timings_flame.json")))
+    ok(run_cli(timings, "--flamegraph", "--flame-format", "speedscope", "-o", str(fixtures / "s.json")))
+    assert json.load(open(str(fixtures / "s.json")))["profiles"]
+    ok(run_cli(timings, "--for-llm"))
+    assert (fixtures / "timings_for_llm.txt").exists()
+    ok(run_cli(timings, "--for-claude", "-o", str(fixtures / "c.txt")))
+    assert "FOR CLAUDE ANALYSIS" in (fixtures / "c.txt").read_text()
+
+
+def test_patch_summary_either_order(timings, crash):
+    for args in ((timings, "--patch-summary", crash), (timings, crash, "--patch-summary"),
+                 ("--patch-summary", timings, crash)):
+        out = ok(run_cli(*args))
+        assert "[SLOWER ]  work()" in out and "BEFORE: timings.tc" in out
+    err = fails(run_cli(timings, "--patch-summary"), 2)
+    assert "needs two recordings" in err
+
+
+def test_regression_check_exit_codes(timings, crash):
+    err_out = run_cli(timings, "--regression-check")
+    assert err_out.returncode == 1 and "NO BASELINE" in err_out.stdout
+    assert "baseline saved" in ok(run_cli(timings, "--baseline"))
+    ok(run_cli(timings, "--regression-check"))
+    proc = run_cli(crash, "--regression-check")
+    assert proc.returncode == 1 and "CRASH: IndexError" in proc.stdout
+    proc = run_cli(timings, "--regression-check", crash)  # baseline = a .tc
+    assert proc.returncode == 0, proc.stdout
+    assert "REGRESSION" in ok(run_cli(crash, "--diff-baseline"))
+
+
+def test_dispatch_precedence(timings):
+    # --summary wins over --dump and the report.
+    out = ok(run_cli(timings, "--dump", "--summary"))
+    assert out.startswith("✓ clean") and "TIMECAPSULE DUMP" not in out
+
+
+def test_errors_are_one_line(tmp_path, timings):
+    err = fails(run_cli(str(tmp_path / "missing.tc")))
+    assert err.count("\n") == 1 and err.startswith("timecapsule: error:")
+    bad = tmp_path / "bad.tc"
+    bad.write_text("hello")
+    err = fails(run_cli(str(bad)))
+    assert "not a timecapsule recording" in err and err.count("\n") == 1
+    seed = tmp_path / "seed.tc"
+    seed.write_bytes(b"\x1f\x8b\x08\x00rest")
+    assert "timecapsule convert" in fails(run_cli(str(seed)))
+    assert "unknown variable" in fails(run_cli(timings, "--history", "nope"))
+    assert "unknown variable or metric" in fails(run_cli(timings, "--anomaly", "nope"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "No .tc files found" in fails(run_cli(cwd=str(empty)))
+    fails(run_cli("--no-such-flag"), 2)
+    fails(run_cli("--top", "x"), 2)
+
+
+def test_pdf_without_viewer(timings, tmp_path):
+    env = {"PATH": str(tmp_path)}  # no timecapsule-viewer on it
+    proc = run_cli(timings, "--pdf", str(tmp_path / "r.pdf"), env=env)
+    assert proc.returncode == 1 and "timecapsule-viewer" in proc.stderr
+
+
+def test_cli_on_real_demo_recording(demo_recording):
+    for width in ("80", "120"):
+        out = ok(run_cli(demo_recording, "--width", width))
+        assert max(len(line) for line in out.splitlines()) <= int(width)
+        assert "FUNCTION PERFORMANCE" in out
+    for flag in ("--summary", "--explain", "--callgraph", "--loops", "--leak-check", "--deadcode", "--dump",
+                 "--hotlines", "--correlations", "--exception-chain", "--coverage", "--heatmap"):
+        ok(run_cli(demo_recording, flag))
