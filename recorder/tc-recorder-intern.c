@@ -268,7 +268,8 @@ tc_rec_code_lookup(PyCodeObject *code)
         /* Coverage on 3.12+: LINE events for tracked code only; each line
          * disables itself after its first hit. */
         PyObject *r = PyObject_CallFunction(tc_rec.set_local_events, "iOi",
-                                            2, (PyObject *)code, 1 << 4);
+                                            2, (PyObject *)code,
+                                            tc_rec.line_event);
         if (r == NULL) {
             PyErr_Clear();
         }

@@ -346,9 +346,12 @@ static PyObject *
 rec_set_monitoring(PyObject *self, PyObject *args)
 {
     PyObject *disable, *set_local_events;
-    if (!PyArg_ParseTuple(args, "OO", &disable, &set_local_events)) {
+    int line_event = 0;
+    if (!PyArg_ParseTuple(args, "OO|i", &disable, &set_local_events,
+                          &line_event)) {
         return NULL;
     }
+    tc_rec.line_event = line_event;
     Py_XSETREF(tc_rec.disable, disable == Py_None ? NULL : Py_NewRef(disable));
     Py_XSETREF(tc_rec.set_local_events,
                set_local_events == Py_None ? NULL

@@ -146,6 +146,7 @@ typedef struct {
     PyObject *traced_codes;         /* set of code objects under @tc.trace */
     PyObject *disable;              /* sys.monitoring.DISABLE */
     PyObject *set_local_events;     /* sys.monitoring.set_local_events */
+    int line_event;                 /* sys.monitoring.events.LINE */
 
     /* Include / exclude globs and the tracked source file. */
     char *src;

@@ -168,10 +168,11 @@ static_assert (sizeof (TcCounterDefFixed) == 8, "");
 typedef struct
 {
   uint32_t n_events;
-  uint32_t raw_len;     /* size of the varint stream before compression */
+  uint32_t raw_len;     /* size of the event stream before compression */
   uint64_t last_time_ns;/* time of the last event in the block */
   uint8_t  codec;       /* TC_CODEC_* */
-  uint8_t  reserved[7];
+  uint8_t  reserved[3];
+  uint32_t codes_offset;/* where the code-id plane starts in the stream (FORMAT.md §6) */
 } TcEventsFixed;
 static_assert (sizeof (TcEventsFixed) == 24, "");
 
@@ -271,7 +272,7 @@ enum { TC_END_FLAG_CRASHED = 1 << 0, TC_END_FLAG_SIGNAL = 1 << 1 };
 
 typedef enum { TC_CODEC_RAW = 0, TC_CODEC_ZLIB = 1 /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */ } TcCodec;
 
-/* Event kinds, the low 3 bits of each event's first varint. */
+/* Event kinds, the low 3 bits of each event's head varint. */
 typedef enum
 {
   TC_EVENT_CALL      = 0, /* enter a Python function (code id follows) */

@@ -501,7 +501,7 @@ def _install_hooks(s):
                 % (TOOL_ID, holder))
         mon.use_tool_id(TOOL_ID, "timecapsule")
         E = mon.events
-        core.set_monitoring(mon.DISABLE, mon.set_local_events)
+        core.set_monitoring(mon.DISABLE, mon.set_local_events, E.LINE)
         mon.register_callback(TOOL_ID, E.PY_START, core._mon_py_start)
         mon.register_callback(TOOL_ID, E.PY_RESUME, core._mon_py_resume)
         mon.register_callback(TOOL_ID, E.PY_THROW, core._mon_py_throw)

@@ -22,13 +22,14 @@ _tls = threading.local()
 
 
 class _Call:
-    __slots__ = ("name", "k", "code", "args", "t0", "called", "exit_locals",
-                 "exit_stack", "exit_frame", "opts")
+    __slots__ = ("name", "k", "code", "args", "t0", "t_end", "called",
+                 "exit_locals", "exit_stack", "exit_frame", "opts")
 
     def __init__(self, name, k, code, args, opts):
         self.name, self.k, self.code, self.args = name, k, code, args
         self.opts = opts
         self.t0 = time.perf_counter()
+        self.t_end = None
         self.called = False
         self.exit_locals = None
         self.exit_stack = None
@@ -84,7 +85,10 @@ def on_hook(event, frame, value):
                     extras={"trace_fn": call.name, "trace_call": call.k,
                             "trace_args": repr(call.args)
                             if call.opts["watch_args"] else ""})
+        # The function's own time starts after the call snapshot.
+        call.t0 = time.perf_counter()
     else:
+        call.t_end = time.perf_counter()
         try:
             call.exit_locals = rec._capture_locals(s, frame, s.elapsed())
             call.exit_frame = frame
@@ -94,7 +98,8 @@ def on_hook(event, frame, value):
 
 def _finish(call, result, error):
     s = rec._session
-    elapsed_ms = (time.perf_counter() - call.t0) * 1000.0
+    end = call.t_end if call.t_end is not None else time.perf_counter()
+    elapsed_ms = (end - call.t0) * 1000.0
     if s is None or not s.active:
         return
     limit = call.opts["warn_slow_ms"]

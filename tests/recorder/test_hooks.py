@@ -181,3 +181,28 @@ except RuntimeError as exc:
     assert proc.returncode == 0, proc.stderr
     assert "refused:" in proc.stdout and "someone-else" in proc.stdout
     assert not (tmp_path / "out.tc").exists()
+
+
+def test_line_coverage_on_monitoring(run, tmp_path):
+    if sys.version_info < (3, 12):
+        return   # coverage comes from sys.monitoring LINE events only
+    proc = run(r'''
+import timecapsule as tc
+def f(x):
+    if x > 0:
+        return 1
+    return 2
+tc.record(every=10, output="out.tc")
+for i in range(5):
+    f(i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    prog = next(fid for fid, f in r.files.items() if f["path"].endswith("prog.py"))
+    lines = set()
+    for h in r.of("line_hits"):
+        if h["file"] == prog:
+            lines |= {l for l, n in h["lines"] if n > 0}
+    assert {4, 5, 6} <= lines
+    assert 1 not in lines    # executed before the recording started
