@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "charts/tc-chart-draw.h"
+#include "source/tc-source-lines.h"
 #include "tc-report-adapter.h"
 #include "tc-report.h"
 #include "tc-units.h"
@@ -718,7 +719,8 @@ _tc_report_build_source (TcReportPages *self,
   for (guint f = 0; f < files->len; f++)
     {
       const TcDocFile *file = g_ptr_array_index (files, f);
-      TcCoverage *cov = NULL;
+      g_autoptr(TcSourceLines) annotations = NULL;
+      GArray *hits;
       g_auto(GStrv) lines = NULL;
       TcReportTable *table;
       guint n, next = 0;
@@ -726,9 +728,8 @@ _tc_report_build_source (TcReportPages *self,
 
       if (file->source == NULL || !(file->flags & TC_FILE_FLAG_TRACKED))
         continue;
-      cov = tc_analysis_coverage (doc, file->path, NULL, NULL, NULL);
-      if (cov == NULL)
-        continue;
+      annotations = tc_source_lines_new (doc, file);
+      hits = annotations->lines;
 
       if (!started)
         {
@@ -737,12 +738,17 @@ _tc_report_build_source (TcReportPages *self,
         }
 
       _tc_report_heading (self, file->basename);
-      _tc_report_textf (self, _("%u of %u executable lines ran (%.0f%%). Lines that never ran are dimmed."),
-                        cov->n_hit, cov->n_executable,
-                        cov->n_executable ? 100.0 * cov->n_hit / cov->n_executable : 0.0);
+      if (annotations->per_function)
+        _tc_report_textf (self, _("No per-line data in this recording: the calls and inclusive time of "
+                                  "each of the %u functions that ran are shown at its first line."),
+                          annotations->n_functions);
+      else
+        _tc_report_textf (self, _("%u of %u executable lines ran (%.0f%%). Lines that never ran are dimmed."),
+                          annotations->n_hit, annotations->n_executable,
+                          annotations->n_executable ? 100.0 * annotations->n_hit / annotations->n_executable : 0.0);
 
-      for (guint i = 0; i < cov->lines->len; i++)
-        max_hits = MAX (max_hits, g_array_index (cov->lines, TcCoverageLine, i).hits);
+      for (guint i = 0; i < hits->len; i++)
+        max_hits = MAX (max_hits, g_array_index (hits, TcCoverageLine, i).hits);
 
       lines = g_strsplit (file->source, "\n", -1);
       n = MIN (g_strv_length (lines), MAX_SOURCE_LINES);
@@ -753,10 +759,10 @@ _tc_report_build_source (TcReportPages *self,
           gboolean executable;
           const char *p = lines[l - 1];
 
-          while (next < cov->lines->len && g_array_index (cov->lines, TcCoverageLine, next).line < l)
+          while (next < hits->len && g_array_index (hits, TcCoverageLine, next).line < l)
             next++;
-          if (next < cov->lines->len && g_array_index (cov->lines, TcCoverageLine, next).line == l)
-            hit = &g_array_index (cov->lines, TcCoverageLine, next);
+          if (next < hits->len && g_array_index (hits, TcCoverageLine, next).line == l)
+            hit = &g_array_index (hits, TcCoverageLine, next);
 
           while (*p == ' ' || *p == '\t')
             p++;
@@ -764,7 +770,7 @@ _tc_report_build_source (TcReportPages *self,
 
           _tc_report_row (self, table,
                           hit && hit->hits > 0 && hit->hits * 10 >= max_hits * 8 ? TC_ROW_HIGHLIGHT :
-                          (!hit || hit->hits == 0) && executable ? TC_ROW_DIM : 0,
+                          (!hit || hit->hits == 0) && executable && !annotations->per_function ? TC_ROW_DIM : 0,
                           g_strdup_printf ("%u", l),
                           hit && hit->hits ? count (hit->hits) : g_strdup (""),
                           hit && hit->time_ns ? ms (tc_ns_to_ms (hit->time_ns)) : g_strdup (""),
@@ -772,6 +778,5 @@ _tc_report_build_source (TcReportPages *self,
         }
       if (g_strv_length (lines) > MAX_SOURCE_LINES)
         _tc_report_textf (self, _("… %u more lines."), g_strv_length (lines) - MAX_SOURCE_LINES);
-      tc_coverage_free (cov);
     }
 }

@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "tc-source-lines.h"
+
 #include "tc-source-section.h"
 
 struct _TcSourceSection
@@ -28,6 +30,7 @@ struct _TcSourceSection
   GArray          *file_ids;     /* guint: files with embedded source */
   GArray          *never_run;    /* guint lines */
   GPtrArray       *dead_code;    /* char* */
+  GArray          *dead_lines;   /* guint: first lines of dead_code */
   guint            file_id;
 };
 
@@ -71,6 +74,7 @@ fill_dead_code (TcSourceSection *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->dead_list))))
     gtk_list_box_remove (self->dead_list, child);
   g_ptr_array_set_size (self->dead_code, 0);
+  g_array_set_size (self->dead_lines, 0);
 
   dead = tc_analysis_deadcode (doc, NULL, NULL);
   for (guint i = 0; i < dead->never_called->len; i++)
@@ -87,7 +91,11 @@ fill_dead_code (TcSourceSection *self,
       name = g_strstrip (g_strndup (entry, where - entry));
 
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      {
+        g_autofree char *title = g_markup_escape_text (name, -1);
+
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      }
       {
         g_autofree char *subtitle = g_strdup_printf (_("line %u"), line);
 
@@ -97,6 +105,7 @@ fill_dead_code (TcSourceSection *self,
       g_object_set_data (G_OBJECT (row), "line", GUINT_TO_POINTER (line));
       gtk_list_box_append (self->dead_list, row);
       g_ptr_array_add (self->dead_code, g_strdup_printf ("%s (%u)", name, line));
+      g_array_append_val (self->dead_lines, line);
     }
   tc_deadcode_free (dead);
 
@@ -112,14 +121,26 @@ fill_dead_code (TcSourceSection *self,
 }
 
 static void
+mark_line (TcSourceSection *self,
+           guint            line)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &start, line - 1);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->never_tag, &start, &end);
+  g_array_append_val (self->never_run, line);
+}
+
+static void
 show_file (TcSourceSection *self,
            guint            file_id)
 {
   TcDocument *doc = get_document (self);
   const TcDocFile *file = tc_document_get_file (doc, file_id);
-  TcCoverage *cov;
+  g_autoptr(TcSourceLines) annotations = NULL;
   g_auto(GStrv) lines = NULL;
-  GtkTextIter start, end;
   g_autofree char *summary = NULL;
 
   if (file == NULL || file->source == NULL || self->file_id == file_id)
@@ -128,34 +149,36 @@ show_file (TcSourceSection *self,
   self->file_id = file_id;
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), file->source, (int)file->source_len);
 
-  cov = tc_analysis_coverage (doc, file->path, NULL, NULL, NULL);
-  tc_line_gutter_set_lines (self->gutter, cov ? cov->lines : NULL);
-
-  /* Mark the executable lines that never ran. */
-  g_array_set_size (self->never_run, 0);
-  lines = g_strsplit (file->source, "\n", -1);
-  for (guint l = 1; lines[l - 1] != NULL; l++)
-    {
-      g_autofree char *text = tc_line_gutter_dup_text (self->gutter, l);
-
-      if (*text != '\0' || !is_executable (lines[l - 1]))
-        continue;
-      g_array_append_val (self->never_run, l);
-      gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), &start, l - 1);
-      end = start;
-      gtk_text_iter_forward_to_line_end (&end);
-      gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->never_tag, &start, &end);
-    }
-
-  if (cov != NULL)
-    summary = g_strdup_printf (_("%u of %u executable lines ran (%.0f %%) · %u never ran"),
-                               cov->n_hit, cov->n_executable,
-                               cov->n_executable ? 100.0 * cov->n_hit / cov->n_executable : 0.0,
-                               self->never_run->len);
-  gtk_label_set_text (self->summary, summary ? summary : "");
-  tc_coverage_free (cov);
-
+  annotations = tc_source_lines_new (doc, file);
+  tc_line_gutter_set_lines (self->gutter, annotations->lines);
   fill_dead_code (self, doc, file);
+
+  g_array_set_size (self->never_run, 0);
+  if (annotations->per_function)
+    {
+      /* Without line hits only whole functions are known not to have run. */
+      for (guint i = 0; i < self->dead_lines->len; i++)
+        mark_line (self, g_array_index (self->dead_lines, guint, i));
+      summary = g_strdup_printf (_("No per-line data in this recording: calls and time of each function "
+                                   "are shown at its first line · %u functions ran, %u never ran"),
+                                 annotations->n_functions, self->dead_lines->len);
+    }
+  else
+    {
+      lines = g_strsplit (file->source, "\n", -1);
+      for (guint l = 1; lines[l - 1] != NULL; l++)
+        {
+          g_autofree char *text = tc_line_gutter_dup_text (self->gutter, l);
+
+          if (*text == '\0' && is_executable (lines[l - 1]))
+            mark_line (self, l);
+        }
+      summary = g_strdup_printf (_("%u of %u executable lines ran (%.0f %%) · %u never ran"),
+                                 annotations->n_hit, annotations->n_executable,
+                                 annotations->n_executable ? 100.0 * annotations->n_hit / annotations->n_executable : 0.0,
+                                 self->never_run->len);
+    }
+  gtk_label_set_text (self->summary, summary);
 }
 
 static void
@@ -217,6 +240,7 @@ tc_source_section_dispose (GObject *object)
   g_clear_pointer (&self->file_ids, g_array_unref);
   g_clear_pointer (&self->never_run, g_array_unref);
   g_clear_pointer (&self->dead_code, g_ptr_array_unref);
+  g_clear_pointer (&self->dead_lines, g_array_unref);
 
   G_OBJECT_CLASS (tc_source_section_parent_class)->dispose (object);
 }
@@ -276,6 +300,7 @@ tc_source_section_init (TcSourceSection *self)
   self->file_ids = g_array_new (FALSE, FALSE, sizeof (guint));
   self->never_run = g_array_new (FALSE, FALSE, sizeof (guint));
   self->dead_code = g_ptr_array_new_with_free_func (g_free);
+  self->dead_lines = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);

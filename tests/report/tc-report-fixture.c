@@ -252,11 +252,12 @@ write_crash (TcWriter *w,
   CHECK (tc_writer_write_crash (w, 1, t, &crash));
 }
 
-char *
-tc_report_fixture_write (const char *dir,
-                         const char *name,
-                         const char *script,
-                         gboolean    after)
+static char *
+write_fixture (const char *dir,
+               const char *name,
+               const char *script,
+               gboolean    after,
+               gboolean    line_hits)
 {
   char *path = g_build_filename (dir, name, NULL);
   TcWriterOptions options = { after ? "af7e0002" : "bef00001", "timecapsule-tests", 0, 0 };
@@ -274,7 +275,8 @@ tc_report_fixture_write (const char *dir,
   write_snapshots (w, after);
   write_series (w, after, t_end);
   write_warnings (w, after);
-  write_line_hits (w, after, t_end);
+  if (line_hits)
+    write_line_hits (w, after, t_end);
   if (!after)
     write_crash (w, t_end);
 
@@ -282,4 +284,20 @@ tc_report_fixture_write (const char *dir,
   CHECK (tc_writer_close (w, &end, &error));
 
   return path;
+}
+
+char *
+tc_report_fixture_write (const char *dir,
+                         const char *name,
+                         const char *script,
+                         gboolean    after)
+{
+  return write_fixture (dir, name, script, after, TRUE);
+}
+
+char *
+tc_report_fixture_write_no_lines (const char *dir,
+                                  const char *name)
+{
+  return write_fixture (dir, name, "app.py", TRUE, FALSE);
 }

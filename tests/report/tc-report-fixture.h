@@ -53,4 +53,8 @@ char *tc_report_fixture_write (const char *dir,
                                const char *script,
                                gboolean    after);
 
+/* The same without LINE_HITS frames (the recorder's default). */
+char *tc_report_fixture_write_no_lines (const char *dir,
+                                        const char *name);
+
 G_END_DECLS

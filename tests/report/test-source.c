@@ -72,6 +72,45 @@ test_gutter (void)
   g_rmdir (dir);
 }
 
+/* Without line hits: each function's calls and time at its first line. */
+static void
+test_per_function (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tc-source-XXXXXX", NULL);
+  g_autofree char *path = tc_report_fixture_write_no_lines (dir, "after.tc");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(TcViewerSession) session = tc_viewer_session_new (file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  TcSourceSection *section;
+  TcLineGutter *gutter;
+  GArray *never;
+  g_autofree char *work = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_no_error (error);
+  tc_viewer_session_set_document (session, doc);
+  section = g_object_ref_sink (g_object_new (TC_TYPE_SOURCE_SECTION, "session", session, NULL));
+  tc_section_load (TC_SECTION (section));
+
+  gutter = tc_source_section_get_gutter (section);
+  work = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_WORK);
+  body = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_WORK_BODY);
+  g_assert_cmpstr (work, ==, "3× 12.0 ms");
+  g_assert_cmpstr (body, ==, "");
+  /* Heat follows calls: work() ×3 is the most called. */
+  g_assert_cmpfloat_with_epsilon (tc_line_gutter_get_heat (gutter, FIX_AFTER_LINE_WORK), 1.0, 1e-9);
+
+  /* Only unused()'s first line is known not to have run. */
+  never = tc_source_section_get_never_run (section);
+  g_assert_cmpuint (never->len, ==, 1);
+  g_assert_cmpuint (g_array_index (never, guint, 0), ==, FIX_AFTER_LINE_UNUSED);
+
+  g_object_unref (section);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,6 +119,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/tc/source/gutter", test_gutter);
+  g_test_add_func ("/tc/source/per-function", test_per_function);
 
   return g_test_run ();
 }
