@@ -45,7 +45,10 @@ void *tc_decoder_alloc_array (TcDecoder *dec, TcArena *arena, uint64_t count,
 bool tc_decode_value_depth (TcDecoder *dec, TcValue *out, int depth);
 
 /* Event blocks (tc-events.c). */
-TcStatus tc_events_encode (TcEncoder *raw, uint64_t base_ns, const TcEvent *events, size_t n);
+/* Appends the three-plane stream of `events` to `raw` (which must be empty);
+ * `codes` is scratch.  Sets *codes_offset. */
+TcStatus tc_events_encode (TcEncoder *raw, TcEncoder *codes, uint64_t base_ns,
+                           const TcEvent *events, size_t n, uint32_t *codes_offset);
 
 /* Body encoders (tc-frames-encode.c): append the fixed struct and the wire
  * body of one frame to `enc`.  Return TC_ERR_INVALID on bad input. */

@@ -39,6 +39,7 @@ struct TcWriter
 
   TcEncoder  payload;         /* the frame being built */
   TcEncoder  body;            /* raw event stream / body before compression */
+  TcEncoder  codes;           /* code-id plane of an event block */
   uint8_t   *zbuf;
   size_t     zcap;
   z_stream   deflater;
@@ -357,6 +358,7 @@ tc_writer_open_fd (int fd, const TcWriterOptions *options, TcError *error)
                     ? options->zlib_level : DEFAULT_ZLIB_LEVEL;
   tc_encoder_init (&w->payload);
   tc_encoder_init (&w->body);
+  tc_encoder_init (&w->codes);
 
   memset (&header, 0, sizeof header);
   memcpy (header.magic, TC_MAGIC, TC_MAGIC_LEN);
@@ -577,11 +579,14 @@ tc_writer_write_events (TcWriter *w, uint32_t thread_id, const TcEvent *events, 
       TcStatus status;
       size_t zlen;
 
+      uint32_t codes_offset = 0;
+
       tc_encoder_clear (&w->body);
-      status = tc_events_encode (&w->body, events[0].time_ns, events, block);
+      status = tc_events_encode (&w->body, &w->codes, events[0].time_ns, events, block, &codes_offset);
       if (status != TC_OK)
         return status;
       memset (&fx, 0, sizeof fx);
+      fx.codes_offset = codes_offset;
       fx.n_events = (uint32_t) block;
       fx.raw_len = (uint32_t) w->body.len;
       fx.last_time_ns = events[block - 1].time_ns;
@@ -730,6 +735,7 @@ writer_free (TcWriter *w)
     deflateEnd (&w->deflater);
   tc_encoder_free (&w->payload);
   tc_encoder_free (&w->body);
+  tc_encoder_free (&w->codes);
   free (w->zbuf);
   free (w->index);
   free (w->buf);

@@ -414,7 +414,7 @@ def _timer_main(s):
             _eval_conditions(s, frame, values)
             cpu, wall = _main_thread_cpu(), time.perf_counter()
             busy = (cpu is not None and last_cpu is not None
-                    and (cpu - last_cpu) >= 0.5 * (wall - last_wall))
+                    and (cpu - last_cpu) >= 0.2 * (wall - last_wall))
             last_cpu, last_wall = cpu, wall
             _stuck_check(s, frame, values, busy)
         except Exception as exc:  # never let the timer die silently
@@ -429,7 +429,8 @@ def _stuck_check(s, frame, values, busy):
     a sleep or a blocking call is not a stuck loop)."""
     if frame is None or not s.warn:
         return
-    sig = (frame.f_code, frame.f_lineno,
+    # Same function and same locals (a loop body spans several lines).
+    sig = (frame.f_code,
            tuple(sorted((k, _capture.smart_repr(v)[0])
                         for k, v in values.items())))
     t = s.elapsed()

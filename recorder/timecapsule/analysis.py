@@ -242,7 +242,7 @@ def report(path=None, *, export=None, full=False, top_n=15, width=None):
         with open(export, "w", encoding="utf-8") as f:
             f.write(_analysis.strip_ansi(text))
         print("[TC] report exported → %s" % export)
-    data = d.to_dict()
+    data = d.to_dict(snaps=False, timings=False)
     return {
         "src": data["src"], "duration": data["duration"], "n_snaps": data["n"],
         "crash": data["crash"], "warnings": data["warnings"], "fn_stats": timings(d.path),

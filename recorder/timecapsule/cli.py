@@ -165,7 +165,7 @@ def _anomaly(path, metric):
     doc = A._doc(path)
     found, text = doc.anomalies(metric, 2.5, A._color())
     if not found:
-        known = sorted(doc.to_dict()["final_metrics"])
+        known = sorted(doc.to_dict(snaps=False, timings=False)["final_metrics"])
         if metric not in known:
             raise KeyError("metric %r (recorded: %s)" % (metric, ", ".join(known) or "none"))
     sys.stdout.write(text)

@@ -364,3 +364,51 @@ tc.stop()
     assert r.session["final_metric.score"] == ["0.75"]
     timer = [s for s in r.snapshots if s["evt"] == "TIMER"]
     assert 1 <= len(timer) <= 3
+
+
+def test_stuck_loop_only_when_busy(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+def sleeper():
+    time.sleep(0.6)
+def spinner():
+    end = time.perf_counter() + 0.6
+    while time.perf_counter() < end:
+        pass
+tc.record(every=0.05, output="out.tc")
+sleeper()
+tc.snap("between")
+spinner()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    stuck = [w for w in r.warnings if w["code"] == "STUCK_LOOP"]
+    # A sleep is not a stuck loop (seed §8.1 #12); a busy loop is.
+    assert len(stuck) == 1 and stuck[0]["message"].startswith("Stuck at spinner():")
+
+
+def test_growth_and_var_stuck(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+def grow():
+    items = list(range(20))
+    for i in range(5):
+        items.extend(range(20))
+        tc.snap()
+grow()
+tc.record(every=10, output="out.tc")
+grow()
+def wait():
+    constant = 5
+    tc.snap()
+    time.sleep(5.2)
+    tc.snap()
+wait()
+tc.stop()
+''', timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    codes = {(w["code"], w["var"]) for w in r.warnings}
+    assert ("UNBOUNDED_GROWTH", "items") in codes
+    assert ("VAR_STUCK", "constant") in codes
