@@ -23,23 +23,31 @@ void
 tc_chart_module_color (const char *module,
                        GdkRGBA    *color)
 {
-  g_autofree char *package = NULL;
-  const char *dot;
+  static GdkRGBA parsed[G_N_ELEMENTS (palette) + 1];
+  static gsize initialized;
   guint32 hash = 5381;
+
+  /* Parsed once: this runs for every box of every frame. */
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+        gdk_rgba_parse (&parsed[i], palette[i]);
+      gdk_rgba_parse (&parsed[G_N_ELEMENTS (palette)], "#c0bfbc");
+      g_once_init_leave (&initialized, 1);
+    }
 
   if (module == NULL || *module == '\0' || strcmp (module, "builtins") == 0)
     {
-      gdk_rgba_parse (color, "#c0bfbc");
+      *color = parsed[G_N_ELEMENTS (palette)];
       return;
     }
 
-  dot = strchr (module, '.');
-  package = dot != NULL ? g_strndup (module, dot - module) : g_strdup (module);
-  /* djb2 written out: g_str_hash's value is not promised to stay the same
-   * between GLib versions, and the colours should. */
-  for (const char *p = package; *p; p++)
+  /* djb2 over the top-level package, written out: g_str_hash's value is
+   * not promised to stay the same between GLib versions, and the colours
+   * should. */
+  for (const char *p = module; *p && *p != '.'; p++)
     hash = hash * 33 + (guchar) *p;
-  gdk_rgba_parse (color, palette[hash % G_N_ELEMENTS (palette)]);
+  *color = parsed[hash % G_N_ELEMENTS (palette)];
 }
 
 void
@@ -52,19 +60,67 @@ tc_chart_code_color (TcDocument *doc,
   tc_chart_module_color (code != NULL ? code->module : NULL, color);
 }
 
-static PangoLayout *
-create_layout (cairo_t           *cr,
-               const TcDrawStyle *style,
-               const char        *text)
+/* One PangoLayout per cairo_t, kept on the context: charts draw hundreds of
+ * labels per frame, and creating a layout (and parsing the font) for each
+ * one costs more than drawing the boxes. */
+static cairo_user_data_key_t layout_key;
+
+typedef struct
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *desc = pango_font_description_from_string (style->font ? style->font : "Sans 8");
+  PangoLayout *layout;
+  char        *font;
+} LayoutCache;
 
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text, -1);
-  pango_font_description_free (desc);
+static void
+layout_cache_free (gpointer data)
+{
+  LayoutCache *cache = data;
 
-  return layout;
+  g_object_unref (cache->layout);
+  g_free (cache->font);
+  g_free (cache);
+}
+
+static PangoLayout *
+get_layout (cairo_t           *cr,
+            const TcDrawStyle *style,
+            const char        *text,
+            double             max_width)
+{
+  const char *font = style->font ? style->font : "Sans 8";
+  LayoutCache *cache = cairo_get_user_data (cr, &layout_key);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (LayoutCache, 1);
+      cache->layout = pango_cairo_create_layout (cr);
+      cairo_set_user_data (cr, &layout_key, cache, layout_cache_free);
+    }
+  else
+    pango_cairo_update_layout (cr, cache->layout);
+
+  if (g_strcmp0 (cache->font, font) != 0)
+    {
+      PangoFontDescription *desc = pango_font_description_from_string (font);
+
+      pango_layout_set_font_description (cache->layout, desc);
+      pango_font_description_free (desc);
+      g_free (cache->font);
+      cache->font = g_strdup (font);
+    }
+
+  pango_layout_set_text (cache->layout, text, -1);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (cache->layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (cache->layout, PANGO_ELLIPSIZE_END);
+    }
+  else
+    {
+      pango_layout_set_width (cache->layout, -1);
+      pango_layout_set_ellipsize (cache->layout, PANGO_ELLIPSIZE_NONE);
+    }
+  return cache->layout;
 }
 
 double
@@ -77,14 +133,9 @@ tc_chart_draw_text (cairo_t           *cr,
                     double             max_width,
                     const char        *text)
 {
-  g_autoptr(PangoLayout) layout = create_layout (cr, style, text);
+  PangoLayout *layout = get_layout (cr, style, text, max_width);
   int w, h;
 
-  if (max_width > 0)
-    {
-      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
   cairo_move_to (cr, x - w * xalign, y);
@@ -98,7 +149,7 @@ tc_chart_text_width (cairo_t           *cr,
                      const TcDrawStyle *style,
                      const char        *text)
 {
-  g_autoptr(PangoLayout) layout = create_layout (cr, style, text);
+  PangoLayout *layout = get_layout (cr, style, text, -1);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);

@@ -300,6 +300,16 @@ tc_chart_fixture_write (const char *path,
                         gboolean    crash,
                         GError    **error)
 {
+  return tc_chart_fixture_write_full (path, n_steps, FIX_SNAP_EVERY, crash, error);
+}
+
+gboolean
+tc_chart_fixture_write_full (const char *path,
+                             guint       n_steps,
+                             guint       snap_every,
+                             gboolean    crash,
+                             GError    **error)
+{
   Fixture f = { 0 };
   TcError err = { 0 };
   TcEndFixed end = { 0 };
@@ -339,7 +349,7 @@ tc_chart_fixture_write (const char *path,
       ev (&f, 1, t0 + 9 * MS + 7 * MS / 10, TC_EVENT_RETURN, 0);
       ev (&f, 1, t0 + 9 * MS + 9 * MS / 10, TC_EVENT_RETURN, 0);
 
-      if (s % FIX_SNAP_EVERY == FIX_SNAP_EVERY - 1)
+      if (s % snap_every == snap_every - 1)
         {
           flush_events (&f);
           write_snapshot (&f, k++, s, t0 + 7 * MS);

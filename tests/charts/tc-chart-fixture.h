@@ -36,9 +36,16 @@ enum
 /* Writes `path` with `n_steps` training steps on the main thread and a worker
  * thread fetching in parallel; with `crash`, an IndexError at the end.
  * Returns FALSE with `error` when writing fails. */
-gboolean tc_chart_fixture_write (const char *path,
-                                 guint       n_steps,
-                                 gboolean    crash,
-                                 GError    **error);
+gboolean tc_chart_fixture_write      (const char *path,
+                                      guint       n_steps,
+                                      gboolean    crash,
+                                      GError    **error);
+/* Same with a snapshot every `snap_every` steps (the benchmark's big
+ * recordings take fewer; the tests rely on FIX_SNAP_EVERY). */
+gboolean tc_chart_fixture_write_full (const char *path,
+                                      guint       n_steps,
+                                      guint       snap_every,
+                                      gboolean    crash,
+                                      GError    **error);
 
 G_END_DECLS
