@@ -173,8 +173,9 @@ def _pick_frame(s, top):
     return first
 
 
-def _capture_locals(s, frame, t):
-    """Locals of `frame` as C tuples plus a name -> value dict."""
+def _capture_locals(s, frame, t, exprs=True):
+    """Locals of `frame` as C tuples plus a name -> value dict (with the
+    watch_expr results when `exprs`)."""
     out = []
     values = {}
     code = frame.f_code
@@ -220,7 +221,7 @@ def _capture_locals(s, frame, t):
                     raise_warning(s, "UNBOUNDED_GROWTH", "'%s' grew %d\u2192%d"
                                   % (name, hist[0][1], hist[-1][1]), "WARN",
                                   name)
-    for ename, (expr, compiled) in list(_watch_exprs.items()):
+    for ename, (expr, compiled) in (list(_watch_exprs.items()) if exprs else ()):
         try:
             value = eval(compiled, frame.f_globals, dict(frame.f_locals))
             r, cut = _capture.smart_repr(value)
@@ -267,7 +268,7 @@ def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
     threads = []
     origin_values = {}
 
-    def capture(ident, top, picked, override=None):
+    def capture(ident, top, picked, override=None, exprs=True):
         th = by_ident.get(ident)
         stack = _capture.stack_of(top)
         depth = 0
@@ -278,7 +279,7 @@ def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
         if override is not None:
             locs, values = override
         elif picked is not None:
-            locs, values = _capture_locals(s, picked, t)
+            locs, values = _capture_locals(s, picked, t, exprs)
         else:
             locs, values = [], {}
         threads.append((ident, getattr(th, "native_id", 0) or 0,
@@ -294,7 +295,8 @@ def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
         picked = _pick_frame(s, top)
         if picked is None:
             continue
-        capture(ident, top, picked)
+        # watch_expr belongs to the snapshot's own frame, not every thread.
+        capture(ident, top, picked, exprs=False)
 
     all_tags = list(s.tags)
     if s.pending_tags:
