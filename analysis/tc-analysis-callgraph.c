@@ -82,12 +82,30 @@ render (GString *out, const TcTextStyle *style, TcDocument *doc, GArray *edges,
     }
 }
 
+/* With a recording of every call (option calls="all"), the graph is about
+ * the program's own functions: those in tracked files. */
+static gboolean
+is_user_code (TcDocument *doc, guint32 code_id, gboolean filter)
+{
+  const TcDocCode *code;
+
+  if (!filter)
+    return TRUE;
+  code = tc_document_get_code (doc, code_id);
+  return code != NULL && (code->flags & TC_CODE_FLAG_TRACKED);
+}
+
 GArray *
 tc_analysis_callgraph (TcDocument *doc, guint64 min_calls, const TcTextStyle *style, GString *out)
 {
   GPtrArray *threads = tc_document_get_threads (doc);
+  GPtrArray *codes = tc_document_get_codes (doc);
+  gboolean filter = FALSE;
   EdgeSet set;
   GArray *result;
+
+  for (guint i = 0; i < codes->len && !filter; i++)
+    filter = (((TcDocCode *) g_ptr_array_index (codes, i))->flags & TC_CODE_FLAG_TRACKED) != 0;
 
   set.edges = g_array_new (FALSE, FALSE, sizeof (TcCallEdge));
   set.index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -95,15 +113,30 @@ tc_analysis_callgraph (TcDocument *doc, guint64 min_calls, const TcTextStyle *st
     {
       const TcDocThread *thread = g_ptr_array_index (threads, t);
       const TcCallNode *nodes = (const TcCallNode *) thread->call_tree->data;
+      g_autofree char *name = g_strdup_printf ("<thread %s>", *thread->name ? thread->name : "?");
+      const char *top_name = (thread->flags & TC_THREAD_FLAG_MAIN) || thread->id == 1
+                             ? "<module>" : tc_document_intern_c (doc, name);
 
       for (guint n = 1; n < thread->call_tree->len; n++)
         {
           const TcCallNode *node = &nodes[n];
           const char *caller, *callee;
+          guint32 up = node->parent;
 
-          if (node->parent == 0 || node->parent == TC_CALL_NODE_NONE)
+          if (!is_user_code (doc, node->code_id, filter))
             continue;
-          caller = tc_document_code_name (doc, nodes[node->parent].code_id);
+          /* The nearest user function above: library frames in between
+           * (a stdlib loop calling back into the program) are skipped. */
+          while (up != 0 && up != TC_CALL_NODE_NONE && !is_user_code (doc, nodes[up].code_id, filter))
+            up = nodes[up].parent;
+          if (up == TC_CALL_NODE_NONE)
+            continue;
+          /* Called from where the recording started: the script's top
+           * level on the main thread, the thread itself elsewhere. */
+          if (up == 0)
+            caller = top_name;
+          else
+            caller = tc_document_code_name (doc, nodes[up].code_id);
           callee = tc_document_code_name (doc, node->code_id);
           if (strcmp (caller, callee) != 0)
             add_edge (&set, caller, callee, node->calls, node->total_ns);

@@ -508,8 +508,10 @@ error:
 }
 
 static PyObject *
-Document_to_dict (DocumentObject *self, PyObject *unused)
+Document_to_dict (DocumentObject *self, PyObject *args, PyObject *kw)
 {
+  static char *kwlist[] = { "snaps", "timings", NULL };
+  int with_snaps = 1, with_timings = 1;
   TcDocument *doc = self->doc;
   const TcDocSession *s = tc_document_get_session (doc);
   GArray *snaps = tc_document_get_snapshots (doc);
@@ -526,6 +528,11 @@ Document_to_dict (DocumentObject *self, PyObject *unused)
 
   if (d == NULL)
     return NULL;
+  if (!PyArg_ParseTupleAndKeywords (args, kw, "|pp", kwlist, &with_snaps, &with_timings))
+    {
+      Py_DECREF (d);
+      return NULL;
+    }
   tc_document_get_time_range (doc, NULL, &end_ns);
   saved = tc_wall_time (doc, end_ns, TRUE);
 
@@ -568,7 +575,9 @@ Document_to_dict (DocumentObject *self, PyObject *unused)
   o = PyList_New (0);
   if (o == NULL)
     goto error;
-  for (guint i = 0; i < snaps->len; i++)
+  /* snaps=False / timings=False: the cheap parts only (report() of a
+   * 10M-event recording must not build millions of Python floats). */
+  for (guint i = 0; with_snaps && i < snaps->len; i++)
     if (append_ (o, snapshot_dict (doc, &g_array_index (snaps, TcDocSnapshot, i))) < 0)
       goto error;
   SET_TAKE (d, "snaps", o);
@@ -626,11 +635,11 @@ Document_to_dict (DocumentObject *self, PyObject *unused)
   for (guint i = 0; i < stats->len; i++)
     {
       const TcFunctionStats *st = g_ptr_array_index (stats, i);
-      PyObject *list = PyList_New (st->durations_ns->len);
+      PyObject *list = PyList_New (with_timings ? st->durations_ns->len : 0);
 
       if (list == NULL)
         goto error;
-      for (guint k = 0; k < st->durations_ns->len; k++)
+      for (guint k = 0; with_timings && k < st->durations_ns->len; k++)
         PyList_SET_ITEM (list, k, PyFloat_FromDouble (g_array_index (st->durations_ns, gint64, k) / 1e9));
       SET (o, st->name, list);
     }
@@ -1396,7 +1405,8 @@ Document_dealloc (DocumentObject *self)
 }
 
 static PyMethodDef Document_methods[] = {
-  { "to_dict", (PyCFunction) Document_to_dict, METH_NOARGS, "The seed-compatible dict (load())." },
+  { "to_dict", (PyCFunction) (void (*) (void)) Document_to_dict, METH_VARARGS | METH_KEYWORDS,
+    "to_dict(snaps=True, timings=True): the seed-compatible dict (load())." },
   { "snapshot", (PyCFunction) Document_snapshot, METH_VARARGS, "snapshot(i) -> dict" },
   { "report", (PyCFunction) (void (*) (void)) Document_report, METH_VARARGS | METH_KEYWORDS, "The 15-section report text." },
   { "summary_line", (PyCFunction) Document_summary_line, METH_VARARGS, "summary_line(color=False) -> str" },

@@ -170,11 +170,15 @@ test_callgraph (void)
       if (g_str_equal (e->caller, "main") && g_str_equal (e->callee, "fib"))
         main_fib = e->count;
     }
-  g_assert_cmpuint (edges->len, ==, 2);
+  /* + <module> → main and <thread worker-1> → worker: where each thread's
+   * recorded calls start. */
+  g_assert_cmpuint (edges->len, ==, 4);
   g_assert_cmpuint (main_work, ==, 4);
   g_assert_cmpuint (main_fib, ==, 1);
+  g_assert_nonnull (strstr (out->str, "  <module>\n  └── main  ×1  31.000ms avg  31.00ms total\n"));
   g_assert_nonnull (strstr (out->str, "├── work  ×4  4.000ms avg  16.00ms total"));
-  g_assert_nonnull (strstr (out->str, "1 callers  2 callees"));
+  g_assert_nonnull (strstr (out->str, "  <thread worker-1>\n  └── worker  ×1"));
+  g_assert_nonnull (strstr (out->str, "3 callers  4 callees"));
 }
 
 static void

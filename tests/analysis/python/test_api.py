@@ -102,7 +102,8 @@ def test_analyses_return_shapes(timings, crash, capsys):
     assert tc.memory_leak_check(crash) == {"leak_detected": False}
     pairs = tc.variable_correlations(timings, min_r=0.9)
     assert ("a", "b", -0.9964) in pairs or ("b", "a", -0.9964) in pairs
-    assert tc.callgraph(timings) == {"main": {"work": 4, "fib": 1}}
+    assert tc.callgraph(timings) == {"<module>": {"main": 1}, "main": {"work": 4, "fib": 1},
+                                     "<thread worker-1>": {"worker": 1}}
     cov = tc.coverage_report(timings)
     assert cov[4] == 5 and cov[14] == 0 and len(cov) == 18
     assert tc.exception_chain(crash) == {"bad_var": "i", "bad_value": "3", "introduced_at": 0.3,
