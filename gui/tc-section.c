@@ -10,6 +10,7 @@ typedef struct
 {
   TcViewerSession *session;
   guint      has_data : 1;
+  guint      has_data_known : 1;
   guint      loaded : 1;
 } TcSectionPrivate;
 
@@ -239,17 +240,49 @@ tc_section_get_loaded (TcSection *self)
 }
 
 /**
+ * tc_section_update_has_data:
+ *
+ * Asks the page whether the session's document has data for it (cheap;
+ * the sidebar enables the page from the answer).
+ *
+ * Returns: the answer
+ */
+gboolean
+tc_section_update_has_data (TcSection *self)
+{
+  TcSectionPrivate *priv = tc_section_get_instance_private (self);
+  gboolean has_data;
+
+  g_return_val_if_fail (TC_IS_SECTION (self), FALSE);
+  g_return_val_if_fail (priv->session != NULL, FALSE);
+  g_return_val_if_fail (tc_viewer_session_get_document (priv->session) != NULL, FALSE);
+
+  has_data = !!TC_SECTION_GET_CLASS (self)->has_data (self, priv->session);
+  priv->has_data_known = TRUE;
+
+  if (has_data != priv->has_data)
+    {
+      priv->has_data = has_data;
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_HAS_DATA]);
+    }
+
+  return has_data;
+}
+
+/**
  * tc_section_load:
  *
- * Asks the page whether the session's document has data for it and, when it
- * has, fills the page.  Called by the session view once loading finished.
+ * Fills the page from the session's document when it has data for it.
+ * The session view calls it when the page is first shown, so a big
+ * recording shows its first page without waiting for every page.  Does
+ * nothing once loaded.
  */
 void
 tc_section_load (TcSection *self)
 {
   TcSectionPrivate *priv = tc_section_get_instance_private (self);
   TcSectionClass *klass;
-  gboolean has_data;
+  gint64 start;
 
   g_return_if_fail (TC_IS_SECTION (self));
   g_return_if_fail (priv->session != NULL);
@@ -259,15 +292,19 @@ tc_section_load (TcSection *self)
     return;
 
   klass = TC_SECTION_GET_CLASS (self);
-  has_data = klass->has_data (self, priv->session);
+  start = g_get_monotonic_time ();
 
-  if (has_data && klass->load != NULL)
+  if (!priv->has_data_known)
+    tc_section_update_has_data (self);
+
+  if (priv->has_data && klass->load != NULL)
     klass->load (self, priv->session);
 
-  priv->has_data = !!has_data;
   priv->loaded = TRUE;
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_HAS_DATA]);
+  /* G_MESSAGES_DEBUG=timecapsule-viewer shows what each page costs. */
+  g_debug ("page “%s” filled in %.1f ms", klass->id, (g_get_monotonic_time () - start) / 1000.0);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADED]);
 }
 

@@ -52,6 +52,7 @@ void        tc_section_set_session    (TcSection      *self,
                                        TcViewerSession      *session);
 gboolean    tc_section_get_has_data   (TcSection      *self);
 gboolean    tc_section_get_loaded     (TcSection      *self);
+gboolean    tc_section_update_has_data (TcSection     *self);
 void        tc_section_load           (TcSection      *self);
 gboolean    tc_section_start_search   (TcSection      *self);
 void        tc_section_show_section   (TcSection      *self,

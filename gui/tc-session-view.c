@@ -123,6 +123,7 @@ sidebar_row_selected_cb (TcSessionView *self,
     return;
 
   id = g_object_get_data (G_OBJECT (row), "section-id");
+  tc_section_load (TC_SECTION (gtk_stack_get_child_by_name (self->section_stack, id)));
   gtk_stack_set_visible_child_name (self->section_stack, id);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -169,14 +170,18 @@ show_report (TcSessionView *self)
   g_assert (TC_IS_SESSION_VIEW (self));
   g_assert (document != NULL);
 
+  /* Only the question "any data?" is asked of every page now; a page is
+   * filled when first shown (or asked for), so a big recording shows its
+   * first page without paying for the others, and a slow page never blocks
+   * the window unless the user goes there. */
   for (guint i = 0; i < self->sections->len; i++)
     {
       TcSection *section = g_ptr_array_index (self->sections, i);
       GtkListBoxRow *row = find_row (self, tc_section_get_id (section));
+      gboolean has_data = tc_section_update_has_data (section);
 
-      tc_section_load (section);
-      gtk_widget_set_sensitive (GTK_WIDGET (row), tc_section_get_has_data (section));
-      if (tc_section_get_has_data (section) && first == NULL)
+      gtk_widget_set_sensitive (GTK_WIDGET (row), has_data);
+      if (has_data && first == NULL)
         first = row;
     }
 
@@ -434,6 +439,9 @@ tc_session_view_get_state (TcSessionView *self)
 /**
  * tc_session_view_get_section:
  *
+ * Once the recording is loaded, the page is filled before it is returned
+ * (pages are otherwise filled when first shown).
+ *
  * Returns: (transfer none) (nullable): the page with that id
  */
 TcSection *
@@ -446,8 +454,14 @@ tc_session_view_get_section (TcSessionView *self,
   g_return_val_if_fail (id != NULL, NULL);
 
   child = gtk_stack_get_child_by_name (self->section_stack, id);
+  if (!TC_IS_SECTION (child))
+    return NULL;
 
-  return TC_IS_SECTION (child) ? TC_SECTION (child) : NULL;
+  /* Whoever asks for a page gets it filled. */
+  if (tc_viewer_session_get_document (self->session) != NULL)
+    tc_section_load (TC_SECTION (child));
+
+  return TC_SECTION (child);
 }
 
 /**

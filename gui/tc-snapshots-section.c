@@ -339,7 +339,7 @@ cursor_changed_cb (TcSnapshotsSection *self)
   guint lo = 0, hi;
   gpointer item;
 
-  if (document == NULL || cursor < 0 || !tc_section_get_loaded (TC_SECTION (self)))
+  if (document == NULL || cursor < 0 || g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
     return;
 
   item = gtk_single_selection_get_selected_item (self->selection);
@@ -382,6 +382,7 @@ tc_snapshots_section_load (TcSection *section,
   GPtrArray *counters = tc_document_get_counters (document);
   GPtrArray *metrics = tc_document_get_metrics (document);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 cursor;
 
   for (guint i = 0; i < counters->len; i++)
     {
@@ -396,6 +397,10 @@ tc_snapshots_section_load (TcSection *section,
       g_hash_table_insert (self->metrics, GUINT_TO_POINTER (series->id), (gpointer)series);
     }
 
+  /* The page may be filled after a jump set the cursor (pages load when
+   * first shown): keep that moment rather than the first snapshot's. */
+  cursor = tc_viewer_session_get_cursor (session);
+
   for (guint i = 0; i < snapshots->len; i++)
     g_ptr_array_add (items, tc_item_new (i, &g_array_index (snapshots, TcDocSnapshot, i)));
   g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
@@ -403,6 +408,12 @@ tc_snapshots_section_load (TcSection *section,
   g_signal_connect_object (session, "notify::cursor",
                            G_CALLBACK (cursor_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  if (cursor >= 0)
+    {
+      tc_viewer_session_set_cursor (session, cursor);
+      cursor_changed_cb (self);
+    }
 }
 
 static void

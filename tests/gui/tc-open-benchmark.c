@@ -1,0 +1,103 @@
+/* tc-open-benchmark.c — how long a big recording takes to a usable page
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Not a test: `tc-open-benchmark RECORDING.tc [RUNS]` (under Xvfb or on a
+ * desktop) opens the recording in a real window, as a double-click does,
+ * and prints the time from the open request to the first frame painted
+ * with the report's first page, the document load alone, and the pages'
+ * fill time.  Make a 10-million-event recording with
+ * `TC_BENCH_KEEP=1 build/bench/bench-format --events 10000000`.
+ */
+#include <adwaita.h>
+
+#include "tc-window.h"
+
+static gboolean painted;
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  painted = TRUE;
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(TcApplication) app = NULL;
+  g_autoptr(GFile) file = NULL;
+  int runs = argc > 2 ? atoi (argv[2]) : 3;
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s RECORDING.tc [RUNS]\n", argv[0]);
+      return 2;
+    }
+
+  adw_init ();
+  app = tc_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  file = g_file_new_for_commandline_arg (argv[1]);
+
+  for (int run = 0; run < MAX (runs, 1); run++)
+    {
+      TcWindow *window = tc_window_new (app);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(TcDocument) document = NULL;
+      TcSessionView *view;
+      GdkFrameClock *clock;
+      gint64 start;
+      double loaded_ms, report_ms, painted_ms, load_only_ms;
+      gulong id;
+
+      /* The document load alone, in this thread. */
+      start = g_get_monotonic_time ();
+      document = tc_document_load (path, NULL, NULL, NULL, &error);
+      load_only_ms = ms_since (start);
+      if (document == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_clear_object (&document);
+
+      gtk_window_present (GTK_WINDOW (window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+
+      clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      start = g_get_monotonic_time ();
+      view = tc_window_open_file (window, file);
+      while (g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
+        g_main_context_iteration (NULL, TRUE);
+      report_ms = ms_since (start);
+      loaded_ms = report_ms;
+
+      painted = FALSE;
+      id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      while (!painted)
+        g_main_context_iteration (NULL, TRUE);
+      painted_ms = ms_since (start);
+      g_signal_handler_disconnect (clock, id);
+
+      g_print ("run %d: state=%s  load alone %.0f ms  open→report %.0f ms  open→first frame %.0f ms\n",
+               run + 1, tc_session_view_get_state (view), load_only_ms, loaded_ms, painted_ms);
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+
+  return 0;
+}
