@@ -703,6 +703,82 @@ test_roundtrip_source_chunks (void)
   tc_test_tmp_remove (path);
 }
 
+/* The worked example of docs/FORMAT.md §7, byte for byte, both ways. */
+static void
+test_events_spec_example (void)
+{
+  static const uint8_t stream[] = { 0x00, 0x52, 0x93, 0x12, 0x05, 0xac, 0x02 };
+  const TcEvent expected[3] = {
+    { 1000, 5, TC_EVENT_CALL }, { 1010, 300, TC_EVENT_C_CALL }, { 1300, 0, TC_EVENT_C_RETURN },
+  };
+  g_autofree char *path = tc_test_tmp_path ("example.tc");
+  TcError error = { 0 };
+  TcArena *arena = tc_arena_new ();
+  TcWriter *w = tc_writer_open (path, NULL, &error);
+  TcReader *r;
+  TcFrameIter iter;
+  TcFrame f;
+  uint8_t payload[sizeof (TcEventsFixed) + sizeof stream];
+  TcEventsFixed fx = { 3, sizeof stream, 1300, TC_CODEC_RAW, { 0 }, 4 };
+  guint i = 0;
+
+  /* The writer produces exactly that block… */
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_events (w, 1, expected, 3), ==, TC_OK);
+  /* …and hand-made blocks decode, or are rejected, as the spec says. */
+  memcpy (payload, &fx, sizeof fx);
+  memcpy (payload + sizeof fx, stream, sizeof stream);
+  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
+  fx.codes_offset = 5;      /* plane 2 would swallow a code byte */
+  memcpy (payload, &fx, sizeof fx);
+  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
+  fx.codes_offset = 4;
+  fx.last_time_ns = 1301;   /* does not match the last event */
+  memcpy (payload, &fx, sizeof fx);
+  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
+  fx.last_time_ns = 1300;
+  fx.n_events = 2;          /* planes not used up */
+  memcpy (payload, &fx, sizeof fx);
+  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
+
+  r = tc_reader_open (path, &error);
+  g_assert_nonnull (r);
+  tc_frame_iter_init (&iter, r);
+  while (tc_frame_iter_next (&iter, &f))
+    {
+      TcEvent *ev;
+      size_t n;
+
+      if (f.header->type != TC_FRAME_EVENTS)
+        continue;
+      if (i == 0)
+        {
+          TcEventsFixed got;
+
+          memcpy (&got, f.payload, sizeof got);
+          g_assert_cmpuint (got.codec, ==, TC_CODEC_RAW);
+          g_assert_cmpuint (got.n_events, ==, 3);
+          g_assert_cmpuint (got.raw_len, ==, sizeof stream);
+          g_assert_cmpuint (got.codes_offset, ==, 4);
+          g_assert_cmpuint (got.last_time_ns, ==, 1300);
+          g_assert_cmpmem (f.payload + sizeof got, sizeof stream, stream, sizeof stream);
+        }
+      if (i <= 1)
+        {
+          g_assert_cmpint (tc_decode_events (&f, arena, &ev, &n), ==, TC_OK);
+          g_assert_cmpmem (ev, n * sizeof *ev, expected, sizeof expected);
+        }
+      else
+        g_assert_cmpint (tc_decode_events (&f, arena, &ev, &n), ==, TC_ERR_CORRUPT);
+      i++;
+    }
+  g_assert_cmpuint (i, ==, 5);
+  tc_reader_free (r);
+  tc_arena_free (arena);
+  tc_test_tmp_remove (path);
+}
+
 /* Bad arguments are refused without poisoning the writer. */
 static void
 test_writer_invalid_args (void)
@@ -755,6 +831,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/format/roundtrip/all-frames", test_roundtrip_all_frames);
   g_test_add_func ("/tc/format/roundtrip/event-blocks", test_roundtrip_event_blocks);
   g_test_add_func ("/tc/format/roundtrip/source-chunks", test_roundtrip_source_chunks);
+  g_test_add_func ("/tc/format/events/spec-example", test_events_spec_example);
   g_test_add_func ("/tc/format/writer/invalid-args", test_writer_invalid_args);
   return g_test_run ();
 }
