@@ -40,6 +40,8 @@ struct _TcSessionView
   AdwLeaflet     *leaflet;
   GtkListBox     *sidebar;
   GtkStack       *section_stack;
+  GtkRevealer    *back_revealer;
+  GtkButton      *back_button;
 };
 
 enum {
@@ -231,6 +233,12 @@ load_cb (GObject      *object,
 }
 
 static void
+back_clicked_cb (TcSessionView *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
 banner_close_cb (TcSessionView *self)
 {
   gtk_revealer_set_reveal_child (self->banner, FALSE);
@@ -354,6 +362,8 @@ tc_session_view_class_init (TcSessionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, sidebar);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, section_stack);
+  gtk_widget_class_bind_template_child (widget_class, TcSessionView, back_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TcSessionView, back_button);
 
   gtk_widget_class_install_action (widget_class, "view.show-section", "s", show_section_action);
   gtk_widget_class_install_action (widget_class, "view.show-source", "(uu)", show_source_action);
@@ -372,6 +382,13 @@ tc_session_view_init (TcSessionView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->banner_close, "clicked",
                            G_CALLBACK (banner_close_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  /* A narrow window folds the sidebar away: offer the way back to it. */
+  g_object_bind_property (self->leaflet, "folded", self->back_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->back_button, "clicked",
+                           G_CALLBACK (back_clicked_cb), self,
                            G_CONNECT_SWAPPED);
 }
 

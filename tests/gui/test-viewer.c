@@ -406,6 +406,33 @@ test_recent_files (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_application_open (void)
+{
+  g_autofree char *timings = tc_test_write_timings ();
+  g_autofree char *crash = tc_test_write_crash ();
+  GFile *files[2];
+  TcWindow *window = new_window ();
+
+  files[0] = g_file_new_for_path (timings);
+  files[1] = g_file_new_for_path (crash);
+
+  /* What a second `timecapsule-viewer FILE…` (or a double-click) does in
+   * the running instance: the files become tabs of the active window. */
+  g_application_open (G_APPLICATION (app), files, 1, "");
+  g_assert_true (TC_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))) == window);
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
+  wait_loaded (tc_window_get_current_view (window));
+  g_application_open (G_APPLICATION (app), &files[1], 1, "");
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
+  wait_loaded (tc_window_get_current_view (window));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +454,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/drop-files", test_drop_files);
   g_test_add_func ("/Tc/Gui/viewer/zoom-actions", test_zoom_actions);
   g_test_add_func ("/Tc/Gui/viewer/recent-files", test_recent_files);
+  g_test_add_func ("/Tc/Gui/viewer/application-open", test_application_open);
 
   return g_test_run ();
 }
