@@ -413,7 +413,8 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
 #if PY_VERSION_HEX >= 0x030B0000
         int lasti = PyFrame_GetLasti(frame);
         _Py_CODEUNIT unit = _PyCode_CODE((PyCodeObject *)code)[lasti / 2];
-        if (!(lasti >= 0 && _Py_OPCODE(unit) == RESUME
+        int op = _Py_OPCODE(unit);   /* RESUME_QUICK once specialized */
+        if (!(lasti >= 0 && (op == RESUME || op == RESUME_QUICK)
               && _Py_OPARG(unit) == 0)) {
             kind = TC_EVENT_RESUME;
         }

@@ -263,6 +263,188 @@ def _dispatch(parser, o):
     return 0
 
 
+# ---- convert: timecapsule 6 (gzip + pickle) → .tc ---------------------------
+
+_SAFE_GLOBALS = {("builtins", n) for n in ("set", "frozenset", "complex", "bytearray")}
+_SAFE_GLOBALS |= {("__builtin__", n) for n in ("set", "frozenset", "complex", "bytearray")}
+_SAFE_GLOBALS.add(("_codecs", "encode"))  # how protocol 2 (the seed's nested pickles) stores bytes
+
+
+def _restricted_loads(data):
+    """pickle.loads that only builds plain builtin values: any other global
+    (a class, a function: the code-execution vector) is refused."""
+    import io
+    import pickle
+
+    class Restricted(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) in _SAFE_GLOBALS:
+                return super().find_class(module, name)
+            raise pickle.UnpicklingError("refusing to load %s.%s (only plain values are converted)" % (module, name))
+
+    return Restricted(io.BytesIO(data)).load()
+
+
+def _seed_to_spec(seed, ast):
+    """Maps the seed dict (spec §5) onto write_recording's description."""
+    ns = lambda t: max(0, int(round(float(t or 0) * 1e9)))  # noqa: E731
+    files, codes, variables = {}, {}, {}
+
+    def file_id(path):
+        if path not in files:
+            files[path] = len(files) + 1
+        return files[path]
+
+    def code_id(fn, path, line=0):
+        key = (fn or "?", path or "")
+        if key not in codes:
+            codes[key] = (len(codes) + 1, file_id(path or ""), line)
+        return codes[key][0]
+
+    def var_id(code, name):
+        if (code, name) not in variables:
+            variables[(code, name)] = len(variables) + 1
+        return variables[(code, name)]
+
+    def value_of(entry):
+        p = entry.get("p") if isinstance(entry, dict) else None
+        if isinstance(p, (bytes, bytearray)) and p:
+            try:
+                v = _restricted_loads(bytes(p))
+            except Exception:
+                return None
+            if isinstance(v, (int, float, str, bytes, bool, complex)) or v is None:
+                return v
+        return None
+
+    def locals_of(code, loc):
+        out = []
+        for name, e in (loc or {}).items():
+            if not isinstance(e, dict):
+                continue
+            flags = 1 if e.get("chg") else 0
+            if name.startswith("__expr_"):
+                name, flags = name[len("__expr_"):], flags | 2
+            out.append((var_id(code, name), flags, str(e.get("r", "")), str(e.get("t", "")),
+                        int(e.get("size") or 0), value_of(e)))
+        return out
+
+    metrics, counters = {}, {}
+    snapshots = []
+    kinds = {"SNAP": 3, "TIMER": 4, "CRASH": 5, "ASSERT_FAIL": 6, "CONDITION": 7, "BREAKPOINT": 10, "LINE": 11}
+    base = {"i", "t", "wt", "evt", "fn", "ln", "file", "abs", "loc", "stk", "sys", "mets", "hits", "rec",
+            "tags", "sid", "label", "async", "changed"}
+    for s in seed.get("snaps") or []:
+        evt = str(s.get("evt", ""))
+        kind = 1 if evt == "SNAP:record_start" else 2 if evt == "SNAP:record_stop" else \
+            8 if evt.startswith("TRACE:call") else 9 if evt.startswith("TRACE:return") else kinds.get(evt.split(":")[0], 3)
+        code = code_id(s.get("fn"), s.get("abs"))
+        stack = [(code_id(f.get("fn"), f.get("abs")), int(f.get("ln") or 0)) for f in s.get("stk") or []
+                 if isinstance(f, dict)] or [(code, int(s.get("ln") or 0))]
+        mets = []
+        for k, v in (s.get("mets") or {}).items():
+            metrics.setdefault(k, len(metrics) + 1)
+            mets.append((metrics[k], v if isinstance(v, (int, float, str, bool)) else str(v)))
+        sysv = []
+        for k, v in (s.get("sys") or {}).items():
+            if isinstance(v, (int, float)):
+                counters.setdefault(k, len(counters) + 1)
+                sysv.append((counters[k], float(v)))
+        extras = [(k, str(v)) for k, v in s.items() if k not in base]
+        snapshots.append((int(s.get("i") or 0), kind, ns(s.get("t")), evt, str(s.get("label") or ""),
+                          [str(t) for t in s.get("tags") or []], extras, mets, sysv, stack,
+                          locals_of(stack[0][0], s.get("loc"))))
+
+    warnings = [(ns(w.get("t")), 2 if w.get("level") == "ERROR" else 1, str(w.get("code", "")),
+                 str(w.get("msg", "")), str(w.get("var") or w.get("metric") or ""))
+                for w in seed.get("warnings") or [] if isinstance(w, dict)]
+    marks = []
+    for name, values in (seed.get("block_timings") or {}).items():
+        kind = 2 if str(name).startswith("checkpoint:") else 1
+        short = str(name).split(":", 1)[-1]
+        for v in values or []:
+            marks.append((0, kind, ns(v), short))
+    line_hits = {}
+    for key, hits in (seed.get("line_hits") or {}).items():
+        try:
+            path, line = key if isinstance(key, tuple) else ast.literal_eval(key)  # never eval
+        except (ValueError, SyntaxError, TypeError):
+            continue
+        line_hits.setdefault(file_id(str(path)), []).append((int(line), int(hits)))
+    returns = [(ns(r.get("t")), code_id(r.get("fn"), ""), str(r.get("val", "")), str(r.get("type", "")))
+               for r in seed.get("ret_vals") or [] if isinstance(r, dict)]
+    crash = None
+    c = seed.get("crash")
+    if isinstance(c, dict):
+        code = code_id(c.get("fn"), c.get("full_file"), 0)
+        crash = (ns(c.get("t")), str(c.get("exc", "")), str(c.get("msg", "")), str(c.get("tb", "")),
+                 [(code, int(c.get("ln") or 0), locals_of(code, c.get("loc")))])
+
+    session = [("argv", str(a)) for a in seed.get("argv") or []]
+    for key in ("src", "python", "platform", "pid", "mode", "session_id"):
+        if seed.get(key) is not None:
+            session.append((key, str(seed[key])))
+    session.append(("backend", "seed %s (converted)" % seed.get("ver", "6.0")))
+    for name, expr in (seed.get("watch_exprs") or {}).items():
+        session.append(("watch_expr." + str(name), str(expr)))
+    for name, value in (seed.get("final_metrics") or {}).items():
+        session.append(("final_metric." + str(name), str(value)))
+    sources = {}
+    src = seed.get("src")
+    if src and src in files and os.path.isfile(src):
+        try:
+            with open(src, encoding="utf-8") as f:
+                sources[src] = f.read()
+        except (OSError, UnicodeDecodeError):
+            pass
+    return {
+        "session": session,
+        "files": [(fid, path, sources.get(path)) for path, fid in files.items()],
+        "codes": [(cid, fid, line, fn) for (fn, _p), (cid, fid, line) in codes.items()],
+        "vars": [(vid, code, name) for (code, name), vid in variables.items()],
+        "metrics": [(mid, name) for name, mid in metrics.items()],
+        "counters": [(cid, name, "MB" if name.endswith("_mb") else "") for name, cid in counters.items()],
+        "snapshots": snapshots, "warnings": warnings, "marks": marks,
+        "line_hits": sorted(line_hits.items()), "returns": returns, "crash": crash,
+    }
+
+
+def main_convert(argv):
+    """`timecapsule convert OLD.tc [NEW.tc]`: a seed recording to the new format."""
+    import ast
+    import gzip
+
+    p = _Parser(prog=PROG + " convert",
+                description="Convert a timecapsule 6 recording (gzip + pickle) to the current .tc format. "
+                            "Only plain values are unpickled: a file that asks for anything else is refused.")
+    p.add_argument("old", help="the old recording")
+    p.add_argument("new", nargs="?", help="output (default: OLD with .converted.tc)")
+    o = p.parse_args(argv)
+    out = o.new or (o.old[:-3] if o.old.endswith(".tc") else o.old) + ".converted.tc"
+    try:
+        from . import _analysis
+        with gzip.open(o.old, "rb") as f:
+            raw = f.read()
+        seed = _restricted_loads(raw)
+        if not isinstance(seed, dict) or "snaps" not in seed:
+            return _error("%s: not a timecapsule 6 recording" % o.old)
+        spec = _seed_to_spec(seed, ast)
+        _analysis.write_recording(out, spec, str(seed.get("session_id") or "") or None)
+    except ImportError as exc:
+        return _error("the analysis module is not available (%s)" % exc)
+    except FileExistsError:
+        return _error("%s exists; give another output name" % out)
+    except (OSError, EOFError) as exc:
+        return _error("%s: %s" % (o.old, exc))
+    except Exception as exc:  # pickle.UnpicklingError and friends: one line, no traceback
+        return _error("%s: cannot convert: %s" % (o.old, exc))
+    n_timed = sum(len(v) for v in (seed.get("fn_timings") or {}).values())
+    print("[TC] converted %s → %s  (%d snapshots%s)" % (
+        o.old, out, len(spec["snapshots"]),
+        ", %d call timings not converted: seed files have no call timestamps" % n_timed if n_timed else ""))
+    return 0
+
+
 def _error(message):
     sys.stderr.write("timecapsule: error: %s\n" % message)
     return 1
@@ -274,7 +456,6 @@ def main(argv=None):
         from ._run import main_run
         return main_run(argv[1:])
     if argv and argv[0] == "convert":
-        from ._convert import main_convert
         return main_convert(argv[1:])
 
     parser = build_parser()

@@ -51,11 +51,12 @@ class Recording:
     def qualname(self, code_id):
         return self.codes[code_id]["qualname"]
 
-    def calls(self, qualname, kinds=(EV_CALL,)):
+    def calls(self, qualname, kinds=(EV_CALL,), tracked_only=False):
         n = 0
         for evs in self.events.values():
             for t, kind, code in evs:
-                if kind in kinds and code and self.qualname(code) == qualname:
+                if (kind in kinds and code and self.qualname(code) == qualname
+                        and (not tracked_only or self.codes[code]["flags"] & 1)):
                     n += 1
         return n
 

@@ -206,3 +206,23 @@ tc.stop()
             lines |= {l for l, n in h["lines"] if n > 0}
     assert {4, 5, 6} <= lines
     assert 1 not in lines    # executed before the recording started
+
+
+def test_generator_starts_after_specialization(run, tmp_path):
+    # 3.11 specializes RESUME into RESUME_QUICK in hot code: a fresh
+    # generator is still a start (CALL), not a resume.
+    proc = run(r'''
+import timecapsule as tc
+def total(xs):
+    return sum(x for x in xs)
+tc.record(every=10, output="out.tc")
+for _ in range(200):
+    total([1, 2, 3])
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    name = "total.<locals>.<genexpr>" if sys.version_info >= (3, 11) else "<genexpr>"
+    assert r.calls(name, tracked_only=True) == 200
+    assert r.calls(name, (EV_RESUME,), tracked_only=True) == 200 * 3
+    r.check_balanced()
