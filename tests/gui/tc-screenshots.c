@@ -133,6 +133,20 @@ main (int   argc,
   save_window (GTK_WIDGET (window), dir, "overview-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
+  /* A narrow window folds the sidebar away. */
+  {
+    TcWindow *narrow = tc_window_new (app);
+    TcSessionView *narrow_view;
+
+    gtk_window_set_default_size (GTK_WINDOW (narrow), 520, 820);
+    gtk_window_present (GTK_WINDOW (narrow));
+    narrow_view = tc_window_open_file (narrow, file);
+    wait_loaded (narrow_view);
+    tc_session_view_show_section (narrow_view, "warnings");
+    save_window (GTK_WIDGET (narrow), dir, "narrow");
+    gtk_window_destroy (GTK_WINDOW (narrow));
+  }
+
   for (int i = 3; i < argc; i++)
     {
       g_autoptr(GFile) other = g_file_new_for_commandline_arg (argv[i]);

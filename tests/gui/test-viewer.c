@@ -433,6 +433,52 @@ test_application_open (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_app_actions (void)
+{
+  TcWindow *window = new_window ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  gboolean found_about = FALSE;
+  g_autoptr(GListModel) toplevels = NULL;
+
+  /* F1 opens the shortcuts window loaded from the resource base path. */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+
+    g_assert_true (g_strv_contains ((const char * const *)accels, "F1"));
+  }
+
+  /* Dark and light, remembered in the settings. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style-variant", g_variant_new_string ("dark"));
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_cmpint (g_settings_get_enum (tc_application_get_settings (app), "style-variant"), ==, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style-variant", g_variant_new_string ("light"));
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "style-variant", g_variant_new_string ("default"));
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The About window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (toplevel))
+        {
+          g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (toplevel)), ==, "org.timecapsule.Viewer");
+          found_about = TRUE;
+          gtk_window_destroy (GTK_WINDOW (toplevel));
+          break;
+        }
+    }
+  g_assert_true (found_about);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +501,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/zoom-actions", test_zoom_actions);
   g_test_add_func ("/Tc/Gui/viewer/recent-files", test_recent_files);
   g_test_add_func ("/Tc/Gui/viewer/application-open", test_application_open);
+  g_test_add_func ("/Tc/Gui/viewer/app-actions", test_app_actions);
 
   return g_test_run ();
 }
