@@ -30,6 +30,9 @@
 static guint    opt_steps = 735000;
 static guint    opt_frames = 240;
 static guint    opt_nodes = 200000;
+static guint    opt_snap_every = 500;
+static gboolean opt_crash;
+static gboolean opt_write_only;
 static char    *opt_keep;
 
 typedef struct
@@ -235,6 +238,9 @@ main (int   argc,
     { "frames", 0, 0, G_OPTION_ARG_INT, &opt_frames, "frames per phase", "N" },
     { "nodes", 0, 0, G_OPTION_ARG_INT, &opt_nodes, "nodes of the synthetic tree", "N" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &opt_keep, "write the recording here and keep it", "FILE" },
+    { "snap-every", 0, 0, G_OPTION_ARG_INT, &opt_snap_every, "a snapshot every N steps (500)", "N" },
+    { "crash", 0, 0, G_OPTION_ARG_NONE, &opt_crash, "end the recording with a crash", NULL },
+    { "write-only", 0, 0, G_OPTION_ARG_NONE, &opt_write_only, "only write the recording (with --keep)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— chart frame times");
@@ -252,17 +258,18 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  gtk_init ();
-  adw_init ();
-
   path = opt_keep != NULL ? g_strdup (opt_keep) : g_build_filename (g_get_tmp_dir (), "bench-charts.tc", NULL);
   t0 = g_get_monotonic_time ();
-  if (!tc_chart_fixture_write_full (path, opt_steps, 500, FALSE, &error))
+  if (!tc_chart_fixture_write_full (path, opt_steps, MAX (opt_snap_every, 1), opt_crash, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
   printf ("wrote %s in %.2f s\n", path, (g_get_monotonic_time () - t0) / 1e6);
+  if (opt_write_only)
+    return 0;
+  gtk_init ();
+  adw_init ();
 
   t0 = g_get_monotonic_time ();
   b.doc = tc_document_load (path, NULL, NULL, NULL, &error);

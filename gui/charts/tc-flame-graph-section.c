@@ -23,6 +23,21 @@ struct _TcFlameGraphSection
 
 G_DEFINE_FINAL_TYPE (TcFlameGraphSection, tc_flame_graph_section, TC_TYPE_SECTION)
 
+/* Once the page has a size: the graph gets what it needs, up to 60 %. */
+static void
+fit_split_cb (TcFlameGraphSection *self)
+{
+  int max = 0;
+  int min_h, nat_h;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 100 || g_object_get_data (G_OBJECT (self), "split-fitted"))
+    return;
+  gtk_widget_measure (self->view, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
+  gtk_paned_set_position (GTK_PANED (self->paned), MIN (nat_h + 8, max * 6 / 10));
+  g_object_set_data (G_OBJECT (self), "split-fitted", GINT_TO_POINTER (1));
+}
+
 static gboolean
 tc_flame_graph_section_has_data (TcSection       *section,
                                  TcViewerSession *session)
@@ -83,7 +98,9 @@ tc_flame_graph_section_load (TcSection       *section,
   gtk_paned_set_end_child (GTK_PANED (self->paned), timeline);
   gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
   gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
-  gtk_paned_set_position (GTK_PANED (self->paned), 420);
+  gtk_paned_set_position (GTK_PANED (self->paned), 320);
+  g_signal_connect_object (self->paned, "notify::max-position", G_CALLBACK (fit_split_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
 }
 

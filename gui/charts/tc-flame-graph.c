@@ -900,6 +900,13 @@ tc_flame_graph_describe_node (TcFlameGraph *self,
       self_text = tc_units_format_ms (tc_ns_to_ms (node->self));
     }
 
+  /* Samples have no call counts: a sample only says the frame was there. */
+  if (samples)
+    return g_strdup_printf (_("<b>%s</b>%s\n"
+                              "Inclusive: %s (%.1f %%)\nSelf: %s (%.1f %%)"),
+                            name, where ? where : "",
+                            total, root->total > 0 ? 100.0 * node->total / root->total : 0.0,
+                            self_text, root->total > 0 ? 100.0 * node->self / root->total : 0.0);
   return g_strdup_printf (_("<b>%s</b>%s\nCalls: %'" G_GUINT64_FORMAT "\n"
                             "Inclusive: %s (%.1f %%)\nSelf: %s (%.1f %%)"),
                           name, where ? where : "", node->calls,

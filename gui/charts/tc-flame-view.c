@@ -237,7 +237,11 @@ tc_flame_view_init (TcFlameView *self)
   gtk_widget_set_margin_end (GTK_WIDGET (self->graph), 6);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->graph));
+  /* As tall as the graph (up to the page): a shallow graph sits right under
+   * its toolbar instead of at the bottom of an empty page. */
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_widget_set_valign (scroller, GTK_ALIGN_START);
 
   gtk_box_append (GTK_BOX (box), self->toolbar);
   gtk_box_append (GTK_BOX (box), self->crumbs);
