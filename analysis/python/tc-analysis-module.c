@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "tc-analysis.h"
+#include "tc-analysis-writer.h"
 #include "tc-baseline.h"
 #include "tc-document-private.h"
 #include "tc-export.h"
@@ -1716,6 +1717,8 @@ static PyMethodDef module_methods[] = {
   { "name_is_secret", module_name_is_secret, METH_VARARGS, "name_is_secret(name) -> bool" },
   { "sparkline", module_sparkline, METH_VARARGS, "sparkline(values, width) -> str" },
   { "baseline_dir", module_baseline_dir, METH_NOARGS, "Directory of the baseline stores." },
+  { "write_recording", tc_analysis_write_recording, METH_VARARGS,
+    "write_recording(path, spec, session_id=None): write a .tc from plain data (timecapsule convert)." },
   { NULL },
 };
 

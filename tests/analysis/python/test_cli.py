@@ -163,3 +163,78 @@ def test_cli_on_real_demo_recording(demo_recording):
     for flag in ("--summary", "--explain", "--callgraph", "--loops", "--leak-check", "--deadcode", "--dump",
                  "--hotlines", "--correlations", "--exception-chain", "--coverage", "--heatmap"):
         ok(run_cli(demo_recording, flag))
+
+
+def _seed_file(path, payload):
+    import gzip
+    import pickle
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        pickle.dump(payload, f, protocol=4)
+
+
+def _seed_recording(src):
+    import pickle
+    snaps = []
+    for i in range(5):
+        snaps.append({
+            "i": i, "t": 0.1 * i, "wt": "12:00:00.000", "evt": "TIMER" if i else "SNAP:record_start",
+            "fn": "work", "ln": 7, "file": "app.py", "abs": src,
+            "loc": {"n": {"r": str(i * 10), "t": "int", "p": pickle.dumps(i * 10, protocol=2), "size": 28, "chg": True},
+                    "name": {"r": "'bob'", "t": "str", "p": b"", "size": 0, "chg": False}},
+            "stk": [{"fn": "work", "file": "app.py", "abs": src, "ln": 7, "mod": "__main__"}],
+            "sys": {"ram_mb": 20.0 + i, "threads": 1}, "mets": {"loss": 1.0 / (i + 1)}, "hits": 1, "rec": {},
+            "tags": ["_internal"] if i == 0 else [], "sid": "abcd1234", "label": "_tc_init" if i == 0 else None,
+        })
+    return {
+        "ver": "6.0", "backend": "pure-Python", "mode": "full", "session_id": "abcd1234", "src": src,
+        "argv": ["app.py"], "python": "3.11.2", "platform": "linux", "pid": 7, "t0_wall": 0.0,
+        "saved_at": "2026-01-01T00:00:00", "duration": 0.5, "n": 5, "all_vars": ["n", "name"],
+        "crash": {"exc": "KeyError", "msg": "'x'", "tb": "Traceback ...", "t": 0.45, "fn": "work", "ln": 7,
+                  "file": "app.py", "full_file": src, "loc": {"n": {"r": "40", "t": "int", "p": b"", "size": 0,
+                                                                      "chg": False}},
+                  "stk": [], "sys": {}, "friendly": "", "src_ctx": []},
+        "snaps": snaps, "ret_vals": [{"t": 0.2, "fn": "work", "val": "3", "type": "int"}],
+        "line_hits": {"('%s', 7)" % src: 12}, "fn_calls": {"work": 5}, "fn_timings": {"work": [0.001] * 5},
+        "rec_max": {"work": 1}, "final_metrics": {"loss": 0.2},
+        "warnings": [{"code": "VAR_STUCK", "msg": "'n' unchanged for 6s", "t": 0.3, "level": "WARN", "var": "n"}],
+        "ram_peak": 24.0, "fd_peak": 5, "block_timings": {"block:setup": [0.01]}, "watch_exprs": {},
+        "sample_counts": {}, "include_files": [],
+    }
+
+
+def test_convert_seed_file(tmp_path):
+    src = str(tmp_path / "app.py")
+    open(src, "w").write("import x\n" * 10)
+    old = tmp_path / "old.tc"
+    _seed_file(old, _seed_recording(src))
+    out = ok(run_cli("convert", str(old)))
+    assert "[TC] converted" in out and "5 call timings not converted" in out
+    new = str(tmp_path / "old.converted.tc")
+    import timecapsule as tc
+    d = tc.load(new)
+    assert d["n"] == 5 and d["crash"]["exc"] == "KeyError"
+    assert tc.history(new, "n") == [(0.0, 0), (0.1, 10), (0.2, 20), (0.3, 30), (0.4, 40)]
+    assert d["line_hits"][(src, 7)] == 12
+    assert d["block_timings"] == {"block:setup": [0.01]}
+    assert d["warnings"][0]["code"] == "VAR_STUCK"
+    assert "TIMECAPSULE v6 REPORT" in ok(run_cli(new))
+    # Never clobbers.
+    assert "exists" in fails(run_cli("convert", str(old)))
+
+
+def test_convert_refuses_code(tmp_path):
+    import gzip
+    import pickle
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("touch %s" % marker,))
+
+    bad = tmp_path / "evil.tc"
+    with gzip.open(bad, "wb") as f:
+        f.write(pickle.dumps({"snaps": [Evil()]}))
+    err = fails(run_cli("convert", str(bad)))
+    assert "refusing to load" in err and err.count("\n") == 1
+    assert not marker.exists()
+    assert not (tmp_path / "evil.converted.tc").exists()
