@@ -80,7 +80,7 @@ rotate(TcRecThread *t)
     p->tid = t->tid;
     p->buf = t->buf;
     p->start = t->consumed;
-    p->len = TC_REC_BUFFER_EVENTS;
+    p->len = t->cap;
     if (tc_rec.pending_tail != NULL) {
         tc_rec.pending_tail->next = p;
     }
@@ -89,6 +89,7 @@ rotate(TcRecThread *t)
     }
     tc_rec.pending_tail = p;
     t->buf = fresh;
+    t->cap = TC_REC_BUFFER_EVENTS;
     t->consumed = 0;
     atomic_store_explicit(&t->len, 0, memory_order_release);
     pthread_cond_signal(&tc_rec.writer_cond);
@@ -99,7 +100,7 @@ void
 tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id)
 {
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
-    if (n == TC_REC_BUFFER_EVENTS) {
+    if (n == t->cap) {
         rotate(t);
         n = 0;
     }

@@ -303,7 +303,8 @@ thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
     if (t == NULL) {
         return NULL;
     }
-    t->buf = malloc(sizeof(TcEvent) * TC_REC_BUFFER_EVENTS);
+    t->cap = TC_REC_FIRST_BUFFER_EVENTS;
+    t->buf = malloc(sizeof(TcEvent) * t->cap);
     if (t->buf == NULL) {
         free(t);
         return NULL;

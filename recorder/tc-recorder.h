@@ -37,7 +37,8 @@
  * extension is dlopen'ed). */
 #define TC_REC_TLS __attribute__((tls_model("initial-exec")))
 
-#define TC_REC_BUFFER_EVENTS 16384   /* 256 KiB per thread buffer */
+#define TC_REC_BUFFER_EVENTS 16384   /* 256 KiB per busy thread's buffer */
+#define TC_REC_FIRST_BUFFER_EVENTS 512  /* 8 KiB: most threads stay small */
 #define TC_REC_MAX_PATTERNS 64
 
 /* Per-code state, kept in the code object's extra slot so the hook finds it
@@ -77,6 +78,7 @@ typedef struct TcRecThread {
     int ignored;                    /* a recorder thread: no events */
     uint32_t depth;                 /* open calls recorded on this thread */
     TcEvent *buf;
+    size_t cap;                     /* events buf holds */
     _Atomic size_t len;             /* stored by the owner with release */
     size_t consumed;                /* writer side, under tc_rec.lock */
     uint64_t last_time;

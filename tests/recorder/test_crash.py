@@ -179,3 +179,28 @@ def test_sigint_finalizes_without_a_crash(tmp_path):
     assert r.of("crash") == []
     end = r.of("end")[0]
     assert end["flags"] == 2 and end["exit_status"] == 130
+
+
+def test_fork_child_leaves_the_file_alone(run, tmp_path):
+    proc = run(r'''
+import os, timecapsule as tc
+def work(n):
+    return n + 1
+tc.record(every=10, output="out.tc")
+for i in range(100):
+    work(i)
+pid = os.fork()
+if pid == 0:
+    for i in range(1000):
+        work(i)
+    os._exit(0)
+os.waitpid(pid, 0)
+for i in range(5):
+    work(i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    assert r.calls("work") == 105
+    r.check_balanced()
