@@ -4,6 +4,7 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tc-async-section.h"
 #include "tc-crash-section.h"
@@ -69,8 +70,9 @@ static void
 test_open_recording (void)
 {
   g_autofree char *path = tc_test_write_timings ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_window_open_file (window, file);
   TcViewerSession *session = tc_session_view_get_session (view);
   TcFunctionsSection *functions;
   GListModel *model;
@@ -79,6 +81,14 @@ test_open_recording (void)
   const TcFunctionStats *stats;
   const TcHistogramBins *bins;
   guint sum = 0;
+
+  /* The file loads in a worker thread: the tab shows the progress page
+   * first, and the window stays responsive meanwhile. */
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "loading");
+  g_assert_true (tc_viewer_session_get_loading (session));
+  wait_loaded (view);
+  g_assert_false (tc_viewer_session_get_loading (session));
+  g_assert_cmpfloat (tc_viewer_session_get_progress (session), ==, 1.0);
 
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
   g_assert_nonnull (tc_viewer_session_get_document (session));
@@ -439,7 +449,7 @@ test_app_actions (void)
   TcWindow *window = new_window ();
   AdwStyleManager *style = adw_style_manager_get_default ();
   gboolean found_about = FALSE;
-  g_autoptr(GListModel) toplevels = NULL;
+  GListModel *toplevels;
 
   /* F1 opens the shortcuts window loaded from the resource base path. */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
@@ -461,7 +471,7 @@ test_app_actions (void)
 
   /* The About window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  toplevels = gtk_window_get_toplevels ();
+  toplevels = gtk_window_get_toplevels ();  /* transfer none */
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
@@ -475,6 +485,69 @@ test_app_actions (void)
         }
     }
   g_assert_true (found_about);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A recording of two asyncio tasks, written here with the format writer:
+ * snapshots caught "fetch" three times and "parse" once. */
+static char *
+write_async_recording (void)
+{
+  char *path = g_build_filename (tc_test_dir (), "async.tc", NULL);
+  static const char *tasks[] = { "fetch", "fetch", "parse", "fetch" };
+  TcWriterOptions options = { "a5c0ffee", "timecapsule-gui-tests", 0, 0 };
+  TcKeyValue items[] = { { TC_STR ("src"), TC_STR ("/tmp/aio.py") }, { TC_STR ("mode"), TC_STR ("full") } };
+  TcSession session = { items, G_N_ELEMENTS (items) };
+  TcThreadDef thread = { 1, 10, 20, TC_THREAD_FLAG_MAIN, TC_STR ("MainThread") };
+  TcFileDef file_def = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/aio.py") };
+  TcCodeDef code = { 1, 1, 1, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_COROUTINE,
+                     TC_STR ("worker"), TC_STR ("worker"), TC_STR ("__main__") };
+  TcStackFrame stack[] = { { 1, 3 } };
+  TcEndFixed end = { 0 };
+  TcError error = { 0 };
+  TcWriter *writer;
+
+  g_remove (path);
+  writer = tc_writer_open (path, &options, &error);
+  g_assert_nonnull (writer);
+  g_assert_cmpint (tc_writer_write_session (writer, 0, &session), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_thread (writer, 0, &thread), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_file (writer, 0, &file_def), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_code (writer, 0, &code), ==, TC_OK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
+    {
+      TcThreadCapture capture = { 1, 0, stack, 1, NULL, 0 };
+      TcSnapshot snap = { 0 };
+
+      snap.index = i;
+      snap.kind = TC_SNAPSHOT_TIMER;
+      snap.origin_thread = 1;
+      snap.time_ns = (i + 1) * G_GINT64_CONSTANT (100000000);
+      snap.evt = TC_STR ("TIMER");
+      snap.async_task = (TcStr) { tasks[i], (uint32_t) strlen (tasks[i]) };
+      snap.async_coro = TC_STR ("worker");
+      snap.threads = &capture;
+      snap.n_threads = 1;
+      g_assert_cmpint (tc_writer_write_snapshot (writer, &snap), ==, TC_OK);
+    }
+
+  g_assert_cmpint (tc_writer_close (writer, &end, &error), ==, TC_OK);
+  return path;
+}
+
+static void
+test_async_tasks (void)
+{
+  g_autofree char *path = write_async_recording ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  g_assert_true (tc_session_view_is_section_enabled (view, "async"));
+  g_assert_false (tc_session_view_is_section_enabled (view, "functions"));
+  g_assert_cmpuint (tc_async_section_get_n_tasks (TC_ASYNC_SECTION (tc_session_view_get_section (view, "async"))), ==, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -502,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/recent-files", test_recent_files);
   g_test_add_func ("/Tc/Gui/viewer/application-open", test_application_open);
   g_test_add_func ("/Tc/Gui/viewer/app-actions", test_app_actions);
+  g_test_add_func ("/Tc/Gui/viewer/async-tasks", test_async_tasks);
 
   return g_test_run ();
 }
