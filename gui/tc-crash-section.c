@@ -211,6 +211,19 @@ load_stack (TcCrashSection   *self,
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name (i == 0 ? "dialog-error-symbolic"
                                                                       : "go-up-symbolic"));
+      if (file != NULL && file->source != NULL)
+        {
+          GtkWidget *button = gtk_button_new_from_icon_name ("accessories-text-editor-symbolic");
+
+          /* Opens the frame's line in the annotated source page. */
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _("Show this line in the annotated source"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-source");
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                                  g_variant_new ("(uu)", file->id, frame->line));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_list_box_append (self->stack_list, row);
     }

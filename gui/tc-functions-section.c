@@ -37,6 +37,7 @@ struct _TcFunctionsSection
   GtkLabel           *total_label;
   GtkColumnView      *column_view;
   GtkLabel           *detail_title;
+  GtkButton          *source_button;
   GtkLabel           *detail_subtitle;
   TcHistogram        *histogram;
   GtkBox             *side_box;
@@ -253,6 +254,8 @@ show_function (TcFunctionsSection    *self,
   g_autofree char *subtitle = NULL;
   g_autofree char *where = NULL;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->source_button), FALSE);
+
   if (stats == NULL)
     {
       gtk_label_set_text (self->detail_title, _("Select a function to see how long its calls took"));
@@ -265,7 +268,14 @@ show_function (TcFunctionsSection    *self,
   if (code != NULL && code->file_id != 0)
     file = tc_document_get_file (document, code->file_id);
   if (file != NULL)
-    where = g_strdup_printf ("%s:%u", file->basename, code->first_line);
+    {
+      where = g_strdup_printf ("%s:%u", file->basename, code->first_line);
+
+      /* "view.show-source" is the annotated source page's (file, line). */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->source_button),
+                                              g_variant_new ("(uu)", file->id, code->first_line));
+      gtk_widget_set_visible (GTK_WIDGET (self->source_button), file->source != NULL);
+    }
 
   min = tc_units_format_ms (stats->min_ms);
   max = tc_units_format_ms (stats->max_ms);
@@ -482,6 +492,7 @@ tc_functions_section_class_init (TcFunctionsSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, total_label);
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, column_view);
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, source_button);
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, detail_subtitle);
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, histogram);
   gtk_widget_class_bind_template_child (widget_class, TcFunctionsSection, side_box);
