@@ -412,3 +412,47 @@ tc.stop()
     codes = {(w["code"], w["var"]) for w in r.warnings}
     assert ("UNBOUNDED_GROWTH", "items") in codes
     assert ("VAR_STUCK", "constant") in codes
+
+
+WARNING_PROGRAM = r'''
+import os, sys, time, timecapsule as tc
+tc.record(every=10, output="out.tc", warn=(sys.argv[1] == "on"))
+def floats():
+    big = 3e16
+    inf_val = float("inf")
+    fine = 1.5
+    tc.snap("floats")
+floats()
+blob = bytearray(80 * 1024 * 1024)
+files = [open(os.devnull) for _ in range(30)]
+tc.snap("resources")
+tc.checkpoint("slow", max_elapsed_s=0.01)
+time.sleep(0.03)
+tc.checkpoint("slow")
+tc.checkpoint("quick", max_elapsed_s=5)
+tc.checkpoint("quick")
+tc.stop()
+'''
+
+
+def test_value_resource_and_checkpoint_warnings(run, tmp_path):
+    proc = run(WARNING_PROGRAM, "on")
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    by = {w["code"]: w for w in r.warnings}
+    assert by["VERY_LARGE"]["var"] == "big" and by["VERY_LARGE"]["level"] == 1
+    assert by["INF_DETECTED"]["var"] == "inf_val" and by["INF_DETECTED"]["level"] == 2
+    assert re.match(r"RAM \d+→\d+MB \(\+\d+MB\)", by["RAM_GROWING"]["message"])
+    assert re.match(r"FDs grew \d+→\d+", by["FD_LEAK"]["message"])
+    assert by["CHECKPOINT_SLOW"]["var"] == "slow"
+    assert re.match(r"'slow' took 0\.\d{3}s > limit 0\.01s", by["CHECKPOINT_SLOW"]["message"])
+    assert not any(w["var"] in ("fine", "quick") for w in r.warnings)
+    assert "🟡 [TC] VERY_LARGE: 'big'=3.00e+16 at t=" in proc.stderr
+
+
+def test_warn_false_records_no_warnings(run, tmp_path):
+    proc = run(WARNING_PROGRAM, "off")
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.warnings == []
+    assert "[TC]" not in proc.stderr
