@@ -156,6 +156,16 @@ void    tc_draw_flame_graph      (cairo_t           *cr,
                                   const TcDrawStyle *style,
                                   const TcFlameDraw *params);
 
+/* The same on a GtkSnapshot (the screen): colour and text nodes.  `labels`
+ * (text → PangoLayout, owned by the caller; NULL = none) keeps shaped
+ * labels between frames. */
+GHashTable *tc_flame_labels_new  (void);
+void    tc_snapshot_flame_graph  (GtkSnapshot       *snapshot,
+                                  GtkWidget         *widget,
+                                  const TcDrawStyle *style,
+                                  const TcFlameDraw *params,
+                                  GHashTable        *labels);
+
 /* Orders TcSpans by (depth, start): the order the lane drawing and its
  * hit-testing expect. */
 int     tc_span_compare          (gconstpointer      a,
@@ -171,6 +181,17 @@ void    tc_draw_flame_chart_lane (cairo_t           *cr,
                                   double             row_height,
                                   gint64             begin_ns,
                                   gint64             end_ns);
+void    tc_snapshot_flame_chart_lane (GtkSnapshot       *snapshot,
+                                      GtkWidget         *widget,
+                                      const TcDrawStyle *style,
+                                      TcDocument        *doc,
+                                      GArray            *spans,
+                                      double             y,
+                                      double             width,
+                                      double             row_height,
+                                      gint64             begin_ns,
+                                      gint64             end_ns,
+                                      GHashTable        *labels);
 
 /* ---- series (tc-series-draw.c) ---------------------------------------- */
 

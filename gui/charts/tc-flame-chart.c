@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "tc-chart-draw.h"
@@ -32,6 +34,7 @@ struct _TcFlameChart
 
   TcViewerSession *session;
   GPtrArray       *lanes;
+  GHashTable      *labels;
   guint            thread_filter;
   GCancellable    *cancellable;
   gint64           loaded_begin;
@@ -256,6 +259,35 @@ tc_flame_chart_size_allocate (GtkWidget *widget,
 }
 
 static void
+append_overlay (TcFlameChart      *self,
+                 GtkSnapshot       *snapshot,
+                 const TcDrawStyle *style,
+                 double             plot,
+                 double             height,
+                 gint64             begin,
+                 gint64             end)
+{
+  gint64 cursor = tc_viewer_session_get_cursor (self->session);
+  GdkRGBA band = style->accent;
+  GdkRGBA edge = style->accent;
+
+  band.alpha = 0.15;
+  edge.alpha = 0.7;
+  if (tc_viewer_session_get_has_selection (self->session))
+    {
+      double x1 = CLAMP (tc_chart_time_to_x (tc_viewer_session_get_selected_begin (self->session), begin, end, plot), -1, plot + 1);
+      double x2 = CLAMP (tc_chart_time_to_x (tc_viewer_session_get_selected_end (self->session), begin, end, plot), -1, plot + 1);
+
+      gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (x1, 0, MAX (x2 - x1, 0), height));
+      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (round (x1), 0, 1, height));
+      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (round (x2), 0, 1, height));
+    }
+  if (cursor >= begin && cursor <= end)
+    gtk_snapshot_append_color (snapshot, &style->accent,
+                               &GRAPHENE_RECT_INIT (round (tc_chart_time_to_x (cursor, begin, end, plot)) - 0.5, 0, 2, height));
+}
+
+static void
 tc_flame_chart_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
@@ -266,45 +298,48 @@ tc_flame_chart_snapshot (GtkWidget   *widget,
   double plot = tc_time_navigation_plot_width (widget);
   gint64 begin = tc_viewer_session_get_visible_begin (self->session);
   gint64 end = tc_viewer_session_get_visible_end (self->session);
+  g_autoptr(PangoLayout) names = NULL;
   TcDrawStyle style;
-  cairo_t *cr;
   double y = 0;
 
   if (doc == NULL || end <= begin)
     return;
 
   tc_draw_style_init_for_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  names = gtk_widget_create_pango_layout (widget, NULL);
+  pango_layout_set_width (names, (int) ((width - 12) * PANGO_SCALE));
+  pango_layout_set_ellipsize (names, PANGO_ELLIPSIZE_END);
 
+  /* Colour and text nodes only: zooming and panning rebuild this every
+   * frame, and a full-size cairo image would be rasterized each time. */
   for (guint i = 0; i < self->lanes->len; i++)
     {
       Lane *lane = g_ptr_array_index (self->lanes, i);
       double h = lane_height (lane);
 
-      tc_chart_draw_text (cr, &style, &style.foreground, 6, y + 3, 0.0, width - 12, lane->name);
-      cairo_set_source_rgba (cr, style.grid.red, style.grid.green, style.grid.blue, style.grid.alpha);
-      cairo_rectangle (cr, 0, y + h - 1, width, 1);
-      cairo_fill (cr);
+      pango_layout_set_text (names, lane->name, -1);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (6, y + 3));
+      gtk_snapshot_append_layout (snapshot, names, &style.foreground);
+      gtk_snapshot_restore (snapshot);
+      gtk_snapshot_append_color (snapshot, &style.grid, &GRAPHENE_RECT_INIT (0, y + h - 1, width, 1));
 
-      cairo_save (cr);
-      cairo_translate (cr, TC_CHART_LEFT, 0);
-      cairo_rectangle (cr, 0, y, plot, h);
-      cairo_clip (cr);
-      tc_draw_flame_chart_lane (cr, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
-                                plot, TC_FLAME_CHART_ROW, begin, end);
-      cairo_restore (cr);
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (TC_CHART_LEFT, y, plot, h));
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (TC_CHART_LEFT, 0));
+      tc_snapshot_flame_chart_lane (snapshot, widget, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
+                                    plot, TC_FLAME_CHART_ROW, begin, end, self->labels);
+      gtk_snapshot_restore (snapshot);
+      gtk_snapshot_pop (snapshot);
       y += h;
     }
 
-  cairo_translate (cr, TC_CHART_LEFT, 0);
-  cairo_rectangle (cr, 0, 0, plot, height);
-  cairo_clip (cr);
-  tc_draw_time_overlay (cr, &style, plot, height, begin, end,
-                        tc_viewer_session_get_cursor (self->session),
-                        tc_viewer_session_get_has_selection (self->session),
-                        tc_viewer_session_get_selected_begin (self->session),
-                        tc_viewer_session_get_selected_end (self->session));
-  cairo_destroy (cr);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (TC_CHART_LEFT, 0, plot, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (TC_CHART_LEFT, 0));
+  append_overlay (self, snapshot, &style, plot, height, begin, end);
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
 }
 
 static gboolean
@@ -340,6 +375,7 @@ tc_flame_chart_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (tc_flame_chart_parent_class)->dispose (object);
@@ -362,6 +398,7 @@ static void
 tc_flame_chart_init (TcFlameChart *self)
 {
   self->lanes = g_ptr_array_new_with_free_func (lane_free);
+  self->labels = tc_flame_labels_new ();
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }

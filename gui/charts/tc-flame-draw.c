@@ -1,12 +1,19 @@
-/* tc-flame-draw.c — drawing flame graphs and flame chart lanes on cairo
+/* tc-flame-draw.c — drawing flame graphs and flame chart lanes
  *
  * SPDX-License-Identifier: MIT
+ *
+ * One drawing routine per chart, written against a tiny painter (filled
+ * rectangle, outline, clipped label) with two back ends: cairo, for the PDF
+ * and any cairo_t, and GtkSnapshot, for the screen, where thousands of
+ * boxes become colour nodes the GPU renderer batches instead of a full-size
+ * image rasterized and uploaded every frame.
  */
 #include "config.h"
 
 #include <math.h>
 
 #include <glib/gi18n.h>
+#include <pango/pangocairo.h>
 
 #include "tc-chart-draw.h"
 
@@ -14,6 +21,144 @@
 #define MIN_LABEL_WIDTH 28.0
 
 static const GdkRGBA label_color = { 0, 0, 0, 0.85 };
+
+/* ---- painters -------------------------------------------------------- */
+
+typedef struct _Painter Painter;
+
+struct _Painter
+{
+  void (*rect)    (Painter *p, double x, double y, double w, double h, const GdkRGBA *color);
+  void (*outline) (Painter *p, double x, double y, double w, double h, double line, const GdkRGBA *color);
+  /* Text left-aligned at x, clipped to [x0, x0 + w) × [y0, y0 + h). */
+  void (*label)   (Painter *p, const TcDrawStyle *style, double x, double y, double max_width,
+                   double clip_x, double clip_y, double clip_w, double clip_h, const char *text);
+  cairo_t     *cr;
+  GtkSnapshot *snapshot;
+  GtkWidget   *widget;
+  PangoLayout *layout;
+  GHashTable  *labels;   /* text → PangoLayout, kept by the widget */
+};
+
+static void
+cairo_rect (Painter *p, double x, double y, double w, double h, const GdkRGBA *color)
+{
+  gdk_cairo_set_source_rgba (p->cr, color);
+  cairo_rectangle (p->cr, x, y, w, h);
+  cairo_fill (p->cr);
+}
+
+static void
+cairo_outline (Painter *p, double x, double y, double w, double h, double line, const GdkRGBA *color)
+{
+  gdk_cairo_set_source_rgba (p->cr, color);
+  cairo_set_line_width (p->cr, line);
+  cairo_rectangle (p->cr, x + line / 2, y + line / 2, MAX (w - line, 1), MAX (h - line, 1));
+  cairo_stroke (p->cr);
+}
+
+static void
+cairo_label (Painter *p, const TcDrawStyle *style, double x, double y, double max_width,
+             double clip_x, double clip_y, double clip_w, double clip_h, const char *text)
+{
+  cairo_save (p->cr);
+  cairo_rectangle (p->cr, clip_x, clip_y, clip_w, clip_h);
+  cairo_clip (p->cr);
+  tc_chart_draw_text (p->cr, style, &label_color, x, y, 0.0, max_width, text);
+  cairo_restore (p->cr);
+}
+
+static void
+cairo_painter_init (Painter *p,
+                    cairo_t *cr)
+{
+  p->rect = cairo_rect;
+  p->outline = cairo_outline;
+  p->label = cairo_label;
+  p->cr = cr;
+}
+
+static void
+snapshot_rect (Painter *p, double x, double y, double w, double h, const GdkRGBA *color)
+{
+  gtk_snapshot_append_color (p->snapshot, color, &GRAPHENE_RECT_INIT (x, y, w, h));
+}
+
+static void
+snapshot_outline (Painter *p, double x, double y, double w, double h, double line, const GdkRGBA *color)
+{
+  GskRoundedRect r;
+  float widths[4] = { line, line, line, line };
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (&r, &GRAPHENE_RECT_INIT (x, y, MAX (w, 1), MAX (h, 1)), 0);
+  gtk_snapshot_append_border (p->snapshot, &r, widths, colors);
+}
+
+static void
+snapshot_label (Painter *p, const TcDrawStyle *style, double x, double y, double max_width,
+                double clip_x, double clip_y, double clip_w, double clip_h, const char *text)
+{
+  PangoLayout *layout = p->labels != NULL ? g_hash_table_lookup (p->labels, text) : NULL;
+
+  /* Shaping text is the dearest part of a frame: with a cache each name is
+   * shaped once and clipped to its box (no ellipsis) from then on. */
+  if (layout == NULL && p->labels != NULL)
+    {
+      layout = pango_layout_copy (p->layout);
+      pango_layout_set_width (layout, -1);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
+      pango_layout_set_text (layout, text, -1);
+      g_hash_table_insert (p->labels, g_strdup (text), layout);
+    }
+  if (layout == NULL)
+    {
+      layout = p->layout;
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
+    }
+  gtk_snapshot_push_clip (p->snapshot, &GRAPHENE_RECT_INIT (clip_x, clip_y, MAX (clip_w - 3, 1), clip_h));
+  gtk_snapshot_save (p->snapshot);
+  gtk_snapshot_translate (p->snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (p->snapshot, layout, &label_color);
+  gtk_snapshot_restore (p->snapshot);
+  gtk_snapshot_pop (p->snapshot);
+}
+
+static void
+snapshot_painter_init (Painter           *p,
+                       GtkSnapshot       *snapshot,
+                       GtkWidget         *widget,
+                       const TcDrawStyle *style,
+                       GHashTable        *labels)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (style->font ? style->font : "Sans 8");
+
+  p->rect = snapshot_rect;
+  p->outline = snapshot_outline;
+  p->label = snapshot_label;
+  p->snapshot = snapshot;
+  p->widget = widget;
+  p->labels = labels;
+  p->layout = gtk_widget_create_pango_layout (widget, NULL);
+  pango_layout_set_font_description (p->layout, desc);
+  pango_layout_set_ellipsize (p->layout, PANGO_ELLIPSIZE_END);
+  pango_font_description_free (desc);
+}
+
+GHashTable *
+tc_flame_labels_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+static void
+painter_clear (Painter *p)
+{
+  g_clear_object (&p->layout);
+}
+
+/* ---- flame graph ----------------------------------------------------- */
 
 double
 tc_flame_draw_row_y (const TcFlameDraw *params,
@@ -74,7 +219,7 @@ node_name (const TcFlameDraw *params,
 }
 
 static void
-draw_box (cairo_t           *cr,
+draw_box (Painter           *p,
           const TcDrawStyle *style,
           const TcFlameDraw *params,
           const TcFlameBox  *box,
@@ -88,43 +233,37 @@ draw_box (cairo_t           *cr,
   GdkRGBA color;
 
   if (node->code_id == 0)
-    gdk_rgba_parse (&color, "#deddda");
+    color = (GdkRGBA) { 0.871, 0.867, 0.855, 1.0 };
   else
     tc_chart_code_color (params->doc, node->code_id, &color);
   shade (&color, node->total > 0 ? (double) node->self / (double) node->total : 0.0, dimmed);
 
-  gdk_cairo_set_source_rgba (cr, &color);
-  cairo_rectangle (cr, x0, y, MAX (w - (w > 3 ? 1 : 0), 1.0), params->row_height - 1);
-  cairo_fill (cr);
+  p->rect (p, x0, y, MAX (w - (w > 3 ? 1 : 0), 1.0), params->row_height - 1, &color);
 
   if (params->matches != NULL && params->matches[box->node])
     {
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_source_rgba (cr, style->foreground.red, style->foreground.green,
-                             style->foreground.blue, 0.8);
-      cairo_rectangle (cr, x0 + 0.5, y + 0.5, MAX (w - 2, 1.0), params->row_height - 2);
-      cairo_stroke (cr);
+      GdkRGBA fg = style->foreground;
+
+      fg.alpha = 0.8;
+      p->outline (p, x0, y, MAX (w - 1, 1.0), params->row_height - 1, 1.0, &fg);
     }
 
   if (w >= MIN_LABEL_WIDTH)
     {
       char name[256];
+      double lx = MAX (x0, 0);
+      double rx = MIN (x1, params->width);
 
       node_name (params, node, name, sizeof name);
-      cairo_save (cr);
-      cairo_rectangle (cr, x0, y, w, params->row_height);
-      cairo_clip (cr);
-      tc_chart_draw_text (cr, style, &label_color, MAX (x0, 0) + 4,
-                          y + (params->row_height - 14) / 2, 0.0,
-                          MIN (x1, params->width) - MAX (x0, 0) - 8, name);
-      cairo_restore (cr);
+      p->label (p, style, lx + 4, y + (params->row_height - 14) / 2, rx - lx - 8,
+                x0, y, w, params->row_height, name);
     }
 }
 
-void
-tc_draw_flame_graph (cairo_t           *cr,
-                     const TcDrawStyle *style,
-                     const TcFlameDraw *params)
+static void
+draw_flame_graph (Painter           *p,
+                  const TcDrawStyle *style,
+                  const TcFlameDraw *params)
 {
   const TcFlameBox *boxes;
   double span = params->view_x1 - params->view_x0;
@@ -156,7 +295,7 @@ tc_draw_flame_graph (cairo_t           *cr,
 
           if (x1 - x0 >= 1.0)
             {
-              draw_box (cr, style, params, box, x0, x1, y);
+              draw_box (p, style, params, box, x0, x1, y);
               continue;
             }
 
@@ -165,7 +304,7 @@ tc_draw_flame_graph (cairo_t           *cr,
           if (floor (x0) != column)
             {
               if (best != NULL)
-                draw_box (cr, style, params, best, column, column + 1, y);
+                draw_box (p, style, params, best, column, column + 1, y);
               column = floor (x0);
               best = NULL;
               best_w = 0;
@@ -177,7 +316,7 @@ tc_draw_flame_graph (cairo_t           *cr,
             }
         }
       if (best != NULL)
-        draw_box (cr, style, params, best, column, column + 1, y);
+        draw_box (p, style, params, best, column, column + 1, y);
     }
 
   if (params->hover != TC_FLAME_NONE)
@@ -185,19 +324,42 @@ tc_draw_flame_graph (cairo_t           *cr,
       for (guint i = 0; i < params->boxes->len; i++)
         if (boxes[i].node == params->hover)
           {
-            double x0 = (boxes[i].x - params->view_x0) * scale;
-            double w = MAX (boxes[i].width * scale, 1.0);
-            double y = tc_flame_draw_row_y (params, boxes[i].depth);
+            GdkRGBA fg = style->foreground;
 
-            cairo_set_line_width (cr, 2.0);
-            cairo_set_source_rgba (cr, style->foreground.red, style->foreground.green,
-                                   style->foreground.blue, 0.9);
-            cairo_rectangle (cr, x0 + 1, y + 1, MAX (w - 3, 1.0), params->row_height - 3);
-            cairo_stroke (cr);
+            fg.alpha = 0.9;
+            p->outline (p, (boxes[i].x - params->view_x0) * scale, tc_flame_draw_row_y (params, boxes[i].depth),
+                        MAX (boxes[i].width * scale, 3.0) - 1, params->row_height - 1, 2.0, &fg);
             break;
           }
     }
 }
+
+void
+tc_draw_flame_graph (cairo_t           *cr,
+                     const TcDrawStyle *style,
+                     const TcFlameDraw *params)
+{
+  Painter p = { 0 };
+
+  cairo_painter_init (&p, cr);
+  draw_flame_graph (&p, style, params);
+}
+
+void
+tc_snapshot_flame_graph (GtkSnapshot       *snapshot,
+                         GtkWidget         *widget,
+                         const TcDrawStyle *style,
+                         const TcFlameDraw *params,
+                         GHashTable        *labels)
+{
+  Painter p = { 0 };
+
+  snapshot_painter_init (&p, snapshot, widget, style, labels);
+  draw_flame_graph (&p, style, params);
+  painter_clear (&p);
+}
+
+/* ---- flame chart ----------------------------------------------------- */
 
 int
 tc_span_compare (gconstpointer a,
@@ -211,16 +373,16 @@ tc_span_compare (gconstpointer a,
   return (sa->start_ns > sb->start_ns) - (sa->start_ns < sb->start_ns);
 }
 
-void
-tc_draw_flame_chart_lane (cairo_t           *cr,
-                          const TcDrawStyle *style,
-                          TcDocument        *doc,
-                          GArray            *spans,
-                          double             y,
-                          double             width,
-                          double             row_height,
-                          gint64             begin_ns,
-                          gint64             end_ns)
+static void
+draw_lane (Painter           *p,
+           const TcDrawStyle *style,
+           TcDocument        *doc,
+           GArray            *spans,
+           double             y,
+           double             width,
+           double             row_height,
+           gint64             begin_ns,
+           gint64             end_ns)
 {
   guint last_depth = G_MAXUINT;
   double column = -1;
@@ -258,19 +420,52 @@ tc_draw_flame_chart_lane (cairo_t           *cr,
         }
 
       tc_chart_code_color (doc, s->code_id, &color);
-      gdk_cairo_set_source_rgba (cr, &color);
-      cairo_rectangle (cr, x0, ry, MAX (x1 - x0 - (x1 - x0 > 3 ? 1 : 0), 1.0), row_height - 1);
-      cairo_fill (cr);
+      p->rect (p, x0, ry, MAX (x1 - x0 - (x1 - x0 > 3 ? 1 : 0), 1.0), row_height - 1, &color);
 
       if (x1 - x0 >= MIN_LABEL_WIDTH)
         {
-          cairo_save (cr);
-          cairo_rectangle (cr, x0, ry, x1 - x0, row_height);
-          cairo_clip (cr);
-          tc_chart_draw_text (cr, style, &label_color, MAX (x0, 0) + 4, ry + (row_height - 14) / 2,
-                              0.0, MIN (x1, width) - MAX (x0, 0) - 8,
-                              tc_document_code_name (doc, s->code_id));
-          cairo_restore (cr);
+          double lx = MAX (x0, 0);
+          double rx = MIN (x1, width);
+
+          p->label (p, style, lx + 4, ry + (row_height - 14) / 2, rx - lx - 8,
+                    x0, ry, x1 - x0, row_height, tc_document_code_name (doc, s->code_id));
         }
     }
+}
+
+void
+tc_draw_flame_chart_lane (cairo_t           *cr,
+                          const TcDrawStyle *style,
+                          TcDocument        *doc,
+                          GArray            *spans,
+                          double             y,
+                          double             width,
+                          double             row_height,
+                          gint64             begin_ns,
+                          gint64             end_ns)
+{
+  Painter p = { 0 };
+
+  cairo_painter_init (&p, cr);
+  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns);
+}
+
+void
+tc_snapshot_flame_chart_lane (GtkSnapshot       *snapshot,
+                              GtkWidget         *widget,
+                              const TcDrawStyle *style,
+                              TcDocument        *doc,
+                              GArray            *spans,
+                              double             y,
+                              double             width,
+                              double             row_height,
+                              gint64             begin_ns,
+                              gint64             end_ns,
+                              GHashTable        *labels)
+{
+  Painter p = { 0 };
+
+  snapshot_painter_init (&p, snapshot, widget, style, labels);
+  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns);
+  painter_clear (&p);
 }

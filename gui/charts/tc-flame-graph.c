@@ -44,6 +44,7 @@ struct _TcFlameGraph
 
   guint32        hover;
   GskRenderNode *cached;
+  GHashTable    *labels;
   double         zoom_begin_span;
   double         zoom_begin_x0;
   double         zoom_anchor;
@@ -231,10 +232,12 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
   if (self->cached == NULL)
     {
       g_autoptr(GtkSnapshot) sub = gtk_snapshot_new ();
-      cairo_t *cr = gtk_snapshot_append_cairo (sub, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-      tc_draw_flame_graph (cr, &style, &params);
-      cairo_destroy (cr);
+      /* Colour and text nodes, not a cairo image: the renderer batches
+       * them, and nothing full-size is rasterized per frame while zooming. */
+      gtk_snapshot_push_clip (sub, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      tc_snapshot_flame_graph (sub, widget, &style, &params, self->labels);
+      gtk_snapshot_pop (sub);
       self->cached = gtk_snapshot_free_to_node (g_steal_pointer (&sub));
     }
   if (self->cached != NULL)
@@ -502,6 +505,7 @@ tc_flame_graph_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
+  g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_pointer (&self->boxes, g_array_unref);
   g_clear_pointer (&self->tree, tc_flame_tree_unref);
   g_clear_pointer (&self->matches, g_byte_array_unref);
@@ -581,6 +585,7 @@ tc_flame_graph_init (TcFlameGraph *self)
   self->hover = TC_FLAME_NONE;
   self->menu_node = TC_FLAME_NONE;
   self->matches = g_byte_array_new ();
+  self->labels = tc_flame_labels_new ();
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
