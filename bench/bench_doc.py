@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: MIT
+"""docs/PERFORMANCE.md's generated part, from run-bench.py's JSON.
+
+Only the text between the two markers below is rewritten, so the
+hand-written notes (findings, targets, what was missed) around it stay.
+"""
+
+import os
+import statistics
+
+BEGIN = "<!-- run-bench: generated, do not edit by hand -->"
+END = "<!-- run-bench: end -->"
+
+TOOL_NAMES = {
+    "setprofile": "sys.setprofile (Python)", "c-empty": "empty C hook",
+    "c-store": "C hook + rdtsc + 16 B", "cprofile": "cProfile", "yappi": "yappi",
+    "viztracer": "viztracer", "pyinstrument": "pyinstrument", "py-spy": "py-spy 1 kHz",
+    "tc-all": "tc calls=all", "tc-tracked": "tc calls=tracked", "tc-sample": "tc sample 1 kHz",
+}
+
+
+def _key(wl, metric):
+    """The time a ratio is taken of: "wall", or "cpu": the main thread's CPU
+    time (the process's when the workload runs its own threads)."""
+    if metric == "wall":
+        return "run_s"
+    return "pcpu_s" if wl.get("threaded") else "cpu_s"
+
+
+def summarize(wl, tool, metric="cpu"):
+    key = _key(wl, metric)
+    base = [r[key] for r in wl["runs"].get("none", []) if key in r]
+    runs = [r for r in wl["runs"].get(tool, []) if key in r]
+    if not base or not runs:
+        return None
+    b = statistics.median(base)
+    ratios = [r[key] / b for r in runs]
+    med = statistics.median(r[key] for r in runs)
+    wall_base = statistics.median(r["run_s"] for r in wl["runs"]["none"])
+    e2e = [r["e2e_s"] / wall_base for r in runs if "e2e_s" in r]
+    out = {"ratio": statistics.median(ratios), "min": min(ratios), "max": max(ratios),
+           "best": min(r[key] for r in runs) / min(base),
+           "e2e": statistics.median(e2e) if e2e else None, "base_s": b, "run_s": med,
+           "ns_per_call": (med - b) * 1e9 / wl["py_calls"] if wl["py_calls"] else None}
+    tcs = (wl.get("tc_size") or {}).get(tool)
+    if tcs and tcs.get("n_events"):
+        out["bytes_per_event"] = tcs["bytes"] / tcs["n_events"]
+        out["n_events"] = tcs["n_events"]
+        out["bytes"] = tcs["bytes"]
+    elif tool == "viztracer":
+        sizes = [r["bytes"] for r in runs if "bytes" in r]
+        if sizes and wl["py_calls"]:
+            out["bytes"] = statistics.median(sizes)
+            out["bytes_per_event"] = out["bytes"] / (2 * wl["py_calls"])
+    return out
+
+
+def _tools(results):
+    seen = []
+    for entry in results["interpreters"].values():
+        for wl in entry["workloads"].values():
+            for tool in wl["runs"]:
+                if tool != "none" and tool not in seen:
+                    seen.append(tool)
+    order = list(TOOL_NAMES)
+    return sorted(seen, key=lambda t: order.index(t) if t in order else 99)
+
+
+def _interps(results):
+    return sorted(results["interpreters"].items(),
+                  key=lambda kv: tuple(int(x) for x in kv[0].split(".")))
+
+
+def ratio_tables(results, metric):
+    lines = []
+    tools = _tools(results)
+    for name, entry in _interps(results):
+        lines.append("#### Python %s (%s)\n" % (entry["version"], metric))
+        if entry.get("missing"):
+            lines.append("Not available on this interpreter: %s.\n" % ", ".join(entry["missing"]))
+        lines.append("| workload (Python calls) | untraced | " +
+                     " | ".join(TOOL_NAMES.get(t, t) for t in tools) + " |")
+        lines.append("|---|---|" + "---|" * len(tools))
+        for wname, wl in entry["workloads"].items():
+            key = _key(wl, metric)
+            base = [r[key] for r in wl["runs"].get("none", []) if key in r]
+            row = ["%s (%s)" % (wname, _count(wl["py_calls"])),
+                   "%.0f ms" % (statistics.median(base) * 1000) if base else "–"]
+            for tool in tools:
+                s = summarize(wl, tool, metric)
+                if s is None:
+                    row.append("failed" if tool in wl.get("errors", {}) else "–")
+                else:
+                    row.append("**%.2f×** (%.2f–%.2f)" % (s["ratio"], s["min"], s["max"]))
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    return lines
+
+
+def detail_tables(results):
+    """ns per call, best-of ratio, end-to-end ratio and bytes/event."""
+    lines = []
+    tools = [t for t in _tools(results) if not t.startswith("c-") and t != "setprofile"]
+    for name, entry in _interps(results):
+        lines.append("#### Python %s: ns per call (median) / best-of-N ratio / end-to-end ratio\n"
+                     % entry["version"])
+        lines.append("| workload | " + " | ".join(TOOL_NAMES.get(t, t) for t in tools) + " |")
+        lines.append("|---|" + "---|" * len(tools))
+        for wname, wl in entry["workloads"].items():
+            row = [wname]
+            for tool in tools:
+                s = summarize(wl, tool)
+                if s is None:
+                    row.append("–")
+                    continue
+                e2e = ("%.2f×" % s["e2e"]) if s["e2e"] is not None else "–"
+                row.append("%.0f ns / %.2f× / %s" % (s["ns_per_call"] or 0, s["best"], e2e))
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    return lines
+
+
+def size_table(results):
+    lines = ["| Python | workload | tc calls=all B/event (events) | tc calls=tracked B/event "
+             "(events) | tc sample file | viztracer B/event |", "|---|---|---|---|---|---|"]
+    for name, entry in _interps(results):
+        for wname, wl in entry["workloads"].items():
+            cells = []
+            for tool in ("tc-all", "tc-tracked"):
+                s = summarize(wl, tool)
+                cells.append("%.2f (%s)" % (s["bytes_per_event"], _count(s["n_events"]))
+                             if s and "n_events" in s else "–")
+            s = summarize(wl, "tc-sample")
+            cells.append("%.0f KB" % (s["bytes"] / 1024) if s and "bytes" in s else "–")
+            s = summarize(wl, "viztracer")
+            cells.append("%.1f" % s["bytes_per_event"] if s and "bytes_per_event" in s else "–")
+            lines.append("| %s | %s | %s |" % (entry["version"], wname, " | ".join(cells)))
+    lines.append("")
+    return lines
+
+
+def scale_tables(results):
+    scale = results.get("scale")
+    if not scale:
+        return ["(not run: `python3 bench/run-bench.py --scale-only`)", ""]
+    lines = ["| events | file | C load + report (bench-report): wall / CPU | peak RSS | "
+             "`python3 -m timecapsule FILE` (full report): wall / CPU / peak RSS | "
+             "`timecapsule-viewer --export-pdf`: wall / CPU / peak RSS |",
+             "|---|---|---|---|---|---|"]
+    for n, e in sorted(scale["sizes"].items(), key=lambda kv: int(kv[0])):
+        if "error" in e:
+            lines.append("| %s | failed: %s |||||" % (_count(int(n)), e["error"]))
+            continue
+        br = e.get("bench_report", {})
+
+        def tv(d):
+            if not d:
+                return "–"
+            if d.get("rc"):
+                return "failed (rc %d)" % d["rc"]
+            return "%.1f s / %.1f s / %.0f MB" % (d["wall_s"], d["cpu_s"], d["rss_mb"])
+        lines.append("| %s | %.0f MB | %.1f s / %.1f s (load %.1f s CPU, report %.2f s CPU) "
+                     "| %s MB | %s | %s |" % (
+                         _count(br.get("events", int(n))), br.get("file_mb", 0),
+                         br.get("load_wall_s", 0) + br.get("report_wall_s", 0),
+                         br.get("load_cpu_s", 0) + br.get("report_cpu_s", 0),
+                         br.get("load_cpu_s", 0), br.get("report_cpu_s", 0),
+                         br.get("rss_mb", "?"), tv(e.get("cli")), tv(e.get("pdf"))))
+    lines.append("")
+    charts = scale.get("charts")
+    if charts:
+        lines.append("Viewer charts on a 10 M-event recording (bench/bench-charts under "
+                     "xvfb-run, software rendering; peak RSS %.0f MB):\n" % charts.get("rss_mb", 0))
+        lines.append("```")
+        lines += charts.get("lines", [])
+        lines.append("```")
+        lines.append("")
+    return lines
+
+
+def _count(n):
+    if n is None:
+        return "?"
+    if n >= 1_000_000:
+        return "%.2f M" % (n / 1e6)
+    if n >= 1_000:
+        return "%.0f k" % (n / 1e3)
+    return str(n)
+
+
+def generated(results):
+    m = results.get("machine", {})
+    lines = [BEGIN, "",
+             "Measured %s on %s, %s cores, %s, %s (kernel %s); load average at the start "
+             "%.1f. Sizes: `%s`, %d interleaved rounds per (workload, tool), each run in a "
+             "fresh process." % (m.get("date", "?"), m.get("cpu", "?"), m.get("cores", "?"),
+                                 m.get("memory", "?"), m.get("os", "?"), m.get("kernel", "?"),
+                                 m.get("load", 0), results.get("size"), results.get("rounds", 0)),
+             "",
+             "### Overhead: median traced / median untraced CPU time (min–max over the rounds)",
+             "",
+             "CPU time of the main thread (of the process for `threads`): on this shared "
+             "machine a run's wall time mostly measures how long it waited for a core. It "
+             "leaves out a tracer's background threads (timecapsule's compression, which has "
+             "a core of its own on an idle machine) and the time py-spy keeps the process "
+             "stopped: for py-spy and the sampling modes read the wall-time table below.",
+             ""]
+    lines += ratio_tables(results, "cpu")
+    lines += ["### Overhead on wall time (same runs)", ""]
+    lines += ratio_tables(results, "wall")
+    lines += ["### Per call, best-of-N and end-to-end", "",
+              "ns per call = (median traced − median untraced CPU time) / Python calls. Best-of-N = "
+              "fastest traced run / fastest untraced run (the least disturbed by the other "
+              "processes on the machine). End-to-end = (start + run + stop + save) / median "
+              "untraced run: the start (`tc.record()` ≈ 60 ms) and the stop's wait for the "
+              "background compression are in it; viztracer's JSON save is timed once per "
+              "workload.", ""]
+    lines += detail_tables(results)
+    lines += ["### Bytes per event", "",
+              "tc: file size / events in the file's END frame (calls, returns, resumes, "
+              "yields of every thread, with the file's snapshots, code table and source). "
+              "viztracer: its JSON / (2 × Python calls).", ""]
+    lines += size_table(results)
+    lines += ["### Analysis and viewer at scale", "",
+              "Recordings generated with the format writer by `bench/bench-report` "
+              "(400-function layered call graph, 200 snapshots, metrics, line hits). Wall "
+              "times include waiting for a core on the shared machine; these steps are "
+              "single-threaded, so the CPU time is what an idle machine's wall time would be.",
+              ""]
+    lines += scale_tables(results)
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write(results, path):
+    text = generated(results)
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if BEGIN in old and END in old:
+            head = old.split(BEGIN)[0]
+            tail = old.split(END, 1)[1]
+            text = head + text + tail
+        else:
+            text = old.rstrip() + "\n\n" + text + "\n"
+    else:
+        text = "# Performance\n\n" + text + "\n"
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)

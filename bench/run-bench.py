@@ -1,0 +1,547 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Recording overhead of timecapsule against its peers, on every interpreter.
+
+    python3 bench/run-bench.py --quick      # a few minutes per interpreter
+    python3 bench/run-bench.py              # full sizes, 5 rounds
+    python3 bench/run-bench.py --python 3.12 --workload fib --tool tc-all
+
+Not part of the test run.  For each interpreter (pyenv 3.8–3.13 and Debian's
+python3 when present) it
+
+- builds timecapsule._recorder into build-bench/stage-X.Y with the test
+  suite's own helper (tests/recorder/run-tests.py) and the floor hooks
+  (bench/tc-bench-hook.c) next to it;
+- uses build-bench/venv-X.Y when it exists for the PyPI peers (yappi,
+  viztracer, pyinstrument, py-spy: `--setup` creates the venvs);
+- counts each workload's Python calls once (sys.setprofile);
+- runs every (workload, tool) in a fresh process, ROUNDS times, the tools
+  interleaved round by round so that a change in the machine's load hits
+  all of them alike, and keeps the median and the range of
+  traced time / median untraced time.
+
+It writes a JSON file of every raw run (build-bench/bench-results.json) and,
+with --write-doc, docs/PERFORMANCE.md's generated tables.
+
+Tools (a tool missing on an interpreter is reported as such):
+  none          no tracing
+  setprofile    a Python sys.setprofile callback that returns (floor)
+  c-empty       an empty C hook: sys.monitoring (3.12+) / PyEval_SetProfile
+  c-store       the same + rdtsc + a 16-byte store per event (floor)
+  cprofile      cProfile, saved with dump_stats
+  yappi         yappi (wall clock), saved as pstat
+  viztracer     viztracer, saved as JSON
+  pyinstrument  pyinstrument (1 ms interval), session saved as JSON
+  py-spy        py-spy record --rate 1000 around the worker (sampling)
+  tc-all        timecapsule, calls="all" (the default)
+  tc-tracked    timecapsule, calls="tracked" (only the workload file)
+  tc-sample     timecapsule, mode="sample", 1 kHz
+"""
+
+import argparse
+import contextlib
+import glob
+import importlib.util
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORKLOAD_DIR = os.path.join(HERE, "workloads")
+WORKLOADS = ["fib", "oo", "loops", "orders", "aio", "threads"]
+TOOLS = ["none", "setprofile", "c-empty", "c-store", "cprofile", "yappi",
+         "viztracer", "pyinstrument", "py-spy", "tc-all", "tc-tracked",
+         "tc-sample"]
+PEERS = ["yappi", "viztracer", "pyinstrument"]
+TC_TOOLS = ("tc-all", "tc-tracked", "tc-sample")
+
+
+# ---------------------------------------------------------------------------
+# The worker: one (tool, workload) run in this fresh process.
+
+def load_workload(name):
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(WORKLOAD_DIR, name + ".py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _monitoring_on(callback):
+    mon = sys.monitoring
+    E = mon.events
+    events = (E.PY_START, E.PY_RESUME, E.PY_THROW, E.PY_RETURN, E.PY_YIELD,
+              E.PY_UNWIND)
+    mon.use_tool_id(3, "bench-floor")
+    for ev in events:
+        mon.register_callback(3, ev, callback)
+    mask = 0
+    for ev in events:
+        mask |= ev
+    mon.set_events(3, mask)
+
+
+def _monitoring_off():
+    sys.monitoring.set_events(3, 0)
+    sys.monitoring.free_tool_id(3)
+
+
+def start_tool(tool, wl_path, out_dir, n_calls, save=True):
+    """Start tracing; returns a function that stops it and saves the
+    result (timed as part of the end-to-end figure), returning the path of
+    what it saved or None.  save=False skips writing viztracer's JSON (its
+    save takes many times the run: it is timed once per workload)."""
+    import threading
+    if tool == "none" or tool == "py-spy":
+        return lambda: None
+    if tool == "setprofile":
+        def cb(frame, event, arg):
+            return None
+        threading.setprofile(cb)
+        sys.setprofile(cb)
+
+        def stop():
+            sys.setprofile(None)
+            threading.setprofile(None)
+        return stop
+    if tool in ("c-empty", "c-store"):
+        import _tc_bench_hook as hook
+        store = tool == "c-store"
+        if sys.version_info >= (3, 12):
+            _monitoring_on(hook.mon_store if store else hook.mon_empty)
+            return _monitoring_off
+        hook.set_profile(store)
+        threading.setprofile(hook.trampoline)
+
+        def stop():
+            hook.unset_profile()
+            threading.setprofile(None)
+        return stop
+    if tool == "cprofile":
+        import cProfile
+        prof = cProfile.Profile()
+        prof.enable()
+        # cProfile follows the calling thread only (as the peers' users get it).
+
+        def stop():
+            prof.disable()
+            path = os.path.join(out_dir, "out.pstat")
+            prof.dump_stats(path)
+            return path
+        return stop
+    if tool == "yappi":
+        import yappi
+        yappi.set_clock_type("wall")
+        yappi.start()
+
+        def stop():
+            yappi.stop()
+            path = os.path.join(out_dir, "out.pstat")
+            yappi.get_func_stats().save(path, type="pstat")
+            return path
+        return stop
+    if tool == "viztracer":
+        from viztracer import VizTracer
+        # Room for every event (its default ring of 1 M drops the oldest).
+        tracer = VizTracer(tracer_entries=max(1_000_000, 3 * n_calls + 100_000),
+                           verbose=0)
+        tracer.start()
+
+        def stop():
+            tracer.stop()
+            if not save:
+                return None
+            path = os.path.join(out_dir, "out.json")
+            tracer.save(path)
+            return path
+        return stop
+    if tool == "pyinstrument":
+        from pyinstrument import Profiler
+        prof = Profiler(interval=0.001)
+        prof.start()
+
+        def stop():
+            session = prof.stop()
+            path = os.path.join(out_dir, "out.pyisession")
+            session.save(path)
+            return path
+        return stop
+    if tool in TC_TOOLS:
+        import timecapsule as tc
+        path = os.path.join(out_dir, "out.tc")
+        kwargs = {"output": path, "warn": False, "every": 1.0}
+        if tool == "tc-tracked":
+            kwargs.update(calls="tracked", include_files=[wl_path])
+        if tool == "tc-sample":
+            kwargs.update(mode="sample", sample_rate_hz=1000)
+        with contextlib.redirect_stdout(io.StringIO()):
+            tc.record(**kwargs)
+
+        def stop():
+            with contextlib.redirect_stdout(io.StringIO()):
+                tc.stop()
+            return path
+        return stop
+    raise SystemExit("unknown tool " + tool)
+
+
+def count_calls(mod, size):
+    """Python calls (call events, generator resumes included) and C calls."""
+    import threading
+    counts = {"call": 0, "c_call": 0}
+
+    def cb(frame, event, arg):
+        if event in counts:
+            counts[event] += 1
+    threading.setprofile(cb)
+    sys.setprofile(cb)
+    mod.run(size)
+    sys.setprofile(None)
+    threading.setprofile(None)
+    return counts["call"], counts["c_call"]
+
+
+def worker(tool, workload, size_name, n_calls, save):
+    mod = load_workload(workload)
+    size = mod.SIZES[size_name]
+    if tool == "count":
+        py_calls, c_calls = count_calls(mod, size)
+        print(json.dumps({"py_calls": py_calls, "c_calls": c_calls}))
+        return
+    mod.run(max(1, size // 20))     # warm-up: imports, specialisation
+    out_dir = tempfile.mkdtemp(prefix="tc-bench-")
+    try:
+        t0 = time.perf_counter()
+        stop = start_tool(tool, mod.__file__, out_dir, n_calls, save)
+        t1 = time.perf_counter()
+        c1, p1 = time.thread_time(), time.process_time()
+        mod.run(size)
+        c2, p2 = time.thread_time(), time.process_time()
+        t2 = time.perf_counter()
+        saved = stop()
+        t3 = time.perf_counter()
+        # CPU time as well as wall time: on a loaded machine a run's wall
+        # time mostly measures how long it waited for a core.  The main
+        # thread's CPU time leaves out a tracer's own background threads
+        # (they run on another core of an idle machine), the process's
+        # includes them and the workload's own threads.
+        res = {"run_s": t2 - t1, "cpu_s": c2 - c1, "pcpu_s": p2 - p1}
+        if save:
+            res["e2e_s"] = t3 - t0
+        if saved and os.path.exists(saved):
+            res["bytes"] = os.path.getsize(saved)
+        print(json.dumps(res))
+        if tool in TC_TOOLS and os.environ.get("TC_BENCH_KEEP"):
+            shutil.copy(saved, os.environ["TC_BENCH_KEEP"])
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# The driver.
+
+def interpreters(selected):
+    found = []
+    for py in sorted(glob.glob("/root/.pyenv/versions/3.*/bin/python3")
+                     + glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3"))):
+        ver = py.split("/versions/")[1].split("/")[0]
+        major_minor = ".".join(ver.split(".")[:2])
+        if tuple(int(x) for x in major_minor.split(".")) < (3, 8):
+            continue
+        if any(f[0] == major_minor for f in found):
+            continue
+        found.append((major_minor, os.path.realpath(py)))
+    if selected:
+        found = [f for f in found if f[0] in selected]
+    return found
+
+
+def build_stage(name, python, build_dir):
+    """timecapsule._recorder (the tests' helper, not a second copy of it) and
+    the floor hooks, compiled for this interpreter."""
+    spec = importlib.util.spec_from_file_location(
+        "tc_run_tests", os.path.join(ROOT, "tests", "recorder", "run-tests.py"))
+    run_tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_tests)
+    stage = os.path.join(build_dir, "stage-" + name)
+    libfmt = os.path.join(build_dir, "recorder", "format", "libtc_format.a")
+    if not os.path.exists(libfmt):
+        raise SystemExit("%s missing: build first (/usr/bin/meson setup %s "
+                         "-Dbuildtype=release && ninja -C %s)" % (libfmt, build_dir, build_dir))
+    run_tests.build_extension(python, ROOT, stage, libfmt)
+    include = run_tests.query(python, "import sysconfig; print(sysconfig.get_paths()['include'])")
+    suffix = run_tests.query(python, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
+    src = os.path.join(HERE, "tc-bench-hook.c")
+    out = os.path.join(stage, "_tc_bench_hook" + suffix)
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        subprocess.check_call([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-O2",
+                               "-Wall", "-Wno-unused-parameter",
+                               "-Wno-missing-field-initializers",
+                               "-I" + include, src, "-o", out])
+    return stage
+
+
+def tool_available(tool, py, env, version):
+    if tool in PEERS:
+        return subprocess.call([py, "-c", "import " + tool], env=env,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL) == 0
+    if tool == "py-spy":
+        return py_spy_path(py) is not None
+    return True
+
+
+def py_spy_path(py):
+    # A static binary: the one pip put in any of the bench venvs will do.
+    for cand in [os.path.join(os.path.dirname(py), "py-spy")] + sorted(
+            glob.glob(os.path.join(ROOT, "build-bench", "venv-*", "bin", "py-spy"))):
+        if os.path.exists(cand):
+            return cand
+    return shutil.which("py-spy")
+
+
+def run_one(py, tool, workload, size, n_calls, env, save=True):
+    cmd = [py, os.path.abspath(__file__), "--worker", tool, workload, size,
+           str(n_calls), "1" if save else "0"]
+    if tool == "py-spy":
+        raw = tempfile.mktemp(prefix="tc-bench-pyspy-", suffix=".txt")
+        cmd = [py_spy_path(py), "record", "--rate", "1000", "--format", "raw",
+               "--subprocesses", "--output", raw, "--"] + cmd
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                         timeout=600)
+    if tool == "py-spy" and os.path.exists(raw):
+        os.unlink(raw)
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
+    if res.returncode != 0 or not lines:
+        return None, (res.stderr or res.stdout).strip()[-300:]
+    return json.loads(lines[-1]), None
+
+
+def recorded_events(path, tc_dump):
+    """Size of a kept .tc and the events in it (the END frame's count)."""
+    if not path or not os.path.exists(path):
+        return None
+    n_events = None
+    if tc_dump and os.path.exists(tc_dump):
+        proc = subprocess.Popen([tc_dump, path], stdout=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            if '"type":"end"' in line:
+                n_events = json.loads(line).get("n_events")
+        proc.wait()
+    size_b = os.path.getsize(path)
+    os.unlink(path)
+    return {"bytes": size_b, "n_events": n_events}
+
+
+def main_driver(opts):
+    build_dir = os.path.abspath(opts.build_dir)
+    size = "quick" if opts.quick else "full"
+    rounds = opts.rounds or (3 if opts.quick else 5)
+    tc_dump = os.path.join(build_dir, "tests", "recorder", "tc-dump")
+    results = {"size": size, "rounds": rounds, "machine": machine(),
+               "interpreters": {}}
+    if os.path.exists(opts.json) and opts.merge:
+        with open(opts.json) as f:
+            results = json.load(f)
+        results.update(size=size, rounds=rounds, machine=machine())
+    for name, base_py in interpreters(opts.python):
+        venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
+        py = venv_py if os.path.exists(venv_py) else base_py
+        stage = build_stage(name, base_py, build_dir)
+        env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
+        version = subprocess.check_output(
+            [py, "-c", "import sys; print(sys.version.split()[0])"], text=True).strip()
+        tools = [t for t in (opts.tool or TOOLS) if t == "none" or
+                 tool_available(t, py, env, version)]
+        if "none" not in tools:
+            tools.insert(0, "none")
+        missing = [t for t in (opts.tool or TOOLS) if t not in tools]
+        entry = {"version": version, "python": py, "missing": missing,
+                 "workloads": {}}
+        results["interpreters"][name] = entry
+        print("\nPython %s (%s); tools: %s%s" % (
+            version, py, " ".join(tools),
+            ("; not available: " + " ".join(missing)) if missing else ""), flush=True)
+        for workload in (opts.workload or WORKLOADS):
+            cnt, err = run_one(py, "count", workload, size, 0, env)
+            if cnt is None:
+                print("  %s: cannot count calls: %s" % (workload, err))
+                continue
+            n_calls = cnt["py_calls"]
+            runs = {t: [] for t in tools}
+            errors = {}
+            kept = {}
+            for rnd in range(rounds):
+                for tool in tools:
+                    save = rnd == 0 or tool != "viztracer"
+                    run_env = env
+                    if rnd == 0 and tool in TC_TOOLS:
+                        kept[tool] = tempfile.mktemp(prefix="tc-bench-", suffix=".tc")
+                        run_env = dict(env, TC_BENCH_KEEP=kept[tool])
+                    r, err = run_one(py, tool, workload, size, n_calls, run_env, save)
+                    if r is None:
+                        errors[tool] = err
+                    else:
+                        runs[tool].append(r)
+            wl = {"py_calls": n_calls, "c_calls": cnt["c_calls"], "runs": runs,
+                  "threaded": workload == "threads",
+                  "errors": errors, "tc_size": {}}
+            for tool, path in kept.items():
+                wl["tc_size"][tool] = recorded_events(path, tc_dump)
+            entry["workloads"][workload] = wl
+            print_workload(workload, wl, tools)
+            with open(opts.json, "w") as f:
+                json.dump(results, f, indent=1)
+    if opts.scale:
+        results["scale"] = run_scale(opts, build_dir)
+        with open(opts.json, "w") as f:
+            json.dump(results, f, indent=1)
+    if opts.write_doc:
+        write_doc(results)
+    return 0
+
+
+def run_scale(opts, build_dir):
+    sys.path.insert(0, HERE)
+    import bench_scale
+    site = os.path.join(build_dir, "stage", "usr", "local", "lib",
+                        "python%d.%d" % sys.version_info[:2], "site-packages")
+    if not os.path.isdir(os.path.join(site, "timecapsule")):
+        print("scale: %s missing, the CLI is not timed (run /usr/bin/meson install -C %s "
+              "--destdir %s/stage)" % (site, build_dir, build_dir))
+        site = None
+    sizes = [int(x) for x in opts.scale_events.split(",")]
+    return bench_scale.run(build_dir, sizes, site)
+
+
+def write_doc(results):
+    sys.path.insert(0, HERE)
+    import bench_doc
+    out = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+    bench_doc.write(results, out)
+    print("wrote", out)
+
+
+def print_workload(workload, wl, tools):
+    sys.path.insert(0, HERE)
+    from bench_doc import summarize
+    print("  %s: %d Python calls, %d C calls" % (workload, wl["py_calls"], wl["c_calls"]))
+    for tool in tools:
+        s = summarize(wl, tool, "cpu")
+        w = summarize(wl, tool, "wall")
+        if s is None:
+            print("    %-12s failed: %s" % (tool, wl["errors"].get(tool, "")[-160:]))
+            continue
+        print("    %-12s %7.3fs cpu %6.2fx (%.2f-%.2f) wall %6.2fx e2e %6.2fx %7.1f ns/call%s" % (
+            tool, s["run_s"], s["ratio"], s["min"], s["max"], w["ratio"], s["e2e"] or 0,
+            s["ns_per_call"] or 0,
+            ("  %.2f B/event" % s["bytes_per_event"]) if "bytes_per_event" in s else ""),
+            flush=True)
+
+
+def machine():
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = "%.1f GiB" % (int(f.readline().split()[1]) / 1048576)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem,
+            "kernel": platform.release(), "os": _os_name(),
+            "load": os.getloadavg()[0], "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def _os_name():
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def setup_venvs(build_dir, selected):
+    """build-bench/venv-X.Y with the PyPI peers (what installs there)."""
+    for name, py in interpreters(selected):
+        venv = os.path.join(build_dir, "venv-" + name)
+        if not os.path.exists(os.path.join(venv, "bin", "python")):
+            subprocess.check_call([py, "-m", "venv", venv])
+        for pkg in PEERS + ["py-spy"]:
+            rc = subprocess.call([os.path.join(venv, "bin", "python"), "-m", "pip",
+                                  "install", "-q", "--disable-pip-version-check",
+                                  "--only-binary=:all:", pkg])
+            print("%s %s: %s" % (name, pkg, "ok" if rc == 0 else "not installable"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes, 3 rounds (for iteration)")
+    ap.add_argument("--rounds", type=int, help="interleaved rounds (default 3 quick, 5 full)")
+    ap.add_argument("--python", action="append", metavar="X.Y",
+                    help="only this interpreter (repeatable)")
+    ap.add_argument("--workload", action="append", choices=WORKLOADS)
+    ap.add_argument("--tool", action="append", choices=TOOLS)
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
+    ap.add_argument("--json", default=None, help="raw results (default BUILD/bench-results.json)")
+    ap.add_argument("--merge", action="store_true",
+                    help="add to the existing JSON instead of replacing it")
+    ap.add_argument("--no-doc", dest="write_doc", action="store_false",
+                    help="do not rewrite docs/PERFORMANCE.md")
+    ap.add_argument("--scale", action="store_true",
+                    help="also time the analysis and the viewer on generated recordings")
+    ap.add_argument("--scale-only", action="store_true",
+                    help="only the scale figures (merged into the existing JSON)")
+    ap.add_argument("--scale-events", default=None,
+                    help="comma-separated event counts (default 10M quick, 10M,100M full)")
+    ap.add_argument("--doc-only", action="store_true",
+                    help="rewrite docs/PERFORMANCE.md from the existing JSON")
+    ap.add_argument("--setup", action="store_true",
+                    help="create build-bench/venv-X.Y with the PyPI peers, then exit")
+    ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
+    opts = ap.parse_args()
+    if opts.worker:
+        worker(opts.worker[0], opts.worker[1], opts.worker[2], int(opts.worker[3]),
+               opts.worker[4] == "1")
+        return 0
+    if opts.setup:
+        setup_venvs(os.path.abspath(opts.build_dir), opts.python)
+        return 0
+    if opts.json is None:
+        opts.json = os.path.join(os.path.abspath(opts.build_dir), "bench-results.json")
+    if opts.scale_events is None:
+        opts.scale_events = "10000000" if opts.quick else "10000000,100000000"
+    if opts.doc_only or opts.scale_only:
+        with open(opts.json) as f:
+            results = json.load(f)
+        if opts.scale_only:
+            results["scale"] = run_scale(opts, os.path.abspath(opts.build_dir))
+            with open(opts.json, "w") as f:
+                json.dump(results, f, indent=1)
+        if opts.write_doc:
+            write_doc(results)
+        return 0
+    return main_driver(opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

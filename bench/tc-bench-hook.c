@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-bench-hook.c — the floors of bench/run-bench.py: the cheapest possible
+ * call hooks, so a tracer's overhead can be split into "the interpreter
+ * calling a hook at all" and "what the tracer does in it".
+ *
+ *   empty   a C callback that returns at once;
+ *   store   the same plus one rdtsc and a 16-byte store (time, code) into a
+ *           per-thread ring: the smallest useful event recorder.
+ *
+ * On 3.12+ the callbacks are METH_FASTCALL functions registered with
+ * sys.monitoring from Python (run-bench.py does that); on 3.8–3.11
+ * set_profile() installs a C PyEval_SetProfile function in the calling
+ * thread, and trampoline() does the same from threading.setprofile in each
+ * new thread.  Built per interpreter by run-bench.py (not by meson: it needs
+ * one build per Python).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <stdint.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static inline uint64_t
+now_ticks (void)
+{
+  return __rdtsc ();
+}
+#else
+static inline uint64_t
+now_ticks (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+#endif
+
+typedef struct
+{
+  uint64_t    ticks;
+  const void *code;
+} Slot;
+
+#define RING 4096   /* a power of two: the index wraps with a mask */
+
+static __thread Slot     ring[RING];
+static __thread uint32_t ring_pos;
+
+static inline void
+store (const void *code)
+{
+  Slot *s = &ring[ring_pos++ & (RING - 1)];
+
+  s->ticks = now_ticks ();
+  s->code = code;
+}
+
+static PyObject *
+mon_empty (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+mon_store (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+  store (nargs > 0 ? args[0] : NULL);
+  Py_RETURN_NONE;
+}
+
+static int
+profile_empty (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+  return 0;
+}
+
+static int
+profile_store (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+  /* The frame pointer stands for the code object: the cost is the same and
+   * it needs no API call that differs between versions. */
+  if (what == PyTrace_CALL || what == PyTrace_RETURN)
+    store (frame);
+  return 0;
+}
+
+static int use_store;
+
+static PyObject *
+set_profile (PyObject *self, PyObject *arg)
+{
+  use_store = PyObject_IsTrue (arg);
+  PyEval_SetProfile (use_store ? profile_store : profile_empty, NULL);
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+unset_profile (PyObject *self, PyObject *unused)
+{
+  PyEval_SetProfile (NULL, NULL);
+  Py_RETURN_NONE;
+}
+
+/* threading.setprofile(trampoline): the first event of a new thread swaps
+ * in the C function for that thread. */
+static PyObject *
+trampoline (PyObject *self, PyObject *args)
+{
+  PyEval_SetProfile (use_store ? profile_store : profile_empty, NULL);
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+  { "mon_empty", (PyCFunction) (void (*) (void)) mon_empty, METH_FASTCALL,
+    "sys.monitoring callback that does nothing" },
+  { "mon_store", (PyCFunction) (void (*) (void)) mon_store, METH_FASTCALL,
+    "sys.monitoring callback: rdtsc + 16-byte store" },
+  { "set_profile", set_profile, METH_O,
+    "set_profile(store): install the C profile function in this thread" },
+  { "unset_profile", unset_profile, METH_NOARGS, "remove it" },
+  { "trampoline", trampoline, METH_VARARGS,
+    "for threading.setprofile: installs the C function in a new thread" },
+  { NULL, NULL, 0, NULL },
+};
+
+static struct PyModuleDef module = {
+  PyModuleDef_HEAD_INIT, "_tc_bench_hook", "benchmark floor hooks", -1, methods,
+  NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__tc_bench_hook (void)
+{
+  return PyModule_Create (&module);
+}
