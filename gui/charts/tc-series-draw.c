@@ -236,6 +236,9 @@ lower_bound (const gint64 *times,
   return lo;
 }
 
+/* Emits the path of points [first, last).  Lines keep one column per pixel:
+ * the first, lowest, highest and last value of the points falling in it, so
+ * a million points cost a few thousand segments and no spike is lost. */
 static void
 path_series (cairo_t             *cr,
              const TcSeriesScale *scale,
@@ -246,8 +249,10 @@ path_series (cairo_t             *cr,
              double              *x_last)
 {
   gboolean started = FALSE;
-  double column = -G_MAXDOUBLE;
   double prev_y = 0;
+  double column = -G_MAXDOUBLE;
+  double col_x = 0, col_first = 0, col_min = 0, col_max = 0, col_last = 0;
+  gboolean col_open = FALSE;
 
   *x_first = *x_last = 0;
   for (guint i = first; i < last; i++)
@@ -272,18 +277,44 @@ path_series (cairo_t             *cr,
         }
       else if (floor (x) == column)
         {
-          /* Several points in one pixel column: the path visits each, which
-           * cairo renders as one vertical stroke from min to max. */
-          cairo_line_to (cr, x, y);
+          col_min = MIN (col_min, y);
+          col_max = MAX (col_max, y);
+          col_last = y;
+          col_x = x;
+          prev_y = y;
+          *x_last = x;
+          continue;
         }
       else
-        cairo_line_to (cr, x, y);
+        {
+          if (col_open)
+            {
+              cairo_line_to (cr, col_x, col_first);
+              cairo_line_to (cr, col_x, col_min);
+              cairo_line_to (cr, col_x, col_max);
+              cairo_line_to (cr, col_x, col_last);
+            }
+          cairo_line_to (cr, x, y);
+        }
 
       column = floor (x);
+      col_open = FALSE;
+      if (s->shape != TC_SERIES_STEP)
+        {
+          col_open = TRUE;
+          col_x = x;
+          col_first = col_min = col_max = col_last = y;
+        }
       prev_y = y;
       *x_last = x;
     }
 
+  if (col_open)
+    {
+      cairo_line_to (cr, col_x, col_min);
+      cairo_line_to (cr, col_x, col_max);
+      cairo_line_to (cr, col_x, col_last);
+    }
   if (started && s->shape == TC_SERIES_STEP && last < s->n)
     {
       double x = MIN (tc_series_x (scale, s->times[last]), scale->width);
