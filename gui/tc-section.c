@@ -252,13 +252,17 @@ tc_section_update_has_data (TcSection *self)
 {
   TcSectionPrivate *priv = tc_section_get_instance_private (self);
   gboolean has_data;
+  gint64 start;
 
   g_return_val_if_fail (TC_IS_SECTION (self), FALSE);
   g_return_val_if_fail (priv->session != NULL, FALSE);
   g_return_val_if_fail (tc_viewer_session_get_document (priv->session) != NULL, FALSE);
 
+  start = g_get_monotonic_time ();
   has_data = !!TC_SECTION_GET_CLASS (self)->has_data (self, priv->session);
   priv->has_data_known = TRUE;
+  g_debug ("page “%s” has%s data (asked in %.1f ms)", TC_SECTION_GET_CLASS (self)->id,
+           has_data ? "" : " no", (g_get_monotonic_time () - start) / 1000.0);
 
   if (has_data != priv->has_data)
     {
