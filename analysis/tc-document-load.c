@@ -217,12 +217,24 @@ add_session (TcDocument *self, TcSession *s)
       else if (strcmp (kv.key, "pid") == 0)
         session->pid = g_ascii_strtoll (kv.value, NULL, 10);
     }
-  g_ptr_array_add (argv, NULL);
-  g_ptr_array_add (include, NULL);
-  g_free (session->argv);
-  g_free (session->include_files);
-  session->argv = (char **) g_ptr_array_free (argv, FALSE);
-  session->include_files = (char **) g_ptr_array_free (include, FALSE);
+  /* A recording may carry several SESSION frames (the recorder adds final
+   * metrics at stop): a later frame only replaces the lists it repeats. */
+  if (argv->len > 0 || session->argv == NULL)
+    {
+      g_ptr_array_add (argv, NULL);
+      g_free (session->argv);
+      session->argv = (char **) g_ptr_array_free (argv, FALSE);
+    }
+  else
+    g_ptr_array_free (argv, TRUE);
+  if (include->len > 0 || session->include_files == NULL)
+    {
+      g_ptr_array_add (include, NULL);
+      g_free (session->include_files);
+      session->include_files = (char **) g_ptr_array_free (include, FALSE);
+    }
+  else
+    g_ptr_array_free (include, TRUE);
 }
 
 static void

@@ -107,8 +107,8 @@ section_story (Ctx *ctx)
                           tc_document_get_duration (doc), tc_document_get_snapshots (doc)->len,
                           tc_report_n_vars (doc));
   if (dom)
-    g_string_append_printf (p, " Dominant function: %s() × %" G_GUINT64_FORMAT " avg %.2fms/call.", dom->name,
-                            dom->calls, dom->avg_ms);
+    g_string_append_printf (p, " Dominant function: %s() × %" G_GUINT64_FORMAT " avg %.*fms/call.", dom->name,
+                            dom->calls, dom->avg_ms < 0.1 ? 3 : 2, dom->avg_ms);
   if (finals)
     g_string_append_printf (p, " Final metrics: %s.", finals);
   if (ram)
@@ -309,7 +309,7 @@ section_functions (Ctx *ctx)
   for (guint i = 0; i < n; i++)
     {
       const TcFunctionStats *s = g_ptr_array_index (stats, i);
-      g_autofree char *name = tc_text_tail (s->name, col);
+      g_autofree char *name = tc_text_ellipsize_start (s->name, col);
 
       g_string_append (ctx->out, "  ");
       tc_text_pad (ctx->out, name, col, FALSE);
@@ -357,7 +357,7 @@ section_functions (Ctx *ctx)
         for (guint i = 0; i < MIN (ctx->limit, blocks->len); i++)
           {
             const TcBlockStats *b = &g_array_index (blocks, TcBlockStats, i);
-            g_autofree char *name = tc_text_tail (b->name, bcol);
+            g_autofree char *name = tc_text_ellipsize_start (b->name, bcol);
 
             g_string_append (ctx->out, "  ");
             tc_text_pad (ctx->out, name, bcol, FALSE);
@@ -383,7 +383,7 @@ section_functions (Ctx *ctx)
         if (!header)
           g_string_append (ctx->out, "\n  Recursion depths:\n");
         header = TRUE;
-        name = tc_text_tail (s->name, 30);
+        name = tc_text_ellipsize_start (s->name, 30);
         g_string_append (ctx->out, "  ");
         tc_text_pad (ctx->out, name, 30, FALSE);
         g_string_append_printf (ctx->out, " %smax depth = %u%s\n",
@@ -450,7 +450,7 @@ section_metrics (Ctx *ctx)
 
       g_string_append (ctx->out, "  ");
       {
-        g_autofree char *name = tc_text_tail (m->name, name_col);
+        g_autofree char *name = tc_text_ellipsize_start (m->name, name_col);
         tc_text_pad (ctx->out, name, name_col, FALSE);
       }
       if (n == 0)
@@ -554,7 +554,7 @@ section_memory (Ctx *ctx)
   for (guint i = 0; i < MIN (ctx->limit, audit->len); i++)
     {
       const TcMemoryEntry *e = &g_array_index (audit, TcMemoryEntry, i);
-      g_autofree char *name = tc_text_tail (e->name, vcol);
+      g_autofree char *name = tc_text_ellipsize_start (e->name, vcol);
       g_autofree char *type = tc_text_head (e->type_name, 14);
       g_autofree char *mx = tc_format_thousands (e->max_bytes);
       g_autofree char *avg = tc_format_thousands ((guint64) llround (e->avg_bytes));
@@ -650,7 +650,7 @@ section_hotlines (Ctx *ctx)
   for (guint i = 0; i < MIN (ctx->limit, hot->len); i++)
     {
       const TcHotLine *h = &g_array_index (hot, TcHotLine, i);
-      g_autofree char *file = tc_text_tail (h->file, 30);
+      g_autofree char *file = tc_text_ellipsize_start (h->file, 30);
       g_autofree char *bar = tc_heat_bar (h->hits, max, 20);
 
       g_string_append_printf (ctx->out, "  %8" G_GUINT64_FORMAT "  ", h->hits);
@@ -904,7 +904,7 @@ section_flame (Ctx *ctx)
       const TcFunctionStats *s = g_ptr_array_index (stats, i);
       double pct = wall > 0 ? MIN (100.0, 100.0 * s->total_ms / wall) : 0;
       guint filled = (guint) (pct / 100 * width);
-      g_autofree char *name = tc_text_tail (s->name, 30);
+      g_autofree char *name = tc_text_ellipsize_start (s->name, 30);
       const char *colour = pct < 5 ? TC_GREEN : pct < 20 ? TC_YELLOW : pct < 50 ? TC_MAGENTA : TC_RED;
 
       g_string_append (ctx->out, "  ");

@@ -38,6 +38,8 @@ void tc_text_pad    (GString *out, const char *text, int width, gboolean right);
 void tc_text_clip_lines (GString *text, int width, gboolean color);
 /* The last `n` characters of `text` (UTF-8 aware), newly allocated. */
 char *tc_text_tail  (const char *text, guint n);
+/* `text` cut to `n` characters from the left, marked "…" when cut. */
+char *tc_text_ellipsize_start (const char *text, guint n);
 /* The first `n` characters of `text` (UTF-8 aware), newly allocated. */
 char *tc_text_head  (const char *text, guint n);
 /* Appends `text` word-wrapped to `width` columns with `indent` spaces. */

@@ -179,6 +179,17 @@ tc_text_tail (const char *text, guint n)
 }
 
 char *
+tc_text_ellipsize_start (const char *text, guint n)
+{
+  g_autofree char *tail = NULL;
+
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) <= (glong) n || n < 2)
+    return tc_text_tail (text, n);
+  tail = tc_text_tail (text, n - 1);
+  return g_strconcat ("…", tail, NULL);
+}
+
+char *
 tc_text_head (const char *text, guint n)
 {
   if (!g_utf8_validate (text, -1, NULL))

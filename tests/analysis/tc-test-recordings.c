@@ -255,6 +255,15 @@ write_misc (TcWriter *w)
   g_assert_cmpint (tc_writer_write_line_hits (w, 2 * S, &h1), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_line_hits (w, 3 * S, &h2), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_return_value (w, 1, 2 * MS, &rv), ==, TC_OK);
+
+  /* The recorder adds a second SESSION frame at stop (final metrics): it
+   * must not erase the first one's argv. */
+  {
+    TcKeyValue items[] = { { TC_STR ("final_metric.loss"), TC_STR ("1.0") } };
+    TcSession s = { items, 1 };
+
+    g_assert_cmpint (tc_writer_write_session (w, 9 * S, &s), ==, TC_OK);
+  }
 }
 
 static void
