@@ -162,11 +162,18 @@ export_suffix (const char *format)
   return NULL;
 }
 
-static gboolean
-export_document (TcDocument  *document,
-                 const char  *format,
-                 GFile       *file,
-                 GError     **error)
+/**
+ * _tc_window_export_document:
+ * @format: "text", "json", "chrome", "speedscope", "collapsed" or "llm"
+ *
+ * Writes @document to @file in @format (what the Export menu does once the
+ * save dialog answered).
+ */
+gboolean
+_tc_window_export_document (TcDocument  *document,
+                            const char  *format,
+                            GFile       *file,
+                            GError     **error)
 {
   g_autofree char *path = g_file_get_path (file);
 
@@ -234,8 +241,8 @@ export_response_cb (GtkNativeDialog *dialog,
       if (g_str_equal (request->format, "pdf") && view != NULL && path != NULL)
         ok = tc_report_export_pdf_for_view (view, path, &error);
       else
-        ok = export_document (tc_viewer_session_get_document (request->session),
-                              request->format, file, &error);
+        ok = _tc_window_export_document (tc_viewer_session_get_document (request->session),
+                                         request->format, file, &error);
 
       if (ok)
         {

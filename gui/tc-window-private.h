@@ -38,5 +38,9 @@ void _tc_window_actions_update (TcWindow   *self);
 void _tc_window_dnd_init       (TcWindow   *self);
 void _tc_window_show_toast     (TcWindow   *self,
                                 const char *message);
+gboolean _tc_window_export_document (TcDocument  *document,
+                                     const char  *format,
+                                     GFile       *file,
+                                     GError     **error);
 
 G_END_DECLS

@@ -188,28 +188,27 @@ tc_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (tc_window_parent_class)->close_request (window);
 }
 
+/* "application" is an ordinary property, set after constructed(): the
+ * settings (window size, recent files) come with it. */
 static void
-tc_window_constructed (GObject *object)
+tc_window_notify_application_cb (TcWindow *self)
 {
-  TcWindow *self = (TcWindow *)object;
-  GSettings *settings;
+  GSettings *settings = tc_window_get_settings (self);
 
-  G_OBJECT_CLASS (tc_window_parent_class)->constructed (object);
+  if (settings == NULL || g_object_get_data (G_OBJECT (self), "tc-settings-applied"))
+    return;
 
-  settings = tc_window_get_settings (self);
-  if (settings != NULL)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (self),
-                                   g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
+  g_object_set_data (G_OBJECT (self), "tc-settings-applied", GINT_TO_POINTER (TRUE));
 
-      g_signal_connect_object (settings, "changed::recent-files",
-                               G_CALLBACK (tc_window_update_recent), self,
-                               G_CONNECT_SWAPPED);
-    }
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
 
+  g_signal_connect_object (settings, "changed::recent-files",
+                           G_CALLBACK (tc_window_update_recent), self,
+                           G_CONNECT_SWAPPED);
   tc_window_update_recent (self);
 }
 
@@ -234,7 +233,6 @@ tc_window_class_init (TcWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = tc_window_constructed;
   object_class->dispose = tc_window_dispose;
 
   window_class->close_request = tc_window_close_request;
@@ -269,6 +267,9 @@ tc_window_init (TcWindow *self)
 
   _tc_window_actions_init (self);
   _tc_window_dnd_init (self);
+
+  g_signal_connect (self, "notify::application",
+                    G_CALLBACK (tc_window_notify_application_cb), NULL);
 
   tc_window_update_title (self);
 }

@@ -16,7 +16,7 @@
 #include "tc-suggestions-section.h"
 #include "tc-test-recordings.h"
 #include "tc-warnings-section.h"
-#include "tc-window.h"
+#include "tc-window-private.h"
 
 static TcApplication *app;
 
@@ -552,6 +552,63 @@ test_async_tasks (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_export (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  g_autofree char *text_path = g_build_filename (tc_test_dir (), "report.txt", NULL);
+  g_autofree char *json_path = g_build_filename (tc_test_dir (), "report.json", NULL);
+  g_autoptr(GFile) text_file = g_file_new_for_path (text_path);
+  g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcDocument *document = tc_viewer_session_get_document (tc_session_view_get_session (view));
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
+
+  /* The text report, without terminal colours. */
+  g_assert_true (_tc_window_export_document (document, "text", text_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (text_path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "FUNCTION PERFORMANCE"));
+  g_assert_null (strchr (text, '\033'));
+
+  g_assert_true (_tc_window_export_document (document, "json", json_file, &error));
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"snapshots\""));
+
+  g_assert_false (_tc_window_export_document (document, "bmp", json_file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_size_saved (void)
+{
+  GSettings *settings = tc_application_get_settings (app);
+  TcWindow *window = new_window ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 987, 654);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 987);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 654);
+
+  /* The next window starts at that size. */
+  window = new_window ();
+  {
+    int width, height;
+
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    g_assert_cmpint (width, ==, 987);
+    g_assert_cmpint (height, ==, 654);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +633,8 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/application-open", test_application_open);
   g_test_add_func ("/Tc/Gui/viewer/app-actions", test_app_actions);
   g_test_add_func ("/Tc/Gui/viewer/async-tasks", test_async_tasks);
+  g_test_add_func ("/Tc/Gui/viewer/export", test_export);
+  g_test_add_func ("/Tc/Gui/viewer/window-size-saved", test_window_size_saved);
 
   return g_test_run ();
 }
