@@ -26,6 +26,7 @@ struct _TcCompareSection
   GtkBox        *result_box;
 
   GFile         *pending;      /* before file set before the page loaded */
+  gboolean       waiting;      /* for the session's document */
   GCancellable  *cancellable;
   TcComparison  *comparison;
   GArray        *boxes;        /* diff flame layout */
@@ -115,9 +116,10 @@ build_verdicts (TcCompareSection *self)
                      g_str_equal (f->tag, "MORE RAM") || g_str_equal (f->tag, "NEW WRN");
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *pill = tc_ui_pill_new (f->tag, good ? "good" : bad ? "error" : "accent");
+      g_autofree char *title = g_markup_escape_text (f->text, -1);
 
       gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), f->text);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), pill);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
@@ -263,6 +265,17 @@ start_loading (TcCompareSection *self)
   tc_document_load_async (path, NULL, NULL, self->cancellable, before_loaded_cb, g_object_ref (self));
 }
 
+/* Pages load when first shown, so a comparison asked for while the
+ * recording loads starts as soon as the document is there. */
+static void
+document_notify_cb (TcCompareSection *self,
+                    GParamSpec       *pspec,
+                    TcViewerSession  *session)
+{
+  if (self->pending != NULL && tc_viewer_session_get_document (session) != NULL)
+    start_loading (self);
+}
+
 static gboolean
 drop_cb (TcCompareSection *self,
          const GValue     *value,
@@ -405,8 +418,17 @@ tc_compare_section_set_before_file (TcCompareSection *self,
 
   g_set_object (&self->pending, before);
   session = tc_section_get_session (TC_SECTION (self));
-  if (session != NULL && tc_viewer_session_get_document (session) != NULL)
+  if (session == NULL)
+    return;
+
+  if (tc_viewer_session_get_document (session) != NULL)
     start_loading (self);
+  else if (!self->waiting)
+    {
+      self->waiting = TRUE;
+      g_signal_connect_object (session, "notify::document",
+                               G_CALLBACK (document_notify_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 TcComparison *

@@ -116,26 +116,34 @@ add_side (TcComparison *self,
           GHashTable   *keys_out)
 {
   GPtrArray *codes = tc_document_get_codes (doc);
+  GPtrArray *stats = tc_document_get_function_stats (doc);
 
+  /* Every code object has a key, for the flame graph's paths … */
   for (guint i = 0; i < codes->len; i++)
     {
       const TcDocCode *code = g_ptr_array_index (codes, i);
-      const TcFunctionStats *stats = tc_document_get_stats_for (doc, code->id);
-      g_autofree char *key = code_key (doc, code, files_here, files_there);
+
+      g_hash_table_insert (keys_out, GUINT_TO_POINTER (code->id),
+                           code_key (doc, code, files_here, files_there));
+    }
+
+  /* … but the table, like the analysis' timing tables and patch_summary,
+   * lists the functions the document times for the user (tracked code). */
+  for (guint i = 0; i < stats->len; i++)
+    {
+      const TcFunctionStats *s = g_ptr_array_index (stats, i);
+      const TcDocCode *code = tc_document_get_code (doc, s->code_id);
       TcCompareRow *row;
 
-      if (keys_out != NULL)
-        g_hash_table_insert (keys_out, GUINT_TO_POINTER (code->id), g_strdup (key));
-
-      if (stats == NULL || stats->calls == 0)
+      if (code == NULL || s->calls == 0)
         continue;
 
-      row = ensure_row (self, key, doc, code);
+      row = ensure_row (self, g_hash_table_lookup (keys_out, GUINT_TO_POINTER (code->id)), doc, code);
       if (after)
         {
-          row->calls_after += stats->calls;
-          row->total_after_ms += stats->total_ms;
-          row->self_after_ms += stats->self_ms;
+          row->calls_after += s->calls;
+          row->total_after_ms += s->total_ms;
+          row->self_after_ms += s->self_ms;
           if (row->line_after == 0)
             {
               row->line_after = code->first_line;
@@ -144,9 +152,9 @@ add_side (TcComparison *self,
         }
       else
         {
-          row->calls_before += stats->calls;
-          row->total_before_ms += stats->total_ms;
-          row->self_before_ms += stats->self_ms;
+          row->calls_before += s->calls;
+          row->total_before_ms += s->total_ms;
+          row->self_before_ms += s->self_ms;
           if (row->line_before == 0)
             row->line_before = code->first_line;
         }

@@ -58,7 +58,7 @@ tc_line_gutter_snapshot_line (GtkSourceGutterRenderer *renderer,
 
   if (heat > 0)
     {
-      GdkRGBA color = { 0.96, 0.47 - 0.25 * heat, 0.0, 0.15 + 0.55 * heat };
+      GdkRGBA color = { 0.96, 0.47 - 0.25 * heat, 0.0, 0.10 + 0.30 * heat };
       int y, height;
 
       gtk_source_gutter_lines_get_line_yrange (lines, line, GTK_SOURCE_GUTTER_RENDERER_ALIGNMENT_MODE_CELL,

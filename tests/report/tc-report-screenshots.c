@@ -101,7 +101,14 @@ main (int   argc,
   view = tc_window_get_current_view (window);
   compare = TC_COMPARE_SECTION (tc_session_view_get_section (view, "compare"));
   while (tc_compare_section_get_comparison (compare) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (g_strcmp0 (tc_session_view_get_state (view), "error") == 0)
+        {
+          g_printerr ("%s: %s\n", argv[3], tc_session_view_get_error_text (view));
+          return 1;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
   settle (500);
   save_window (GTK_WIDGET (window), dir, "compare-verdicts");
 
