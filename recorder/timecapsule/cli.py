@@ -51,7 +51,10 @@ def build_parser():
     p = _Parser(
         prog=PROG,
         description="Analyse timecapsule recordings (.tc): report, timings, variables, "
-                    "anomalies, leaks, crashes, exports.",
+                    "anomalies, leaks, crashes, exports.\n\n"
+                    "subcommands:\n"
+                    "  timecapsule run [OPTIONS] script.py [ARGS]   record a program without editing it\n"
+                    "  timecapsule convert OLD.tc [NEW.tc]          convert a timecapsule 6 (gzip+pickle) file",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
