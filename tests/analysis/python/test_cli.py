@@ -238,3 +238,22 @@ def test_convert_refuses_code(tmp_path):
     assert "refusing to load" in err and err.count("\n") == 1
     assert not marker.exists()
     assert not (tmp_path / "evil.converted.tc").exists()
+
+
+def test_run_subcommand_end_to_end(tmp_path):
+    assert "a script or -m MODULE is required" in fails(run_cli("run"), 2)
+    script = tmp_path / "app.py"
+    script.write_text(
+        "data = [1, 2, 3]\n"
+        "def get(i):\n"
+        "    return data[i]\n"
+        "total = 0\n"
+        "for i in range(5):\n"
+        "    total += get(i)\n")
+    proc = run_cli("run", "-o", str(tmp_path / "app.tc"), str(script), cwd=str(tmp_path))
+    assert proc.returncode == 1  # the program's own exit status (IndexError)
+    out = ok(run_cli(str(tmp_path / "app.tc"), "--width", "100"))
+    assert "CRASH FORENSICS" in out and "IndexError" in out
+    assert "fn=get()  line=3" in out
+    assert "► " in out and "return data[i]" in out
+    assert "get" in ok(run_cli(str(tmp_path / "app.tc"), "--summary"))
