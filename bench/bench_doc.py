@@ -114,7 +114,9 @@ def detail_tables(results):
                     row.append("–")
                     continue
                 e2e = ("%.2f×" % s["e2e"]) if s["e2e"] is not None else "–"
-                row.append("%.0f ns / %.2f× / %s" % (s["ns_per_call"] or 0, s["best"], e2e))
+                # With a handful of calls (loops) a per-call figure is noise.
+                per_call = ("%.0f ns" % s["ns_per_call"]) if wl["py_calls"] >= 1000 else "–"
+                row.append("%s / %.2f× / %s" % (per_call, s["best"], e2e))
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     return lines
