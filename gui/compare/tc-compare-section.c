@@ -99,6 +99,97 @@ cell (const char *text,
   return label;
 }
 
+/* Functions that still exist open at their line in the annotated source. */
+static GtkWidget *
+name_cell (const TcCompareRow *row,
+           const char         *name)
+{
+  GtkWidget *button;
+
+  if (row->calls_after == 0 || row->file_id_after == 0)
+    return cell (name, FALSE, NULL);
+
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), cell (name, FALSE, NULL));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Show in the annotated source"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-source");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(uu)", row->file_id_after, row->line_after);
+
+  return button;
+}
+
+static GtkWidget *
+build_warnings (TcCompareSection *self)
+{
+  GArray *warnings = tc_comparison_get_warnings (self->comparison);
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const TcWarningDelta *w = &g_array_index (warnings, TcWarningDelta, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_markup_escape_text (w->code, -1);
+      g_autofree char *counts = g_strdup_printf (_("%u before, %u after"), w->n_before, w->n_after);
+      const char *verdict = w->n_after == 0 ? _("fixed") : w->n_before == 0 ? _("new") : _("still there");
+      GtkWidget *pill = tc_ui_pill_new (verdict, w->n_after == 0 ? "good" : w->n_before == 0 ? "error" : "warning");
+
+      gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), counts);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  return list;
+}
+
+/* One line on the crash: fixed, new, still there; NULL when neither run
+ * crashed. */
+static GtkWidget *
+build_crash (TcCompareSection *self)
+{
+  TcDocument *before = tc_comparison_get_before (self->comparison);
+  TcDocument *after = tc_comparison_get_after (self->comparison);
+  const TcDocCrash *crash;
+  g_autofree char *text = NULL;
+  const char *css;
+  GtkWidget *label;
+
+  switch (tc_comparison_get_crash_verdict (self->comparison))
+    {
+    case TC_CRASH_VERDICT_FIXED:
+      crash = tc_document_get_crash (before);
+      text = g_strdup_printf (_("Crash fixed: before, it stopped with %s: %s"), crash->exc_type, crash->message);
+      css = "success";
+      break;
+    case TC_CRASH_VERDICT_NEW:
+      crash = tc_document_get_crash (after);
+      text = g_strdup_printf (_("New crash: %s: %s"), crash->exc_type, crash->message);
+      css = "error";
+      break;
+    case TC_CRASH_VERDICT_STILL:
+      crash = tc_document_get_crash (after);
+      text = g_strdup_printf (_("Still crashes: %s: %s"), crash->exc_type, crash->message);
+      css = "warning";
+      break;
+    case TC_CRASH_VERDICT_NONE:
+    default:
+      return NULL;
+    }
+
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, css);
+  gtk_widget_add_css_class (label, "heading");
+
+  return label;
+}
+
 static GtkWidget *
 build_verdicts (TcCompareSection *self)
 {
@@ -164,7 +255,7 @@ build_table (TcCompareSection *self)
       g_autofree char *ds = g_strdup_printf ("%s%s", delta < 0 ? "−" : delta > 0 ? "+" : "", d);
       g_autofree char *p = isfinite (pct) ? g_strdup_printf ("%+.0f %%", pct) : g_strdup ("—");
 
-      gtk_grid_attach (GTK_GRID (grid), cell (name, FALSE, NULL), 0, i + 1, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), name_cell (row, name), 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), cell (cb, TRUE, NULL), 1, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), cell (ca, TRUE, NULL), 2, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), cell (tb, TRUE, NULL), 3, i + 1, 1, 1);
@@ -199,6 +290,9 @@ show_comparison (TcCompareSection *self)
   gtk_box_append (self->result_box, child);
 
   gtk_box_append (self->result_box, heading (_("Verdicts")));
+  child = build_crash (self);
+  if (child != NULL)
+    gtk_box_append (self->result_box, child);
   gtk_box_append (self->result_box, build_verdicts (self));
 
   g_clear_pointer (&self->boxes, g_array_unref);
@@ -213,6 +307,12 @@ show_comparison (TcCompareSection *self)
 
   gtk_box_append (self->result_box, heading (_("Functions")));
   gtk_box_append (self->result_box, build_table (self));
+
+  if (tc_comparison_get_warnings (self->comparison)->len > 0)
+    {
+      gtk_box_append (self->result_box, heading (_("Warnings")));
+      gtk_box_append (self->result_box, build_warnings (self));
+    }
 
   for (guint i = 0; i < series->len; i++)
     {
@@ -237,6 +337,7 @@ before_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(TcDocument) before = tc_document_load_finish (result, &error);
   TcViewerSession *session = tc_section_get_session (TC_SECTION (self));
+  GtkWidget *view;
 
   if (before == NULL)
     {
@@ -250,7 +351,12 @@ before_loaded_cb (GObject      *object,
   g_clear_object (&self->comparison);
   self->comparison = tc_comparison_new (before, tc_viewer_session_get_document (session));
   show_comparison (self);
-  tc_section_show_section (TC_SECTION (self), "compare");
+
+  /* Straight to the view: an action activated from a page that was never
+   * realized finds no action muxer. */
+  view = gtk_widget_get_ancestor (GTK_WIDGET (self), TC_TYPE_SESSION_VIEW);
+  if (view != NULL)
+    tc_session_view_show_section (TC_SESSION_VIEW (view), "compare");
 }
 
 static void

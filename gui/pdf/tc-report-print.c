@@ -61,20 +61,15 @@ draw_page_cb (GtkPrintOperation *operation,
   tc_report_pages_draw_page (pages, gtk_print_context_get_cairo_context (context), (guint)page);
 }
 
-void
-tc_report_print_view (TcSessionView *view,
-                      GtkWindow     *parent)
+static GtkPrintOperation *
+create_operation (TcSessionView *view)
 {
-  g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(TcReportPages) pages = NULL;
-  g_autoptr(GError) error = NULL;
-  TcDocument *document;
+  TcDocument *document = tc_viewer_session_get_document (tc_session_view_get_session (view));
+  GtkPrintOperation *operation;
+  TcReportPages *pages;
 
-  g_return_if_fail (TC_IS_SESSION_VIEW (view));
-
-  document = tc_viewer_session_get_document (tc_session_view_get_session (view));
   if (document == NULL)
-    return;
+    return NULL;
 
   pages = tc_report_pages_new (document, view_comparison (view));
   operation = gtk_print_operation_new ();
@@ -85,8 +80,59 @@ tc_report_print_view (TcSessionView *view,
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), pages);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), pages);
+  g_object_set_data_full (G_OBJECT (operation), "tc-report-pages", pages, g_object_unref);
+
+  return operation;
+}
+
+void
+tc_report_print_view (TcSessionView *view,
+                      GtkWindow     *parent)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TC_IS_SESSION_VIEW (view));
+
+  operation = create_operation (view);
+  if (operation == NULL)
+    return;
 
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, &error) ==
       GTK_PRINT_OPERATION_RESULT_ERROR)
     g_warning ("Printing failed: %s", error->message);
+}
+
+/**
+ * tc_report_print_view_export:
+ *
+ * Prints without a dialog to a PDF file through GTK's print pipeline (the
+ * same pages the printer gets); returns the number of pages printed, 0 on
+ * error.
+ */
+guint
+tc_report_print_view_export (TcSessionView  *view,
+                             const char     *path,
+                             GError        **error)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  int n_pages = 0;
+
+  g_return_val_if_fail (TC_IS_SESSION_VIEW (view), 0);
+
+  operation = create_operation (view);
+  if (operation == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The recording is still loading"));
+      return 0;
+    }
+
+  gtk_print_operation_set_export_filename (operation, path);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, error) ==
+      GTK_PRINT_OPERATION_RESULT_ERROR)
+    return 0;
+
+  g_object_get (operation, "n-pages", &n_pages, NULL);
+
+  return (guint)MAX (n_pages, 0);
 }

@@ -19,4 +19,10 @@ gboolean tc_report_export_pdf_for_view (TcSessionView  *view,
 void     tc_report_print_view          (TcSessionView  *view,
                                         GtkWindow      *parent);
 
+/* The same pages printed to a PDF file without a dialog; the number of
+ * pages, 0 on error. */
+guint    tc_report_print_view_export   (TcSessionView  *view,
+                                        const char     *path,
+                                        GError        **error);
+
 G_END_DECLS

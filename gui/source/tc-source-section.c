@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "tc-session-view.h"
 #include "tc-source-lines.h"
 
 #include "tc-source-section.h"
@@ -446,7 +447,15 @@ tc_source_jump (GtkWidget *from,
                 guint      file_id,
                 guint      line)
 {
+  GtkWidget *view;
+
   g_return_if_fail (GTK_IS_WIDGET (from));
 
-  gtk_widget_activate_action (from, "view.show-source", "(uu)", file_id, line);
+  /* Through the view itself: a widget that was never realized may have no
+   * action muxer to find "view." actions with. */
+  view = gtk_widget_get_ancestor (from, TC_TYPE_SESSION_VIEW);
+  if (view != NULL)
+    gtk_widget_activate_action (view, "view.show-source", "(uu)", file_id, line);
+  else
+    gtk_widget_activate_action (from, "view.show-source", "(uu)", file_id, line);
 }
