@@ -225,6 +225,19 @@ decode_block (TcEvent **events, gsize *events_cap, guint8 **scratch, gsize *scra
   if (frame->payload_len < sizeof (TcEventsFixed))
     goto corrupt;
   fixed = (const TcEventsFixed *) frame->payload;
+  if (fixed->n_events > *events_cap
+      || (fixed->codec == TC_CODEC_ZLIB && fixed->raw_len > *scratch_cap))
+    {
+      /* The sizes come from the file: let the decoder validate the block
+       * header (n_events <= 65536, raw_len bounded by the compressed size)
+       * before they size an allocation, or a hostile block asks for 64 GiB.
+       * Without room it checks the header and stops with TC_ERR_INVALID. */
+      status = tc_decode_events_into (frame, NULL, 0, NULL, 0, n);
+      if (status == TC_OK)
+        return TRUE;
+      if (status != TC_ERR_INVALID)
+        goto corrupt;
+    }
   if (fixed->n_events > *events_cap)
     {
       *events_cap = MAX (fixed->n_events, 1024);
