@@ -81,6 +81,23 @@ layout_cache_free (gpointer data)
   g_free (cache);
 }
 
+GArray *
+tc_chart_code_colors (TcDocument *doc)
+{
+  GArray *colors = g_array_new (FALSE, TRUE, sizeof (GdkRGBA));
+  GPtrArray *codes = doc != NULL ? tc_document_get_codes (doc) : NULL;
+
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (code->id >= colors->len)
+        g_array_set_size (colors, code->id + 1);
+      tc_chart_module_color (code->module, &g_array_index (colors, GdkRGBA, code->id));
+    }
+  return colors;
+}
+
 static PangoLayout *
 get_layout (cairo_t           *cr,
             const TcDrawStyle *style,

@@ -145,7 +145,12 @@ typedef struct
   gboolean           icicle;         /* root on top instead of at the bottom */
   const guint8      *matches;        /* search hits per node, or NULL */
   guint32            hover;          /* node outlined, or TC_FLAME_NONE */
+  GArray            *colors;         /* GdkRGBA by code id (tc_chart_code_colors), or NULL */
 } TcFlameDraw;
+
+/* Every code's colour indexed by code id: one array lookup per box instead
+ * of a hash lookup in the document. */
+GArray *tc_chart_code_colors (TcDocument *doc);
 
 double  tc_flame_draw_row_y      (const TcFlameDraw *params,
                                   guint              depth);

@@ -234,6 +234,9 @@ draw_box (Painter           *p,
 
   if (node->code_id == 0)
     color = (GdkRGBA) { 0.871, 0.867, 0.855, 1.0 };
+  else if (params->colors != NULL && node->code_id < params->colors->len &&
+           g_array_index (params->colors, GdkRGBA, node->code_id).alpha > 0)
+    color = g_array_index (params->colors, GdkRGBA, node->code_id);
   else
     tc_chart_code_color (params->doc, node->code_id, &color);
   shade (&color, node->total > 0 ? (double) node->self / (double) node->total : 0.0, dimmed);

@@ -22,6 +22,14 @@
 /* Boxes narrower than this fraction of the focus are left out of the
  * layout: far below a pixel even when zoomed in 1000×. */
 #define MIN_BOX_FRACTION 1e-7
+/* While the view keeps changing (a zoom or pan gesture), frames reuse the
+ * last render scaled and shifted; the graph is drawn afresh once the view
+ * rests this long, or sooner when the reused one drifts too far. */
+#define SETTLE_MS        120
+#define MAX_REUSE_SCALE  2.0
+/* Above this many boxes the render is kept as one texture: replaying tens
+ * of thousands of colour nodes costs the renderer more than a frame. */
+#define TEXTURE_BOXES    5000
 
 struct _TcFlameGraph
 {
@@ -44,7 +52,12 @@ struct _TcFlameGraph
 
   guint32        hover;
   GskRenderNode *cached;
+  GdkTexture    *cached_texture;
+  double         cached_x0;
+  double         cached_x1;
+  guint          settle_id;
   GHashTable    *labels;
+  GArray        *colors;
   double         zoom_begin_span;
   double         zoom_begin_x0;
   double         zoom_anchor;
@@ -67,7 +80,42 @@ static GParamSpec *properties [N_PROPS];
 static void
 invalidate (TcFlameGraph *self)
 {
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
+  g_clear_object (&self->cached_texture);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+settle_cb (gpointer data)
+{
+  TcFlameGraph *self = data;
+
+  self->settle_id = 0;
+  invalidate (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The view moved: reuse the last render, transformed, until it settles. */
+static void
+view_changed (TcFlameGraph *self)
+{
+  double scale;
+
+  if (self->cached == NULL)
+    {
+      invalidate (self);
+      return;
+    }
+  scale = (self->cached_x1 - self->cached_x0) / (self->view_x1 - self->view_x0);
+  if (scale > MAX_REUSE_SCALE || scale < 1.0 / MAX_REUSE_SCALE ||
+      self->view_x0 >= self->cached_x1 || self->view_x1 <= self->cached_x0)
+    {
+      invalidate (self);
+      return;
+    }
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -87,6 +135,7 @@ fill_params (TcFlameGraph *self,
   params->icicle = self->icicle;
   params->matches = self->query != NULL ? self->matches->data : NULL;
   params->hover = TC_FLAME_NONE;
+  params->colors = self->colors;
 }
 
 /* ---- layout ---------------------------------------------------------- */
@@ -239,9 +288,57 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
       tc_snapshot_flame_graph (sub, widget, &style, &params, self->labels);
       gtk_snapshot_pop (sub);
       self->cached = gtk_snapshot_free_to_node (g_steal_pointer (&sub));
+      self->cached_x0 = self->view_x0;
+      self->cached_x1 = self->view_x1;
+
+      if (self->cached != NULL && self->boxes->len > TEXTURE_BOXES)
+        {
+          GtkNative *native = gtk_widget_get_native (widget);
+          GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+          int scale = gtk_widget_get_scale_factor (widget);
+
+          if (renderer != NULL)
+            {
+              g_autoptr(GskTransform) transform = gsk_transform_scale (NULL, scale, scale);
+              /* An identity scale is a NULL transform. */
+              GskRenderNode *scaled = transform != NULL ? gsk_transform_node_new (self->cached, transform)
+                                                        : gsk_render_node_ref (self->cached);
+
+              self->cached_texture = gsk_renderer_render_texture (renderer, scaled,
+                                                                  &GRAPHENE_RECT_INIT (0, 0, width * scale,
+                                                                                       height * scale));
+              gsk_render_node_unref (scaled);
+            }
+        }
     }
-  if (self->cached != NULL)
+  if (self->cached_texture != NULL)
+    {
+      double span = self->view_x1 - self->view_x0;
+      double sx = (self->cached_x1 - self->cached_x0) / span;
+      double tx = (self->cached_x0 - self->view_x0) / span * width;
+
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      gtk_snapshot_append_texture (snapshot, self->cached_texture,
+                                   &GRAPHENE_RECT_INIT (tx, 0, width * sx, height));
+      gtk_snapshot_pop (snapshot);
+    }
+  else if (self->cached != NULL && self->cached_x0 == self->view_x0 && self->cached_x1 == self->view_x1)
     gtk_snapshot_append_node (snapshot, self->cached);
+  else if (self->cached != NULL)
+    {
+      /* x_now = x_then · (span_then / span_now) + (x0_then − x0_now) / span_now · width */
+      double span = self->view_x1 - self->view_x0;
+      double sx = (self->cached_x1 - self->cached_x0) / span;
+      double tx = (self->cached_x0 - self->view_x0) / span * width;
+
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (tx, 0));
+      gtk_snapshot_scale (snapshot, sx, 1);
+      gtk_snapshot_append_node (snapshot, self->cached);
+      gtk_snapshot_restore (snapshot);
+      gtk_snapshot_pop (snapshot);
+    }
 
   if (self->hover != TC_FLAME_NONE)
     {
@@ -503,9 +600,12 @@ tc_flame_graph_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
+  g_clear_object (&self->cached_texture);
   g_clear_pointer (&self->labels, g_hash_table_unref);
+  g_clear_pointer (&self->colors, g_array_unref);
   g_clear_pointer (&self->boxes, g_array_unref);
   g_clear_pointer (&self->tree, tc_flame_tree_unref);
   g_clear_pointer (&self->matches, g_byte_array_unref);
@@ -639,7 +739,12 @@ tc_flame_graph_set_tree (TcFlameGraph *self,
 {
   g_return_if_fail (TC_IS_FLAME_GRAPH (self));
 
-  g_set_object (&self->doc, doc);
+  if (g_set_object (&self->doc, doc) || self->colors == NULL)
+    {
+      g_clear_pointer (&self->colors, g_array_unref);
+      self->colors = tc_chart_code_colors (doc);
+      g_hash_table_remove_all (self->labels);
+    }
   if (tree != NULL)
     tc_flame_tree_ref (tree);
   g_clear_pointer (&self->tree, tc_flame_tree_unref);
@@ -757,7 +862,7 @@ tc_flame_graph_set_view (TcFlameGraph *self,
     return;
   self->view_x0 = x0;
   self->view_x1 = x1;
-  invalidate (self);
+  view_changed (self);
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tc-flame-graph.h"
 #include "tc-flame-tree.h"
@@ -288,6 +289,86 @@ test_widget (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Renders the widget the way the window would and reads one pixel. */
+static guint32
+pixel_at (GtkWidget *widget,
+          int        x,
+          int        y)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *data = g_malloc (w * h * 4);
+  guint32 pixel;
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  /* Let the frame clock draw the widget's current state first. */
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_texture_download (texture, data, w * 4);
+  memcpy (&pixel, data + (y * w + x) * 4, 4);
+  g_object_unref (paintable);
+  return pixel & 0x00ffffff;
+}
+
+static void
+test_big_tree_render (void)
+{
+  TcFlameTree *tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *graph = tc_flame_graph_new ();
+  TcFlameGraph *fg = TC_FLAME_GRAPH (graph);
+  const guint32 heavy[] = { 1, 2 };
+  guint32 left_empty, box, zoomed;
+  double x0, x1;
+
+  /* One heavy path (half the weight) and 20000 light ones: more boxes than
+   * the widget keeps as vector nodes, so it draws from its texture. */
+  tc_flame_tree_add_path (tree, heavy, 2, 20000, 1);
+  for (guint32 i = 0; i < 20000; i++)
+    {
+      const guint32 path[] = { 3, 10 + i };
+      tc_flame_tree_add_path (tree, path, 2, 1, 1);
+    }
+  tc_flame_tree_finish (tree);
+
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 100);
+  tc_flame_graph_set_tree (fg, NULL, tree);
+  tc_flame_tree_unref (tree);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!tc_flame_graph_get_ready (fg) || gtk_widget_get_width (graph) <= 0)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (tc_flame_graph_get_boxes (fg)->len, >, 5000);
+
+  /* Row 2 (from the bottom, flame order) is the top row at y 0..20: the
+   * heavy path's box 2 covers the left half; the right half holds the
+   * light boxes. The widget is transparent where nothing is drawn. */
+  left_empty = pixel_at (graph, 10, 90);   /* below the 3 rows: nothing */
+  box = pixel_at (graph, 100, 10);         /* row 2, code 2 */
+  g_assert_cmpuint (box, !=, 0);
+  g_assert_cmpuint (left_empty, ==, 0);
+  g_assert_cmpuint (pixel_at (graph, 10, 50), !=, 0);  /* row 0, the root */
+
+  /* Zooming the view 1.5× reuses the render scaled: the box under x = 100
+   * is still code 2's (it spans the left half), drawn with the same colour. */
+  tc_flame_graph_zoom_view (fg, 1.5, 0);
+  tc_flame_graph_get_view (fg, &x0, &x1);
+  g_assert_cmpfloat_with_epsilon (x1 - x0, 1.0 / 1.5, 1e-9);
+  zoomed = pixel_at (graph, 100, 10);
+  g_assert_cmpuint (zoomed, ==, box);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/search", test_search);
   g_test_add_func ("/tc/charts/flame/samples", test_samples_tree);
   g_test_add_func ("/tc/charts/flame/widget", test_widget);
+  g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
 
   return g_test_run ();
 }
