@@ -219,9 +219,9 @@ load_stack (TcCrashSection   *self,
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (button, "flat");
           gtk_widget_set_tooltip_text (button, _("Show this line in the annotated source"));
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-source");
           gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
                                                   g_variant_new ("(uu)", file->id, frame->line));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-source");
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

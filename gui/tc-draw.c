@@ -390,3 +390,148 @@ tc_draw_histogram (cairo_t               *cr,
 
   cairo_restore (cr);
 }
+
+/* Moments strip: margins so the end labels and marks fit. */
+#define STRIP_SIDE 16.0
+
+/**
+ * tc_draw_moments_x:
+ *
+ * Returns: where @time_ns lies on a strip drawn @width wide
+ */
+double
+tc_draw_moments_x (double width,
+                   gint64 duration_ns,
+                   gint64 time_ns)
+{
+  double f = duration_ns > 0 ? (double)time_ns / (double)duration_ns : 0.0;
+
+  return STRIP_SIDE + CLAMP (f, 0.0, 1.0) * MAX (width - 2 * STRIP_SIDE, 1.0);
+}
+
+/**
+ * tc_draw_moments_time_at:
+ *
+ * Returns: the moment of the recording under @x (clamped to it)
+ */
+gint64
+tc_draw_moments_time_at (double width,
+                         gint64 duration_ns,
+                         double x)
+{
+  double f = (x - STRIP_SIDE) / MAX (width - 2 * STRIP_SIDE, 1.0);
+
+  return (gint64)(CLAMP (f, 0.0, 1.0) * duration_ns);
+}
+
+/**
+ * tc_draw_moments:
+ *
+ * The recording at a glance: a time axis from 0 to the end, snapshots as
+ * thin ticks, blocks as bands, warnings as triangles (red for errors) and
+ * the crash as a red bar, with the start, middle and end times below.
+ */
+void
+tc_draw_moments (cairo_t           *cr,
+                 const TcDrawStyle *style,
+                 double             width,
+                 double             height,
+                 gint64             duration_ns,
+                 const TcMoment    *moments,
+                 guint              n_moments)
+{
+  double axis_y = height - 22.0;
+  double top = 6.0;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (style != NULL);
+  g_return_if_fail (n_moments == 0 || moments != NULL);
+
+  if (width < 4 * STRIP_SIDE || height < 40)
+    return;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+
+  /* Blocks first, as faint bands behind everything. */
+  for (guint i = 0; i < n_moments; i++)
+    {
+      double x0, x1;
+
+      if (moments[i].kind != TC_MOMENT_BLOCK)
+        continue;
+
+      x0 = tc_draw_moments_x (width, duration_ns, moments[i].time_ns);
+      x1 = tc_draw_moments_x (width, duration_ns, moments[i].time_ns + moments[i].duration_ns);
+      set_rgba (cr, &style->accent, 0.15);
+      cairo_rectangle (cr, x0, top, MAX (x1 - x0, 1.0), axis_y - top);
+      cairo_fill (cr);
+    }
+
+  /* The axis. */
+  set_rgba (cr, &style->grid, 1.0);
+  cairo_move_to (cr, STRIP_SIDE, round (axis_y) + 0.5);
+  cairo_line_to (cr, width - STRIP_SIDE, round (axis_y) + 0.5);
+  cairo_stroke (cr);
+
+  /* Snapshot ticks rise from the axis. */
+  set_rgba (cr, &style->dim, 0.6);
+  for (guint i = 0; i < n_moments; i++)
+    {
+      double x;
+
+      if (moments[i].kind != TC_MOMENT_SNAPSHOT)
+        continue;
+
+      x = round (tc_draw_moments_x (width, duration_ns, moments[i].time_ns)) + 0.5;
+      cairo_move_to (cr, x, axis_y);
+      cairo_line_to (cr, x, axis_y - (axis_y - top) * 0.35);
+    }
+  cairo_stroke (cr);
+
+  /* Warnings and the crash on top. */
+  for (guint i = 0; i < n_moments; i++)
+    {
+      double x = tc_draw_moments_x (width, duration_ns, moments[i].time_ns);
+      double y = top + (axis_y - top) * 0.35;
+
+      switch (moments[i].kind)
+        {
+        case TC_MOMENT_WARNING:
+        case TC_MOMENT_ERROR:
+          set_rgba (cr, moments[i].kind == TC_MOMENT_ERROR ? &style->error : &style->warning, 1.0);
+          cairo_move_to (cr, x, y - 6);
+          cairo_line_to (cr, x + 6, y + 5);
+          cairo_line_to (cr, x - 6, y + 5);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          cairo_move_to (cr, round (x) + 0.5, y + 5);
+          cairo_line_to (cr, round (x) + 0.5, axis_y);
+          cairo_stroke (cr);
+          break;
+
+        case TC_MOMENT_CRASH:
+          set_rgba (cr, &style->error, 1.0);
+          cairo_rectangle (cr, x - 1.5, top, 3.0, axis_y - top);
+          cairo_fill (cr);
+          break;
+
+        case TC_MOMENT_SNAPSHOT:
+        case TC_MOMENT_BLOCK:
+        default:
+          break;
+        }
+    }
+
+  /* Time labels: start, middle, end. */
+  for (guint i = 0; i <= 2; i++)
+    {
+      gint64 t = duration_ns * i / 2;
+      g_autofree char *label = tc_units_format_ms (t / 1e6);
+
+      draw_text (cr, style, &style->dim, tc_draw_moments_x (width, duration_ns, t), axis_y + 4,
+                 i == 0 ? 0.0 : i == 2 ? 1.0 : 0.5, i == 0 ? "0" : label);
+    }
+
+  cairo_restore (cr);
+}

@@ -36,6 +36,23 @@ typedef struct
   guint    counts[TC_HISTOGRAM_MAX_BINS];
 } TcHistogramBins;
 
+/* A moment of the recording on the overview's strip. */
+typedef enum
+{
+  TC_MOMENT_SNAPSHOT,
+  TC_MOMENT_BLOCK,      /* a profile_block/checkpoint span */
+  TC_MOMENT_WARNING,
+  TC_MOMENT_ERROR,      /* an ERROR-level warning */
+  TC_MOMENT_CRASH,
+} TcMomentKind;
+
+typedef struct
+{
+  gint64       time_ns;
+  gint64       duration_ns;  /* spans only */
+  TcMomentKind kind;
+} TcMoment;
+
 void   tc_draw_style_init_light      (TcDrawStyle           *style);
 void   tc_draw_style_init_for_widget (TcDrawStyle           *style,
                                       GtkWidget             *widget);
@@ -69,5 +86,19 @@ void   tc_draw_histogram             (cairo_t               *cr,
                                       const double          *markers_ms,
                                       const char * const    *marker_labels,
                                       guint                  n_markers);
+
+double tc_draw_moments_x             (double                 width,
+                                      gint64                 duration_ns,
+                                      gint64                 time_ns);
+gint64 tc_draw_moments_time_at       (double                 width,
+                                      gint64                 duration_ns,
+                                      double                 x);
+void   tc_draw_moments               (cairo_t               *cr,
+                                      const TcDrawStyle     *style,
+                                      double                 width,
+                                      double                 height,
+                                      gint64                 duration_ns,
+                                      const TcMoment        *moments,
+                                      guint                  n_moments);
 
 G_END_DECLS

@@ -274,6 +274,7 @@ show_function (TcFunctionsSection    *self,
       /* "view.show-source" is the annotated source page's (file, line). */
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->source_button),
                                               g_variant_new ("(uu)", file->id, code->first_line));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->source_button), "view.show-source");
       gtk_widget_set_visible (GTK_WIDGET (self->source_button), file->source != NULL);
     }
 

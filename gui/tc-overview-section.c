@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-moments-strip.h"
 #include "tc-report.h"
 #include "tc-ui.h"
 #include "tc-units.h"
@@ -24,6 +25,7 @@ struct _TcOverviewSection
 
   GtkBox     *cards_box;
   GtkFlowBox *tiles_box;
+  TcMomentsStrip *moments_strip;
   GtkLabel   *explain_label;
   GtkListBox *facts_list;
 };
@@ -284,6 +286,7 @@ tc_overview_section_load (TcSection *section,
 
   load_status (self, document);
   load_tiles (self, document);
+  tc_moments_strip_set_session (self->moments_strip, session);
 
   for (guint i = 0; sentences != NULL && i < sentences->len; i++)
     {
@@ -316,9 +319,12 @@ tc_overview_section_class_init (TcOverviewSectionClass *klass)
   section_class->load = tc_overview_section_load;
   tc_section_class_set_info (section_class, "overview", _("Overview"), "view-grid-symbolic");
 
+  g_type_ensure (TC_TYPE_MOMENTS_STRIP);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tc-overview-section.ui");
   gtk_widget_class_bind_template_child (widget_class, TcOverviewSection, cards_box);
   gtk_widget_class_bind_template_child (widget_class, TcOverviewSection, tiles_box);
+  gtk_widget_class_bind_template_child (widget_class, TcOverviewSection, moments_strip);
   gtk_widget_class_bind_template_child (widget_class, TcOverviewSection, explain_label);
   gtk_widget_class_bind_template_child (widget_class, TcOverviewSection, facts_list);
 }
@@ -328,4 +334,17 @@ tc_overview_section_init (TcOverviewSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self->explain_label), "body");
+}
+
+/**
+ * tc_overview_section_get_moments_strip:
+ *
+ * Returns: (transfer none): the "at a glance" strip
+ */
+GtkWidget *
+tc_overview_section_get_moments_strip (TcOverviewSection *self)
+{
+  g_return_val_if_fail (TC_IS_OVERVIEW_SECTION (self), NULL);
+
+  return GTK_WIDGET (self->moments_strip);
 }

@@ -13,3 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TcOverviewSection, tc_overview_section, TC, OVERVIEW_SECTION, TcSection)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+GtkWidget *tc_overview_section_get_moments_strip (TcOverviewSection *self);
+
+G_END_DECLS

@@ -11,6 +11,8 @@
 #include "tc-functions-section.h"
 #include "tc-histogram.h"
 #include "tc-item.h"
+#include "tc-moments-strip.h"
+#include "tc-overview-section.h"
 #include "tc-return-values-section.h"
 #include "tc-snapshots-section.h"
 #include "tc-suggestions-section.h"
@@ -609,13 +611,50 @@ test_window_size_saved (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_moments_strip (void)
+{
+  g_autofree char *path = tc_test_write_crash ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcViewerSession *session = tc_session_view_get_session (view);
+  TcOverviewSection *overview = TC_OVERVIEW_SECTION (tc_session_view_get_section (view, "overview"));
+  TcMomentsStrip *strip = TC_MOMENTS_STRIP (tc_overview_section_get_moments_strip (overview));
+  const TcMoment *moments;
+  guint n, n_snapshots = 0, n_errors = 0, n_crash = 0;
+  double width;
+
+  /* crash.tc: 3 snapshots, one NAN_DETECTED error at 0.4 s, the crash at 0.5 s. */
+  moments = tc_moments_strip_get_moments (strip, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      n_snapshots += moments[i].kind == TC_MOMENT_SNAPSHOT;
+      n_errors += moments[i].kind == TC_MOMENT_ERROR;
+      n_crash += moments[i].kind == TC_MOMENT_CRASH;
+    }
+  g_assert_cmpuint (n_snapshots, ==, 3);
+  g_assert_cmpuint (n_errors, ==, 1);
+  g_assert_cmpuint (n_crash, ==, 1);
+  g_assert_cmpint (moments[0].kind, ==, TC_MOMENT_ERROR);
+
+  /* A click on the error's mark jumps to that moment in the timeline. */
+  width = gtk_widget_get_width (GTK_WIDGET (strip));
+  g_assert_cmpfloat (width, >, 100);
+  tc_moments_strip_activate_at (strip, tc_draw_moments_x (width, tc_viewer_session_get_duration (session),
+                                                          moments[0].time_ns) + 2);
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "snapshots");
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), <=, moments[0].time_ns);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK);
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
 
   app = tc_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
@@ -634,6 +673,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/app-actions", test_app_actions);
   g_test_add_func ("/Tc/Gui/viewer/async-tasks", test_async_tasks);
   g_test_add_func ("/Tc/Gui/viewer/export", test_export);
+  g_test_add_func ("/Tc/Gui/viewer/moments-strip", test_moments_strip);
   g_test_add_func ("/Tc/Gui/viewer/window-size-saved", test_window_size_saved);
 
   return g_test_run ();
