@@ -216,7 +216,7 @@ def count_calls(mod, size):
 
 def worker(tool, workload, size_name, n_calls, save):
     mod = load_workload(workload)
-    size = mod.SIZES[size_name]
+    size = int(size_name) if size_name.isdigit() else mod.SIZES[size_name]
     if tool == "count":
         py_calls, c_calls = count_calls(mod, size)
         print(json.dumps({"py_calls": py_calls, "c_calls": c_calls}))
@@ -351,6 +351,59 @@ def recorded_events(path, tc_dump):
     size_b = os.path.getsize(path)
     os.unlink(path)
     return {"bytes": size_b, "n_events": n_events}
+
+
+# Instructions per call under callgrind: the one figure the machine's load
+# cannot disturb.  Two sizes of the same workload are run and subtracted, so
+# the start-up, the warm-up and the tool's fixed costs cancel out; every
+# thread's instructions count (timecapsule's compression included).
+INSTR_SIZES = {"fib": ("15", "19"), "oo": ("200", "1000")}
+
+
+def callgrind_instructions(py, tool, workload, size, env):
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+           py, os.path.abspath(__file__), "--worker", tool, workload, size, "0", "1"]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    for line in res.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1])
+    return None
+
+
+def main_instructions(opts):
+    build_dir = os.path.abspath(opts.build_dir)
+    tools = opts.tool or ["none", "c-empty", "c-store", "cprofile", "tc-all",
+                          "tc-tracked"]
+    out = {}
+    for name, base_py in interpreters(opts.python):
+        stage = build_stage(name, base_py, build_dir)
+        env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
+        venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
+        py = venv_py if os.path.exists(venv_py) else base_py
+        out[name] = {}
+        for workload in (opts.workload or list(INSTR_SIZES)):
+            small, big = INSTR_SIZES[workload]
+            calls = []
+            for size in (small, big):
+                cnt, _ = run_one(py, "count", workload, size, 0, env)
+                calls.append(cnt["py_calls"])
+            row = {}
+            for tool in tools:
+                if not tool_available(tool, py, env, None) or tool == "py-spy":
+                    continue
+                a = callgrind_instructions(py, tool, workload, small, env)
+                b = callgrind_instructions(py, tool, workload, big, env)
+                if a is not None and b is not None:
+                    row[tool] = (b - a) / (calls[1] - calls[0])
+            base = row.get("none")
+            out[name][workload] = row
+            print("Python %s %s: instructions per Python call: %s" % (
+                name, workload, "  ".join(
+                    "%s %.0f (+%.0f)" % (t, v, v - base) if base else "%s %.0f" % (t, v)
+                    for t, v in row.items())), flush=True)
+            with open(os.path.join(build_dir, "bench-instructions.json"), "w") as f:
+                json.dump(out, f, indent=1)
+    return 0
 
 
 def main_driver(opts):
@@ -533,6 +586,8 @@ def main():
                     help="comma-separated event counts (default 10M quick, 10M,100M full)")
     ap.add_argument("--doc-only", action="store_true",
                     help="rewrite docs/PERFORMANCE.md from the existing JSON")
+    ap.add_argument("--instructions", action="store_true",
+                    help="instructions per call under valgrind's callgrind (noise-free)")
     ap.add_argument("--setup", action="store_true",
                     help="create build-bench/venv-X.Y with the PyPI peers, then exit")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
@@ -549,6 +604,8 @@ def main():
     if opts.scale_events is None:
         opts.scale_events = "10000000" if opts.quick else "10000000,100000000"
     build_dir = os.path.abspath(opts.build_dir)
+    if opts.instructions:
+        return main_instructions(opts)
     if opts.scale_only:
         run_scale(opts, build_dir)
     if opts.doc_only or opts.scale_only:
