@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-compare-draw.h"
+#include "tc-diff-flame-graph.h"
 #include "tc-ui.h"
 #include "tc-units.h"
 
@@ -29,26 +30,10 @@ struct _TcCompareSection
   gboolean       waiting;      /* for the session's document */
   GCancellable  *cancellable;
   TcComparison  *comparison;
-  GArray        *boxes;        /* diff flame layout */
+  GtkWidget     *flame;        /* TcDiffFlameGraph */
 };
 
 G_DEFINE_FINAL_TYPE (TcCompareSection, tc_compare_section, TC_TYPE_SECTION)
-
-static void
-draw_flame_cb (GtkDrawingArea *area,
-               cairo_t        *cr,
-               int             width,
-               int             height,
-               gpointer        user_data)
-{
-  TcCompareSection *self = user_data;
-  TcDrawStyle style;
-
-  tc_draw_style_init_for_widget (&style, GTK_WIDGET (area));
-  tc_diff_flame_draw_legend (cr, &style, 0, 0);
-  cairo_translate (cr, 0, 22);
-  tc_diff_flame_draw (cr, &style, self->comparison, self->boxes, width);
-}
 
 static void
 draw_overlay_cb (GtkDrawingArea *area,
@@ -273,7 +258,6 @@ show_comparison (TcCompareSection *self)
   GPtrArray *series = tc_comparison_get_series_names (self->comparison);
   GtkWidget *child, *area;
   g_autofree char *title = NULL;
-  guint max_depth = 0;
   TcDocument *before = tc_comparison_get_before (self->comparison);
   g_autofree char *name = g_path_get_basename (tc_document_get_path (before));
 
@@ -295,15 +279,15 @@ show_comparison (TcCompareSection *self)
     gtk_box_append (self->result_box, child);
   gtk_box_append (self->result_box, build_verdicts (self));
 
-  g_clear_pointer (&self->boxes, g_array_unref);
-  self->boxes = tc_flame_layout (tc_comparison_get_flame_tree (self->comparison), 0, 0.001);
-  for (guint i = 0; i < self->boxes->len; i++)
-    max_depth = MAX (max_depth, g_array_index (self->boxes, TcFlameBox, i).depth);
   gtk_box_append (self->result_box, heading (_("Differential Flame Graph")));
-  area = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 24 + (max_depth + 1) * TC_DIFF_FLAME_ROW);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_flame_cb, self, NULL);
-  gtk_box_append (self->result_box, area);
+  child = gtk_label_new (_("Width is the time after the change; the colour says how the same call path "
+                           "changed. Click a box to zoom in, click it again to zoom out."));
+  gtk_widget_add_css_class (child, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (child), 0);
+  gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+  gtk_box_append (self->result_box, child);
+  self->flame = tc_diff_flame_graph_new (self->comparison);
+  gtk_box_append (self->result_box, self->flame);
 
   gtk_box_append (self->result_box, heading (_("Functions")));
   gtk_box_append (self->result_box, build_table (self));
@@ -454,7 +438,6 @@ tc_compare_section_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->pending);
   g_clear_object (&self->comparison);
-  g_clear_pointer (&self->boxes, g_array_unref);
 
   G_OBJECT_CLASS (tc_compare_section_parent_class)->dispose (object);
 }
@@ -543,6 +526,14 @@ tc_compare_section_get_comparison (TcCompareSection *self)
   g_return_val_if_fail (TC_IS_COMPARE_SECTION (self), NULL);
 
   return self->comparison;
+}
+
+GtkWidget *
+tc_compare_section_get_flame_graph (TcCompareSection *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARE_SECTION (self), NULL);
+
+  return self->comparison != NULL ? self->flame : NULL;
 }
 
 void

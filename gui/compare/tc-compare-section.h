@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (TcCompareSection, tc_compare_section, TC, COMPARE_SECTION,
 void          tc_compare_section_set_before_file (TcCompareSection *self,
                                                   GFile            *before);
 TcComparison *tc_compare_section_get_comparison  (TcCompareSection *self);
+/* The TcDiffFlameGraph of the shown comparison, or NULL. */
+GtkWidget    *tc_compare_section_get_flame_graph (TcCompareSection *self);
 
 /* Opens both recordings in tabs of `window`, with `after` selected and
  * compared with `before`. */

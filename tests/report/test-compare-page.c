@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "compare/tc-compare-section.h"
+#include "compare/tc-diff-flame-graph.h"
 #include "pdf/tc-report-pages.h"
 #include "pdf/tc-report-print.h"
 #include "source/tc-source-section.h"
@@ -110,6 +111,33 @@ test_drop_and_jump (void)
   g_assert_cmpfloat_with_epsilon (tc_compare_row_delta_pct (work), -60.0, 1e-6);
   /* The page came to the front. */
   g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "compare");
+
+  /* The differential flame graph describes the change of a call path and
+   * zooms into it. */
+  {
+    TcDiffFlameGraph *flame = TC_DIFF_FLAME_GRAPH (tc_compare_section_get_flame_graph (compare));
+    TcComparison *cmp = tc_compare_section_get_comparison (compare);
+    TcFlameTree *tree = tc_comparison_get_flame_tree (cmp);
+    guint32 path[2] = { 0, 0 };
+    g_autofree char *text = NULL;
+    guint32 node;
+
+    for (guint i = 0; i < tc_document_get_codes (tc_comparison_get_after (cmp))->len; i++)
+      {
+        const TcDocCode *code = g_ptr_array_index (tc_document_get_codes (tc_comparison_get_after (cmp)), i);
+
+        if (g_str_equal (code->qualname, "main"))
+          path[0] = code->id;
+        else if (g_str_equal (code->qualname, "work"))
+          path[1] = code->id;
+      }
+    node = tc_flame_tree_find_path (tree, path, 2);
+    g_assert_cmpuint (node, !=, TC_FLAME_NONE);
+    text = tc_diff_flame_graph_describe (flame, node);
+    g_assert_cmpstr (text, ==, "work\n30.0 ms → 12.0 ms (-60 %), 3 calls now");
+    tc_diff_flame_graph_set_focus (flame, node);
+    g_assert_cmpuint (tc_diff_flame_graph_get_focus (flame), ==, node);
+  }
 
   /* A function row opens the source at its line ("view.show-source"). */
   tc_source_jump (GTK_WIDGET (compare), work->file_id_after, work->line_after);
