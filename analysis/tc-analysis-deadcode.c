@@ -43,6 +43,15 @@ def_name (const char *line)
   return p > start ? g_strndup (start, p - start) : NULL;
 }
 
+static void
+mark_called (TcDocument *doc, GHashTable *called, guint32 code_id)
+{
+  const TcDocCode *code = tc_document_get_code (doc, code_id);
+
+  if (code)
+    g_hash_table_add (called, g_strdup_printf ("%u\n%s", code->file_id, code->name));
+}
+
 TcDeadcode *
 tc_analysis_deadcode (TcDocument *doc, const TcTextStyle *style, GString *out)
 {
@@ -66,6 +75,25 @@ tc_analysis_deadcode (TcDocument *doc, const TcTextStyle *style, GString *out)
       if (s && s->calls > 0)
         g_hash_table_add (called, g_strdup_printf ("%u\n%s", code->file_id, code->name));
     }
+  /* Frames already running when the recording started (the function that
+   * called record()) have no recorded call, but they ran: every function
+   * seen on a captured stack counts as called. */
+  {
+    GArray *snaps = tc_document_get_snapshots (doc);
+    const TcDocCrash *crash = tc_document_get_crash (doc);
+
+    for (guint i = 0; i < snaps->len; i++)
+      {
+        const TcDocSnapshot *sn = &g_array_index (snaps, TcDocSnapshot, i);
+
+        for (guint t = 0; t < sn->n_threads; t++)
+          for (guint k = 0; k < sn->threads[t].n_stack; k++)
+            mark_called (doc, called, sn->threads[t].stack[k].code_id);
+      }
+    for (guint k = 0; crash && k < crash->n_frames; k++)
+      mark_called (doc, called, crash->frames[k].code_id);
+  }
+
   for (guint f = 0; f < files->len; f++)
     {
       const TcDocFile *file = g_ptr_array_index (files, f);
