@@ -416,7 +416,7 @@ def _timer_main(s):
             _eval_conditions(s, frame, values)
             cpu, wall = _main_thread_cpu(), time.perf_counter()
             busy = (cpu is not None and last_cpu is not None
-                    and (cpu - last_cpu) >= 0.2 * (wall - last_wall))
+                    and (cpu - last_cpu) >= 0.1 * (wall - last_wall))
             last_cpu, last_wall = cpu, wall
             _stuck_check(s, frame, values, busy)
         except Exception as exc:  # never let the timer die silently

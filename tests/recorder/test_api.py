@@ -372,7 +372,7 @@ import time, timecapsule as tc
 def sleeper():
     time.sleep(0.6)
 def spinner():
-    end = time.perf_counter() + 0.6
+    end = time.perf_counter() + 1.2
     while time.perf_counter() < end:
         pass
 tc.record(every=0.05, output="out.tc")

@@ -204,3 +204,17 @@ tc.stop()
     assert r.state == "complete"
     assert r.calls("work") == 105
     r.check_balanced()
+
+
+def test_fatal_signal_flushes_what_is_encoded(run, tmp_path):
+    proc = run(r'''
+import os, signal, timecapsule as tc
+tc.record(every=10, output="out.tc")
+marker = "written just before the fault"
+tc.snap("before")
+os.kill(os.getpid(), signal.SIGSEGV)
+''')
+    assert proc.returncode == -signal.SIGSEGV
+    r = load(tmp_path / "out.tc")
+    assert r.state == "truncated"
+    assert any(s["evt"] == "SNAP:before" for s in r.snapshots)
