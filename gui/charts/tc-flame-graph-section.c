@@ -8,6 +8,7 @@
 
 #include "tc-flame-chart.h"
 #include "tc-flame-view.h"
+#include "tc-time-navigation.h"
 #include "tc-time-ruler.h"
 
 #include "tc-flame-graph-section.h"
@@ -22,6 +23,27 @@ struct _TcFlameGraphSection
 };
 
 G_DEFINE_FINAL_TYPE (TcFlameGraphSection, tc_flame_graph_section, TC_TYPE_SECTION)
+
+static void
+zoom_by (TcFlameGraphSection *self,
+         double               factor)
+{
+  double width = tc_time_navigation_plot_width (self->chart);
+
+  tc_time_navigation_zoom (tc_section_get_session (TC_SECTION (self)), factor, width / 2, width);
+}
+
+static void
+zoom_in_cb (TcFlameGraphSection *self)
+{
+  zoom_by (self, 1.5);
+}
+
+static void
+zoom_out_cb (TcFlameGraphSection *self)
+{
+  zoom_by (self, 1 / 1.5);
+}
 
 /* Once the page has a size: the graph gets what it needs, up to 60 %. */
 static void
@@ -89,7 +111,36 @@ tc_flame_graph_section_load (TcSection       *section,
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->chart);
   gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (timeline), title);
+  {
+    GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *zoom_in = gtk_button_new_from_icon_name ("zoom-in-symbolic");
+    GtkWidget *zoom_out = gtk_button_new_from_icon_name ("zoom-out-symbolic");
+    GtkWidget *to_selection = gtk_button_new_from_icon_name ("zoom-fit-best-symbolic");
+    GtkWidget *reset = gtk_button_new_from_icon_name ("zoom-original-symbolic");
+
+    gtk_widget_set_hexpand (title, TRUE);
+    gtk_widget_set_tooltip_text (zoom_in, _("Zoom In (W)"));
+    gtk_widget_set_tooltip_text (zoom_out, _("Zoom Out (S)"));
+    gtk_widget_set_tooltip_text (to_selection, _("Zoom to Selection (Enter)"));
+    gtk_widget_set_tooltip_text (reset, _("Whole Recording (Escape)"));
+    g_object_bind_property (session, "has-selection", to_selection, "sensitive", G_BINDING_SYNC_CREATE);
+    g_signal_connect_object (zoom_in, "clicked", G_CALLBACK (zoom_in_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (zoom_out, "clicked", G_CALLBACK (zoom_out_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (to_selection, "clicked", G_CALLBACK (tc_viewer_session_zoom_to_selection), session,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (reset, "clicked", G_CALLBACK (tc_viewer_session_reset_zoom), session,
+                             G_CONNECT_SWAPPED);
+    GtkWidget *buttons[] = { zoom_in, zoom_out, to_selection, reset };
+
+    gtk_widget_set_margin_end (header, 12);
+    gtk_box_append (GTK_BOX (header), title);
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      {
+        gtk_widget_add_css_class (buttons[i], "flat");
+        gtk_box_append (GTK_BOX (header), buttons[i]);
+      }
+    gtk_box_append (GTK_BOX (timeline), header);
+  }
   gtk_box_append (GTK_BOX (timeline), tc_time_ruler_new (session));
   gtk_box_append (GTK_BOX (timeline), scroller);
 

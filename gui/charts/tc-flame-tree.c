@@ -232,6 +232,93 @@ tc_flame_tree_new_from_samples (TcDocument *doc,
   return tree;
 }
 
+static int
+compare_span_start (gconstpointer a,
+                    gconstpointer b)
+{
+  const TcSpan *sa = a;
+  const TcSpan *sb = b;
+
+  /* A caller starts no later than its callees; at the same instant the
+   * shallower one comes first. */
+  if (sa->start_ns != sb->start_ns)
+    return sa->start_ns < sb->start_ns ? -1 : 1;
+  return (sa->depth > sb->depth) - (sa->depth < sb->depth);
+}
+
+static void
+add_spans (TcFlameTree *tree,
+           GArray      *spans,
+           gint64       begin_ns,
+           gint64       end_ns)
+{
+  g_autofree gint64 *child_ns = g_new0 (gint64, MAX (spans->len, 1));
+  g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (guint));   /* span index by depth */
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_array_sort (spans, compare_span_start);
+
+  /* First the time each span's callees took, then every span's own time
+   * on its call path (add_path sums it into the callers' totals). */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_array_set_size (open, 0);
+      for (guint i = 0; i < spans->len; i++)
+        {
+          const TcSpan *s = &g_array_index (spans, TcSpan, i);
+          gint64 dur = MIN (s->end_ns, end_ns) - MAX (s->start_ns, begin_ns);
+
+          if (s->depth > open->len)
+            continue;   /* its caller began before the events we have */
+          g_array_set_size (open, s->depth);
+          g_array_append_val (open, i);
+          dur = MAX (dur, 0);
+
+          if (pass == 0)
+            {
+              if (s->depth > 0)
+                child_ns[g_array_index (open, guint, s->depth - 1)] += dur;
+              continue;
+            }
+          g_array_set_size (path, s->depth + 1);
+          for (guint d = 0; d <= s->depth; d++)
+            g_array_index (path, guint32, d) = g_array_index (spans, TcSpan, g_array_index (open, guint, d)).code_id;
+          tc_flame_tree_add_path (tree, (guint32 *) (gpointer) path->data, path->len,
+                                  MAX (dur - child_ns[i], 0), 1);
+        }
+    }
+}
+
+TcFlameTree *
+tc_flame_tree_new_from_range (TcDocument  *doc,
+                              guint        thread_id,
+                              gint64       begin_ns,
+                              gint64       end_ns,
+                              GError     **error)
+{
+  TcFlameTree *tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
+  GPtrArray *threads = tc_document_get_threads (doc);
+
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const TcDocThread *thread = g_ptr_array_index (threads, i);
+      g_autoptr(GArray) spans = NULL;
+
+      if (thread_id != 0 && thread->id != thread_id)
+        continue;
+      spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+      if (!tc_document_collect_spans (doc, thread->id, begin_ns, end_ns, 0, spans, error))
+        {
+          tc_flame_tree_unref (tree);
+          return NULL;
+        }
+      add_spans (tree, spans, begin_ns, end_ns);
+    }
+
+  tc_flame_tree_finish (tree);
+  return tree;
+}
+
 TcFlameTree *
 tc_flame_tree_new_reversed (const TcFlameTree *tree)
 {

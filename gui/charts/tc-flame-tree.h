@@ -52,6 +52,13 @@ TcFlameTree       *tc_flame_tree_new_from_threads (TcDocument        *doc,
                                                    guint              thread_id);
 TcFlameTree       *tc_flame_tree_new_from_samples (TcDocument        *doc,
                                                    guint              thread_id);
+/* The calls made during [begin_ns, end_ns] only (time clipped to it), from
+ * the recorded events of that range: the flame graph of a selection. */
+TcFlameTree       *tc_flame_tree_new_from_range   (TcDocument        *doc,
+                                                   guint              thread_id,
+                                                   gint64             begin_ns,
+                                                   gint64             end_ns,
+                                                   GError           **error);
 TcFlameTree       *tc_flame_tree_new_reversed     (const TcFlameTree *tree);
 /* Adds a call path (outermost first) with its weight; the self weight goes to
  * the last frame.  Only before tc_flame_tree_finish(). */

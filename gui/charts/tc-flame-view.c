@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-units.h"
+
 #include "tc-flame-view.h"
 
 struct _TcFlameView
@@ -21,6 +23,9 @@ struct _TcFlameView
   GtkDropDown     *threads;
   GtkWidget       *search;
   GtkLabel        *share;
+  GtkLabel        *range;
+  guint            serial;
+  guint            selection_idle;
   GtkWidget       *crumbs;
   TcFlameGraph    *graph;
   GArray          *thread_ids;
@@ -30,6 +35,91 @@ struct _TcFlameView
 G_DEFINE_FINAL_TYPE (TcFlameView, tc_flame_view, GTK_TYPE_WIDGET)
 
 static void
+update_share (TcFlameView *self)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search));
+  double share = tc_flame_graph_get_search_share (self->graph);
+
+  g_clear_pointer (&self->share_text, g_free);
+  if (query == NULL || *query == '\0')
+    self->share_text = g_strdup ("");
+  else
+    /* Translators: "12.5 % match “parse”" */
+    self->share_text = g_strdup_printf (_("%.1f %% match “%s”"), share * 100.0, query);
+  gtk_label_set_text (self->share, self->share_text);
+}
+
+static void
+show_tree (TcFlameView *self,
+           TcFlameTree *tree)
+{
+  if (self->reversed)
+    {
+      g_autoptr(TcFlameTree) reversed = tc_flame_tree_new_reversed (tree);
+
+      tc_flame_graph_set_tree (self->graph, tc_viewer_session_get_document (self->session), reversed);
+    }
+  else
+    tc_flame_graph_set_tree (self->graph, tc_viewer_session_get_document (self->session), tree);
+  /* The search applies to the new tree. */
+  tc_flame_graph_set_search (self->graph, gtk_editable_get_text (GTK_EDITABLE (self->search)));
+  update_share (self);
+}
+
+typedef struct
+{
+  TcDocument *doc;
+  guint       thread_id;
+  gint64      begin;
+  gint64      end;
+  guint       serial;
+} RangeJob;
+
+static void
+range_job_free (gpointer data)
+{
+  RangeJob *job = data;
+
+  g_object_unref (job->doc);
+  g_free (job);
+}
+
+static void
+range_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  RangeJob *job = task_data;
+  GError *error = NULL;
+  TcFlameTree *tree = tc_flame_tree_new_from_range (job->doc, job->thread_id, job->begin, job->end, &error);
+
+  if (tree == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tree, (GDestroyNotify) tc_flame_tree_unref);
+}
+
+static void
+range_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  TcFlameView *self = TC_FLAME_VIEW (object);
+  RangeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcFlameTree) tree = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (tree == NULL)
+    {
+      g_warning ("flame graph of the selection: %s", error->message);
+      return;
+    }
+  if (job->serial == self->serial)
+    show_tree (self, tree);
+}
+
+static void
 rebuild (TcFlameView *self)
 {
   TcDocument *doc = tc_viewer_session_get_document (self->session);
@@ -37,18 +127,56 @@ rebuild (TcFlameView *self)
 
   if (doc == NULL)
     return;
+  self->serial++;
+
+  /* A selected time range narrows the graph to the calls made in it (the
+   * recorded events of the range, decoded in a worker thread). */
+  if (self->source == TC_FLAME_SOURCE_CALLS && tc_viewer_session_get_has_selection (self->session))
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, range_done, NULL);
+      RangeJob *job = g_new0 (RangeJob, 1);
+      g_autofree char *from = NULL;
+      g_autofree char *to = NULL;
+      g_autofree char *text = NULL;
+
+      job->doc = g_object_ref (doc);
+      job->thread_id = self->thread_id;
+      job->begin = tc_viewer_session_get_selected_begin (self->session);
+      job->end = tc_viewer_session_get_selected_end (self->session);
+      job->serial = self->serial;
+      from = tc_units_format_seconds (job->begin);
+      to = tc_units_format_seconds (job->end);
+      text = g_strdup_printf (_("Selection %s – %s"), from, to);
+      gtk_label_set_text (self->range, text);
+      g_task_set_task_data (task, job, range_job_free);
+      g_task_run_in_thread (task, range_worker);
+      return;
+    }
+
+  gtk_label_set_text (self->range, "");
   if (self->source == TC_FLAME_SOURCE_SAMPLES)
     tree = tc_flame_tree_new_from_samples (doc, self->thread_id);
   else
     tree = tc_flame_tree_new_from_threads (doc, self->thread_id);
-  if (self->reversed)
-    {
-      TcFlameTree *reversed = tc_flame_tree_new_reversed (tree);
+  show_tree (self, tree);
+}
 
-      tc_flame_tree_unref (tree);
-      tree = reversed;
-    }
-  tc_flame_graph_set_tree (self->graph, doc, tree);
+static gboolean
+selection_idle_cb (gpointer data)
+{
+  TcFlameView *self = data;
+
+  self->selection_idle = 0;
+  rebuild (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Dragging a selection changes it on every motion: rebuild once it rests. */
+static void
+selection_changed_cb (TcFlameView *self)
+{
+  g_clear_handle_id (&self->selection_idle, g_source_remove);
+  self->selection_idle = g_timeout_add (150, selection_idle_cb, self);
 }
 
 static void
@@ -85,21 +213,6 @@ update_crumbs (TcFlameView *self)
       g_signal_connect (button, "clicked", G_CALLBACK (crumb_clicked_cb), self);
       gtk_box_append (GTK_BOX (self->crumbs), button);
     }
-}
-
-static void
-update_share (TcFlameView *self)
-{
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search));
-  double share = tc_flame_graph_get_search_share (self->graph);
-
-  g_clear_pointer (&self->share_text, g_free);
-  if (query == NULL || *query == '\0')
-    self->share_text = g_strdup ("");
-  else
-    /* Translators: "12.5 % match “parse”" */
-    self->share_text = g_strdup_printf (_("%.1f %% match “%s”"), share * 100.0, query);
-  gtk_label_set_text (self->share, self->share_text);
 }
 
 static void
@@ -178,6 +291,8 @@ tc_flame_view_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
+  g_clear_handle_id (&self->selection_idle, g_source_remove);
+  self->serial++;
   g_clear_object (&self->session);
   g_clear_pointer (&self->thread_ids, g_array_unref);
   g_clear_pointer (&self->share_text, g_free);
@@ -226,6 +341,8 @@ tc_flame_view_init (TcFlameView *self)
   gtk_box_append (GTK_BOX (self->toolbar), icicle);
   gtk_box_append (GTK_BOX (self->toolbar), self->search);
   gtk_box_append (GTK_BOX (self->toolbar), GTK_WIDGET (self->share));
+  self->range = GTK_LABEL (gtk_label_new (""));
+  gtk_widget_add_css_class (GTK_WIDGET (self->range), "accent");
 
   self->crumbs = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_margin_start (self->crumbs, 6);
@@ -244,7 +361,15 @@ tc_flame_view_init (TcFlameView *self)
   gtk_widget_set_valign (scroller, GTK_ALIGN_START);
 
   gtk_box_append (GTK_BOX (box), self->toolbar);
-  gtk_box_append (GTK_BOX (box), self->crumbs);
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_widget_set_hexpand (self->crumbs, TRUE);
+    gtk_widget_set_margin_end (GTK_WIDGET (self->range), 12);
+    gtk_box_append (GTK_BOX (row), self->crumbs);
+    gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->range));
+    gtk_box_append (GTK_BOX (box), row);
+  }
   gtk_box_append (GTK_BOX (box), scroller);
   gtk_widget_set_parent (box, GTK_WIDGET (self));
 
@@ -273,6 +398,15 @@ tc_flame_view_new (TcViewerSession *session,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::selected-thread", G_CALLBACK (session_thread_cb), self,
                            G_CONNECT_SWAPPED);
+  if (source == TC_FLAME_SOURCE_CALLS)
+    {
+      g_signal_connect_object (session, "notify::has-selection", G_CALLBACK (selection_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::selected-begin", G_CALLBACK (selection_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::selected-end", G_CALLBACK (selection_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   rebuild (self);
 
   return GTK_WIDGET (self);

@@ -201,6 +201,38 @@ test_search (void)
 }
 
 static void
+test_range_tree (void)
+{
+  g_autoptr(TcDocument) doc = fixture_document (40);
+  g_autoptr(GError) error = NULL;
+  /* The first training step: 2 ms … 12 ms on the main thread. */
+  g_autoptr(TcFlameTree) tree = tc_flame_tree_new_from_range (doc, 1, 2000000, 12000000, &error);
+  const guint32 train[] = { FIX_MAIN, FIX_TRAIN };
+  const guint32 parse[] = { FIX_MAIN, FIX_TRAIN, FIX_LOAD, FIX_PARSE };
+  const guint32 step[] = { FIX_MAIN, FIX_TRAIN, FIX_STEP };
+  const guint32 backward[] = { FIX_MAIN, FIX_TRAIN, FIX_STEP, FIX_BACKWARD };
+  guint32 n;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tree);
+  /* main and train span the whole range (clipped to it). */
+  g_assert_cmpint (tc_flame_tree_get_total (tree), ==, 10000000);
+  n = tc_flame_tree_find_path (tree, train, 2);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, n)->total, ==, 10000000);
+  n = tc_flame_tree_find_path (tree, parse, 4);
+  g_assert_cmpuint (n, !=, TC_FLAME_NONE);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, n)->total, ==, 1000000);
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, n)->calls, ==, 2);
+  n = tc_flame_tree_find_path (tree, step, 3);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, n)->total, ==, 7700000);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, n)->self, ==, 700000);
+  n = tc_flame_tree_find_path (tree, backward, 4);
+  g_assert_cmpint (tc_flame_tree_get_node (tree, n)->total, ==, 4000000);
+  /* Nothing of the second step (from 12 ms) is in it. */
+  g_assert_cmpuint (tc_flame_tree_get_node (tree, tc_flame_tree_find_path (tree, step, 3))->calls, ==, 1);
+}
+
+static void
 test_samples_tree (void)
 {
   g_autoptr(TcDocument) doc = fixture_document (40);
@@ -382,6 +414,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/reversed", test_reversed);
   g_test_add_func ("/tc/charts/flame/search", test_search);
   g_test_add_func ("/tc/charts/flame/samples", test_samples_tree);
+  g_test_add_func ("/tc/charts/flame/range", test_range_tree);
   g_test_add_func ("/tc/charts/flame/widget", test_widget);
   g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
 
