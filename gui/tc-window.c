@@ -261,6 +261,11 @@ tc_window_init (TcWindow *self)
   g_signal_connect_object (self->tab_view, "notify::selected-page",
                            G_CALLBACK (tc_window_notify_selected_page_cb), self,
                            G_CONNECT_SWAPPED);
+  /* Closing the last tab unselects it before it is gone: the page count
+   * says when the start page is due. */
+  g_signal_connect_object (self->tab_view, "notify::n-pages",
+                           G_CALLBACK (tc_window_notify_selected_page_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recent_list, "row-activated",
                            G_CALLBACK (tc_window_recent_row_activated_cb), self,
                            G_CONNECT_SWAPPED);

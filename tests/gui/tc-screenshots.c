@@ -89,7 +89,6 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
   gtk_window_present (GTK_WINDOW (window));
   settle (500);
-  save_window (GTK_WIDGET (window), dir, "start");
 
   file = g_file_new_for_commandline_arg (argv[2]);
   view = tc_window_open_file (window, file);
@@ -160,6 +159,15 @@ main (int   argc,
       else if (g_strcmp0 (tc_session_view_get_state (view), "error") == 0)
         save_window (GTK_WIDGET (window), dir, "error");
     }
+
+  /* The start page again, now listing the recordings just opened. */
+  {
+    AdwTabView *tabs = tc_window_get_tab_view (window);
+
+    while (adw_tab_view_get_n_pages (tabs) > 0)
+      adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 0));
+    save_window (GTK_WIDGET (window), dir, "start");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

@@ -394,6 +394,8 @@ test_zoom_actions (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 0);
+  /* … and the start page is back. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -414,6 +416,20 @@ test_recent_files (void)
   recent = tc_application_dup_recent_uris (app);
   g_assert_nonnull (recent);
   g_assert_cmpstr (recent[0], ==, uri);
+
+  /* With the tab closed, the start page lists it; activating the row opens it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL));
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "empty");
+  g_assert_true (gtk_widget_get_visible (window->recent_group));
+  {
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->recent_list, 0);
+
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (window->recent_list, "row-activated", row);
+  }
+  g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
+  wait_loaded (tc_window_get_current_view (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
