@@ -15,6 +15,9 @@
 
 #include "tc-document-load.h"
 
+#define TC_MAX_CODE_ID     (1u << 24)
+#define TC_MAX_STACK_DEPTH 100000u
+
 typedef struct
 {
   GArray *durations;   /* gint64 */
@@ -292,7 +295,20 @@ tc_call_builder_add (TcCallBuilder  *b,
       const TcEvent *ev = &b->events[i];
 
       if (is_enter (ev->kind))
-        enter (b, thread, state, ev->code_id, (gint64) ev->time_ns);
+        {
+          /* Per-code tables are indexed by id and every block keeps a copy
+           * of the open stack: a hostile file must not turn either into
+           * gigabytes.  Recorders intern ids from 1 and Python stacks stay
+           * far below this depth. */
+          if (ev->code_id >= TC_MAX_CODE_ID || state->stack->len >= TC_MAX_STACK_DEPTH)
+            {
+              g_set_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT,
+                           "corrupt event block at offset %" G_GUINT64_FORMAT " (%s)", frame->offset,
+                           ev->code_id >= TC_MAX_CODE_ID ? "code id out of range" : "call stack too deep");
+              return FALSE;
+            }
+          enter (b, thread, state, ev->code_id, (gint64) ev->time_ns);
+        }
       else if (is_leave (ev->kind))
         leave (b, thread, state, (gint64) ev->time_ns);
     }

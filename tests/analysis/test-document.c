@@ -3,6 +3,7 @@
  * test-document.c — loading recordings into TcDocument: model, call trees,
  * per-function distributions, lazy spans, truncated and invalid files.
  */
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "tc-document.h"
@@ -278,6 +279,30 @@ test_errors (void)
   g_clear_error (&error);
 }
 
+/* A hostile event stream (huge code id) is one clear error, not an
+ * allocation of gigabytes. */
+static void
+test_hostile_code_id (void)
+{
+  g_autofree char *path = g_build_filename (tc_test_dir (), "hostile.tc", NULL);
+  TcWriterOptions opts = { "h", "t", 0, 0 };
+  TcError err = { 0 };
+  TcEndFixed end = { 0 };
+  TcEvent events[] = { { 10, 3000000000u, TC_EVENT_CALL }, { 20, 0, TC_EVENT_RETURN } };
+  TcWriter *w;
+  GError *error = NULL;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_events (w, 1, events, 2), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  g_assert_null (tc_document_load (path, NULL, NULL, NULL, &error));
+  g_assert_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "code id out of range"));
+  g_error_free (error);
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -329,5 +354,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/document/truncated", test_truncated);
   g_test_add_func ("/tc/analysis/document/errors", test_errors);
   g_test_add_func ("/tc/analysis/document/async", test_async);
+  g_test_add_func ("/tc/analysis/document/hostile-code-id", test_hostile_code_id);
   return g_test_run ();
 }
