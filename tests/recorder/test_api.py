@@ -456,3 +456,30 @@ def test_warn_false_records_no_warnings(run, tmp_path):
     r = load(tmp_path / "out.tc")
     assert r.warnings == []
     assert "[TC]" not in proc.stderr
+
+
+def test_tag_live_and_exclude(run, tmp_path):
+    proc = run(r'''
+import time, timecapsule as tc
+def work():
+    return 1
+tc.record(every=0.02, output="out.tc", live=True, exclude_files=["*/prog.py"])
+tc.tag("phase-1", "gpu")
+tc.snap("tagged")
+tc.snap("untagged")
+for _ in range(30):
+    work()
+    time.sleep(0.03)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"[\r\n]\[TC #\d{5}  t=\d+\.\d\ds  \S+\(\)  RAM=\d+MB  CPU=\d+%", proc.stderr)
+    r = load(tmp_path / "out.tc")
+    tagged = next(s for s in r.snapshots if s["evt"] == "SNAP:tagged")
+    untagged = next(s for s in r.snapshots if s["evt"] == "SNAP:untagged")
+    assert tagged["tags"] == ["phase-1", "gpu"]
+    assert untagged["tags"] == []
+    # The excluded script is not tracked: its calls are still recorded
+    # (calls="all"), but it has no tracked files.
+    assert r.calls("work") == 30
+    assert not any(f["flags"] & 1 for f in r.files.values())
