@@ -33,9 +33,9 @@ typedef enum
   TC_DOCUMENT_ERROR_SEED_FORMAT, /* an old gzip+pickle seed file: use `timecapsule convert` */
   TC_DOCUMENT_ERROR_VERSION,     /* a newer major format version */
   TC_DOCUMENT_ERROR_CORRUPT,     /* header or frame contents invalid */
+  TC_DOCUMENT_ERROR_EMPTY,       /* reserved: today a valid file without frames loads as an empty
+                                    document, so a live view can refresh it as it grows */
 } TcDocumentError;
-/* A valid file without any frame yet (a recording that just started) loads
- * as an empty document, so a live view can refresh it as it grows. */
 
 GQuark tc_document_error_quark (void);
 
