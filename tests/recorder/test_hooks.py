@@ -226,3 +226,32 @@ tc.stop()
     assert r.calls(name, tracked_only=True) == 200
     assert r.calls(name, (EV_RESUME,), tracked_only=True) == 200 * 3
     r.check_balanced()
+
+
+def test_two_recordings_in_one_process(run, tmp_path):
+    proc = run(r'''
+import threading, timecapsule as tc
+def work(n):
+    return n * 2
+def thread_body():
+    for i in range(10):
+        work(i)
+for name in ("a.tc", "b.tc"):
+    tc.record(every=10, output=name)
+    for i in range(7):
+        work(i)
+    t = threading.Thread(target=thread_body)
+    t.start(); t.join()
+    tc.stop()
+print(threading.active_count())
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("1")      # no timer thread left behind
+    for name in ("a.tc", "b.tc"):
+        r = load(tmp_path / name)
+        assert r.state == "complete"
+        r.check_balanced()
+        assert r.calls("work") == 17
+        used = {c for evs in r.events.values() for _, _, c in evs if c}
+        assert used <= set(r.codes)               # every code defined in this file
+        assert set(r.events) <= set(r.threads)    # every thread defined
