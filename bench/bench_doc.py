@@ -169,6 +169,18 @@ def scale_tables(results):
                          br.get("load_cpu_s", 0), br.get("report_cpu_s", 0),
                          br.get("rss_mb", "?"), tv(e.get("cli")), tv(e.get("pdf"))))
     lines.append("")
+    opened = [(n, e["open"]) for n, e in sorted(scale["sizes"].items(), key=lambda kv: int(kv[0]))
+              if e.get("open")]
+    if opened:
+        lines.append("Viewer window (tests/gui/tc-open-benchmark under xvfb-run): open → "
+                     "first frame of the report page\n")
+        lines.append("```")
+        for n, o in opened:
+            for ln in o.get("lines", []):
+                lines.append("%s events: %s; peak RSS %.0f MB" % (_count(int(n)), ln,
+                                                                   o.get("rss_mb", 0)))
+        lines.append("```")
+        lines.append("")
     charts = scale.get("charts")
     if charts:
         lines.append("Viewer charts on a 10 M-event recording (bench/bench-charts under "

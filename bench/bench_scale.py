@@ -7,6 +7,7 @@ writer by bench-report (its layered call-graph workload, not timed), then
 - bench-report itself: TcDocument load + full text report, in C;
 - `python3 -m timecapsule FILE.tc`: the CLI's full report;
 - `timecapsule-viewer --export-pdf`: load + the PDF report, no display;
+- tests/gui/tc-open-benchmark under xvfb-run: open → first frame painted;
 
 each under /usr/bin/time -v (wall, user+sys CPU, peak RSS).  With xvfb-run,
 bench-charts gives the viewer's load time and flame graph / flame chart
@@ -68,6 +69,7 @@ def run(build_dir, sizes, python_site, work_dir=None):
     bench_report = os.path.join(build_dir, "bench", "bench-report")
     viewer = os.path.join(build_dir, "gui", "timecapsule-viewer")
     bench_charts = os.path.join(build_dir, "bench", "bench-charts")
+    open_bench = os.path.join(build_dir, "tests", "gui", "tc-open-benchmark")
     work = work_dir or tempfile.mkdtemp(prefix="tc-bench-scale-")
     results = {"sizes": {}, "charts": None}
     env = dict(os.environ, PYTHONPATH=python_site or "", TMPDIR=work)
@@ -95,6 +97,12 @@ def run(build_dir, sizes, python_site, work_dir=None):
                 if os.path.exists(pdf):
                     entry["pdf"]["pdf_kb"] = os.path.getsize(pdf) / 1024
                     os.unlink(pdf)
+            if os.path.exists(open_bench) and shutil.which("xvfb-run"):
+                # A real window: open request → first frame of the report.
+                entry["open"], text = _time_v(
+                    ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", open_bench, path, "1"],
+                    env=env, stdout=subprocess.PIPE)
+                entry["open"]["lines"] = [ln for ln in text.splitlines() if ln.startswith("run")]
         finally:
             os.unlink(path)
         print("scale: %d events: %s" % (n, entry), flush=True)
