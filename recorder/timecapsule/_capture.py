@@ -44,11 +44,27 @@ def _plain_repr(value):
             return "<unrepresentable>"
 
 
+def _len_text(value):
+    try:
+        return "%d" % len(value)
+    except Exception:
+        return "?"
+
+
 def smart_repr(value):
     """Return (repr, truncated) following the seed's rules.
 
     numpy/pandas/torch objects are summarised from their attributes without
-    importing those libraries."""
+    importing those libraries.  Never raises: the value's own __len__,
+    __repr__ or __class__ may fail, and a snapshot must not break the
+    program."""
+    try:
+        return _smart_repr(value)
+    except Exception:
+        return "<%s>" % type(value).__name__, False
+
+
+def _smart_repr(value):
     tname = type(value).__name__
     module = type(value).__module__ or ""
     try:
@@ -72,13 +88,13 @@ def smart_repr(value):
         pass
     if isinstance(value, (list, tuple)):
         text, cut = _cut(_plain_repr(value), CONTAINER_REPR_LIMIT)
-        return "%s[%d] %s" % (tname, len(value), text), cut
+        return "%s[%s] %s" % (tname, _len_text(value), text), cut
     if isinstance(value, dict):
         text, cut = _cut(_plain_repr(value), CONTAINER_REPR_LIMIT)
-        return "dict[%d] %s" % (len(value), text), cut
+        return "dict[%s] %s" % (_len_text(value), text), cut
     if isinstance(value, (set, frozenset)):
         text, cut = _cut(_plain_repr(value), CONTAINER_REPR_LIMIT)
-        return "%s[%d] %s" % (tname, len(value), text), cut
+        return "%s[%s] %s" % (tname, _len_text(value), text), cut
     return _cut(_plain_repr(value), REPR_LIMIT)
 
 
