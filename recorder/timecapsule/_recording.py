@@ -492,7 +492,13 @@ def _warn_from_c(code, message, var):
 
 def _install_hooks(s):
     if s.mode == "sample":
-        core.sampler_start(float(max(1, s.sample_rate_hz)))
+        rate = float(max(1, s.sample_rate_hz))
+        # The sampler needs the GIL for each sample; a busy thread only
+        # hands it over every switch interval (5 ms by default), which
+        # would cap the rate at 200 Hz.  Match the interval to the rate.
+        s.old_switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(s.old_switch_interval, 1.0 / rate))
+        core.sampler_start(rate)
         return "sample"
     if core.HAS_MONITORING:
         mon = sys.monitoring
@@ -524,6 +530,8 @@ def _install_hooks(s):
 def _remove_hooks(s):
     if s.mode == "sample":
         core.sampler_stop()
+        if getattr(s, "old_switch_interval", None):
+            sys.setswitchinterval(s.old_switch_interval)
         return
     if core.HAS_MONITORING:
         mon = sys.monitoring
