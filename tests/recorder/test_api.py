@@ -445,7 +445,7 @@ def test_value_resource_and_checkpoint_warnings(run, tmp_path):
     assert re.match(r"RAM \d+→\d+MB \(\+\d+MB\)", by["RAM_GROWING"]["message"])
     assert re.match(r"FDs grew \d+→\d+", by["FD_LEAK"]["message"])
     assert by["CHECKPOINT_SLOW"]["var"] == "slow"
-    assert re.match(r"'slow' took 0\.\d{3}s > limit 0\.01s", by["CHECKPOINT_SLOW"]["message"])
+    assert re.match(r"'slow' took \d+\.\d{3}s > limit 0\.01s", by["CHECKPOINT_SLOW"]["message"])
     assert not any(w["var"] in ("fine", "quick") for w in r.warnings)
     assert "🟡 [TC] VERY_LARGE: 'big'=3.00e+16 at t=" in proc.stderr
 
