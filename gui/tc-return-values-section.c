@@ -81,6 +81,42 @@ bind_type (GtkListItem *list_item,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), item_return (item)->type_name);
 }
 
+static void
+jump_clicked_cb (GtkButton *button,
+                 gpointer   user_data)
+{
+  GtkWidget *section = gtk_widget_get_ancestor (GTK_WIDGET (button), TC_TYPE_RETURN_VALUES_SECTION);
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (button), "list-item");
+  gpointer item = list_item ? gtk_list_item_get_item (list_item) : NULL;
+
+  if (section == NULL || item == NULL)
+    return;
+
+  /* The snapshot timeline at the moment the value was returned. */
+  tc_viewer_session_set_cursor (tc_section_get_session (TC_SECTION (section)), item_return (item)->time_ns);
+  tc_section_show_section (TC_SECTION (section), "snapshots");
+}
+
+static GtkWidget *
+create_jump (void)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("find-location-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Show the snapshot at this moment"));
+  g_signal_connect (button, "clicked", G_CALLBACK (jump_clicked_cb), NULL);
+
+  return button;
+}
+
+static void
+bind_jump (GtkListItem *list_item,
+           gpointer     item,
+           gpointer     user_data)
+{
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (list_item)), "list-item", list_item);
+}
+
 static gboolean
 filter_func (gpointer item,
              gpointer user_data)
@@ -208,6 +244,7 @@ tc_return_values_section_init (TcReturnValuesSection *self)
   add_column (self, _("Function"), tc_ui_cell_label_new, bind_function, FALSE);
   add_column (self, _("Value"), tc_ui_cell_mono_new, bind_value, TRUE);
   add_column (self, _("Type"), tc_ui_cell_label_new, bind_type, FALSE);
+  add_column (self, NULL, create_jump, bind_jump, FALSE);
 
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self,
