@@ -390,6 +390,8 @@ tc_draw_series (cairo_t             *cr,
         {
           if (!isfinite (s->values[i]))
             continue;
+          /* Without a new sub-path cairo_arc() joins each dot to the last. */
+          cairo_new_sub_path (cr);
           cairo_arc (cr, tc_series_x (scale, s->times[i]), tc_series_y (scale, s->values[i]),
                      3.0, 0, 2 * G_PI);
           cairo_close_path (cr);

@@ -98,7 +98,8 @@ draw_series_chart (cairo_t           *cr,
   draw.n = points->len;
   draw.shape = tc_series_choose_shape (values, points->len);
   draw.color = style->accent;
-  draw.fill = chart->threshold <= 0;
+  /* An area under a handful of dots reads as a shape that is not there. */
+  draw.fill = chart->threshold <= 0 && draw.shape != TC_SERIES_DOTS;
   draw.show_stats = chart->threshold > 0;
   draw.threshold = chart->threshold;
   draw.unit = chart->series->unit;
