@@ -345,8 +345,11 @@ build_series_names (TcComparison *self)
         {
           const TcDocSeries *series = g_ptr_array_index (lists[k], i);
 
-          if (series->points->len > 0 &&
-              tc_comparison_get_series (self, series->name, FALSE) != NULL)
+          const TcDocSeries *before = tc_comparison_get_series (self, series->name, FALSE);
+
+          /* Something to draw: a line on at least one side. */
+          if (series->points->len > 0 && before != NULL &&
+              (series->points->len > 1 || before->points->len > 1))
             g_ptr_array_add (self->series_names, (char *)series->name);
         }
 

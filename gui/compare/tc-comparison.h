@@ -104,7 +104,8 @@ gint64              tc_comparison_get_node_before   (TcComparison *self,
 const char         *tc_comparison_node_name         (TcComparison *self,
                                                      guint32       node);
 
-/* Series (metric or system counter) present in both recordings, by name
+/* Series (metric or system counter) present in both recordings with more
+ * than one point on at least one side, by name
  * (GPtrArray of const char*, sorted: counters first, then metrics). */
 GPtrArray          *tc_comparison_get_series_names  (TcComparison *self);
 const TcDocSeries  *tc_comparison_get_series        (TcComparison *self,

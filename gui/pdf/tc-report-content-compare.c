@@ -146,7 +146,7 @@ _tc_report_build_comparison (TcReportPages *self,
   _tc_report_chart (self, 24 + MIN (40, max_depth + 1) * TC_DIFF_FLAME_ROW, draw_diff_flame, chart, compare_chart_free);
 
   _tc_report_heading (self, _("Functions"));
-  table = _tc_report_table (self, "Function:0.26|Calls before:0.11r|Calls after:0.11r|Before:0.13r|After:0.13r|Δ:0.13r|Δ %:0.13r");
+  table = _tc_report_table (self, "Function:0.25|Calls before:0.13r|Calls after:0.12r|Before:0.13r|After:0.13r|Δ:0.13r|Δ %:0.11r");
   for (guint i = 0; i < MIN (rows->len, MAX_ROWS); i++)
     {
       const TcCompareRow *row = &g_array_index (rows, TcCompareRow, i);

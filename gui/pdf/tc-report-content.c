@@ -90,7 +90,7 @@ draw_series_chart (cairo_t           *cr,
   scale.begin_ns = 0;
   scale.end_ns = MAX (end, 1);
   scale.width = width - TC_CHART_LEFT - TC_CHART_RIGHT;
-  scale.height = height - 34;
+  scale.height = height - 40;
   tc_series_nice_range (&stats, chart->threshold > 0, &scale.y_min, &scale.y_max);
 
   draw.times = times;
@@ -124,7 +124,20 @@ add_series_chart (TcReportPages     *self,
                   double             threshold,
                   double             peak)
 {
-  SeriesChart *chart = g_new0 (SeriesChart, 1);
+  SeriesChart *chart;
+
+  /* One sample is a number, not a chart. */
+  if (series->points->len < 2)
+    {
+      const TcDocPoint *p = &g_array_index (series->points, TcDocPoint, 0);
+      g_autofree char *value = tc_series_format_value (p->value, series->unit);
+      g_autofree char *t = tc_units_format_seconds (p->time_ns);
+
+      _tc_report_textf (self, _("%s: %s (one sample, at %s)"), title, value, t);
+      return;
+    }
+
+  chart = g_new0 (SeriesChart, 1);
 
   chart->doc = g_object_ref (doc);
   chart->series = series;

@@ -18,6 +18,7 @@
 #define ROW_PAD         3.0
 #define SECTION_ROOM  220.0   /* a section starts a new page with less room left */
 #define KEEP_ROOM      70.0   /* a heading needs this much below it */
+#define SECTION_GAP    18.0
 
 #define FONT_BODY      "DejaVu Sans 8.5"
 #define FONT_SMALL     "DejaVu Sans 7"
@@ -237,6 +238,10 @@ layout_flow (TcReportPages *self)
           y = top;
         }
 
+      /* Air above a section that does not start a page. */
+      if (block->kind == TC_BLOCK_SECTION && y > top)
+        y += SECTION_GAP;
+
       if (block->kind == TC_BLOCK_SECTION)
         {
           guint n = self->pages->len - 1;
@@ -419,9 +424,24 @@ draw_chrome (TcReportPages *self,
   g_autofree char *number = g_strdup_printf (_("Page %u of %u"), page + 1, self->pages->len);
   const char *section = NULL;
 
+  GArray *placements = g_ptr_array_index (self->pages, page);
+  const Placement *first = placements->len > 0 ? &g_array_index (placements, Placement, 0) : NULL;
+
+  /* The section the page begins with: the one in progress, or the one
+   * whose title opens the page. */
   for (guint i = 0; i < self->section_pages->len; i++)
-    if (g_array_index (self->section_pages, guint, i) <= page)
-      section = g_ptr_array_index (self->sections, i);
+    {
+      guint start = g_array_index (self->section_pages, guint, i);
+
+      if (start < page || (start == page && first != NULL && first->block->kind == TC_BLOCK_SECTION &&
+                           section == NULL))
+        section = g_ptr_array_index (self->sections, i);
+      if (start == page && first != NULL && first->block->kind == TC_BLOCK_SECTION)
+        {
+          section = g_ptr_array_index (self->sections, i);
+          break;
+        }
+    }
 
   set_rgba (cr, &self->style.dim, 1.0);
   show_text (cr, context, FONT_SMALL, self->title ? self->title : "", FALSE,
