@@ -179,6 +179,19 @@ test_headless (void)
   g_assert_nonnull (strstr (text, "IndexError"));
   g_unlink (pdf);
 
+  /* Two recordings: the report of the second, compared with the first. */
+  {
+    const char *argv[] = { viewer, "--export-pdf", pdf, "--compare", before_path, after_path, NULL };
+    g_autofree char *ignored = run (argv, &status);
+    g_autofree char *compared = NULL;
+
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    compared = pdf_text (pdf);
+    g_assert_nonnull (strstr (compared, "Comparison"));
+    g_assert_nonnull (strstr (compared, "Crash FIXED"));
+    g_unlink (pdf);
+  }
+
   {
     const char *argv[] = { viewer, "--export-pdf", pdf, bad, NULL };
     g_autofree char *ignored = run (argv, &status);
