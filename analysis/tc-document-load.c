@@ -570,7 +570,9 @@ add_line_hits (TcDocument *self, const TcLineHits *hits, GHashTable *line_index)
 typedef struct
 {
   guint8 *data;
-  gsize   len;
+  gsize   len;       /* the total the file claims */
+  gsize   filled;    /* bytes [0, filled) are present */
+  gsize   cap;
   gsize   received;
 } SourceBuf;
 
@@ -578,6 +580,8 @@ static void
 add_source_chunk (GHashTable *sources, const TcSourceChunk *chunk)
 {
   SourceBuf *buf = g_hash_table_lookup (sources, GUINT_TO_POINTER (chunk->file_id));
+
+  gsize end;
 
   if (chunk->total_len > G_MAXUINT32 || chunk->offset + chunk->len > chunk->total_len)
     return;
@@ -588,12 +592,26 @@ add_source_chunk (GHashTable *sources, const TcSourceChunk *chunk)
           buf = g_new0 (SourceBuf, 1);
           g_hash_table_insert (sources, GUINT_TO_POINTER (chunk->file_id), buf);
         }
-      g_free (buf->data);
+      g_clear_pointer (&buf->data, g_free);
       buf->len = chunk->total_len;
-      buf->data = g_malloc0 (buf->len + 1);
-      buf->received = 0;
+      buf->filled = buf->cap = buf->received = 0;
+    }
+  /* Chunks arrive in order: the buffer grows with the bytes actually
+   * present, never to the total the file claims (a 4 KB hostile file
+   * could otherwise ask for 4 GiB up front), and a gap is ignored. */
+  if (chunk->offset > buf->filled)
+    return;
+  end = chunk->offset + chunk->len;
+  if (end + 1 > buf->cap)
+    {
+      gsize cap = MAX (end + 1, MIN (buf->cap * 2, buf->len + 1));
+
+      buf->data = g_realloc (buf->data, cap);
+      memset (buf->data + buf->cap, 0, cap - buf->cap);
+      buf->cap = cap;
     }
   memcpy (buf->data + chunk->offset, chunk->data, chunk->len);
+  buf->filled = MAX (buf->filled, end);
   buf->received += chunk->len;
 }
 
@@ -1128,7 +1146,7 @@ tc_document_build_model (TcDocument     *self,
       SourceBuf *buf = value;
       TcDocFile *file = ensure_file (self, GPOINTER_TO_UINT (key));
 
-      if (buf->received >= buf->len)
+      if (buf->received >= buf->len && buf->filled == buf->len && buf->data != NULL)
         {
           file->source = g_string_chunk_insert_len (self->strings, (const char *) buf->data, buf->len);
           file->source_len = buf->len;

@@ -115,6 +115,17 @@ def test_cli_on_hostile_files(real, tmp_path):
             assert "truncat" in out.lower(), name + ": a prefix must say it is one"
 
 
+def test_cli_on_crashers(tmp_path):
+    """Inputs that once crashed, hung or exhausted memory (tests/reliability/crashers)."""
+    crashers = os.path.join(os.environ["TC_SOURCE_ROOT"], "tests", "reliability", "crashers")
+    names = sorted(n for n in os.listdir(crashers) if n.endswith(".tc"))
+    assert names
+    for name in names:
+        rc, out, err, maxrss = run_limited(
+            [sys.executable, "-m", "timecapsule", os.path.join(crashers, name)], str(tmp_path))
+        check_outcome(name, "either", rc, out, err, maxrss)
+
+
 def test_cli_on_huge_sparse_file(real, tmp_path):
     """A valid recording followed by 2 GiB of zeros (sparse): the reader stops
     at the first invalid frame without reading or allocating the rest."""
