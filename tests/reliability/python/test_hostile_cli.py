@@ -28,14 +28,25 @@ def limited():
 
 
 def run_limited(cmd, cwd):
-    """Run under the limits; returns (returncode, stdout, stderr, maxrss_kb)."""
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, preexec_fn=limited)
-    out, err = p.communicate(timeout=TIME_LIMIT)
-    rusage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert time.monotonic() - t0 < TIME_LIMIT
-    return p.returncode, out, err, rusage.ru_maxrss
+    """Run under the limits; returns (returncode, stdout, stderr, maxrss_kb)
+    with the resident peak of that one child (wait4), the output through
+    files so no pipe can fill up."""
+    import tempfile
+    import threading
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out_f, stderr=err_f, preexec_fn=limited)
+        killer = threading.Timer(TIME_LIMIT, p.kill)
+        killer.start()
+        try:
+            _, status, rusage = os.wait4(p.pid, 0)
+        finally:
+            killer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        assert time.monotonic() - t0 < TIME_LIMIT, "%s: ran past %d s" % (cmd, TIME_LIMIT)
+        out_f.seek(0)
+        err_f.seek(0)
+        return p.returncode, out_f.read(), err_f.read(), rusage.ru_maxrss
 
 
 @pytest.fixture(scope="module")
