@@ -374,13 +374,17 @@ def main_instructions(opts):
     build_dir = os.path.abspath(opts.build_dir)
     tools = opts.tool or ["none", "c-empty", "c-store", "cprofile", "tc-all",
                           "tc-tracked"]
+    json_path = os.path.join(build_dir, "bench-instructions.json")
     out = {}
+    if os.path.exists(json_path):   # other interpreters' figures stay
+        with open(json_path) as f:
+            out = json.load(f)
     for name, base_py in interpreters(opts.python):
         stage = build_stage(name, base_py, build_dir)
         env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
         venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
         py = venv_py if os.path.exists(venv_py) else base_py
-        out[name] = {}
+        out.setdefault(name, {})
         for workload in (opts.workload or list(INSTR_SIZES)):
             small, big = INSTR_SIZES[workload]
             calls = []
@@ -401,7 +405,7 @@ def main_instructions(opts):
                 name, workload, "  ".join(
                     "%s %.0f (+%.0f)" % (t, v, v - base) if base else "%s %.0f" % (t, v)
                     for t, v in row.items())), flush=True)
-            with open(os.path.join(build_dir, "bench-instructions.json"), "w") as f:
+            with open(json_path, "w") as f:
                 json.dump(out, f, indent=1)
     return 0
 
