@@ -416,7 +416,7 @@ def _timer_main(s):
             _eval_conditions(s, frame, values)
             cpu, wall = _main_thread_cpu(), time.perf_counter()
             busy = (cpu is not None and last_cpu is not None
-                    and (cpu - last_cpu) >= 0.1 * (wall - last_wall))
+                    and (cpu - last_cpu) >= 0.05 * (wall - last_wall))
             last_cpu, last_wall = cpu, wall
             _stuck_check(s, frame, values, busy)
         except Exception as exc:  # never let the timer die silently
@@ -442,8 +442,7 @@ def _stuck_check(s, frame, values, busy):
     if t - s.stuck[1] > 3 * s.every:
         fn = frame.f_code.co_name
         raise_warning(s, "STUCK_LOOP", "Stuck at %s():%d for %.0fs"
-                      % (fn, frame.f_lineno, t - s.stuck[1]), "WARN",
-                      "%s:%d" % (fn, frame.f_lineno))
+                      % (fn, frame.f_lineno, t - s.stuck[1]), "WARN", fn)
 
 
 def _eval_conditions(s, frame, values):

@@ -192,7 +192,7 @@ print("stop took %.3f" % (time.perf_counter() - t0))
 ''')
     assert proc.returncode == 0, proc.stderr
     took = float(re.search(r"stop took (\S+)", proc.stdout).group(1))
-    assert took < 0.5
+    assert took < 1.5     # the seed waited out min(every, 2 s)
 
 
 def test_never_clobbers(run, tmp_path):
