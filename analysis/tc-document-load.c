@@ -790,17 +790,25 @@ metrics_from_snapshots (TcDocument *self)
     }
 }
 
+/* The recorder writes a SYSTEM frame about once a second and a system sample
+ * with every snapshot: a counter's series is the union of both, so a short
+ * run (one SYSTEM frame at stop) still gets a point per snapshot, and a
+ * sample written both ways (same time) counts once.  The series are sorted
+ * by time in finish_model(). */
 static void
 counters_from_snapshots (TcDocument *self)
 {
-  g_autoptr (GHashTable) has_points = g_hash_table_new (NULL, NULL);
+  /* series → set of the times it already has */
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
 
   for (guint i = 0; i < self->counters->len; i++)
     {
       TcDocSeries *series = g_ptr_array_index (self->counters, i);
+      GHashTable *times = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-      if (series->points->len > 0)
-        g_hash_table_add (has_points, series);
+      for (guint p = 0; p < series->points->len; p++)
+        g_hash_table_add (times, g_memdup2 (&g_array_index (series->points, TcDocPoint, p).time_ns, sizeof (gint64)));
+      g_hash_table_insert (seen, series, times);
     }
   for (guint s = 0; s < self->snapshots->len; s++)
     {
@@ -810,9 +818,11 @@ counters_from_snapshots (TcDocument *self)
         {
           TcDocSeries *series = ensure_series (self, self->counters, self->counter_by_id,
                                                snap->system[c].counter_id, NULL);
+          GHashTable *times = g_hash_table_lookup (seen, series);
 
-          if (!g_hash_table_contains (has_points, series))
-            add_point (series, snap->time_ns, snap->system[c].value, NULL);
+          if (times && g_hash_table_contains (times, &snap->time_ns))
+            continue;
+          add_point (series, snap->time_ns, snap->system[c].value, NULL);
         }
     }
 }
