@@ -211,6 +211,30 @@ def test_os_exit(runner):
     assert state in ("truncated", "complete")
 
 
+# 3.12+ warns at os.fork() when the process has other threads; the
+# recorder's threads trigger it (test_fork_warning below), so the fork tests
+# compare everything else with that one warning turned off in both runs.
+NO_FORK_WARNING = {"PYTHONWARNINGS": "ignore::DeprecationWarning"}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="the warning exists on 3.12+")
+@pytest.mark.xfail(strict=True, reason="issue 9 gap: on 3.12+ os.fork() in a recorded program "
+                   "prints 'This process is multi-threaded, use of fork() may lead to "
+                   "deadlocks' (the recorder's timer and writer threads); with -W error "
+                   "it raises")
+def test_fork_warning(runner):
+    plain, rec = runner.both("""
+        import os
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print("forked")
+    """)
+    same(plain, rec)
+    assert "DeprecationWarning" not in rec.stderr
+
+
 def test_os_fork(runner):
     plain, rec = runner.both("""
         import os
@@ -227,7 +251,7 @@ def test_os_fork(runner):
         _, status = os.waitpid(pid, 0)
         print("child said", data, "exit", os.WEXITSTATUS(status))
         print("parent", sum(work(i) for i in range(10)))
-    """)
+    """, env=NO_FORK_WARNING)
     same(plain, rec)
     assert program_lines(rec.stdout)[0] == "child said %d exit 7" % (3 * sum(range(5000)))
     assert dump(runner.dir / "out.tc")[1] == "complete"
@@ -247,7 +271,7 @@ def test_multiprocessing(runner, method):
             p = ctx.Process(target=square, args=(3,))
             p.start(); p.join()
             print("exitcode", p.exitcode)
-    """ % method, timeout=180)
+    """ % method, timeout=180, env=NO_FORK_WARNING)
     same(plain, rec)
     assert program_lines(rec.stdout) == [str(sum(x * x for x in range(100))), "exitcode 0"]
     assert dump(runner.dir / "out.tc")[1] == "complete"
