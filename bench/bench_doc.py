@@ -192,6 +192,33 @@ def scale_tables(results):
     return lines
 
 
+def instruction_table(results):
+    ins = results.get("instructions")
+    if not ins:
+        return ["(not run: `python3 bench/run-bench.py --instructions --workload fib`)", ""]
+    tools = []
+    for wls in ins.values():
+        for row in wls.values():
+            tools += [t for t in row if t not in tools]
+    lines = ["| Python | workload | " + " | ".join(TOOL_NAMES.get(t, t) for t in tools) + " |",
+             "|---|---|" + "---|" * len(tools)]
+    for py, wls in sorted(ins.items(), key=lambda kv: tuple(int(x) for x in kv[0].split("."))):
+        for w, row in wls.items():
+            base = row.get("none")
+            cells = []
+            for t in tools:
+                v = row.get(t)
+                if v is None:
+                    cells.append("–")
+                elif t == "none" or base is None:
+                    cells.append("%.0f" % v)
+                else:
+                    cells.append("%.0f (+%.0f)" % (v, v - base))
+            lines.append("| %s | %s | %s |" % (py, w, " | ".join(cells)))
+    lines.append("")
+    return lines
+
+
 def _count(n):
     if n is None:
         return "?"
@@ -242,6 +269,14 @@ def generated(results):
               "single-threaded, so the CPU time is what an idle machine's wall time would be.",
               ""]
     lines += scale_tables(results)
+    lines += ["### Instructions per call (callgrind)", "",
+              "`python3 bench/run-bench.py --instructions`: every thread's instructions under "
+              "valgrind's callgrind for fib(19) minus fib(15) (oo: 1000 minus 200 steps), "
+              "divided by the difference in Python calls, so start-up and fixed costs cancel. "
+              "Not disturbed by the machine's load; timecapsule's count includes its writer "
+              "thread (encoding + deflate). In parentheses: added to the untraced interpreter.",
+              ""]
+    lines += instruction_table(results)
     lines.append(END)
     return "\n".join(lines)
 

@@ -500,6 +500,10 @@ def write_doc(results, build_dir):
     if os.path.exists(scale):
         with open(scale) as f:
             results["scale"] = json.load(f)
+    instructions = os.path.join(build_dir, "bench-instructions.json")
+    if os.path.exists(instructions):
+        with open(instructions) as f:
+            results["instructions"] = json.load(f)
     out = os.path.join(ROOT, "docs", "PERFORMANCE.md")
     bench_doc.write(results, out)
     print("wrote", out)
