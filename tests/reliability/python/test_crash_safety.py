@@ -102,5 +102,6 @@ def test_sigkill_100_times(tmp_path):
             with_data += 1
         if os.path.exists(path):
             os.unlink(path)
+    print("%d kills, %d after a flush" % (RUNS, with_data))
     # The proof is not vacuous: most kills hit a program that had flushed.
     assert with_data >= 70, with_data
