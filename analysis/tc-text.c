@@ -526,11 +526,17 @@ char *
 tc_wall_time (TcDocument *doc, gint64 time_ns, gboolean iso)
 {
   const TcDocSession *session = tc_document_get_session (doc);
-  gint64 wall_us = (session->start_wall_ns + time_ns) / 1000;
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (wall_us / G_USEC_PER_SEC);
+  gint64 wall_ns = 0;
+  gint64 wall_us;
+  g_autoptr (GDateTime) utc = NULL;
   g_autoptr (GDateTime) local = NULL;
   g_autoptr (GDateTime) exact = NULL;
 
+  /* Both come from the file: a hostile frame time must not overflow. */
+  if (__builtin_add_overflow (session->start_wall_ns, time_ns, &wall_ns))
+    return g_strdup ("?");
+  wall_us = wall_ns / 1000;
+  utc = g_date_time_new_from_unix_utc (wall_us / G_USEC_PER_SEC);
   if (utc == NULL)
     return g_strdup ("?");
   local = g_date_time_to_local (utc);
