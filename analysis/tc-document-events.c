@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tc-document-load.h"
 
@@ -328,6 +329,62 @@ compare_i64 (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Durations are sorted for every function to read its percentiles; with
+ * millions of calls qsort was half of the load time.  Durations are never
+ * negative, so an LSD radix sort on the bytes that actually vary does it in a
+ * few linear passes. */
+static void
+sort_durations (gint64 *v, gsize n)
+{
+  guint64 all_or = 0, all_and = G_MAXUINT64;
+  g_autofree gint64 *tmp = NULL;
+  gint64 *src = v, *dst;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (v[i] < 0)
+        {
+          qsort (v, n, sizeof (gint64), compare_i64);
+          return;
+        }
+      all_or |= (guint64) v[i];
+      all_and &= (guint64) v[i];
+    }
+  if (n < 512)
+    {
+      qsort (v, n, sizeof (gint64), compare_i64);
+      return;
+    }
+
+  tmp = g_new (gint64, n);
+  dst = tmp;
+  for (guint shift = 0; shift < 64; shift += 8)
+    {
+      gsize count[256] = { 0 };
+      gsize pos = 0;
+
+      /* A byte equal in every value does not change the order. */
+      if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+        continue;
+      for (gsize i = 0; i < n; i++)
+        count[((guint64) src[i] >> shift) & 0xff]++;
+      for (guint b = 0; b < 256; b++)
+        {
+          gsize c = count[b];
+
+          count[b] = pos;
+          pos += c;
+        }
+      for (gsize i = 0; i < n; i++)
+        dst[count[((guint64) src[i] >> shift) & 0xff]++] = src[i];
+      gint64 *swap = src;
+      src = dst;
+      dst = swap;
+    }
+  if (src != v)
+    memcpy (v, src, n * sizeof (gint64));
+}
+
 static int
 compare_stats (gconstpointer a, gconstpointer b)
 {
@@ -369,7 +426,7 @@ compute_stats (TcDocument *doc, guint32 code_id, FnAccum *acc, guint32 max_depth
       s->late_early_ratio = early > 0 ? late / early : 0;
     }
 
-  qsort (d->data, n, sizeof (gint64), compare_i64);
+  sort_durations ((gint64 *) d->data, n);
   v = (const gint64 *) d->data;
   for (guint i = 0; i < n; i++)
     sum += tc_ns_to_ms (v[i]);
