@@ -4,7 +4,7 @@
 # One entry point for a fresh Debian 12 machine:
 #   ./setup.sh example   install what is missing, build, record the bundled example and show it
 #   ./setup.sh test      install what is missing, build, run every test suite (plus the
-#                        sanitizer build and a short fuzzing run); last line "N passed, N failed"
+#                        sanitizer build and short fuzzing runs); last line "N passed, N failed"
 #   ./setup.sh build     only install and build
 set -euo pipefail
 
@@ -104,6 +104,22 @@ count_meson_summary() {
   skipped=$((skipped + ${skip:-0}))
 }
 
+# fuzz_one NAME BINARY SEED_DIR SECONDS [ENV=VALUE…]: one bounded libFuzzer run, counted as a test.
+fuzz_one() {
+  local name=$1 binary=$2 seeds=$3 seconds=$4
+  shift 4
+  [ -x "$binary" ] || return 0
+  log "fuzzing the $name (${seconds} s)"
+  mkdir -p "build-fuzz/run-$name"
+  cp -n "$seeds"/* "build-fuzz/run-$name/" 2>/dev/null || true
+  if env "$@" "$binary" -max_total_time="$seconds" -print_final_stats=0 \
+       "build-fuzz/run-$name" >"build-fuzz/fuzz-$name.log" 2>&1; then
+    echo "fuzz-$name: OK"; passed=$((passed + 1))
+  else
+    tail -40 "build-fuzz/fuzz-$name.log"; echo "fuzz-$name: FAIL"; failed=$((failed + 1))
+  fi
+}
+
 run_tests() {
   local logdir
   logdir=$(mktemp -d)
@@ -120,28 +136,21 @@ run_tests() {
   fi
   "$MESON" compile -C build-asan >/dev/null
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$MESON" test -C build-asan --print-errorlogs --num-processes 2 --suite format --suite analysis \
+    "$MESON" test -C build-asan --print-errorlogs --num-processes 2 --suite format --suite analysis --suite reliability \
     | tee "$logdir/asan.txt" || true
   count_meson_summary "$logdir/asan.txt"
 
-  # A short, bounded libFuzzer run on the reader.
+  # Short, bounded libFuzzer runs on the reader and on the analysis loader.
   if command -v clang >/dev/null; then
-    log "fuzzing the reader (60 s)"
     if [ ! -f build-fuzz/build.ninja ]; then
       CC=clang "$MESON" setup build-fuzz -Dfuzzing=true -Dgui=disabled -Dpython=disabled -Dtests=true >/dev/null
     fi
     "$MESON" compile -C build-fuzz >/dev/null
-    if [ -x build-fuzz/tests/format/fuzz-reader ]; then
-      "$MESON" test -C build-fuzz --suite format >/dev/null 2>&1 || true   # writes the seed corpus
-      mkdir -p build-fuzz/corpus
-      cp -n build-fuzz/tests/format/corpus/* build-fuzz/corpus/ 2>/dev/null || true
-      if build-fuzz/tests/format/fuzz-reader -max_total_time=60 -print_final_stats=0 \
-           build-fuzz/corpus >"$logdir/fuzz.txt" 2>&1; then
-        echo "fuzz-reader: OK"; passed=$((passed + 1))
-      else
-        tail -40 "$logdir/fuzz.txt"; echo "fuzz-reader: FAIL"; failed=$((failed + 1))
-      fi
-    fi
+    # The format and hostile-files tests write the seed corpora.
+    "$MESON" test -C build-fuzz --suite format --suite reliability >/dev/null 2>&1 || true
+    fuzz_one reader build-fuzz/tests/format/fuzz-reader build-fuzz/tests/format/corpus 60
+    fuzz_one document build-fuzz/tests/analysis-fuzz/fuzz-document build-fuzz/tests/reliability/corpus 45 \
+      UBSAN_OPTIONS=halt_on_error=1:suppressions="$here/tests/analysis-fuzz/known-ubsan.supp"
   fi
 
   echo
