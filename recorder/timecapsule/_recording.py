@@ -212,8 +212,12 @@ def _capture_locals(s, frame, t, exprs=True):
             check_float(s, name, value)
             check_array(s, name, value)
             if isinstance(value, (list, dict, set)):
+                try:
+                    length = len(value)
+                except Exception:   # a hostile __len__ must not end the program
+                    continue
                 hist = s.growth.setdefault(key, [])
-                hist.append((t, len(value)))
+                hist.append((t, length))
                 if len(hist) > 20:
                     del hist[:-10]
                 if (len(hist) >= 3 and hist[-1][1] > 2 * hist[0][1]
@@ -664,6 +668,14 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                 break
             except FileExistsError:
                 continue   # raced with another writer: next suffix
+            except OSError as exc:
+                # The program comes first: an output that cannot be created
+                # (read-only directory, full disk, permissions) is said once
+                # and the program runs unrecorded.
+                sys.stderr.write("[TC] cannot record to %s: %s; the program "
+                                 "runs unrecorded\n"
+                                 % (path, exc.strerror or exc))
+                return s
         s.output = path
         s.core = core
         core.set_warn_callback(_warn_from_c)
