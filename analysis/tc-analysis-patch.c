@@ -54,17 +54,22 @@ static GPtrArray *
 warning_codes (TcDocument *doc)
 {
   GArray *w = tc_document_get_warnings (doc);
-  GPtrArray *codes = g_ptr_array_new ();
+  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < w->len; i++)
     {
       const char *code = g_array_index (w, TcDocWarning, i).code;
+      /* TRACE_SLOW:<fn>:<call #> names one call: two runs are compared by
+       * the family (TRACE_SLOW:<fn>), or every run would "fix" and "add" them. */
+      const char *colon = g_str_has_prefix (code, "TRACE_SLOW:") ? strrchr (code, ':') : NULL;
+      g_autofree char *family = colon && colon > code + strlen ("TRACE_SLOW")
+                                ? g_strndup (code, colon - code) : g_strdup (code);
       gboolean seen = FALSE;
 
       for (guint k = 0; k < codes->len && !seen; k++)
-        seen = strcmp (g_ptr_array_index (codes, k), code) == 0;
+        seen = strcmp (g_ptr_array_index (codes, k), family) == 0;
       if (!seen)
-        g_ptr_array_add (codes, (char *) code);
+        g_ptr_array_add (codes, g_steal_pointer (&family));
     }
   g_ptr_array_sort (codes, compare_str);
   return codes;
@@ -136,8 +141,12 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
       if (a && b)
         {
           double pct = a->avg_ms > 0 ? (b->avg_ms - a->avg_ms) / a->avg_ms * 100 : 0;
+          /* The seed's 10 % rule alone flags microsecond functions whose
+           * whole time moved by timer noise: a change must also move the
+           * function's total by 1 ms and by 0.1 % of the run. */
+          double moved_ms = fabs (b->total_ms - a->total_ms);
 
-          if (fabs (pct) > 10)
+          if (fabs (pct) > 10 && moved_ms >= MAX (1.0, 0.001 * MAX (d0, d1) * 1000))
             emit (findings, out, style, pct < 0 ? TC_GREEN : TC_RED, pct < 0 ? "FASTER" : "SLOWER",
                   g_strdup_printf ("%s()  %.3f→%.3f ms (%+.0f%%)", name, a->avg_ms, b->avg_ms, pct));
         }
