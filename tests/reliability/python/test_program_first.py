@@ -254,7 +254,15 @@ def test_os_fork(runner):
     assert dump(runner.dir / "out.tc")[1] == "complete"
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", [
+    "fork",
+    pytest.param("spawn", marks=pytest.mark.xfail(
+        sys.version_info >= (3, 12), strict=False,
+        reason="known recorder bug (issue 9), seen once in a clean CI run on 3.12: the "
+               "recorded parent of a spawn Pool died with SIGSEGV after 'SystemError: "
+               "deallocated BytesIO object has exported buffers' (a reference-count bug "
+               "to find); it passes most runs")),
+])
 def test_multiprocessing(runner, method):
     plain, rec = runner.both("""
         import multiprocessing as mp
