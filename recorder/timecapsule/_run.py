@@ -35,6 +35,9 @@ def _parser():
     p.add_argument("--calls", choices=("all", "tracked"), default="all")
     p.add_argument("--no-source", action="store_true",
                    help="do not embed the source of tracked files")
+    p.add_argument("--subprocesses", action="store_true",
+                   help="also record Python child processes (subprocess, "
+                        "multiprocessing) into <output>.<pid>.tc")
     p.add_argument("-m", dest="module", metavar="MODULE",
                    help="run a library module as a script")
     p.add_argument("target", nargs=argparse.REMAINDER,
@@ -69,13 +72,18 @@ def main_run(argv):
         sys.path.insert(0, os.path.dirname(src))
 
     sys.argv = prog_argv
-    rec.record(every=opts.every, watch=opts.watch, output=opts.output,
-               max_snaps=opts.max_snaps, flush_every=opts.flush_every,
-               warn=not opts.no_warn, tags=opts.tag, live=opts.live,
-               include_files=opts.include, exclude_files=opts.exclude,
-               mode=opts.mode, sample_rate_hz=opts.sample_rate,
-               calls=opts.calls, embed_source=not opts.no_source,
-               _src=src, _argv=prog_argv)
+    options = dict(every=opts.every, watch=opts.watch, max_snaps=opts.max_snaps,
+                   flush_every=opts.flush_every, warn=not opts.no_warn,
+                   tags=opts.tag, include_files=opts.include,
+                   exclude_files=opts.exclude, mode=opts.mode,
+                   sample_rate_hz=opts.sample_rate, calls=opts.calls,
+                   embed_source=not opts.no_source)
+    session = rec.record(output=opts.output, live=opts.live, _src=src,
+                         _argv=prog_argv, **options)
+    if opts.subprocesses and session is not None and session.active:
+        from ._subprocess import enable
+        options["include_files"] = session.include   # absolute, like the parent's
+        enable(session.output, options, src)
     code = 0
     try:
         if opts.module is not None:

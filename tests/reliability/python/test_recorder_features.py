@@ -117,18 +117,42 @@ def test_fork_child_records_its_own_file(runner):
     assert calls == 100
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 gap: `timecapsule run --subprocesses` "
-                   "is not an option")
 def test_run_subprocesses(runner):
+    """A Python subprocess of `run --subprocesses` records into parent.<pid>.tc
+    with the parent's pid and its role; its stdout is untouched (the parent
+    parses it), a program that is not Python runs as before, and the exit
+    code is the program's.  (multiprocessing: test_process_set.py)"""
     script = runner.script("""
         import subprocess, sys
-        subprocess.run([sys.executable, "-c", "print(sum(range(10)))"], check=True)
+        out = subprocess.run([sys.executable, "-c",
+                              "def child_sum(n):\\n    return sum(range(n))\\n"
+                              "import os; print(child_sum(10), os.getpid())"],
+                             check=True, capture_output=True, text=True).stdout
+        value, pid = out.split()
+        assert value == "45", repr(out)
+        assert subprocess.run(["sh", "-c", "echo plain"], capture_output=True,
+                              text=True).stdout == "plain\\n"
+        print("child", pid)
+        sys.exit(3)
     """, record=False, name="parent.py")
     r = subprocess.run([sys.executable, "-m", "timecapsule", "run", "--subprocesses",
                         "-o", "parent.tc", str(script)], cwd=str(runner.dir),
                        capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert len(glob.glob(str(runner.dir / "parent*.tc"))) >= 2
+    assert r.returncode == 3, r.stdout + r.stderr
+    pid = [l.split()[1] for l in r.stdout.splitlines() if l.startswith("child ")][0]
+    assert sorted(os.path.basename(p) for p in glob.glob(str(runner.dir / "parent*.tc"))) == \
+        ["parent.%s.tc" % pid, "parent.tc"]
+    frames, state = dump(runner.dir / ("parent.%s.tc" % pid))
+    assert state == "complete"
+    items = dict(kv for f in of(frames, "session") for kv in f["items"])
+    parent_items = dict(kv for f in of(dump(runner.dir / "parent.tc")[0], "session")
+                        for kv in f["items"])
+    assert items["parent_pid"] == parent_items["pid"]
+    assert items["process_role"] == "subprocess"
+    assert items["pid"] == pid
+    codes = {f["id"]: f["qualname"] for f in of(frames, "code")}
+    assert any(e[1] == 0 and codes.get(e[2]) == "child_sum"
+               for f in of(frames, "events") for e in f["events"])
 
 
 @pytest.mark.xfail(strict=True, reason="issue 9 gap: SIGUSR1 is not handled by the recorder "
