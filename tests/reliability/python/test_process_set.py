@@ -57,8 +57,10 @@ MP = """
         pid, value = q.get()
         p.join()
         assert value == 49 and p.exitcode == 0
-        with ctx.Pool(2) as pool:
-            assert pool.map(square, range(20)) == [n * n for n in range(20)]
+        pool = ctx.Pool(2)
+        assert pool.map(square, range(20)) == [n * n for n in range(20)]
+        pool.close()
+        pool.join()
         print("process", pid, os.getpid())
 """
 
@@ -86,7 +88,7 @@ def test_multiprocessing_spawn(runner):
     # between them; the resource tracker is not a member.
     workers = [m for pid, m in found.items() if pid != child]
     assert len(workers) == 2, sorted(found)
-    assert all(m[0]["process_role"] == "spawn-child" for m in workers)
+    assert all(m[0]["process_role"] == "spawn-child" and m[2] == "complete" for m in workers)
     assert sum(calls_of(m[1], "square") for m in workers) == 20
     # Nothing from the children's recorders on the program's stdout.
     assert [l for l in r.stdout.splitlines() if "[TC]" in l and "parent.tc" not in l] == []
@@ -99,6 +101,24 @@ def test_multiprocessing_forkserver(runner):
     # The fork server is a Python child of the parent; its workers are
     # forks of it (recorded as fork children where the recorder does that).
     assert "forkserver" in roles, roles
+
+
+def test_terminated_pool(runner):
+    """Pool.terminate() sends SIGTERM to workers that may still be starting
+    (recording makes a start slower): the program still ends well, and
+    every worker file opens (complete, or truncated when the signal came
+    before the recorder's handler)."""
+    r = run_recorded(runner, """
+        import multiprocessing as mp
+        def square(n):
+            return n * n
+        if __name__ == "__main__":
+            with mp.get_context("spawn").Pool(3) as pool:
+                print(sum(pool.map(square, range(10))))
+    """)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "285" in r.stdout
+    assert all(state in ("complete", "truncated") for _, _, state in members(runner).values())
 
 
 def test_grandchild_and_crash(runner):
