@@ -123,6 +123,10 @@ TcExceptionChain *tc_analysis_exception_chain (TcDocument *doc, const TcTextStyl
 void              tc_exception_chain_free     (TcExceptionChain *chain);
 /* The seed's plain-English text for an exception type (never NULL). */
 const char       *tc_exception_friendly       (const char *exc_type);
+/* The fix checklist for an exception type: what to check, in order (the
+ * report's "Fix checklist", the viewer's crash page).  NULL-terminated,
+ * static; empty for types without a list. */
+const char * const *tc_exception_checklist    (const char *exc_type);
 
 /* ---- loops (tc-analysis-loops.c) ---------------------------------------- */
 
@@ -136,6 +140,37 @@ typedef struct
 } TcLoopFinding;
 
 GArray *tc_analysis_loops (TcDocument *doc, const TcTextStyle *style, GString *out);
+
+/* ---- suggestions (tc-analysis-suggestions.c) ---------------------------- */
+
+typedef enum
+{
+  TC_SUGGESTION_SLOW,   /* a function averaging > 100 ms */
+  TC_SUGGESTION_PERF,   /* > 50 calls averaging > 10 ms: a hot path */
+  TC_SUGGESTION_VARY,   /* > 5 calls averaging > 1 ms with σ > 1.5 × the mean */
+  TC_SUGGESTION_MEM,    /* RAM grew > 50 MB, or peaked > 500 MB */
+  TC_SUGGESTION_REC,    /* recursion deeper than 5 (HIGH deeper than 20) */
+  TC_SUGGESTION_WARN,   /* one warning code fired more than once */
+  TC_SUGGESTION_TIP,    /* recording advice: metrics, labels, sample mode */
+} TcSuggestionKind;
+
+typedef struct
+{
+  TcSuggestionKind kind;
+  const char      *tag;       /* "SLOW", "PERF", "VARY", "MEM", "REC", "WARN", "TIP" (static) */
+  const char      *severity;  /* "HIGH", "MEDIUM", "LOW" (static) */
+  char            *text;      /* the sentence, e.g. "f() avg 120.0ms — cache results or …" */
+  char            *subject;   /* the function (TcFunctionStats.name) or warning code; NULL else */
+  guint32          code_id;   /* the function's code id; 0 when not about a function */
+} TcSuggestion;
+
+/* The optimization suggestions (report section 13), in the report's order:
+ * function rules per function by total time, then memory, recursion,
+ * repeated warnings, tips.  Prints the section's lines (no banner) to `out`:
+ * "  [TAG ]  text" per suggestion, or "  ✓ No obvious optimizations
+ * detected." when there are none.  GArray of TcSuggestion (its clear func
+ * frees the strings). */
+GArray *tc_analysis_suggestions (TcDocument *doc, const TcTextStyle *style, GString *out);
 
 /* ---- comparing two recordings (tc-analysis-patch.c) --------------------- */
 

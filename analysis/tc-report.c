@@ -799,85 +799,10 @@ section_async (Ctx *ctx)
 /* ---- 13 suggestions ------------------------------------------------------ */
 
 static void
-suggest (Ctx *ctx, guint *n, const char *colour, const char *tag, char *text)
-{
-  g_string_append_printf (ctx->out, "  %s[%s]%s  %s\n", C (colour), tag, R (), text);
-  (*n)++;
-  g_free (text);
-}
-
-static void
 section_suggestions (Ctx *ctx)
 {
-  TcDocument *doc = ctx->doc;
-  GPtrArray *stats = tc_document_get_function_stats (doc);
-  GArray *warnings = tc_document_get_warnings (doc);
-  const TcDocSeries *ram = tc_document_get_counter (doc, "ram_mb");
-  const TcDocSession *session = tc_document_get_session (doc);
-  g_autoptr (GPtrArray) labels = tc_report_user_labels (doc);
-  g_autoptr (GHashTable) codes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) order = g_ptr_array_new ();
-  guint n = 0, n_snaps = tc_document_get_snapshots (doc)->len;
-
   tc_text_banner (ctx->out, ctx->style, "OPTIMIZATION SUGGESTIONS");
-  for (guint i = 0; i < stats->len; i++)
-    {
-      const TcFunctionStats *s = g_ptr_array_index (stats, i);
-
-      if (s->avg_ms > 100)
-        suggest (ctx, &n, TC_RED, "SLOW", g_strdup_printf ("%s() avg %.1fms — cache results or profile internals",
-                                                           s->name, s->avg_ms));
-      else if (s->avg_ms > 10 && s->calls > 50)
-        suggest (ctx, &n, TC_YELLOW, "PERF", g_strdup_printf ("%s() called %" G_GUINT64_FORMAT "× at %.1fms avg (%.0fms total) — hot path",
-                                                              s->name, s->calls, s->avg_ms, s->total_ms));
-      if (s->calls > 5 && s->avg_ms > 1 && s->std_ms / s->avg_ms > 1.5)
-        suggest (ctx, &n, TC_MAGENTA, "VARY", g_strdup_printf ("%s() σ=%.1fms (%.0f%% of avg) — inconsistent, check for cold paths",
-                                                               s->name, s->std_ms, s->std_ms / s->avg_ms * 100));
-    }
-  if (ram && ram->points->len > 1)
-    {
-      double first = g_array_index (ram->points, TcDocPoint, 0).value;
-      double last = g_array_index (ram->points, TcDocPoint, ram->points->len - 1).value;
-
-      if (last - first > 50)
-        suggest (ctx, &n, TC_YELLOW, "MEM ", g_strdup_printf ("RAM grew %.0fMB — check for unbounded lists/caches", last - first));
-    }
-  if (tc_document_get_ram_peak_mb (doc) > 500)
-    suggest (ctx, &n, TC_YELLOW, "MEM ", g_strdup_printf ("RAM peak %.0fMB — consider chunked processing or generators",
-                                                         tc_document_get_ram_peak_mb (doc)));
-  for (guint i = 0; i < stats->len; i++)
-    {
-      const TcFunctionStats *s = g_ptr_array_index (stats, i);
-
-      if (s->max_depth > 20)
-        suggest (ctx, &n, TC_RED, "REC ", g_strdup_printf ("%s() depth %u — stack overflow risk, use iteration", s->name, s->max_depth));
-      else if (s->max_depth > 5)
-        suggest (ctx, &n, TC_YELLOW, "REC ", g_strdup_printf ("%s() depth %u — consider memoization", s->name, s->max_depth));
-    }
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      const char *code = g_array_index (warnings, TcDocWarning, i).code;
-      guint c = GPOINTER_TO_UINT (g_hash_table_lookup (codes, code));
-
-      if (c == 0)
-        g_ptr_array_add (order, (char *) code);
-      g_hash_table_insert (codes, (char *) code, GUINT_TO_POINTER (c + 1));
-    }
-  for (guint i = 0; i < order->len; i++)
-    {
-      guint c = GPOINTER_TO_UINT (g_hash_table_lookup (codes, order->pdata[i]));
-
-      if (c > 1)
-        suggest (ctx, &n, TC_YELLOW, "WARN", g_strdup_printf ("%s fired %u× — systematic issue", (char *) order->pdata[i], c));
-    }
-  if (tc_document_get_metrics (doc)->len == 0 && tc_document_get_duration (doc) > 2)
-    suggest (ctx, &n, TC_CYAN, "TIP ", g_strdup ("add tc.metric('name', value) to track progress over time"));
-  if (labels->len == 0 && n_snaps > 20)
-    suggest (ctx, &n, TC_CYAN, "TIP ", g_strdup ("add tc.snap('label') at key points to name moments in the timeline"));
-  if (g_str_equal (session->mode, "full") && n_snaps > 5000)
-    suggest (ctx, &n, TC_CYAN, "TIP ", g_strdup_printf ("%u snapshots — consider mode='sample' for lower overhead", n_snaps));
-  if (n == 0)
-    g_string_append_printf (ctx->out, "  %s✓ No obvious optimizations detected.%s\n", C (TC_GREEN), R ());
+  g_array_unref (tc_analysis_suggestions (ctx->doc, ctx->style, ctx->out));
 }
 
 /* ---- 14 flame bars ------------------------------------------------------- */

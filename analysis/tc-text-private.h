@@ -54,9 +54,6 @@ char *tc_value_repr (const TcValue *value, guint max);
  * `iso` "YYYY-MM-DDTHH:MM:SS.ffffff". */
 char *tc_wall_time  (TcDocument *doc, gint64 time_ns, gboolean iso);
 
-/* The report's "Fix checklist" items for an exception type (NULL-terminated,
- * empty for types without a list). */
-const char * const *tc_exception_checklist (const char *exc_type);
 /* Appends ±radius lines of source around `line` ("►" on it, 4-digit
  * numbers, `marker` e.g. "►" or ">>>"); nothing when there is no source. */
 void tc_text_source_context (GString *out, TcDocument *doc, guint32 code_id, guint32 line,

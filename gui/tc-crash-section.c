@@ -10,7 +10,6 @@
 #include <glib/gi18n.h>
 
 #include "tc-analysis.h"
-#include "tc-report-adapter.h"
 #include "tc-ui.h"
 #include "tc-units.h"
 
@@ -246,7 +245,8 @@ tc_crash_section_load (TcSection *section,
   TcCrashSection *self = (TcCrashSection *)section;
   TcDocument *document = tc_viewer_session_get_document (session);
   const TcDocCrash *crash = tc_document_get_crash (document);
-  g_autoptr(GPtrArray) checklist = _tc_report_adapter_checklist (document);
+  const char * const *checklist;
+  guint n_checklist;
   TcExceptionChain *chain = tc_analysis_exception_chain (document, NULL, NULL);
   g_autofree char *exception = g_strdup_printf ("%s: %s", crash->exc_type, crash->message);
   g_autofree char *location = NULL;
@@ -277,19 +277,20 @@ tc_crash_section_load (TcSection *section,
 
   load_stack (self, document, crash);
 
-  for (guint i = 0; i < checklist->len; i++)
+  checklist = tc_exception_checklist (crash->exc_type);
+  for (n_checklist = 0; checklist[n_checklist] != NULL; n_checklist++)
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (checklist, i));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), checklist[n_checklist]);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       gtk_list_box_append (self->checklist, row);
     }
-  self->n_checklist = checklist->len;
-  gtk_widget_set_visible (self->checklist_group, checklist->len > 0);
+  self->n_checklist = n_checklist;
+  gtk_widget_set_visible (self->checklist_group, n_checklist > 0);
 
   gtk_label_set_text (self->traceback_label, crash->traceback);
 }

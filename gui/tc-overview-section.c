@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-analysis.h"
 #include "tc-moments-strip.h"
 #include "tc-report.h"
 #include "tc-ui.h"
@@ -28,6 +29,7 @@ struct _TcOverviewSection
   TcMomentsStrip *moments_strip;
   GtkLabel   *explain_label;
   GtkListBox *facts_list;
+  GtkWidget  *suggestions_row;    /* NULL without suggestions */
 };
 
 G_DEFINE_FINAL_TYPE (TcOverviewSection, tc_overview_section, TC_TYPE_SECTION)
@@ -155,6 +157,60 @@ load_status (TcOverviewSection *self,
       add_card (self, n_errors ? "dialog-error-symbolic" : "dialog-warning-symbolic",
                 title, subtitle, n_errors ? "bad" : "warn", _("Warnings"), "warnings");
     }
+}
+
+static guint
+severity_rank (const TcSuggestion *suggestion)
+{
+  return g_str_equal (suggestion->severity, "HIGH") ? 0 : g_str_equal (suggestion->severity, "MEDIUM") ? 1 : 2;
+}
+
+/* Below the status cards: how many suggestions there are and the most
+ * pressing one (the first of the highest severity), with the way to the
+ * page.  Nothing when there is nothing to suggest. */
+static void
+load_suggestions (TcOverviewSection *self,
+                  TcDocument        *document)
+{
+  g_autoptr(GArray) suggestions = tc_analysis_suggestions (document, NULL, NULL);
+  const TcSuggestion *top = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *list, *row, *image, *button;
+
+  for (guint i = 0; i < suggestions->len; i++)
+    {
+      const TcSuggestion *suggestion = &g_array_index (suggestions, TcSuggestion, i);
+
+      if (top == NULL || severity_rank (suggestion) < severity_rank (top))
+        top = suggestion;
+    }
+  if (top == NULL)
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u optimization suggestion",
+                                        "%u optimization suggestions", suggestions->len),
+                           suggestions->len);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), top->text);
+  image = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+  gtk_widget_add_css_class (image, severity_rank (top) == 0 ? "error" : severity_rank (top) == 1 ? "warning" : "accent");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+  button = gtk_button_new_with_label (_("Suggestions"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "suggestions");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-section");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_widget_insert_after (list, gtk_widget_get_parent (GTK_WIDGET (self->cards_box)),
+                           GTK_WIDGET (self->cards_box));
+  self->suggestions_row = row;
 }
 
 static void
@@ -285,6 +341,7 @@ tc_overview_section_load (TcSection *section,
   g_autoptr(GString) text = g_string_new (NULL);
 
   load_status (self, document);
+  load_suggestions (self, document);
   load_tiles (self, document);
   tc_moments_strip_set_session (self->moments_strip, session);
 
@@ -347,4 +404,18 @@ tc_overview_section_get_moments_strip (TcOverviewSection *self)
   g_return_val_if_fail (TC_IS_OVERVIEW_SECTION (self), NULL);
 
   return GTK_WIDGET (self->moments_strip);
+}
+
+/**
+ * tc_overview_section_get_suggestions_row:
+ *
+ * Returns: (transfer none) (nullable): the row that names the number of
+ *   optimization suggestions and the most pressing one, NULL without any
+ */
+GtkWidget *
+tc_overview_section_get_suggestions_row (TcOverviewSection *self)
+{
+  g_return_val_if_fail (TC_IS_OVERVIEW_SECTION (self), NULL);
+
+  return self->suggestions_row;
 }

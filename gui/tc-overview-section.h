@@ -16,6 +16,7 @@ G_END_DECLS
 
 G_BEGIN_DECLS
 
-GtkWidget *tc_overview_section_get_moments_strip (TcOverviewSection *self);
+GtkWidget *tc_overview_section_get_moments_strip   (TcOverviewSection *self);
+GtkWidget *tc_overview_section_get_suggestions_row (TcOverviewSection *self);
 
 G_END_DECLS

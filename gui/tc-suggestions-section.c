@@ -7,7 +7,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "tc-report-adapter.h"
+#include "tc-analysis.h"
 #include "tc-ui.h"
 
 #include "tc-suggestions-section.h"
@@ -23,49 +23,84 @@ struct _TcSuggestionsSection
 
 G_DEFINE_FINAL_TYPE (TcSuggestionsSection, tc_suggestions_section, TC_TYPE_SECTION)
 
-static const struct {
-  const char *tag;
-  const char *icon_name;
-  const char *css_class;
-} tag_styles[] = {
-  { "SLOW", "power-profile-performance-symbolic", "error" },
-  { "PERF", "power-profile-performance-symbolic", "warning" },
-  { "VARY", "view-continuous-symbolic", "warning" },
-  { "MEM", "drive-harddisk-symbolic", "error" },
-  { "REC", "view-refresh-symbolic", "warning" },
-  { "WARN", "dialog-warning-symbolic", "warning" },
-  { "TIP", "dialog-information-symbolic", "accent" },
+/* Indexed by TcSuggestionKind. */
+static const char * const kind_icons[] = {
+  "power-profile-performance-symbolic",   /* SLOW */
+  "power-profile-performance-symbolic",   /* PERF */
+  "view-continuous-symbolic",             /* VARY */
+  "drive-harddisk-symbolic",              /* MEM */
+  "view-refresh-symbolic",                /* REC */
+  "dialog-warning-symbolic",              /* WARN */
+  "dialog-information-symbolic",          /* TIP */
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (kind_icons) == TC_SUGGESTION_TIP + 1);
+
+/* The colour says how much it matters, as the text report's does. */
+static const char *
+severity_css_class (const TcSuggestion *suggestion)
+{
+  if (g_str_equal (suggestion->severity, "HIGH"))
+    return "error";
+  if (g_str_equal (suggestion->severity, "MEDIUM"))
+    return "warning";
+  return "accent";
+}
+
+/* A button to what the suggestion is about: the function's source, or the
+ * warnings page for a warning that keeps firing; NULL when there is none. */
+static GtkWidget *
+target_button_new (TcDocument         *document,
+                   const TcSuggestion *suggestion)
+{
+  GtkWidget *button;
+
+  if (suggestion->kind == TC_SUGGESTION_WARN)
+    {
+      button = gtk_button_new_with_label (_("Warnings"));
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "warnings");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-section");
+    }
+  else
+    {
+      const TcDocCode *code = suggestion->code_id ? tc_document_get_code (document, suggestion->code_id) : NULL;
+      const TcDocFile *file = code && code->file_id ? tc_document_get_file (document, code->file_id) : NULL;
+
+      if (file == NULL || file->source == NULL)
+        return NULL;
+      button = gtk_button_new_with_label (_("Source"));
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(uu)", file->id, code->first_line);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "view.show-source");
+    }
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
 
 static void
 tc_suggestions_section_load (TcSection *section,
                              TcViewerSession *session)
 {
   TcSuggestionsSection *self = (TcSuggestionsSection *)section;
-  g_autoptr(GPtrArray) suggestions = _tc_report_adapter_suggestions (tc_viewer_session_get_document (session));
+  TcDocument *document = tc_viewer_session_get_document (session);
+  g_autoptr(GArray) suggestions = tc_analysis_suggestions (document, NULL, NULL);
 
   for (guint i = 0; i < suggestions->len; i++)
     {
-      const TcSuggestion *suggestion = g_ptr_array_index (suggestions, i);
-      const char *icon_name = "dialog-information-symbolic";
-      const char *css_class = "accent";
+      const TcSuggestion *suggestion = &g_array_index (suggestions, TcSuggestion, i);
+      const char *css_class = severity_css_class (suggestion);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *image;
+      GtkWidget *image = gtk_image_new_from_icon_name (kind_icons[suggestion->kind]);
+      GtkWidget *button = target_button_new (document, suggestion);
 
-      for (guint j = 0; j < G_N_ELEMENTS (tag_styles); j++)
-        if (g_str_equal (tag_styles[j].tag, suggestion->tag))
-          {
-            icon_name = tag_styles[j].icon_name;
-            css_class = tag_styles[j].css_class;
-          }
-
-      image = gtk_image_new_from_icon_name (icon_name);
       gtk_widget_add_css_class (image, css_class);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), suggestion->text);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), tc_ui_pill_new (suggestion->tag, css_class));
+      if (button != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       gtk_list_box_append (self->list, row);
     }
 

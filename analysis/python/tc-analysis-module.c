@@ -1140,6 +1140,49 @@ Document_loops (DocumentObject *self, PyObject *args)
   return pair (list, text);
 }
 
+/* [{"tag", "severity", "text", "subject"}], the report's section 13 text. */
+static PyObject *
+Document_suggestions (DocumentObject *self, PyObject *args)
+{
+  int color = 0, width = 100;
+  TcTextStyle style;
+  GString *text = g_string_new (NULL);
+  g_autoptr (GArray) found = NULL;
+  PyObject *list;
+
+  if (!PyArg_ParseTuple (args, "|ii", &color, &width))
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  style = style_of (color, width);
+  found = tc_analysis_suggestions (self->doc, &style, text);
+  list = PyList_New (0);
+  for (guint i = 0; list && i < found->len; i++)
+    {
+      const TcSuggestion *s = &g_array_index (found, TcSuggestion, i);
+
+      if (append_ (list, Py_BuildValue ("{s:s,s:s,s:N,s:z}", "tag", s->tag, "severity", s->severity, "text",
+                                        str_ (s->text), "subject", s->subject)) < 0)
+        Py_CLEAR (list);
+    }
+  return pair (list, text);
+}
+
+/* The crash's fix checklist ([] without a crash). */
+static PyObject *
+Document_fix_checklist (DocumentObject *self, PyObject *Py_UNUSED (args))
+{
+  const TcDocCrash *crash = tc_document_get_crash (self->doc);
+  const char * const *items = tc_exception_checklist (crash ? crash->exc_type : NULL);
+  PyObject *list = PyList_New (0);
+
+  for (guint i = 0; crash && list && items[i]; i++)
+    if (append_ (list, str_ (items[i])) < 0)
+      Py_CLEAR (list);
+  return list;
+}
+
 static PyObject *
 Document_callgraph (DocumentObject *self, PyObject *args)
 {
@@ -1424,6 +1467,8 @@ static PyMethodDef Document_methods[] = {
   { "correlations", (PyCFunction) Document_correlations, METH_VARARGS, "correlations(min_r, color, width)" },
   { "exception_chain", (PyCFunction) Document_exception_chain, METH_VARARGS, "exception_chain(color, width)" },
   { "loops", (PyCFunction) Document_loops, METH_VARARGS, "loops(color, width)" },
+  { "suggestions", (PyCFunction) Document_suggestions, METH_VARARGS, "suggestions(color, width)" },
+  { "fix_checklist", (PyCFunction) Document_fix_checklist, METH_NOARGS, "fix_checklist() -> [str]" },
   { "callgraph", (PyCFunction) Document_callgraph, METH_VARARGS, "callgraph(min_calls, color, width)" },
   { "coverage", (PyCFunction) Document_coverage, METH_VARARGS, "coverage(file, source_path, color, width)" },
   { "deadcode", (PyCFunction) Document_deadcode, METH_VARARGS, "deadcode(color, width)" },

@@ -12,7 +12,6 @@
 
 #include "charts/tc-chart-draw.h"
 #include "source/tc-source-lines.h"
-#include "tc-report-adapter.h"
 #include "tc-report.h"
 #include "tc-units.h"
 
@@ -318,7 +317,7 @@ build_crash (TcReportPages *self,
              TcDocument    *doc)
 {
   const TcDocCrash *crash = tc_document_get_crash (doc);
-  g_autoptr(GPtrArray) checklist = NULL;
+  const char * const *checklist;
 
   if (crash == NULL)
     return;
@@ -373,12 +372,12 @@ build_crash (TcReportPages *self,
         }
     }
 
-  checklist = _tc_report_adapter_checklist (doc);
-  if (checklist != NULL && checklist->len > 0)
+  checklist = tc_exception_checklist (crash->exc_type);
+  if (checklist[0] != NULL)
     {
       _tc_report_heading (self, _("Fix checklist"));
-      for (guint i = 0; i < checklist->len; i++)
-        _tc_report_textf (self, "☐ %s", (char *)g_ptr_array_index (checklist, i));
+      for (guint i = 0; checklist[i] != NULL; i++)
+        _tc_report_textf (self, "☐ %s", checklist[i]);
     }
 
   if (*crash->traceback)
@@ -645,11 +644,11 @@ static void
 build_suggestions (TcReportPages *self,
                    TcDocument    *doc)
 {
-  g_autoptr(GPtrArray) suggestions = _tc_report_adapter_suggestions (doc);
+  g_autoptr(GArray) suggestions = tc_analysis_suggestions (doc, NULL, NULL);
   TcReportTable *table;
 
   _tc_report_section (self, _("Optimization Suggestions"));
-  if (suggestions == NULL || suggestions->len == 0)
+  if (suggestions->len == 0)
     {
       _tc_report_text (self, _("✓ No obvious optimizations detected."));
       return;
@@ -658,7 +657,7 @@ build_suggestions (TcReportPages *self,
   table = _tc_report_table (self, "Kind:0.12|Suggestion:0.88");
   for (guint i = 0; i < suggestions->len; i++)
     {
-      const TcSuggestion *s = g_ptr_array_index (suggestions, i);
+      const TcSuggestion *s = &g_array_index (suggestions, TcSuggestion, i);
 
       _tc_report_row (self, table, 0, g_strdup (s->tag), g_strdup (s->text));
     }

@@ -22,7 +22,7 @@ __all__ = [
     "coverage_report", "memory_leak_check", "variable_correlations",
     "exception_chain", "loop_detector", "patch_summary", "export_for_claude",
     "export_for_llm", "regression_check", "baseline", "diff_baseline",
-    "heatmap", "deadcode", "tail",
+    "heatmap", "deadcode", "tail", "suggestions", "fix_checklist",
 ]
 
 AnalysisError = _analysis.Error
@@ -292,6 +292,19 @@ def loop_detector(path=None):
     findings, text = _doc(path).loops(_color(), _width())
     _out(text)
     return findings
+
+
+def suggestions(path=None):
+    """The report's optimization suggestions: prints them, returns a list of
+    {"tag", "severity", "text", "subject"} (subject: function or warning code)."""
+    found, text = _doc(path).suggestions(_color(), _width())
+    _out(text)
+    return found
+
+
+def fix_checklist(path=None):
+    """What to check for the recorded crash's exception type ([] without one)."""
+    return _doc(path).fix_checklist()
 
 
 def patch_summary(path_before, path_after, *, export=None):

@@ -154,9 +154,19 @@ test_open_recording (void)
                       TC_RETURN_VALUES_SECTION (tc_session_view_get_section (view, "return-values")))), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (tc_snapshots_section_get_model (
                       TC_SNAPSHOTS_SECTION (tc_session_view_get_section (view, "snapshots")))), ==, 10);
-  /* REPEATED_CALL fired twice: the report suggests looking at it. */
+  /* REPEATED_CALL fired twice: the report suggests looking at it, and the
+   * overview says so. */
   g_assert_cmpuint (tc_suggestions_section_get_n_suggestions (
-                      TC_SUGGESTIONS_SECTION (tc_session_view_get_section (view, "suggestions"))), >=, 1);
+                      TC_SUGGESTIONS_SECTION (tc_session_view_get_section (view, "suggestions"))), ==, 1);
+  {
+    GtkWidget *row = tc_overview_section_get_suggestions_row (
+      TC_OVERVIEW_SECTION (tc_session_view_get_section (view, "overview")));
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "1 optimization suggestion");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                     "REPEATED_CALL fired 2× — systematic issue");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -232,6 +242,9 @@ test_open_crash (void)
 
   /* IndexError has three fix hints. */
   g_assert_cmpuint (tc_crash_section_get_n_checklist (crash), ==, 3);
+  /* Nothing to suggest in crash.tc: the overview has no suggestions row. */
+  g_assert_null (tc_overview_section_get_suggestions_row (
+    TC_OVERVIEW_SECTION (tc_session_view_get_section (view, "overview"))));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -18,9 +18,11 @@ SEED_KEYS = ["ver", "backend", "mode", "session_id", "src", "argv", "python", "p
              "ram_peak", "fd_peak", "block_timings", "watch_exprs", "sample_counts", "include_files"]
 
 
-def test_all_exports_the_33_functions():
+def test_all_exports_the_35_functions():
     names = set(analysis.__all__)
-    assert len(names) == 33  # 32 seed analysis functions here (+ export_for_llm); profile_report is the recorder's
+    # 32 seed analysis functions here (+ export_for_llm, suggestions, fix_checklist);
+    # profile_report is the recorder's
+    assert len(names) == 35
     for name in ("load", "summary", "explain", "history", "diff", "timings", "hotlines", "slowest", "rate",
                  "anomalies", "search", "since", "replay", "memory_map", "export_json", "flamegraph", "report",
                  "dump", "callgraph", "coverage_report", "memory_leak_check", "variable_correlations",
