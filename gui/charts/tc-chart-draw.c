@@ -365,6 +365,88 @@ marker_color (const TcDrawStyle *style,
     }
 }
 
+/* Adds one kind of marker to the current path.  A 10 M-event recording has
+ * tens of thousands of them: bands that touch within a pixel are merged and
+ * point marks are kept one per pixel, so the path stays as small as the
+ * plot is wide, and each kind is filled once. */
+static void
+path_markers (cairo_t      *cr,
+              GArray       *markers,
+              TcMarkerKind  kind,
+              gboolean      bands,
+              double        width,
+              double        height,
+              gint64        begin_ns,
+              gint64        end_ns)
+{
+  double run_x0 = 0, run_x1 = -G_MAXDOUBLE, last_x = -G_MAXDOUBLE;
+  double band_y = kind == TC_MARKER_BLOCK ? height - 4 : height - 8;
+
+  for (guint i = 0; i < markers->len; i++)
+    {
+      const TcMarker *m = &g_array_index (markers, TcMarker, i);
+      double x, x2;
+
+      if (m->kind != kind || (m->duration_ns > 0) != bands)
+        continue;
+      x = tc_chart_time_to_x (m->time_ns, begin_ns, end_ns, width);
+      x2 = tc_chart_time_to_x (m->time_ns + m->duration_ns, begin_ns, end_ns, width);
+      if (x2 < 0 || x > width)
+        continue;
+
+      if (bands)
+        {
+          /* Blocks and checkpoints: a band along the bottom. */
+          x = MAX (x, 0);
+          x2 = MAX (MIN (x2, width), x + 1.0);
+          if (x <= run_x1 + 1.0)
+            {
+              run_x1 = MAX (run_x1, x2);
+              continue;
+            }
+          if (run_x1 > run_x0)
+            cairo_rectangle (cr, run_x0, band_y, run_x1 - run_x0, 3);
+          run_x0 = x;
+          run_x1 = x2;
+          continue;
+        }
+
+      /* One mark per pixel is enough. */
+      if (floor (x) == last_x)
+        continue;
+      last_x = floor (x);
+      switch (kind)
+        {
+        case TC_MARKER_SNAPSHOT:
+          cairo_rectangle (cr, floor (x), height - 14, 1, 5);
+          break;
+
+        case TC_MARKER_WARNING:
+        case TC_MARKER_ERROR:
+          cairo_move_to (cr, x, height - 10);
+          cairo_line_to (cr, x - 4.5, height - 18);
+          cairo_line_to (cr, x + 4.5, height - 18);
+          cairo_close_path (cr);
+          break;
+
+        case TC_MARKER_CRASH:
+          cairo_rectangle (cr, floor (x) - 0.5, 0, 2, height);
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, x + 0.5, height - 14, 5, 0, 2 * G_PI);
+          cairo_close_path (cr);
+          break;
+
+        case TC_MARKER_CHECKPOINT:
+        case TC_MARKER_BLOCK:
+        default:
+          cairo_rectangle (cr, floor (x), height - 8, 1, 8);
+          break;
+        }
+    }
+  if (bands && run_x1 > run_x0)
+    cairo_rectangle (cr, run_x0, band_y, run_x1 - run_x0, 3);
+}
+
 void
 tc_draw_markers (cairo_t           *cr,
                  const TcDrawStyle *style,
@@ -374,73 +456,30 @@ tc_draw_markers (cairo_t           *cr,
                  gint64             begin_ns,
                  gint64             end_ns)
 {
-  double last_x[TC_MARKER_CRASH + 1];
+  /* Bottom to top: bands, then point marks, the crash last. */
+  static const struct { TcMarkerKind kind; gboolean bands; double alpha; } layers[] = {
+    { TC_MARKER_CHECKPOINT, TRUE, 0.55 },
+    { TC_MARKER_BLOCK, TRUE, 0.55 },
+    { TC_MARKER_SNAPSHOT, FALSE, 0.6 },
+    { TC_MARKER_CHECKPOINT, FALSE, 0.9 },
+    { TC_MARKER_BLOCK, FALSE, 0.9 },
+    { TC_MARKER_WARNING, FALSE, 0.9 },
+    { TC_MARKER_ERROR, FALSE, 0.9 },
+    { TC_MARKER_CRASH, FALSE, 0.9 },
+  };
 
-  for (guint k = 0; k < G_N_ELEMENTS (last_x); k++)
-    last_x[k] = -1;
+  if (markers == NULL || markers->len == 0 || end_ns <= begin_ns)
+    return;
 
   cairo_save (cr);
-  cairo_set_line_width (cr, 1.0);
-  for (guint i = 0; markers != NULL && i < markers->len; i++)
+  for (guint k = 0; k < G_N_ELEMENTS (layers); k++)
     {
-      const TcMarker *m = &g_array_index (markers, TcMarker, i);
-      const GdkRGBA *c = marker_color (style, m->kind);
-      double x = tc_chart_time_to_x (m->time_ns, begin_ns, end_ns, width);
-      double x2 = tc_chart_time_to_x (m->time_ns + m->duration_ns, begin_ns, end_ns, width);
+      const GdkRGBA *c = marker_color (style, layers[k].kind);
 
-      if (x2 < 0 || x > width)
-        continue;
-
-      if (m->duration_ns > 0)
-        {
-          /* Blocks and checkpoints: a band along the bottom. */
-          double y = m->kind == TC_MARKER_BLOCK ? height - 4 : height - 8;
-
-          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.55);
-          cairo_rectangle (cr, MAX (x, 0), y, MAX (MIN (x2, width) - MAX (x, 0), 1.0), 3);
-          cairo_fill (cr);
-          continue;
-        }
-
-      /* One mark per pixel and kind is enough. */
-      if (floor (x) == last_x[m->kind])
-        continue;
-      last_x[m->kind] = floor (x);
-
-      switch (m->kind)
-        {
-        case TC_MARKER_SNAPSHOT:
-          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.6);
-          cairo_rectangle (cr, floor (x), height - 14, 1, 5);
-          cairo_fill (cr);
-          break;
-
-        case TC_MARKER_WARNING:
-        case TC_MARKER_ERROR:
-          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
-          cairo_move_to (cr, x, height - 10);
-          cairo_line_to (cr, x - 4.5, height - 18);
-          cairo_line_to (cr, x + 4.5, height - 18);
-          cairo_close_path (cr);
-          cairo_fill (cr);
-          break;
-
-        case TC_MARKER_CRASH:
-          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
-          cairo_rectangle (cr, floor (x) - 0.5, 0, 2, height);
-          cairo_fill (cr);
-          cairo_arc (cr, x + 0.5, height - 14, 5, 0, 2 * G_PI);
-          cairo_fill (cr);
-          break;
-
-        case TC_MARKER_CHECKPOINT:
-        case TC_MARKER_BLOCK:
-        default:
-          cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.9);
-          cairo_rectangle (cr, floor (x), height - 8, 1, 8);
-          cairo_fill (cr);
-          break;
-        }
+      cairo_new_path (cr);
+      path_markers (cr, markers, layers[k].kind, layers[k].bands, width, height, begin_ns, end_ns);
+      cairo_set_source_rgba (cr, c->red, c->green, c->blue, layers[k].alpha);
+      cairo_fill (cr);
     }
   cairo_restore (cr);
 }
