@@ -65,3 +65,16 @@ tc_units_format_count (guint64 count)
 {
   return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
 }
+
+/* The n for g_dngettext() of a 64-bit count: where a gulong is narrower,
+ * keep the last six digits above a million (the gettext manual's advice),
+ * which picks the same plural form in every language. */
+gulong
+tc_units_plural_n (guint64 count)
+{
+#if GLIB_SIZEOF_LONG < 8
+  if (count > G_MAXULONG)
+    return (gulong) (count % 1000000) + 1000000;
+#endif
+  return (gulong) count;
+}

@@ -972,6 +972,7 @@ tc_flame_graph_describe_node (TcFlameGraph *self,
   g_autofree char *where = NULL;
   g_autofree char *total = NULL;
   g_autofree char *self_text = NULL;
+  g_autofree char *calls = NULL;
   gboolean samples;
 
   g_return_val_if_fail (TC_IS_FLAME_GRAPH (self), NULL);
@@ -999,9 +1000,13 @@ tc_flame_graph_describe_node (TcFlameGraph *self,
 
   if (samples)
     {
-      total = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " sample",
-                                            "%'" G_GINT64_FORMAT " samples", node->total),
-                               node->total);
+      /* Counts go in as strings: a G_GINT64_FORMAT inside a translatable
+       * string never reaches the translators. */
+      g_autofree char *count = tc_units_format_count ((guint64) node->total);
+
+      total = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sample", "%s samples",
+                                            tc_units_plural_n ((guint64) node->total)),
+                               count);
       self_text = g_strdup_printf ("%'" G_GINT64_FORMAT, node->self);
     }
   else
@@ -1017,9 +1022,10 @@ tc_flame_graph_describe_node (TcFlameGraph *self,
                             name, where ? where : "",
                             total, root->total > 0 ? 100.0 * node->total / root->total : 0.0,
                             self_text, root->total > 0 ? 100.0 * node->self / root->total : 0.0);
-  return g_strdup_printf (_("<b>%s</b>%s\nCalls: %'" G_GUINT64_FORMAT "\n"
+  calls = tc_units_format_count (node->calls);
+  return g_strdup_printf (_("<b>%s</b>%s\nCalls: %s\n"
                             "Inclusive: %s (%.1f %%)\nSelf: %s (%.1f %%)"),
-                          name, where ? where : "", node->calls,
+                          name, where ? where : "", calls,
                           total, root->total > 0 ? 100.0 * node->total / root->total : 0.0,
                           self_text, root->total > 0 ? 100.0 * node->self / root->total : 0.0);
 }

@@ -131,6 +131,7 @@ rebuild (TcTimeTravelPanel *self)
   GtkWidget *child;
   g_autofree char *title = NULL;
   g_autofree char *at = NULL;
+  g_autofree char *number = NULL;
 
   if (index == self->shown && gtk_widget_get_first_child (self->box) != NULL)
     return;
@@ -150,7 +151,10 @@ rebuild (TcTimeTravelPanel *self)
 
   snap = &g_array_index (tc_document_get_snapshots (doc), TcDocSnapshot, index);
   at = tc_units_format_seconds (snap->time_ns);
-  title = g_strdup_printf (_("Snapshot %" G_GUINT64_FORMAT " · %s · %s"), snap->index,
+  /* The index goes in as a string: a G_GUINT64_FORMAT inside _() never
+   * reaches the translators. */
+  number = g_strdup_printf ("%" G_GUINT64_FORMAT, snap->index);
+  title = g_strdup_printf (_("Snapshot %s · %s · %s"), number,
                            *snap->label ? snap->label : snap->evt, at);
   gtk_box_append (GTK_BOX (self->box), label (title, "title-4", FALSE));
 

@@ -186,11 +186,17 @@ tc_variable_timeline_snapshot (GtkWidget   *widget,
           cairo_fill (cr);
         }
 
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s  ·  %s  ·  %u change%s%s",
-                                            "%s  ·  %s  ·  %u changes%s%s", lane->var->n_changes),
-                               lane->var->display, lane->type_name, lane->var->n_changes,
-                               now != NULL ? "  ·  = " : "",
-                               now != NULL && now->local != NULL ? now->local->repr : "");
+      /* Whole sentences, with and without the value at the cursor: a
+       * plural with pieces glued on cannot be translated. */
+      if (now != NULL)
+        title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s  ·  %s  ·  %u change  ·  = %s",
+                                              "%s  ·  %s  ·  %u changes  ·  = %s", lane->var->n_changes),
+                                 lane->var->display, lane->type_name, lane->var->n_changes,
+                                 now->local != NULL ? now->local->repr : "");
+      else
+        title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s  ·  %s  ·  %u change",
+                                              "%s  ·  %s  ·  %u changes", lane->var->n_changes),
+                                 lane->var->display, lane->type_name, lane->var->n_changes);
       tc_chart_draw_text (cr, &style, &style.foreground, TC_CHART_LEFT, lane->y + 2, 0.0,
                           plot, title);
 

@@ -226,23 +226,29 @@ tc_diff_flame_graph_describe (TcDiffFlameGraph *self,
   gint64 before;
   g_autofree char *after_text = NULL;
   g_autofree char *before_text = NULL;
+  g_autofree char *calls = NULL;
 
   g_return_val_if_fail (TC_IS_DIFF_FLAME_GRAPH (self), NULL);
 
   fn = tc_flame_tree_get_node (tc_comparison_get_flame_tree (self->comparison), node);
   before = tc_comparison_get_node_before (self->comparison, node);
   after_text = tc_units_format_ms (tc_ns_to_ms (fn->total));
+  /* The count goes in as a string: a G_GUINT64_FORMAT inside _() never
+   * reaches the translators. */
+  calls = tc_units_format_count (fn->calls);
 
   if (before < 0)
-    return g_strdup_printf (_("%s\nNew: %s, %" G_GUINT64_FORMAT " calls"),
-                            tc_comparison_node_name (self->comparison, node), after_text, fn->calls);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\nNew: %s, %s call", "%s\nNew: %s, %s calls",
+                                         tc_units_plural_n (fn->calls)),
+                            tc_comparison_node_name (self->comparison, node), after_text, calls);
 
   before_text = tc_units_format_ms (tc_ns_to_ms (before));
   if (before == 0)
     return g_strdup_printf (_("%s\n%s → %s"), tc_comparison_node_name (self->comparison, node),
                             before_text, after_text);
 
-  return g_strdup_printf (_("%s\n%s → %s (%+.0f %%), %" G_GUINT64_FORMAT " calls now"),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\n%s → %s (%+.0f %%), %s call now",
+                                       "%s\n%s → %s (%+.0f %%), %s calls now", tc_units_plural_n (fn->calls)),
                           tc_comparison_node_name (self->comparison, node), before_text, after_text,
-                          ((double)fn->total - (double)before) / (double)before * 100.0, fn->calls);
+                          ((double)fn->total - (double)before) / (double)before * 100.0, calls);
 }
