@@ -263,9 +263,28 @@ def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
     Returns the origin capture's {name: value}."""
     if s is None or s.core is None:
         return {}
+    # sys._current_frames() holds this very frame, so keeping the dict in a
+    # local makes a cycle (frame -> dict -> frame).  Once this function
+    # returned, the cycle would keep the frame object of every thread's
+    # running function alive until a GC pass, and each of those frames would
+    # own its function's locals after that function returned: objects the
+    # program dropped lived on, and the GC freed them in any order (on 3.12
+    # that order crashed the program: a BytesIO freed before the memoryview
+    # of its getbuffer(), CPython gh-111049, "deallocated BytesIO object has
+    # exported buffers" then SIGSEGV in a multiprocessing Pool).  Clearing
+    # the dict breaks the cycle before the frames can outlive their calls.
+    frames = sys._current_frames()
+    try:
+        return _snapshot_threads(s, frames, kind, evt, frame, label, tags,
+                                 extras, origin_ident, frame_locals)
+    finally:
+        frames.clear()
+
+
+def _snapshot_threads(s, frames, kind, evt, frame, label, tags, extras,
+                      origin_ident, frame_locals):
     t = s.elapsed()
     origin_ident = origin_ident or threading.get_ident()
-    frames = sys._current_frames()
     by_ident = {th.ident: th for th in threading.enumerate()}
     if frame is None:
         frame = _pick_frame(s, frames.get(origin_ident))
@@ -403,31 +422,39 @@ def _timer_main(s):
     while not s.stop_event.wait(s.every):
         if not s.active:
             break
+        last_cpu, last_wall = _timer_tick(s, main_ident, last_cpu, last_wall)
+
+
+def _timer_tick(s, main_ident, last_cpu, last_wall):
+    """One tick: the main thread's snapshot, conditions, STUCK_LOOP.  A
+    function of its own so no frame of the program is held between ticks
+    (a held frame keeps its function's locals alive after it returns)."""
+    try:
+        # The temporary dict is dropped at once (see _take_snapshot).
+        frame = _pick_frame(s, sys._current_frames().get(main_ident))
+        if s.n >= s.max_snaps:
+            # max_snaps bounds the timer's snapshots (the file is
+            # append-only, so nothing is evicted).
+            if not getattr(s, "max_snaps_hit", False):
+                s.max_snaps_hit = True
+                sys.stderr.write("[TC] max_snaps=%d reached: timer snapshots stop\n"
+                                 % s.max_snaps)
+            values = {}
+        else:
+            values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
+                                    origin_ident=main_ident)
+        _eval_conditions(s, frame, values)
+        cpu, wall = _main_thread_cpu(), time.perf_counter()
+        busy = (cpu is not None and last_cpu is not None
+                and (cpu - last_cpu) >= 0.05 * (wall - last_wall))
+        last_cpu, last_wall = cpu, wall
+        _stuck_check(s, frame, values, busy)
+    except Exception as exc:  # never let the timer die silently
         try:
-            frames = sys._current_frames()
-            frame = _pick_frame(s, frames.get(main_ident))
-            if s.n >= s.max_snaps:
-                # max_snaps bounds the timer's snapshots (the file is
-                # append-only, so nothing is evicted).
-                if not getattr(s, "max_snaps_hit", False):
-                    s.max_snaps_hit = True
-                    sys.stderr.write("[TC] max_snaps=%d reached: timer snapshots stop\n"
-                                     % s.max_snaps)
-                values = {}
-            else:
-                values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
-                                        origin_ident=main_ident)
-            _eval_conditions(s, frame, values)
-            cpu, wall = _main_thread_cpu(), time.perf_counter()
-            busy = (cpu is not None and last_cpu is not None
-                    and (cpu - last_cpu) >= 0.05 * (wall - last_wall))
-            last_cpu, last_wall = cpu, wall
-            _stuck_check(s, frame, values, busy)
-        except Exception as exc:  # never let the timer die silently
-            try:
-                sys.stderr.write("[TC] timer error: %s\n" % exc)
-            except Exception:
-                pass
+            sys.stderr.write("[TC] timer error: %s\n" % exc)
+        except Exception:
+            pass
+    return last_cpu, last_wall
 
 
 def _stuck_check(s, frame, values, busy):
@@ -728,9 +755,11 @@ def stop(*, _exit_status=0, _flags=0):
         s = _session
         if s is None or not s.active:
             return None
-        main = sys._current_frames().get(threading.main_thread().ident)
+        # No local holds the main thread's frame: called on the main thread
+        # it is this very frame (a cycle, see _take_snapshot).
+        main_ident = threading.main_thread().ident
         _take_snapshot(s, K_STOP, "SNAP:record_stop",
-                       frame=_pick_frame(s, main),
+                       frame=_pick_frame(s, sys._current_frames().get(main_ident)),
                        label="_tc_final", tags=["_internal"],
                        origin_ident=threading.main_thread().ident)
         core.set_active(False)

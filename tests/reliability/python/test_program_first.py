@@ -194,6 +194,64 @@ def test_len_that_raises(runner):
     same(plain, rec)
 
 
+def test_locals_die_with_their_function(runner):
+    """A snapshot holds other threads' frames only while it runs: once a
+    function returns, its locals are freed as without the recorder (here
+    with the GC off, so only reference counting can free them).  The
+    snapshot used to keep every thread's frame in a reference cycle, which
+    kept such locals until a GC pass; on 3.12 that pass freed a BytesIO
+    before the memoryview of its getbuffer() (CPython gh-111049) and a
+    recorded multiprocessing Pool died with SIGSEGV."""
+    plain, rec = runner.both("""
+        import gc, threading, time, weakref
+        gc.disable()
+        class Payload:
+            pass
+        refs = []
+        started = threading.Event()
+        def worker():
+            payload = Payload()
+            refs.append(weakref.ref(payload))
+            started.set()
+            time.sleep(0.5)   # timer snapshots (every 0.05 s) see this frame
+        t = threading.Thread(target=worker)
+        t.start()
+        started.wait()
+        try:
+            tc.snap("while the worker sleeps")
+        except NameError:     # the run without the recorder
+            pass
+        t.join()
+        print("alive after return:", refs[0]() is not None)
+    """)
+    same(plain, rec)
+    assert program_lines(rec.stdout) == ["alive after return: False"]
+
+
+SPAWN_POOL_STRESS = """
+    import multiprocessing as mp
+    def square(x):
+        return x * x
+    if __name__ == "__main__":
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(2) as pool:
+            for _ in range(40):
+                total = sum(pool.map(square, range(300), chunksize=3))
+        print(total)
+"""
+
+
+def test_spawn_pool_under_frequent_snapshots(runner):
+    """The 3.12 crash above, made likely: many pickled messages through the
+    Pool's threads while the timer snapshots every 2 ms (it crashed nearly
+    every run before the fix)."""
+    plain, rec = runner.both(SPAWN_POOL_STRESS, every=0.002, timeout=180,
+                             env=NO_FORK_WARNING)
+    same(plain, rec)
+    assert program_lines(rec.stdout) == [str(sum(x * x for x in range(300)))]
+    assert dump(runner.dir / "out.tc")[1] == "complete"
+
+
 def test_os_exit(runner):
     plain, rec = runner.both("""
         import os
@@ -254,15 +312,7 @@ def test_os_fork(runner):
     assert dump(runner.dir / "out.tc")[1] == "complete"
 
 
-@pytest.mark.parametrize("method", [
-    "fork",
-    pytest.param("spawn", marks=pytest.mark.xfail(
-        sys.version_info >= (3, 12), strict=False,
-        reason="known recorder bug (issue 9), seen once in a clean CI run on 3.12: the "
-               "recorded parent of a spawn Pool died with SIGSEGV after 'SystemError: "
-               "deallocated BytesIO object has exported buffers' (a reference-count bug "
-               "to find); it passes most runs")),
-])
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_multiprocessing(runner, method):
     plain, rec = runner.both("""
         import multiprocessing as mp
