@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "tc-analysis.h"
+#include "tc-analysis-processes.h"
 #include "tc-analysis-writer.h"
 #include "tc-baseline.h"
 #include "tc-document-private.h"
@@ -1762,6 +1763,8 @@ static PyMethodDef module_methods[] = {
   { "name_is_secret", module_name_is_secret, METH_VARARGS, "name_is_secret(name) -> bool" },
   { "sparkline", module_sparkline, METH_VARARGS, "sparkline(values, width) -> str" },
   { "baseline_dir", module_baseline_dir, METH_NOARGS, "Directory of the baseline stores." },
+  { "process_set", tc_analysis_process_set, METH_VARARGS,
+    "process_set(path, color=False, width=100) -> (members, text): the recording's processes." },
   { "write_recording", tc_analysis_write_recording, METH_VARARGS,
     "write_recording(path, spec, session_id=None): write a .tc from plain data (timecapsule convert)." },
   { NULL },

@@ -9,6 +9,7 @@ print write to stdout, with colour only when stdout is a terminal.
 
 import glob
 import os
+import re
 import shutil
 import sys
 import time
@@ -24,6 +25,8 @@ __all__ = [
     "export_for_llm", "regression_check", "baseline", "diff_baseline",
     "heatmap", "deadcode", "tail", "suggestions", "fix_checklist",
 ]
+# processes() and process_path() (multi-process recordings) are reached as
+# timecapsule.analysis.processes: the package's top level keeps the seed's API.
 
 AnalysisError = _analysis.Error
 
@@ -66,8 +69,22 @@ def _out(text):
         sys.stdout.flush()
 
 
+_MEMBER = re.compile(r"^(.+?)((?:\.\d+)+)\.tc$")
+
+
+def _is_child_file(path, names=None):
+    """`<stem>.<pid>.tc` beside its parent's `<stem>.tc` (multi-process)."""
+    m = _MEMBER.match(os.path.basename(path))
+    return m is not None and os.path.exists(
+        os.path.join(os.path.dirname(path), m.group(1) + ".tc"))
+
+
 def _latest():
-    found = sorted(glob.glob("*.tc"), key=os.path.getmtime, reverse=True)
+    # A multi-process run's children finish around the parent: the newest
+    # recording is the newest parent, whose report lists its processes.
+    found = sorted((p for p in glob.glob("*.tc") if not _is_child_file(p)),
+                   key=os.path.getmtime, reverse=True) or \
+        sorted(glob.glob("*.tc"), key=os.path.getmtime, reverse=True)
     if not found:
         raise FileNotFoundError("No .tc files found in current directory")
     print("[TC] loading: %s" % found[0])
@@ -237,6 +254,9 @@ def report(path=None, *, export=None, full=False, top_n=15, width=None):
     d = _doc(path)
     text = d.report(width=_width(width), color=_color(), top_n=int(top_n), full=bool(full),
                     source=os.fspath(source))
+    members, section = _process_set(d.path, width)
+    if len(members) > 1:
+        text = text.rstrip("\n") + "\n" + section
     _out(text)
     if export:
         with open(export, "w", encoding="utf-8") as f:
@@ -248,6 +268,48 @@ def report(path=None, *, export=None, full=False, top_n=15, width=None):
         "crash": data["crash"], "warnings": data["warnings"], "fn_stats": timings(d.path),
         "all_vars": data["all_vars"], "ram_peak": data["ram_peak"],
     }
+
+
+def _has_siblings(path):
+    """Any `<stem>(.<digits>)+.tc` beside `path` or its parent: only then is
+    the set loaded (a single recording costs nothing more)."""
+    path = os.path.abspath(path)
+    m = _MEMBER.match(os.path.basename(path))
+    stem = m.group(1) if m else os.path.basename(path)[:-3]
+    return any(_MEMBER.match(os.path.basename(p))
+               for p in glob.glob(os.path.join(glob.escape(os.path.dirname(path)),
+                                               glob.escape(stem) + ".*.tc")))
+
+
+def _process_set(path, width=None):
+    if not path.endswith(".tc") or not _has_siblings(path):
+        return [], ""
+    return _analysis.process_set(path, _color(), _width(width))
+
+
+def processes(path=None, *, width=None, export=None):
+    """The processes of a multi-process recording (`run --subprocesses`,
+    forked children): prints the Processes section and returns one dict per
+    process (pid, parent_pid, role, depth, start, duration, calls, status,
+    command, crash, path), the parent first."""
+    path = _resolve(path)
+    members, text = _analysis.process_set(path, _color(), _width(width))
+    _out(text)
+    if export:
+        with open(export, "w", encoding="utf-8") as f:
+            f.write(_analysis.strip_ansi(text))
+    return members
+
+
+def process_path(path, pid):
+    """The file of process `pid` in the recording's process set."""
+    path = _resolve(path)
+    members, _ = _analysis.process_set(path, False, 100)
+    for m in members:
+        if m["pid"] == int(pid):
+            return m["path"]
+    raise ValueError("no process %s in %s (processes: %s)" % (
+        pid, path, ", ".join(str(m["pid"]) for m in members)))
 
 
 def dump(path=None, show_vars=True, show_sys=True, show_stack=False, show_warnings=True,

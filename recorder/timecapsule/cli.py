@@ -22,7 +22,10 @@ when several are given the first in this order wins: --speedtest --summary
 --explain --baseline --diff-baseline --profile-report --callgraph --coverage
 --loops --correlations --exception-chain --leak-check --deadcode --for-llm
 --flamegraph --dump --tail --json --hotlines --patch-summary
---regression-check --heatmap --search --history --anomaly --watch --pdf.
+--regression-check --heatmap --search --history --anomaly --watch --processes
+--pdf.  A multi-process recording (NAME.tc with NAME.<pid>.tc beside it) is
+reported as one: the report ends with its Processes section, and
+--process PID runs any action on one process's file.
 
 examples:
   timecapsule                              report of the newest *.tc here
@@ -33,6 +36,8 @@ examples:
   timecapsule demo.tc --flamegraph --flame-format speedscope
   timecapsule demo.tc --baseline && timecapsule new.tc --regression-check
   timecapsule demo.tc --for-llm            summary to paste into an LLM (secrets redacted)
+  timecapsule run --subprocesses app.py    record app.py and its Python child processes
+  timecapsule app.tc --process 4242        report one process of that recording
 
 environment:
   XDG_STATE_HOME   baselines live in $XDG_STATE_HOME/timecapsule/baselines
@@ -85,6 +90,10 @@ def build_parser():
     act.add_argument("--hotlines", action="store_true", help="most executed lines (uses --top)")
     act.add_argument("--watch", nargs="+", metavar="VAR", help="replay the changes of variables")
     act.add_argument("--tail", action="store_true", help="follow a recording that is still being written")
+    act.add_argument("--processes", action="store_true",
+                     help="the processes of a multi-process recording (run --subprocesses, forks)")
+    act.add_argument("--process", metavar="PID", type=int,
+                     help="apply the action to process PID of a multi-process recording")
 
     exp = p.add_argument_group("exports")
     exp.add_argument("--json", action="store_true", help="write <file>.json")
@@ -204,7 +213,12 @@ def _dispatch(parser, o):
         return 0
 
     path = o.file
-    if o.summary:
+    if o.process is not None:
+        path = A.process_path(path, o.process)
+        print("[TC] process %d: %s" % (o.process, path))
+    if o.processes:
+        A.processes(path, width=o.width, export=o.export)
+    elif o.summary:
         A.summary(path)
     elif o.explain:
         A.explain(path, verbose=True)

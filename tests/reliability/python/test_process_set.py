@@ -174,3 +174,41 @@ def test_module_mode(runner):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert [m[0]["process_role"] for m in members(runner).values()] == ["subprocess"]
+
+
+@pytest.mark.skipif(not has_analysis(), reason="needs timecapsule._analysis")
+def test_cli_reports_the_set(runner):
+    r = run_recorded(runner, """
+        import subprocess, sys, os
+        code = "def child_work():\\n    return 1\\nchild_work()\\nimport os; print(os.getpid())"
+        pid = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                             text=True).stdout.strip()
+        print("child", pid)
+    """)
+    assert r.returncode == 0, r.stdout + r.stderr
+    child = [l.split()[1] for l in r.stdout.splitlines() if l.startswith("child ")][0]
+
+    def cli(*args):
+        out = subprocess.run([sys.executable, "-m", "timecapsule"] + list(args),
+                             cwd=str(runner.dir), capture_output=True, text=True, timeout=120)
+        return out.returncode, out.stdout, out.stderr
+
+    rc, out, err = cli("parent.tc", "--width", "100")
+    assert rc == 0, err
+    section = out[out.index("  Processes"):]
+    rows = [l.split() for l in section.splitlines()
+            if len(l.split()) >= 8 and l.split()[0].isdigit()]
+    assert len(rows) == 2 and rows[1][0] == child, section
+    assert rows[0][1] == "parent" and rows[1][1] == "subprocess" and rows[1][2] == rows[0][0]
+    assert "parent.%s.tc" % child in section and "2 processes" in section
+    # One member's own report, and the set from a member's path.
+    rc, out, err = cli("parent.tc", "--process", child, "--summary")
+    assert rc == 0 and "parent.%s.tc" % child in out, out + err
+    rc, out, err = cli("parent.%s.tc" % child, "--processes")
+    assert rc == 0 and "2 processes" in out, out + err
+    rc, out, err = cli("parent.tc", "--process", "1")
+    assert rc == 1 and "no process 1" in err
+    # A recording without children: the report has no Processes section.
+    os.remove(str(runner.dir / ("parent.%s.tc" % child)))
+    rc, out, err = cli("parent.tc")
+    assert rc == 0 and "Processes" not in out

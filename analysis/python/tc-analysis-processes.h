@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-analysis-processes.h — _analysis.process_set (tc-analysis-processes.c).
+ */
+#pragma once
+
+#include <Python.h>
+
+PyObject *tc_analysis_process_set (PyObject *module, PyObject *args);
