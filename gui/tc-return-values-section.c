@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-item.h"
-#include "tc-ui.h"
+#include "tc-item-table.h"
 #include "tc-units.h"
 
 #include "tc-return-values-section.h"
@@ -16,10 +16,7 @@ struct _TcReturnValuesSection
 {
   TcSection        parent_instance;
 
-  GListStore      *store;
-  GtkCustomFilter *filter;
-  GtkNoSelection  *selection;
-  char            *filter_text;
+  TcItemTable     *table;
 
   GtkSearchEntry  *search_entry;
   GtkLabel        *summary_label;
@@ -81,83 +78,22 @@ bind_type (GtkListItem *list_item,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), item_return (item)->type_name);
 }
 
-static void
-jump_clicked_cb (GtkButton *button,
-                 gpointer   user_data)
+static gint64
+return_time (gconstpointer record)
 {
-  GtkWidget *section = gtk_widget_get_ancestor (GTK_WIDGET (button), TC_TYPE_RETURN_VALUES_SECTION);
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (button), "list-item");
-  gpointer item = list_item ? gtk_list_item_get_item (list_item) : NULL;
-
-  if (section == NULL || item == NULL)
-    return;
-
-  /* The snapshot timeline at the moment the value was returned. */
-  tc_viewer_session_set_cursor (tc_section_get_session (TC_SECTION (section)), item_return (item)->time_ns);
-  tc_section_show_section (TC_SECTION (section), "snapshots");
-}
-
-static GtkWidget *
-create_jump (void)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name ("find-location-symbolic");
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _("Show the snapshot at this moment"));
-  g_signal_connect (button, "clicked", G_CALLBACK (jump_clicked_cb), NULL);
-
-  return button;
-}
-
-static void
-bind_jump (GtkListItem *list_item,
-           gpointer     item,
-           gpointer     user_data)
-{
-  g_object_set_data (G_OBJECT (gtk_list_item_get_child (list_item)), "list-item", list_item);
+  return ((const TcDocReturn *)record)->time_ns;
 }
 
 static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
+match_return (TcSection     *section,
+              gconstpointer  record,
+              const char    *casefolded)
 {
-  TcReturnValuesSection *self = user_data;
-  g_autofree char *name = NULL;
-  g_autofree char *repr = NULL;
+  const TcDocReturn *ret = record;
 
-  if (self->filter_text == NULL)
-    return TRUE;
-
-  name = g_utf8_casefold (tc_document_code_name (get_document (self), item_return (item)->code_id), -1);
-  repr = g_utf8_casefold (item_return (item)->repr, -1);
-
-  return strstr (name, self->filter_text) || strstr (repr, self->filter_text);
-}
-
-static void
-search_changed_cb (TcReturnValuesSection *self,
-                   GtkSearchEntry        *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  g_clear_pointer (&self->filter_text, g_free);
-  if (*text)
-    self->filter_text = g_utf8_casefold (text, -1);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-static void
-add_column (TcReturnValuesSection *self,
-            const char            *title,
-            GtkWidget           *(*create) (void),
-            TcUiBindFunc           bind,
-            gboolean               expand)
-{
-  g_autoptr(GtkColumnViewColumn) column = tc_ui_column_new (title, create, bind, self);
-
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->column_view, column);
+  return tc_item_table_text_matches (tc_document_code_name (get_document (TC_RETURN_VALUES_SECTION (section)),
+                                                            ret->code_id), casefolded)
+         || tc_item_table_text_matches (ret->repr, casefolded);
 }
 
 static gboolean
@@ -173,12 +109,9 @@ tc_return_values_section_load (TcSection *section,
 {
   TcReturnValuesSection *self = (TcReturnValuesSection *)section;
   GArray *returns = tc_document_get_return_values (tc_viewer_session_get_document (session));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *summary = NULL;
 
-  for (guint i = 0; i < returns->len; i++)
-    g_ptr_array_add (items, tc_item_new (i, &g_array_index (returns, TcDocReturn, i)));
-  g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
+  tc_item_table_set_records (self->table, returns);
 
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u return value recorded",
                                           "%u return values recorded", returns->len),
@@ -199,9 +132,7 @@ tc_return_values_section_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_RETURN_VALUES_SECTION);
 
-  g_clear_object (&self->selection);
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->filter_text, g_free);
+  g_clear_object (&self->table);
 
   G_OBJECT_CLASS (tc_return_values_section_parent_class)->dispose (object);
 }
@@ -229,26 +160,15 @@ tc_return_values_section_class_init (TcReturnValuesSectionClass *klass)
 static void
 tc_return_values_section_init (TcReturnValuesSection *self)
 {
-  GtkFilterListModel *filtered;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->store = g_list_store_new (TC_TYPE_ITEM);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
-                                        GTK_FILTER (self->filter));
-  self->selection = gtk_no_selection_new (G_LIST_MODEL (filtered));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-
-  add_column (self, _("Time"), tc_ui_cell_number_new, bind_time, FALSE);
-  add_column (self, _("Function"), tc_ui_cell_label_new, bind_function, FALSE);
-  add_column (self, _("Value"), tc_ui_cell_mono_new, bind_value, TRUE);
-  add_column (self, _("Type"), tc_ui_cell_label_new, bind_type, FALSE);
-  add_column (self, NULL, create_jump, bind_jump, FALSE);
-
-  g_signal_connect_object (self->search_entry, "search-changed",
-                           G_CALLBACK (search_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  self->table = tc_item_table_new (TC_SECTION (self), self->column_view, self->search_entry,
+                                   match_return, return_time);
+  tc_item_table_add_column (self->table, _("Time"), tc_ui_cell_number_new, bind_time, FALSE);
+  tc_item_table_add_column (self->table, _("Function"), tc_ui_cell_label_new, bind_function, FALSE);
+  tc_item_table_add_column (self->table, _("Value"), tc_ui_cell_mono_new, bind_value, TRUE);
+  tc_item_table_add_column (self->table, _("Type"), tc_ui_cell_label_new, bind_type, FALSE);
+  tc_item_table_add_jump_column (self->table);
 }
 
 /**
@@ -261,5 +181,5 @@ tc_return_values_section_get_model (TcReturnValuesSection *self)
 {
   g_return_val_if_fail (TC_IS_RETURN_VALUES_SECTION (self), NULL);
 
-  return G_LIST_MODEL (self->selection);
+  return tc_item_table_get_model (self->table);
 }

@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-item.h"
-#include "tc-ui.h"
+#include "tc-item-table.h"
 #include "tc-units.h"
 
 #include "tc-warnings-section.h"
@@ -16,10 +16,7 @@ struct _TcWarningsSection
 {
   TcSection           parent_instance;
 
-  GListStore         *store;
-  GtkCustomFilter    *filter;
-  GtkNoSelection     *selection;
-  char               *filter_text;
+  TcItemTable        *table;
 
   /* Template widgets */
   GtkSearchEntry     *search_entry;
@@ -110,97 +107,22 @@ bind_message (GtkListItem *list_item,
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), item_warning (item)->message);
 }
 
-static void
-jump_to_warning (TcWarningsSection  *self,
-                 const TcDocWarning *warning)
+static gint64
+warning_time (gconstpointer record)
 {
-  TcViewerSession *session = tc_section_get_session (TC_SECTION (self));
-
-  tc_viewer_session_set_cursor (session, warning->time_ns);
-  tc_section_show_section (TC_SECTION (self), "snapshots");
-}
-
-static void
-jump_clicked_cb (GtkButton *button,
-                 gpointer   user_data)
-{
-  TcWarningsSection *self = TC_WARNINGS_SECTION (gtk_widget_get_ancestor (GTK_WIDGET (button),
-                                                                          TC_TYPE_WARNINGS_SECTION));
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (button), "list-item");
-  gpointer item = list_item ? gtk_list_item_get_item (list_item) : NULL;
-
-  if (self != NULL && item != NULL)
-    jump_to_warning (self, item_warning (item));
-}
-
-static GtkWidget *
-create_jump (void)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name ("find-location-symbolic");
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _("Show the snapshot at this moment"));
-  g_signal_connect (button, "clicked", G_CALLBACK (jump_clicked_cb), NULL);
-
-  return button;
-}
-
-static void
-bind_jump (GtkListItem *list_item,
-           gpointer     item,
-           gpointer     user_data)
-{
-  g_object_set_data (G_OBJECT (gtk_list_item_get_child (list_item)), "list-item", list_item);
+  return ((const TcDocWarning *)record)->time_ns;
 }
 
 static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
+match_warning (TcSection     *section,
+               gconstpointer  record,
+               const char    *casefolded)
 {
-  TcWarningsSection *self = user_data;
-  const TcDocWarning *warning = item_warning (item);
-  g_autofree char *text = NULL;
+  const TcDocWarning *warning = record;
 
-  if (self->filter_text == NULL)
-    return TRUE;
-
-  text = g_utf8_casefold (warning->code, -1);
-  if (strstr (text, self->filter_text))
-    return TRUE;
-  g_free (text);
-  text = g_utf8_casefold (warning->message, -1);
-  if (strstr (text, self->filter_text))
-    return TRUE;
-  g_free (text);
-  text = g_utf8_casefold (warning->var, -1);
-
-  return strstr (text, self->filter_text) != NULL;
-}
-
-static void
-search_changed_cb (TcWarningsSection *self,
-                   GtkSearchEntry    *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  g_clear_pointer (&self->filter_text, g_free);
-  if (*text)
-    self->filter_text = g_utf8_casefold (text, -1);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-static void
-add_column (TcWarningsSection *self,
-            const char        *title,
-            GtkWidget       *(*create) (void),
-            TcUiBindFunc       bind,
-            gboolean           expand)
-{
-  g_autoptr(GtkColumnViewColumn) column = tc_ui_column_new (title, create, bind, self);
-
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->column_view, column);
+  return tc_item_table_text_matches (warning->code, casefolded)
+         || tc_item_table_text_matches (warning->message, casefolded)
+         || tc_item_table_text_matches (warning->var, casefolded);
 }
 
 static gboolean
@@ -216,20 +138,14 @@ tc_warnings_section_load (TcSection *section,
 {
   TcWarningsSection *self = (TcWarningsSection *)section;
   GArray *warnings = tc_document_get_warnings (tc_viewer_session_get_document (session));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *summary = NULL;
   guint n_errors = 0;
 
-  /* Insertion (time) order, as the text report. */
   for (guint i = 0; i < warnings->len; i++)
-    {
-      const TcDocWarning *warning = &g_array_index (warnings, TcDocWarning, i);
-
-      g_ptr_array_add (items, tc_item_new (i, warning));
-      if (warning->level == TC_LEVEL_ERROR)
-        n_errors++;
-    }
-  g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
+    if (g_array_index (warnings, TcDocWarning, i).level == TC_LEVEL_ERROR)
+      n_errors++;
+  /* Insertion (time) order, as the text report. */
+  tc_item_table_set_records (self->table, warnings);
 
   summary = g_strdup_printf (_("%u warnings, %u of them errors"), warnings->len, n_errors);
   gtk_label_set_text (self->summary_label, summary);
@@ -248,9 +164,7 @@ tc_warnings_section_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_WARNINGS_SECTION);
 
-  g_clear_object (&self->selection);
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->filter_text, g_free);
+  g_clear_object (&self->table);
 
   G_OBJECT_CLASS (tc_warnings_section_parent_class)->dispose (object);
 }
@@ -278,27 +192,16 @@ tc_warnings_section_class_init (TcWarningsSectionClass *klass)
 static void
 tc_warnings_section_init (TcWarningsSection *self)
 {
-  GtkFilterListModel *filtered;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->store = g_list_store_new (TC_TYPE_ITEM);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
-                                        GTK_FILTER (self->filter));
-  self->selection = gtk_no_selection_new (G_LIST_MODEL (filtered));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-
-  add_column (self, _("Level"), create_level, bind_level, FALSE);
-  add_column (self, _("Time"), tc_ui_cell_number_new, bind_time, FALSE);
-  add_column (self, _("Code"), tc_ui_cell_label_new, bind_code, FALSE);
-  add_column (self, _("Variable"), tc_ui_cell_mono_new, bind_var, FALSE);
-  add_column (self, _("Message"), tc_ui_cell_label_new, bind_message, TRUE);
-  add_column (self, NULL, create_jump, bind_jump, FALSE);
-
-  g_signal_connect_object (self->search_entry, "search-changed",
-                           G_CALLBACK (search_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  self->table = tc_item_table_new (TC_SECTION (self), self->column_view, self->search_entry,
+                                   match_warning, warning_time);
+  tc_item_table_add_column (self->table, _("Level"), create_level, bind_level, FALSE);
+  tc_item_table_add_column (self->table, _("Time"), tc_ui_cell_number_new, bind_time, FALSE);
+  tc_item_table_add_column (self->table, _("Code"), tc_ui_cell_label_new, bind_code, FALSE);
+  tc_item_table_add_column (self->table, _("Variable"), tc_ui_cell_mono_new, bind_var, FALSE);
+  tc_item_table_add_column (self->table, _("Message"), tc_ui_cell_label_new, bind_message, TRUE);
+  tc_item_table_add_jump_column (self->table);
 }
 
 /**
@@ -311,7 +214,7 @@ tc_warnings_section_get_model (TcWarningsSection *self)
 {
   g_return_val_if_fail (TC_IS_WARNINGS_SECTION (self), NULL);
 
-  return G_LIST_MODEL (self->selection);
+  return tc_item_table_get_model (self->table);
 }
 
 /**
@@ -324,11 +227,7 @@ void
 tc_warnings_section_jump (TcWarningsSection *self,
                           guint              position)
 {
-  g_autoptr(TcItem) item = NULL;
-
   g_return_if_fail (TC_IS_WARNINGS_SECTION (self));
 
-  item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  if (item != NULL)
-    jump_to_warning (self, item_warning (item));
+  tc_item_table_jump (self->table, position);
 }

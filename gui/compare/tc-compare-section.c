@@ -186,10 +186,8 @@ build_verdicts (TcCompareSection *self)
   for (guint i = 0; i < findings->len; i++)
     {
       const TcPatchFinding *f = &g_array_index (findings, TcPatchFinding, i);
-      gboolean good = g_str_equal (f->tag, "FASTER") || g_str_equal (f->tag, "FIXED") ||
-                      g_str_equal (f->tag, "LESS RAM") || g_str_equal (f->tag, "FIX WRN");
-      gboolean bad = g_str_equal (f->tag, "SLOWER") || g_str_equal (f->tag, "BROKE") ||
-                     g_str_equal (f->tag, "MORE RAM") || g_str_equal (f->tag, "NEW WRN");
+      gboolean good = tc_patch_finding_tone (f) > 0;
+      gboolean bad = tc_patch_finding_tone (f) < 0;
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *pill = tc_ui_pill_new (f->tag, good ? "good" : bad ? "error" : "accent");
       g_autofree char *title = g_markup_escape_text (f->text, -1);

@@ -484,6 +484,22 @@ tc_compare_row_delta_pct (const TcCompareRow *row)
   return (row->total_after_ms - row->total_before_ms) / row->total_before_ms * 100.0;
 }
 
+int
+tc_patch_finding_tone (const TcPatchFinding *finding)
+{
+  static const char * const good[] = { "FASTER", "FIXED", "LESS RAM", "FIX WRN" };
+  static const char * const bad[] = { "SLOWER", "BROKE", "MORE RAM", "NEW WRN" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      if (g_str_equal (finding->tag, good[i]))
+        return 1;
+      if (g_str_equal (finding->tag, bad[i]))
+        return -1;
+    }
+  return 0;
+}
+
 GArray *
 tc_comparison_get_findings (TcComparison *self)
 {

@@ -107,10 +107,8 @@ _tc_report_build_comparison (TcReportPages *self,
       for (guint i = 0; i < findings->len; i++)
         {
           const TcPatchFinding *f = &g_array_index (findings, TcPatchFinding, i);
-          gboolean good = g_str_equal (f->tag, "FASTER") || g_str_equal (f->tag, "FIXED") ||
-                          g_str_equal (f->tag, "LESS RAM") || g_str_equal (f->tag, "FIX WRN");
-          gboolean bad = g_str_equal (f->tag, "SLOWER") || g_str_equal (f->tag, "BROKE") ||
-                         g_str_equal (f->tag, "MORE RAM") || g_str_equal (f->tag, "NEW WRN");
+          gboolean good = tc_patch_finding_tone (f) > 0;
+          gboolean bad = tc_patch_finding_tone (f) < 0;
 
           _tc_report_row (self, table, good ? TC_ROW_GOOD : bad ? TC_ROW_BAD : 0,
                           g_strdup (f->tag), g_strdup (f->text));
