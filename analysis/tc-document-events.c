@@ -9,6 +9,14 @@
  * count as calls (as the seed did) and an exception still times the frames
  * it unwinds (the seed lost those).  A return with no open activation (the
  * frame that called record()) is ignored.
+ *
+ * Big recordings: inflating and decoding the blocks (a third of the load)
+ * runs ahead in a pool of worker threads while the loading thread folds the
+ * decoded blocks into the call trees in file order, and the per-function
+ * distributions are sorted in parallel at the end.  The results do not
+ * depend on the number of workers: every fold and every sum happens in the
+ * same order as in one thread.  TC_LOAD_THREADS=N in the environment forces
+ * N decode workers (0: everything in the loading thread) whatever the size.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,28 +27,65 @@
 #define TC_MAX_CODE_ID     (1u << 24)
 #define TC_MAX_STACK_DEPTH 100000u
 
+/* Below this many bytes of recording the load stays in one thread: workers
+ * would cost more than they save (and fuzzers load thousands of tiny files). */
+#define TC_PARALLEL_MIN_BYTES (4u << 20)
+#define TC_MAX_DECODE_WORKERS 8
+/* Below this many durations in all, the final sorts stay in one thread. */
+#define TC_PARALLEL_MIN_CALLS 200000u
+
+/* Per-function call durations, appended once per call: the GArray that
+ * becomes TcFunctionStats.durations_ns is grown in doubling steps and
+ * filled through a plain pointer (g_array_append_val per call cost a tenth
+ * of the load). */
 typedef struct
 {
-  GArray *durations;   /* gint64 */
+  GArray *durations;   /* gint64; its len is the capacity until finish */
+  guint   n;
+  guint32 max_depth;   /* most activations open at once, over all threads */
   gint64  self_ns;
 } FnAccum;
 
 typedef struct
 {
-  GArray *stack;       /* TcOpenFrame */
-  GArray *depth;       /* guint32 per code id: activations open now */
+  TcOpenFrame *stack;
+  guint32      len, cap;
+  guint32     *depth;  /* per code id: activations open now */
+  guint32      depth_cap;
 } ThreadState;
+
+/* One EVENTS frame on its way through the decode workers.  Blocks are
+ * folded into the call trees strictly in file order; only inflating and
+ * decoding run ahead. */
+typedef struct
+{
+  TcFrame      frame;
+  TcDocThread *thread;
+  TcEvent     *events;
+  gsize        events_cap;
+  guint8      *scratch;
+  gsize        scratch_cap;
+  gsize        n;
+  GError      *error;
+  gboolean     done;   /* under TcCallBuilder.lock */
+} DecodeJob;
 
 struct _TcCallBuilder
 {
-  TcDocument *doc;
-  GHashTable *states;  /* TcDocThread* → ThreadState* */
-  GArray     *accums;  /* FnAccum by code id */
-  GArray     *max_depth; /* guint32 by code id */
-  TcEvent    *events;
-  gsize       events_cap;
-  guint8     *scratch;
-  gsize       scratch_cap;
+  TcDocument  *doc;
+  GHashTable  *states;   /* TcDocThread* → ThreadState* */
+  FnAccum     *accums;   /* by code id */
+  guint32      n_accums;
+
+  DecodeJob    serial;   /* the one-thread path */
+
+  /* The parallel path: a ring of jobs in file order. */
+  GThreadPool *pool;
+  guint        n_workers;
+  DecodeJob   *ring;
+  guint        ring_size, head, pending;
+  GMutex       lock;
+  GCond        cond;
 };
 
 static gboolean
@@ -59,164 +104,18 @@ is_leave (guint32 kind)
 static void
 thread_state_free (ThreadState *state)
 {
-  g_array_unref (state->stack);
-  g_array_unref (state->depth);
+  g_free (state->stack);
+  g_free (state->depth);
   g_free (state);
 }
 
-TcCallBuilder *
-tc_call_builder_new (TcDocument *doc)
-{
-  TcCallBuilder *b = g_new0 (TcCallBuilder, 1);
-
-  b->doc = doc;
-  b->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) thread_state_free);
-  b->accums = g_array_new (FALSE, TRUE, sizeof (FnAccum));
-  b->max_depth = g_array_new (FALSE, TRUE, sizeof (guint32));
-  return b;
-}
-
-void
-tc_call_builder_free (TcCallBuilder *b)
-{
-  if (b == NULL)
-    return;
-  for (guint i = 0; i < b->accums->len; i++)
-    {
-      FnAccum *acc = &g_array_index (b->accums, FnAccum, i);
-
-      g_clear_pointer (&acc->durations, g_array_unref);
-    }
-  g_array_unref (b->accums);
-  g_array_unref (b->max_depth);
-  g_hash_table_unref (b->states);
-  g_free (b->events);
-  g_free (b->scratch);
-  g_free (b);
-}
-
-static ThreadState *
-get_state (TcCallBuilder *b, TcDocThread *thread)
-{
-  ThreadState *state = g_hash_table_lookup (b->states, thread);
-
-  if (state == NULL)
-    {
-      state = g_new0 (ThreadState, 1);
-      state->stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
-      state->depth = g_array_new (FALSE, TRUE, sizeof (guint32));
-      g_hash_table_insert (b->states, thread, state);
-    }
-  return state;
-}
-
-static guint32
-tree_child (GArray *tree, guint32 parent, guint32 code_id)
-{
-  TcCallNode *p = &g_array_index (tree, TcCallNode, parent);
-  guint32 prev = TC_CALL_NODE_NONE;
-  TcCallNode node = { 0 };
-
-  for (guint32 c = p->first_child; c != TC_CALL_NODE_NONE;)
-    {
-      TcCallNode *child = &g_array_index (tree, TcCallNode, c);
-
-      if (child->code_id == code_id)
-        {
-          /* Move to front: loops call the same few children again. */
-          if (prev != TC_CALL_NODE_NONE)
-            {
-              g_array_index (tree, TcCallNode, prev).next_sibling = child->next_sibling;
-              child->next_sibling = p->first_child;
-              p->first_child = c;
-            }
-          return c;
-        }
-      prev = c;
-      c = child->next_sibling;
-    }
-
-  node.code_id = code_id;
-  node.parent = parent;
-  node.first_child = TC_CALL_NODE_NONE;
-  node.next_sibling = p->first_child;
-  node.depth = p->depth + 1;
-  g_array_append_val (tree, node);
-  p = &g_array_index (tree, TcCallNode, parent); /* the append may move it */
-  p->first_child = tree->len - 1;
-  return tree->len - 1;
-}
-
-static FnAccum *
-get_accum (TcCallBuilder *b, guint32 code_id)
-{
-  FnAccum *acc;
-
-  if (code_id >= b->accums->len)
-    g_array_set_size (b->accums, code_id + 1);
-  acc = &g_array_index (b->accums, FnAccum, code_id);
-  if (acc->durations == NULL)
-    acc->durations = g_array_new (FALSE, FALSE, sizeof (gint64));
-  return acc;
-}
-
-static guint32 *
-depth_slot (GArray *array, guint32 code_id)
-{
-  if (code_id >= array->len)
-    g_array_set_size (array, code_id + 1);
-  return &g_array_index (array, guint32, code_id);
-}
-
 static void
-enter (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, guint32 code_id, gint64 t)
+decode_job_clear (DecodeJob *job)
 {
-  guint32 parent = 0;
-  TcOpenFrame frame;
-  guint32 *depth, *max;
-
-  if (state->stack->len > 0)
-    parent = g_array_index (state->stack, TcOpenFrame, state->stack->len - 1).node;
-  frame.code_id = code_id;
-  frame.node = tree_child (thread->call_tree, parent, code_id);
-  frame.start_ns = t;
-  frame.child_ns = 0;
-  g_array_append_val (state->stack, frame);
-  if (state->stack->len > thread->max_depth)
-    thread->max_depth = state->stack->len;
-
-  depth = depth_slot (state->depth, code_id);
-  (*depth)++;
-  max = depth_slot (b->max_depth, code_id);
-  if (*depth > *max)
-    *max = *depth;
-}
-
-static void
-leave (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t)
-{
-  TcOpenFrame frame;
-  TcCallNode *node;
-  FnAccum *acc;
-  gint64 dur;
-
-  if (state->stack->len == 0)
-    return;
-  frame = g_array_index (state->stack, TcOpenFrame, state->stack->len - 1);
-  g_array_set_size (state->stack, state->stack->len - 1);
-
-  dur = MAX (0, t - frame.start_ns);
-  node = &g_array_index (thread->call_tree, TcCallNode, frame.node);
-  node->calls++;
-  node->total_ns += dur;
-  node->self_ns += MAX (0, dur - frame.child_ns);
-  if (state->stack->len > 0)
-    g_array_index (state->stack, TcOpenFrame, state->stack->len - 1).child_ns += dur;
-
-  acc = get_accum (b, frame.code_id);
-  g_array_append_val (acc->durations, dur);
-  acc->self_ns += MAX (0, dur - frame.child_ns);
-  (*depth_slot (state->depth, frame.code_id))--;
+  g_clear_pointer (&job->events, g_free);
+  g_clear_pointer (&job->scratch, g_free);
+  g_clear_error (&job->error);
+  job->events_cap = job->scratch_cap = 0;
 }
 
 static gboolean
@@ -262,38 +161,293 @@ corrupt:
   return FALSE;
 }
 
-gboolean
-tc_call_builder_add (TcCallBuilder  *b,
-                     TcDocThread    *thread,
-                     const TcFrame  *frame,
-                     GError        **error)
+static void
+decode_job_run (DecodeJob *job)
+{
+  job->n = 0;
+  g_clear_error (&job->error);
+  decode_block (&job->events, &job->events_cap, &job->scratch, &job->scratch_cap,
+                &job->frame, &job->n, &job->error);
+}
+
+static void
+decode_worker (gpointer data, gpointer user_data)
+{
+  DecodeJob *job = data;
+  TcCallBuilder *b = user_data;
+
+  decode_job_run (job);
+  g_mutex_lock (&b->lock);
+  job->done = TRUE;
+  g_cond_broadcast (&b->cond);
+  g_mutex_unlock (&b->lock);
+}
+
+static int load_threads_override = -1;
+
+void
+tc_document_set_load_threads (int n_workers)
+{
+  load_threads_override = n_workers;
+}
+
+/* Decode workers for a load of `file_size` bytes (0: none). */
+static guint
+decode_workers_for (guint64 file_size)
+{
+  const char *env = g_getenv ("TC_LOAD_THREADS");
+  guint n_cpus;
+
+  if (load_threads_override >= 0)
+    return MIN ((guint) load_threads_override, TC_MAX_DECODE_WORKERS);
+  if (env != NULL && *env != '\0')
+    return MIN ((guint) g_ascii_strtoull (env, NULL, 10), TC_MAX_DECODE_WORKERS);
+  n_cpus = g_get_num_processors ();
+  if (file_size < TC_PARALLEL_MIN_BYTES || n_cpus < 2)
+    return 0;
+  /* The loading thread folds, the workers decode: decoding is about half
+   * the work of folding, so a few workers keep up with it. */
+  return CLAMP (n_cpus - 1, 1, TC_MAX_DECODE_WORKERS);
+}
+
+TcCallBuilder *
+tc_call_builder_new (TcDocument *doc,
+                     guint64     file_size)
+{
+  TcCallBuilder *b = g_new0 (TcCallBuilder, 1);
+  guint workers = decode_workers_for (file_size);
+
+  b->doc = doc;
+  b->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) thread_state_free);
+  g_mutex_init (&b->lock);
+  g_cond_init (&b->cond);
+  if (workers > 0)
+    {
+      b->pool = g_thread_pool_new (decode_worker, b, workers, FALSE, NULL);
+      if (b->pool != NULL)
+        {
+          b->n_workers = workers;
+          /* Enough blocks in flight to keep every worker busy while the
+           * loading thread folds; each holds up to ~1.5 MB. */
+          b->ring_size = 4 * workers + 2;
+          b->ring = g_new0 (DecodeJob, b->ring_size);
+        }
+    }
+  return b;
+}
+
+/* Waits for the jobs still in the workers (after an error they are not
+ * folded, but their buffers must not be freed under a worker). */
+static void
+wait_all (TcCallBuilder *b)
+{
+  g_mutex_lock (&b->lock);
+  for (guint i = 0; i < b->pending; i++)
+    {
+      DecodeJob *job = &b->ring[(b->head + i) % b->ring_size];
+
+      while (!job->done)
+        g_cond_wait (&b->cond, &b->lock);
+    }
+  g_mutex_unlock (&b->lock);
+  b->pending = 0;
+}
+
+void
+tc_call_builder_free (TcCallBuilder *b)
+{
+  if (b == NULL)
+    return;
+  if (b->pool != NULL)
+    {
+      wait_all (b);
+      g_thread_pool_free (b->pool, FALSE, TRUE);
+      for (guint i = 0; i < b->ring_size; i++)
+        decode_job_clear (&b->ring[i]);
+      g_free (b->ring);
+    }
+  for (guint i = 0; i < b->n_accums; i++)
+    g_clear_pointer (&b->accums[i].durations, g_array_unref);
+  g_free (b->accums);
+  g_hash_table_unref (b->states);
+  decode_job_clear (&b->serial);
+  g_mutex_clear (&b->lock);
+  g_cond_clear (&b->cond);
+  g_free (b);
+}
+
+static ThreadState *
+get_state (TcCallBuilder *b, TcDocThread *thread)
+{
+  ThreadState *state = g_hash_table_lookup (b->states, thread);
+
+  if (state == NULL)
+    {
+      state = g_new0 (ThreadState, 1);
+      g_hash_table_insert (b->states, thread, state);
+    }
+  return state;
+}
+
+static guint32
+tree_child (GArray *tree, guint32 parent, guint32 code_id)
+{
+  TcCallNode *nodes = (TcCallNode *) (gpointer) tree->data;
+  TcCallNode *p = &nodes[parent];
+  guint32 prev = TC_CALL_NODE_NONE;
+  TcCallNode node = { 0 };
+
+  for (guint32 c = p->first_child; c != TC_CALL_NODE_NONE;)
+    {
+      TcCallNode *child = &nodes[c];
+
+      if (child->code_id == code_id)
+        {
+          /* Move to front: loops call the same few children again. */
+          if (prev != TC_CALL_NODE_NONE)
+            {
+              nodes[prev].next_sibling = child->next_sibling;
+              child->next_sibling = p->first_child;
+              p->first_child = c;
+            }
+          return c;
+        }
+      prev = c;
+      c = child->next_sibling;
+    }
+
+  node.code_id = code_id;
+  node.parent = parent;
+  node.first_child = TC_CALL_NODE_NONE;
+  node.next_sibling = p->first_child;
+  node.depth = p->depth + 1;
+  g_array_append_val (tree, node);
+  p = &g_array_index (tree, TcCallNode, parent); /* the append may move it */
+  p->first_child = tree->len - 1;
+  return tree->len - 1;
+}
+
+/* Makes room for code ids up to `code_id` (< TC_MAX_CODE_ID) in the
+ * per-function table and in the thread's open-activation counts. */
+static void
+reserve_code (TcCallBuilder *b, ThreadState *state, guint32 code_id)
+{
+  if (code_id >= b->n_accums)
+    {
+      guint32 n = MAX (64, b->n_accums);
+
+      while (n <= code_id)
+        n *= 2;
+      b->accums = g_renew (FnAccum, b->accums, n);
+      memset (b->accums + b->n_accums, 0, (n - b->n_accums) * sizeof (FnAccum));
+      b->n_accums = n;
+    }
+  if (code_id >= state->depth_cap)
+    {
+      guint32 n = MAX (64, state->depth_cap);
+
+      while (n <= code_id)
+        n *= 2;
+      state->depth = g_renew (guint32, state->depth, n);
+      memset (state->depth + state->depth_cap, 0, (n - state->depth_cap) * sizeof (guint32));
+      state->depth_cap = n;
+    }
+}
+
+static inline void
+enter (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, guint32 code_id, gint64 t)
+{
+  guint32 parent = state->len > 0 ? state->stack[state->len - 1].node : 0;
+  TcOpenFrame *frame;
+  guint32 depth;
+
+  if (G_UNLIKELY (state->len == state->cap))
+    {
+      state->cap = MAX (64, state->cap * 2);
+      state->stack = g_renew (TcOpenFrame, state->stack, state->cap);
+    }
+  if (G_UNLIKELY (code_id >= b->n_accums || code_id >= state->depth_cap))
+    reserve_code (b, state, code_id);
+
+  frame = &state->stack[state->len++];
+  frame->code_id = code_id;
+  frame->node = tree_child (thread->call_tree, parent, code_id);
+  frame->start_ns = t;
+  frame->child_ns = 0;
+  if (state->len > thread->max_depth)
+    thread->max_depth = state->len;
+
+  depth = ++state->depth[code_id];
+  if (depth > b->accums[code_id].max_depth)
+    b->accums[code_id].max_depth = depth;
+}
+
+static inline void
+leave (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t)
+{
+  const TcOpenFrame *frame;
+  TcCallNode *node;
+  FnAccum *acc;
+  gint64 dur, self;
+
+  if (state->len == 0)
+    return;
+  frame = &state->stack[--state->len];
+
+  dur = MAX (0, t - frame->start_ns);
+  self = MAX (0, dur - frame->child_ns);
+  node = &g_array_index (thread->call_tree, TcCallNode, frame->node);
+  node->calls++;
+  node->total_ns += dur;
+  node->self_ns += self;
+  if (state->len > 0)
+    state->stack[state->len - 1].child_ns += dur;
+
+  acc = &b->accums[frame->code_id];
+  if (G_UNLIKELY (acc->durations == NULL || acc->n == acc->durations->len))
+    {
+      if (acc->durations == NULL)
+        acc->durations = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_set_size (acc->durations, MAX (16, acc->n * 2));
+    }
+  ((gint64 *) (gpointer) acc->durations->data)[acc->n++] = dur;
+  acc->self_ns += self;
+  state->depth[frame->code_id]--;
+}
+
+/* Folds one decoded block of `thread` into its call tree and the
+ * per-function tables. */
+static gboolean
+fold_block (TcCallBuilder  *b,
+            TcDocThread    *thread,
+            guint64         offset,
+            const TcEvent  *events,
+            gsize           n,
+            GError        **error)
 {
   ThreadState *state = get_state (b, thread);
   TcDocEventBlock block = { 0 };
-  gsize n = 0;
 
-  if (!decode_block (&b->events, &b->events_cap, &b->scratch, &b->scratch_cap, frame, &n, error))
-    return FALSE;
   if (n == 0)
     return TRUE;
 
-  block.offset = frame->offset;
-  block.start_ns = (gint64) b->events[0].time_ns;
-  block.end_ns = (gint64) b->events[n - 1].time_ns;
+  block.offset = offset;
+  block.start_ns = (gint64) events[0].time_ns;
+  block.end_ns = (gint64) events[n - 1].time_ns;
   block.n_events = n;
-  block.stack_depth = state->stack->len;
-  if (state->stack->len > 0)
+  block.stack_depth = state->len;
+  if (state->len > 0)
     {
-      gsize size = sizeof (TcOpenFrame) * state->stack->len;
+      gsize size = sizeof (TcOpenFrame) * state->len;
 
       block.stack = tc_arena_alloc (b->doc->arena, size);
-      memcpy (block.stack, state->stack->data, size);
+      memcpy (block.stack, state->stack, size);
     }
   g_array_append_val (thread->blocks, block);
 
   for (gsize i = 0; i < n; i++)
     {
-      const TcEvent *ev = &b->events[i];
+      const TcEvent *ev = &events[i];
 
       if (is_enter (ev->kind))
         {
@@ -301,10 +455,10 @@ tc_call_builder_add (TcCallBuilder  *b,
            * of the open stack: a hostile file must not turn either into
            * gigabytes.  Recorders intern ids from 1 and Python stacks stay
            * far below this depth. */
-          if (ev->code_id >= TC_MAX_CODE_ID || state->stack->len >= TC_MAX_STACK_DEPTH)
+          if (G_UNLIKELY (ev->code_id >= TC_MAX_CODE_ID || state->len >= TC_MAX_STACK_DEPTH))
             {
               g_set_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT,
-                           "corrupt event block at offset %" G_GUINT64_FORMAT " (%s)", frame->offset,
+                           "corrupt event block at offset %" G_GUINT64_FORMAT " (%s)", offset,
                            ev->code_id >= TC_MAX_CODE_ID ? "code id out of range" : "call stack too deep");
               return FALSE;
             }
@@ -321,6 +475,68 @@ tc_call_builder_add (TcCallBuilder  *b,
   return TRUE;
 }
 
+/* Folds the oldest job of the ring once its worker is done with it. */
+static gboolean
+fold_oldest (TcCallBuilder *b, GError **error)
+{
+  DecodeJob *job = &b->ring[b->head];
+
+  g_mutex_lock (&b->lock);
+  while (!job->done)
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+
+  b->head = (b->head + 1) % b->ring_size;
+  b->pending--;
+  if (job->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  return fold_block (b, job->thread, job->frame.offset, job->events, job->n, error);
+}
+
+gboolean
+tc_call_builder_add (TcCallBuilder  *b,
+                     TcDocThread    *thread,
+                     const TcFrame  *frame,
+                     GError        **error)
+{
+  DecodeJob *job;
+
+  if (b->pool == NULL)
+    {
+      b->serial.frame = *frame;
+      decode_job_run (&b->serial);
+      if (b->serial.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&b->serial.error));
+          return FALSE;
+        }
+      return fold_block (b, thread, frame->offset, b->serial.events, b->serial.n, error);
+    }
+
+  if (b->pending == b->ring_size && !fold_oldest (b, error))
+    return FALSE;
+  job = &b->ring[(b->head + b->pending) % b->ring_size];
+  job->frame = *frame;
+  job->thread = thread;
+  job->done = FALSE;
+  b->pending++;
+  g_thread_pool_push (b->pool, job, NULL);
+  return TRUE;
+}
+
+gboolean
+tc_call_builder_flush (TcCallBuilder  *b,
+                       GError        **error)
+{
+  while (b->pending > 0)
+    if (!fold_oldest (b, error))
+      return FALSE;
+  return TRUE;
+}
+
 static int
 compare_i64 (const void *a, const void *b)
 {
@@ -331,13 +547,17 @@ compare_i64 (const void *a, const void *b)
 
 /* Durations are sorted for every function to read its percentiles; with
  * millions of calls qsort was half of the load time.  Durations are never
- * negative, so an LSD radix sort on the bytes that actually vary does it in a
- * few linear passes. */
+ * negative, so an LSD radix sort on the 11-bit digits that actually vary
+ * does it in a few linear passes (three for anything under 2^33 ns). */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+
 static void
 sort_durations (gint64 *v, gsize n)
 {
   guint64 all_or = 0, all_and = G_MAXUINT64;
   g_autofree gint64 *tmp = NULL;
+  g_autofree gsize *count = NULL;
   gint64 *src = v, *dst;
 
   for (gsize i = 0; i < n; i++)
@@ -357,26 +577,27 @@ sort_durations (gint64 *v, gsize n)
     }
 
   tmp = g_new (gint64, n);
+  count = g_new (gsize, RADIX_SIZE);
   dst = tmp;
-  for (guint shift = 0; shift < 64; shift += 8)
+  for (guint shift = 0; shift < 64; shift += RADIX_BITS)
     {
-      gsize count[256] = { 0 };
       gsize pos = 0;
 
-      /* A byte equal in every value does not change the order. */
-      if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+      /* A digit equal in every value does not change the order. */
+      if ((((all_or ^ all_and) >> shift) & (RADIX_SIZE - 1)) == 0)
         continue;
+      memset (count, 0, RADIX_SIZE * sizeof (gsize));
       for (gsize i = 0; i < n; i++)
-        count[((guint64) src[i] >> shift) & 0xff]++;
-      for (guint b = 0; b < 256; b++)
+        count[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++;
+      for (guint d = 0; d < RADIX_SIZE; d++)
         {
-          gsize c = count[b];
+          gsize c = count[d];
 
-          count[b] = pos;
+          count[d] = pos;
           pos += c;
         }
       for (gsize i = 0; i < n; i++)
-        dst[count[((guint64) src[i] >> shift) & 0xff]++] = src[i];
+        dst[count[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
       gint64 *swap = src;
       src = dst;
       dst = swap;
@@ -403,15 +624,18 @@ stats_free (TcFunctionStats *stats)
   g_free (stats);
 }
 
+/* Everything of a function's statistics but its name (which needs the
+ * document's tables): runs in any thread. */
 static TcFunctionStats *
-compute_stats (TcDocument *doc, guint32 code_id, FnAccum *acc, guint32 max_depth)
+compute_stats (guint32 code_id, FnAccum *acc)
 {
   TcFunctionStats *s = g_new0 (TcFunctionStats, 1);
   GArray *d = acc->durations;
   const gint64 *v;
-  guint n = d->len;
+  guint n = acc->n;
   double sum = 0, var = 0;
 
+  g_array_set_size (d, n);
   if (n >= 9)
     {
       const gint64 *c = (const gint64 *) d->data; /* still in call order */
@@ -432,7 +656,6 @@ compute_stats (TcDocument *doc, guint32 code_id, FnAccum *acc, guint32 max_depth
     sum += tc_ns_to_ms (v[i]);
 
   s->code_id = code_id;
-  s->name = tc_document_code_name (doc, code_id);
   s->calls = n;
   s->total_ms = sum;
   s->self_ms = tc_ns_to_ms (acc->self_ns);
@@ -449,9 +672,58 @@ compute_stats (TcDocument *doc, guint32 code_id, FnAccum *acc, guint32 max_depth
       var += x * x;
     }
   s->std_ms = n > 1 ? sqrt (var / n) : 0.0;
-  s->max_depth = max_depth;
+  s->max_depth = MAX (acc->max_depth, 1);
   s->durations_ns = g_array_ref (d);
   return s;
+}
+
+typedef struct
+{
+  guint32          code_id;
+  FnAccum         *acc;
+  TcFunctionStats *stats;
+} StatsJob;
+
+static void
+stats_worker (gpointer data, gpointer user_data)
+{
+  StatsJob *job = data;
+
+  job->stats = compute_stats (job->code_id, job->acc);
+}
+
+static int
+compare_jobs_by_calls (const void *a, const void *b)
+{
+  const StatsJob *x = *(StatsJob * const *) a, *y = *(StatsJob * const *) b;
+
+  return (x->acc->n < y->acc->n) - (x->acc->n > y->acc->n);
+}
+
+/* Computes every function's statistics, in parallel for big recordings
+ * (the biggest distributions first, so that the workers finish together). */
+static void
+compute_all_stats (TcCallBuilder *b, StatsJob *jobs, guint n_jobs, guint64 total_calls)
+{
+  g_autofree StatsJob **order = NULL;
+  GThreadPool *pool = NULL;
+  guint threads = b->n_workers + 1;
+
+  if (threads > 1 && total_calls >= TC_PARALLEL_MIN_CALLS)
+    pool = g_thread_pool_new (stats_worker, NULL, threads, FALSE, NULL);
+  if (pool == NULL)
+    {
+      for (guint i = 0; i < n_jobs; i++)
+        stats_worker (&jobs[i], NULL);
+      return;
+    }
+  order = g_new (StatsJob *, n_jobs);
+  for (guint i = 0; i < n_jobs; i++)
+    order[i] = &jobs[i];
+  qsort (order, n_jobs, sizeof *order, compare_jobs_by_calls);
+  for (guint i = 0; i < n_jobs; i++)
+    g_thread_pool_push (pool, order[i], NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
 }
 
 void
@@ -461,6 +733,11 @@ tc_call_builder_finish (TcCallBuilder *b)
   GHashTableIter iter;
   gpointer key, value;
   gboolean any_tracked = FALSE;
+  g_autofree StatsJob *jobs = NULL;
+  guint n_jobs = 0;
+  guint64 all_calls = 0;
+
+  g_return_if_fail (b->pending == 0);
 
   /* Activations still open (truncated file, or a thread that never returned)
    * end at the thread's last event: their time so far is real time. */
@@ -470,7 +747,7 @@ tc_call_builder_finish (TcCallBuilder *b)
       TcDocThread *thread = key;
       ThreadState *state = value;
 
-      while (state->stack->len > 0)
+      while (state->len > 0)
         leave (b, thread, state, thread->last_ns);
     }
 
@@ -485,25 +762,31 @@ tc_call_builder_finish (TcCallBuilder *b)
   /* With option calls="all" the recorder times every function (the flame
    * graph wants them), but the timing tables are about the user's code:
    * only tracked code goes into the list when the recording marks any. */
-  for (guint32 id = 0; id < b->accums->len; id++)
+  jobs = g_new0 (StatsJob, MAX (b->n_accums, 1));
+  for (guint32 id = 0; id < b->n_accums; id++)
     {
-      FnAccum *acc = &g_array_index (b->accums, FnAccum, id);
-      const TcDocCode *code = tc_document_get_code (doc, id);
+      FnAccum *acc = &b->accums[id];
+      const TcDocCode *code;
 
-      if (acc->durations != NULL && acc->durations->len > 0 && code && (code->flags & TC_CODE_FLAG_TRACKED))
-        any_tracked = TRUE;
-    }
-  for (guint32 id = 0; id < b->accums->len; id++)
-    {
-      FnAccum *acc = &g_array_index (b->accums, FnAccum, id);
-      const TcDocCode *code = tc_document_get_code (doc, id);
-      TcFunctionStats *stats;
-
-      if (acc->durations == NULL || acc->durations->len == 0)
+      if (acc->n == 0)
         continue;
-      stats = compute_stats (doc, id, acc, id < b->max_depth->len
-                                           ? g_array_index (b->max_depth, guint32, id) : 1);
-      g_hash_table_insert (doc->stats_by_code, GUINT_TO_POINTER (id), stats);
+      code = tc_document_get_code (doc, id);
+      if (code && (code->flags & TC_CODE_FLAG_TRACKED))
+        any_tracked = TRUE;
+      jobs[n_jobs].code_id = id;
+      jobs[n_jobs].acc = acc;
+      n_jobs++;
+      all_calls += acc->n;
+    }
+  compute_all_stats (b, jobs, n_jobs, all_calls);
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      TcFunctionStats *stats = jobs[i].stats;
+      const TcDocCode *code = tc_document_get_code (doc, stats->code_id);
+
+      stats->name = tc_document_code_name (doc, stats->code_id);
+      g_hash_table_insert (doc->stats_by_code, GUINT_TO_POINTER (stats->code_id), stats);
       if (any_tracked && !(code && (code->flags & TC_CODE_FLAG_TRACKED)))
         {
           g_ptr_array_add (doc->untracked_stats, stats);

@@ -1125,13 +1125,22 @@ tc_document_build_model (TcDocument     *self,
   gpointer key, value;
 
   init_model (self);
-  builder = tc_call_builder_new (self);
+  builder = tc_call_builder_new (self, size);
 
   tc_frame_iter_init (&iter, self->reader);
   while (tc_frame_iter_next (&iter, &frame))
     {
       if (!handle_frame (self, &frame, builder, line_index, sources, error))
         {
+          GError *earlier = NULL;
+
+          /* Event blocks still queued come first in the file: their error
+           * is the one a one-thread load reports. */
+          if (!tc_call_builder_flush (builder, &earlier))
+            {
+              g_clear_error (error);
+              g_propagate_error (error, earlier);
+            }
           tc_call_builder_free (builder);
           return FALSE;
         }
@@ -1147,6 +1156,11 @@ tc_document_build_model (TcDocument     *self,
         }
     }
 
+  if (!tc_call_builder_flush (builder, error))
+    {
+      tc_call_builder_free (builder);
+      return FALSE;
+    }
   tc_call_builder_finish (builder);
   tc_call_builder_free (builder);
 

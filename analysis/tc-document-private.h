@@ -82,5 +82,9 @@ const char *tc_document_intern_c   (TcDocument *self, const char *s);
 /* Per-file sources: the text of a file (embedded, else read from disk and
  * cached), or NULL. */
 const char *tc_document_source_text (TcDocument *self, const TcDocFile *file, gsize *len);
+/* Decode workers of the loads that follow (tests): 0 = load in the calling
+ * thread only, -1 = the default (TC_LOAD_THREADS, else by file size and
+ * the number of cores). */
+void        tc_document_set_load_threads (int n_workers);
 
 G_END_DECLS

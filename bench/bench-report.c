@@ -9,9 +9,11 @@
  * and bushy), 1–3 iterations per call site, a few recursive functions, 200
  * snapshots with locals, metrics and RSS samples, line hits and warnings.
  *
- *   bench-report [--events N] [--keep] [FILE.tc]
+ *   bench-report [--events N] [--keep] [--text OUT.txt] [FILE.tc]
  *
- * With FILE.tc (an existing recording) nothing is generated.
+ * With FILE.tc (an existing recording) nothing is generated.  --text writes
+ * the report there (to check that a faster load gives the same report).
+ * TC_LOAD_THREADS=N sets the loader's decode workers (0: one thread).
  */
 #include <math.h>
 #include <stdio.h>
@@ -203,12 +205,60 @@ generate (const char *dir, guint64 n_events)
   return path;
 }
 
+/* Every number the loader derives, exactly (%.17g), after the report: two
+ * loaders that agree here give the same answers to every analysis. */
+static void
+dump_model (TcDocument *doc, GString *out)
+{
+  GPtrArray *threads = tc_document_get_threads (doc);
+  GPtrArray *codes = tc_document_get_codes (doc);
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+      const TcFunctionStats *s = tc_document_get_stats_for (doc, code->id);
+      guint64 hash = 1469598103934665603ull;
+
+      if (s == NULL)
+        continue;
+      for (guint k = 0; k < s->durations_ns->len; k++)
+        hash = (hash ^ (guint64) g_array_index (s->durations_ns, gint64, k)) * 1099511628211ull;
+      g_string_append_printf (out, "fn %u %s calls=%" G_GUINT64_FORMAT " total=%.17g self=%.17g avg=%.17g "
+                              "p50=%.17g p95=%.17g p99=%.17g min=%.17g max=%.17g std=%.17g depth=%u "
+                              "late=%.17g durations=%016" G_GINT64_MODIFIER "x\n",
+                              s->code_id, s->name, s->calls, s->total_ms, s->self_ms, s->avg_ms,
+                              s->p50_ms, s->p95_ms, s->p99_ms, s->min_ms, s->max_ms, s->std_ms,
+                              s->max_depth, s->late_early_ratio, hash);
+    }
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const TcDocThread *t = g_ptr_array_index (threads, i);
+      guint64 hash = 1469598103934665603ull;
+
+      for (guint k = 0; k < t->call_tree->len; k++)
+        {
+          const TcCallNode *n = &g_array_index (t->call_tree, TcCallNode, k);
+          guint64 fields[] = { n->code_id, n->parent, n->first_child, n->next_sibling, n->depth,
+                               n->calls, (guint64) n->total_ns, (guint64) n->self_ns };
+
+          for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+            hash = (hash ^ fields[f]) * 1099511628211ull;
+        }
+      g_string_append_printf (out, "thread %u events=%" G_GUINT64_FORMAT " first=%" G_GINT64_FORMAT
+                              " last=%" G_GINT64_FORMAT " depth=%u nodes=%u blocks=%u tree=%016"
+                              G_GINT64_MODIFIER "x\n", t->id, t->n_events, t->first_ns, t->last_ns,
+                              t->max_depth, t->call_tree->len, t->blocks->len, hash);
+    }
+  g_string_append_printf (out, "total calls %" G_GUINT64_FORMAT "\n", tc_document_get_total_calls (doc));
+}
+
 int
 main (int argc, char **argv)
 {
   guint64 n_events = 10 * 1000 * 1000;
   gboolean keep = FALSE;
   const char *file = NULL;
+  const char *text_out = NULL;
   g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (TcDocument) doc = NULL;
@@ -222,11 +272,13 @@ main (int argc, char **argv)
         n_events = g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--keep"))
         keep = TRUE;
+      else if (g_str_equal (argv[i], "--text") && i + 1 < argc)
+        text_out = argv[++i];
       else if (argv[i][0] != '-')
         file = argv[i];
       else
         {
-          fprintf (stderr, "usage: %s [--events N] [--keep] [FILE.tc]\n", argv[0]);
+          fprintf (stderr, "usage: %s [--events N] [--keep] [--text OUT.txt] [FILE.tc]\n", argv[0]);
           return 2;
         }
     }
@@ -259,6 +311,17 @@ main (int argc, char **argv)
   printf ("report      : %.3f s wall, %.3f s cpu (%zu bytes of text)\n", t2 - t1, c2 - c1, strlen (text));
   printf ("total       : %.3f s wall\n", t2 - t0);
   printf ("peak RSS    : %ld MB\n", peak_rss_mb ());
+  if (text_out)
+    {
+      g_autoptr (GString) all = g_string_new (text);
+
+      dump_model (doc, all);
+      if (!g_file_set_contents (text_out, all->str, all->len, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+    }
   g_free (text);
   if (!file && !keep)
     unlink (path);

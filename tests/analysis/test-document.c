@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT
  *
  * test-document.c — loading recordings into TcDocument: model, call trees,
- * per-function distributions, lazy spans, truncated and invalid files.
+ * per-function distributions, lazy spans, truncated and invalid files, and
+ * the multi-threaded load giving the same answers as the one-thread one.
  */
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "tc-document.h"
+#include "tc-document-private.h"
 #include "tc-test-recordings.h"
 
 static TcDocument *
@@ -303,6 +304,155 @@ test_hostile_code_id (void)
   g_error_free (error);
 }
 
+/* A recording of many small event blocks on three interleaved threads
+ * (calls, resumes, yields, unwinds, activations left open), and optionally
+ * one block with a code id out of range in the middle. */
+static char *
+write_many_blocks (const char *name, gboolean hostile)
+{
+  char *path = g_build_filename (tc_test_dir (), name, NULL);
+  TcWriterOptions opts = { "p", "t", 0, 0 };
+  TcError err = { 0 };
+  TcEndFixed end = { 0 };
+  guint64 rng = 0x9e3779b97f4a7c15ull, t[4] = { 0 };
+  guint depth[4] = { 0 };
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  for (guint32 id = 1; id <= 3; id++)
+    {
+      TcThreadDef def = { id, id, id, id == 1 ? TC_THREAD_FLAG_MAIN : 0, TC_STR ("worker") };
+
+      g_assert_cmpint (tc_writer_write_thread (w, 0, &def), ==, TC_OK);
+    }
+  for (guint32 id = 1; id <= 40; id++)
+    {
+      char q[32];
+      TcCodeDef def = { id, 0, id, id % 3 ? TC_CODE_FLAG_TRACKED : 0, { q, 0 }, { q, 0 }, TC_STR ("m") };
+
+      def.qualname.len = def.name.len = g_snprintf (q, sizeof q, "f%u", id);
+      g_assert_cmpint (tc_writer_write_code (w, 0, &def), ==, TC_OK);
+    }
+  for (guint b = 0; b < 120; b++)
+    {
+      guint32 thread = 1 + b % 3;
+      TcEvent events[400];
+
+      for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+        {
+          guint r;
+
+          rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+          r = rng % 100;
+          t[thread] += 1 + (rng >> 40) % 5000;
+          if (depth[thread] < 3 || (r < 52 && depth[thread] < 60))
+            {
+              events[i] = (TcEvent) { t[thread], 1 + (rng >> 20) % 40, r < 8 ? TC_EVENT_RESUME : TC_EVENT_CALL };
+              depth[thread]++;
+            }
+          else
+            {
+              events[i] = (TcEvent) { t[thread], 0, r < 60 ? TC_EVENT_YIELD : r < 64 ? TC_EVENT_UNWIND : TC_EVENT_RETURN };
+              depth[thread]--;
+            }
+        }
+      if (hostile && b == 70)
+        events[200].code_id = 1u << 30, events[200].kind = TC_EVENT_CALL;
+      g_assert_cmpint (tc_writer_write_events (w, thread, events, G_N_ELEMENTS (events)), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}
+
+static TcDocument *
+load_with_threads (const char *path, int workers, GError **error)
+{
+  TcDocument *doc;
+
+  tc_document_set_load_threads (workers);
+  doc = tc_document_load (path, NULL, NULL, NULL, error);
+  tc_document_set_load_threads (-1);
+  return doc;
+}
+
+/* Decoding in worker threads and sorting in parallel must not change one
+ * bit of what the loader derives, nor which error a bad file gives. */
+static void
+test_parallel_load (void)
+{
+  g_autofree char *path = write_many_blocks ("many-blocks.tc", FALSE);
+  g_autofree char *bad = write_many_blocks ("many-blocks-bad.tc", TRUE);
+  g_autoptr (TcDocument) serial = load_with_threads (path, 0, NULL);
+  const int workers[] = { 1, 3 };
+
+  g_assert_nonnull (serial);
+  g_assert_cmpuint (tc_document_get_function_stats (serial)->len, >, 10);
+  for (guint w = 0; w < G_N_ELEMENTS (workers); w++)
+    {
+      g_autoptr (TcDocument) par = load_with_threads (path, workers[w], NULL);
+      GPtrArray *a = tc_document_get_function_stats (serial), *b = tc_document_get_function_stats (par);
+      g_autoptr (GArray) spans_a = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+      g_autoptr (GArray) spans_b = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+      g_autoptr (GError) error_a = NULL, error_b = NULL;
+
+      g_assert_nonnull (par);
+      g_assert_cmpuint (tc_document_get_total_calls (par), ==, tc_document_get_total_calls (serial));
+      g_assert_cmpuint (a->len, ==, b->len);
+      for (guint32 id = 1; id <= 40; id++)
+        {
+          const TcFunctionStats *x = tc_document_get_stats_for (serial, id);
+          const TcFunctionStats *y = tc_document_get_stats_for (par, id);
+
+          g_assert_true ((x == NULL) == (y == NULL));
+          if (x == NULL)
+            continue;
+          g_assert_cmpstr (x->name, ==, y->name);
+          g_assert_cmpuint (x->calls, ==, y->calls);
+          g_assert_cmpuint (x->max_depth, ==, y->max_depth);
+          g_assert_true (x->total_ms == y->total_ms && x->self_ms == y->self_ms && x->avg_ms == y->avg_ms
+                         && x->p50_ms == y->p50_ms && x->p95_ms == y->p95_ms && x->p99_ms == y->p99_ms
+                         && x->min_ms == y->min_ms && x->max_ms == y->max_ms && x->std_ms == y->std_ms
+                         && x->late_early_ratio == y->late_early_ratio);
+          g_assert_cmpmem (x->durations_ns->data, x->durations_ns->len * sizeof (gint64),
+                           y->durations_ns->data, y->durations_ns->len * sizeof (gint64));
+        }
+      for (guint i = 0; i < a->len; i++)
+        g_assert_cmpuint (((TcFunctionStats *) g_ptr_array_index (a, i))->code_id, ==,
+                          ((TcFunctionStats *) g_ptr_array_index (b, i))->code_id);
+      for (guint32 id = 1; id <= 3; id++)
+        {
+          const TcDocThread *x = tc_document_get_thread (serial, id), *y = tc_document_get_thread (par, id);
+
+          g_assert_cmpuint (x->n_events, ==, 40 * 400);
+          g_assert_cmpuint (y->n_events, ==, x->n_events);
+          g_assert_cmpint (y->first_ns, ==, x->first_ns);
+          g_assert_cmpint (y->last_ns, ==, x->last_ns);
+          g_assert_cmpuint (y->max_depth, ==, x->max_depth);
+          g_assert_cmpuint (y->blocks->len, ==, 40);
+          g_assert_cmpmem (x->call_tree->data, x->call_tree->len * sizeof (TcCallNode),
+                           y->call_tree->data, y->call_tree->len * sizeof (TcCallNode));
+        }
+      /* The blocks' starting stacks: spans from the middle of a thread. */
+      g_assert_true (tc_document_collect_spans (serial, 2, 5000000, 9000000, 0, spans_a, &error_a));
+      g_assert_true (tc_document_collect_spans (par, 2, 5000000, 9000000, 0, spans_b, &error_b));
+      g_assert_cmpuint (spans_a->len, >, 100);
+      g_assert_cmpmem (spans_a->data, spans_a->len * sizeof (TcSpan), spans_b->data, spans_b->len * sizeof (TcSpan));
+    }
+
+  for (guint w = 0; w < G_N_ELEMENTS (workers); w++)
+    {
+      g_autoptr (GError) error_a = NULL, error_b = NULL;
+
+      g_assert_null (load_with_threads (bad, 0, &error_a));
+      g_assert_null (load_with_threads (bad, workers[w], &error_b));
+      g_assert_error (error_a, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error_a->message, "code id out of range"));
+      g_assert_cmpstr (error_b->message, ==, error_a->message);
+    }
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -355,5 +505,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/document/errors", test_errors);
   g_test_add_func ("/tc/analysis/document/async", test_async);
   g_test_add_func ("/tc/analysis/document/hostile-code-id", test_hostile_code_id);
+  g_test_add_func ("/tc/analysis/document/parallel-load", test_parallel_load);
   return g_test_run ();
 }
