@@ -548,62 +548,102 @@ compare_i64 (const void *a, const void *b)
 /* Durations are sorted for every function to read its percentiles; with
  * millions of calls qsort was half of the load time.  Durations are never
  * negative, so an LSD radix sort on the 11-bit digits that actually vary
- * does it in a few linear passes (three for anything under 2^33 ns). */
-#define RADIX_BITS 11
-#define RADIX_SIZE (1u << RADIX_BITS)
+ * does it in a few linear passes (three for anything under 2^33 ns): one
+ * pass counts every digit, then one scatter pass per digit into `tmp`
+ * (n values, the caller's). */
+#define RADIX_BITS   11
+#define RADIX_SIZE   (1u << RADIX_BITS)
+#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
 
 static void
-sort_durations (gint64 *v, gsize n)
+sort_durations (gint64 *v, gsize n, guint64 all_or, guint64 all_and, gint64 *tmp)
 {
-  guint64 all_or = 0, all_and = G_MAXUINT64;
-  g_autofree gint64 *tmp = NULL;
   g_autofree gsize *count = NULL;
-  gint64 *src = v, *dst;
+  guint shifts[RADIX_DIGITS], n_digits = 0;
+  gint64 *src = v, *dst = tmp;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      if (v[i] < 0)
-        {
-          qsort (v, n, sizeof (gint64), compare_i64);
-          return;
-        }
-      all_or |= (guint64) v[i];
-      all_and &= (guint64) v[i];
-    }
-  if (n < 512)
-    {
-      qsort (v, n, sizeof (gint64), compare_i64);
-      return;
-    }
-
-  tmp = g_new (gint64, n);
-  count = g_new (gsize, RADIX_SIZE);
-  dst = tmp;
   for (guint shift = 0; shift < 64; shift += RADIX_BITS)
+    /* A digit equal in every value does not change the order. */
+    if ((((all_or ^ all_and) >> shift) & (RADIX_SIZE - 1)) != 0)
+      shifts[n_digits++] = shift;
+  if (n_digits == 0)
+    return;
+
+  count = g_new0 (gsize, n_digits * RADIX_SIZE);
+  for (gsize i = 0; i < n; i++)
+    for (guint d = 0; d < n_digits; d++)
+      count[d * RADIX_SIZE + (((guint64) v[i] >> shifts[d]) & (RADIX_SIZE - 1))]++;
+
+  for (guint d = 0; d < n_digits; d++)
     {
-      gsize pos = 0;
+      gsize *c = count + d * RADIX_SIZE, pos = 0;
+      guint shift = shifts[d];
 
-      /* A digit equal in every value does not change the order. */
-      if ((((all_or ^ all_and) >> shift) & (RADIX_SIZE - 1)) == 0)
-        continue;
-      memset (count, 0, RADIX_SIZE * sizeof (gsize));
-      for (gsize i = 0; i < n; i++)
-        count[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++;
-      for (guint d = 0; d < RADIX_SIZE; d++)
+      for (guint k = 0; k < RADIX_SIZE; k++)
         {
-          gsize c = count[d];
+          gsize here = c[k];
 
-          count[d] = pos;
-          pos += c;
+          c[k] = pos;
+          pos += here;
         }
       for (gsize i = 0; i < n; i++)
-        dst[count[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
+        dst[c[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
       gint64 *swap = src;
       src = dst;
       dst = swap;
     }
   if (src != v)
     memcpy (v, src, n * sizeof (gint64));
+}
+
+/* Scratch buffers for the radix sorts, shared by the stats workers: each
+ * is allocated once at the size of the first (biggest) distribution it
+ * sorts instead of once per function. */
+typedef struct
+{
+  GMutex     lock;
+  GPtrArray *free;     /* ScratchBuf* */
+} ScratchPool;
+
+typedef struct
+{
+  gint64 *data;
+  gsize   cap;
+} ScratchBuf;
+
+static ScratchBuf *
+scratch_take (ScratchPool *pool, gsize n)
+{
+  ScratchBuf *buf = NULL;
+
+  g_mutex_lock (&pool->lock);
+  if (pool->free->len > 0)
+    buf = g_ptr_array_steal_index_fast (pool->free, pool->free->len - 1);
+  g_mutex_unlock (&pool->lock);
+  if (buf == NULL)
+    buf = g_new0 (ScratchBuf, 1);
+  if (buf->cap < n)
+    {
+      g_free (buf->data);
+      buf->data = g_new (gint64, n);
+      buf->cap = n;
+    }
+  return buf;
+}
+
+static void
+scratch_give (ScratchPool *pool, ScratchBuf *buf)
+{
+  g_mutex_lock (&pool->lock);
+  g_ptr_array_add (pool->free, buf);
+  g_mutex_unlock (&pool->lock);
+}
+
+static void
+scratch_buf_free (ScratchBuf *buf)
+{
+  g_free (buf->data);
+  g_free (buf);
 }
 
 static int
@@ -627,31 +667,43 @@ stats_free (TcFunctionStats *stats)
 /* Everything of a function's statistics but its name (which needs the
  * document's tables): runs in any thread. */
 static TcFunctionStats *
-compute_stats (guint32 code_id, FnAccum *acc)
+compute_stats (guint32 code_id, FnAccum *acc, ScratchPool *scratch)
 {
   TcFunctionStats *s = g_new0 (TcFunctionStats, 1);
   GArray *d = acc->durations;
-  const gint64 *v;
-  guint n = acc->n;
-  double sum = 0, var = 0;
+  gint64 *v;
+  guint n = acc->n, third = n >= 9 ? n / 3 : 0;
+  double sum = 0, var = 0, early = 0, late = 0;
+  guint64 all_or = 0, all_and = G_MAXUINT64;
+  gboolean negative = FALSE;
 
   g_array_set_size (d, n);
-  if (n >= 9)
+  v = (gint64 *) (gpointer) d->data;
+
+  /* One pass in call order: the early/late thirds (each summed in call
+   * order, as before) and which bits vary, for the sort. */
+  for (guint i = 0; i < n; i++)
     {
-      const gint64 *c = (const gint64 *) d->data; /* still in call order */
-      guint third = n / 3;
-      double early = 0, late = 0;
-
-      for (guint i = 0; i < third; i++)
-        {
-          early += c[i];
-          late += c[n - third + i];
-        }
-      s->late_early_ratio = early > 0 ? late / early : 0;
+      if (i < third)
+        early += v[i];
+      else if (i >= n - third)
+        late += v[i];
+      negative |= v[i] < 0;
+      all_or |= (guint64) v[i];
+      all_and &= (guint64) v[i];
     }
+  if (third > 0)
+    s->late_early_ratio = early > 0 ? late / early : 0;
 
-  sort_durations ((gint64 *) d->data, n);
-  v = (const gint64 *) d->data;
+  if (negative || n < 512)
+    qsort (v, n, sizeof (gint64), compare_i64);
+  else
+    {
+      ScratchBuf *buf = scratch_take (scratch, n);
+
+      sort_durations (v, n, all_or, all_and, buf->data);
+      scratch_give (scratch, buf);
+    }
   for (guint i = 0; i < n; i++)
     sum += tc_ns_to_ms (v[i]);
 
@@ -689,7 +741,7 @@ stats_worker (gpointer data, gpointer user_data)
 {
   StatsJob *job = data;
 
-  job->stats = compute_stats (job->code_id, job->acc);
+  job->stats = compute_stats (job->code_id, job->acc, user_data);
 }
 
 static int
@@ -706,24 +758,31 @@ static void
 compute_all_stats (TcCallBuilder *b, StatsJob *jobs, guint n_jobs, guint64 total_calls)
 {
   g_autofree StatsJob **order = NULL;
+  ScratchPool scratch;
   GThreadPool *pool = NULL;
   guint threads = b->n_workers + 1;
 
+  g_mutex_init (&scratch.lock);
+  scratch.free = g_ptr_array_new_with_free_func ((GDestroyNotify) scratch_buf_free);
   if (threads > 1 && total_calls >= TC_PARALLEL_MIN_CALLS)
-    pool = g_thread_pool_new (stats_worker, NULL, threads, FALSE, NULL);
+    pool = g_thread_pool_new (stats_worker, &scratch, threads, FALSE, NULL);
   if (pool == NULL)
     {
       for (guint i = 0; i < n_jobs; i++)
-        stats_worker (&jobs[i], NULL);
-      return;
+        stats_worker (&jobs[i], &scratch);
     }
-  order = g_new (StatsJob *, n_jobs);
-  for (guint i = 0; i < n_jobs; i++)
-    order[i] = &jobs[i];
-  qsort (order, n_jobs, sizeof *order, compare_jobs_by_calls);
-  for (guint i = 0; i < n_jobs; i++)
-    g_thread_pool_push (pool, order[i], NULL);
-  g_thread_pool_free (pool, FALSE, TRUE);
+  else
+    {
+      order = g_new (StatsJob *, n_jobs);
+      for (guint i = 0; i < n_jobs; i++)
+        order[i] = &jobs[i];
+      qsort (order, n_jobs, sizeof *order, compare_jobs_by_calls);
+      for (guint i = 0; i < n_jobs; i++)
+        g_thread_pool_push (pool, order[i], NULL);
+      g_thread_pool_free (pool, FALSE, TRUE);
+    }
+  g_ptr_array_unref (scratch.free);
+  g_mutex_clear (&scratch.lock);
 }
 
 void
