@@ -248,6 +248,7 @@ tc_process_set_load (const char    *path,
       if (root_session->start_wall_ns > 0)
         offset = tc_document_get_session (m->document)->start_wall_ns - root_session->start_wall_ns;
       tc_document_get_time_range (m->document, &first, &last);
+      m->offset_ns = offset;
       m->start_ns = offset + MIN (first, 0);
       m->end_ns = offset + MAX (last, 0);
     }
@@ -271,6 +272,28 @@ tc_process_set_load (const char    *path,
           member_clear (m);
       }
   return g_steal_pointer (&self);
+}
+
+gboolean
+tc_process_set_has_members (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *stem = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *file;
+
+  if (!g_str_has_suffix (base, ".tc"))
+    return FALSE;
+  base[strlen (base) - 3] = '\0';
+  stem = root_stem (dir, base);
+  if (strcmp (stem, base) != 0)
+    return TRUE;            /* a child, and its parent's file is there */
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (file = g_dir_read_name (d)) != NULL)
+    if (is_member_name (file, stem))
+      return TRUE;
+  return FALSE;
 }
 
 static void

@@ -32,6 +32,7 @@ typedef struct
   gint64      parent_pid;    /* 0 for the parent */
   const char *role;          /* "parent", "fork-child", "spawn-child", "subprocess", … */
   guint       depth;         /* 0 = the parent, 1 = its children, … */
+  gint64      offset_ns;     /* member time + offset_ns = the parent's time */
   gint64      start_ns;      /* first moment on the parent's clock (ns) */
   gint64      end_ns;        /* last moment on the parent's clock (ns) */
 } TcProcessMember;
@@ -66,6 +67,10 @@ int                    tc_process_set_find_path     (TcProcessSet *self,
 void                   tc_process_set_get_time_range (TcProcessSet *self,
                                                       gint64       *start_ns,
                                                       gint64       *end_ns);
+
+/* Whether files named like members of `path`'s set lie beside it (a
+ * directory listing, no loading): FALSE means a set of one. */
+gboolean tc_process_set_has_members (const char *path);
 
 /* "ok", "exit 3", "crashed: ValueError", "signal 15", "truncated", "unreadable". */
 char *tc_process_member_status  (const TcProcessMember *member);

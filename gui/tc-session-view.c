@@ -11,6 +11,7 @@
 #include "tc-crash-section.h"
 #include "tc-functions-section.h"
 #include "tc-overview-section.h"
+#include "tc-processes-section.h"
 #include "tc-return-values-section.h"
 #include "tc-snapshots-section.h"
 #include "tc-suggestions-section.h"
@@ -59,6 +60,7 @@ static GParamSpec *properties [N_PROPS];
 typedef GType (*SectionTypeFunc) (void);
 static const SectionTypeFunc section_types[] = {
   tc_overview_section_get_type,        /* 1, 2 */
+  tc_processes_section_get_type,       /* a multi-process recording's set */
   tc_warnings_section_get_type,        /* 3 */
   tc_crash_section_get_type,           /* 4 */
   tc_compare_section_get_type,

@@ -345,3 +345,54 @@ tc_test_write_truncated (void)
   g_assert_true (g_file_set_contents (path, data, len * 6 / 10, NULL));
   return path;
 }
+
+/* One process: `calls` calls of work() on the main thread, then END. */
+char *
+tc_test_write_process (const char *name,
+                       const char *pid,
+                       const char *parent_pid,
+                       const char *role,
+                       guint       calls,
+                       gint32      exit_status,
+                       guint32     end_flags)
+{
+  char *path = g_build_filename (tc_test_dir (), name, NULL);
+  TcWriterOptions opts = { "5e55104f", "timecapsule-tests", 0, 0 };
+  TcError err = { 0 };
+  TcKeyValue items[] = {
+    { TC_STR ("argv"), TC_STR ("-c") },
+    { TC_STR ("argv"), { name, (uint32_t) strlen (name) } },
+    { TC_STR ("pid"), { pid, (uint32_t) strlen (pid) } },
+    { TC_STR ("parent_pid"), { parent_pid, (uint32_t) strlen (parent_pid) } },
+    { TC_STR ("process_role"), { role, (uint32_t) strlen (role) } },
+  };
+  /* The parent has neither parent_pid nor a role. */
+  TcSession session = { items, role[0] != '\0' ? G_N_ELEMENTS (items) : 3 };
+  TcThreadDef main_thread = { 1, 100, 200, TC_THREAD_FLAG_MAIN, TC_STR ("MainThread") };
+  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/p.py") };
+  TcCodeDef code = { 1, 1, 3, TC_CODE_FLAG_TRACKED, TC_STR ("work"), TC_STR ("work"), TC_STR ("__main__") };
+  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (TcEvent));
+  TcEndFixed end = { 0 };
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_thread (w, 0, &main_thread), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_code (w, 0, &code), ==, TC_OK);
+  for (guint i = 0; i < calls; i++)
+    {
+      TcEvent call = { (2 * i + 1) * 1000000ull, 1, TC_EVENT_CALL };
+      TcEvent ret = { (2 * i + 2) * 1000000ull, 0, TC_EVENT_RETURN };
+      g_array_append_val (events, call);
+      g_array_append_val (events, ret);
+    }
+  if (calls > 0)
+    g_assert_cmpint (tc_writer_write_events (w, 1, (TcEvent *) events->data, events->len), ==, TC_OK);
+  end.exit_status = exit_status;
+  end.flags = end_flags;
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}

@@ -30,6 +30,18 @@ char *tc_test_write_crash (void);
 /* A copy of timings.tc cut in the middle of its frames (no END). */
 char *tc_test_write_truncated (void);
 
+/* `name` in tc_test_dir(): one process of a multi-process recording, with
+ * "pid", "parent_pid" and "process_role" (the last two left out when `role`
+ * is ""), `calls` calls of work() 1 ms long each, 1 ms apart, and an END
+ * frame with `exit_status` and `end_flags`. */
+char *tc_test_write_process (const char *name,
+                             const char *pid,
+                             const char *parent_pid,
+                             const char *role,
+                             guint       calls,
+                             gint32      exit_status,
+                             guint32     end_flags);
+
 /* Source text embedded for demo_src.py. */
 extern const char tc_test_source[];
 

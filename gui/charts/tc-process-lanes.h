@@ -1,0 +1,40 @@
+/* tc-process-lanes.h — one lane group per process on a shared time axis
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Draws a multi-process recording (TcProcessSet): for each process a header
+ * (pid, role, status, command) over its lifetime, then one flame-chart lane
+ * per thread with its calls, a crash marker where it crashed.  Every member
+ * is put on the parent's clock.  Ctrl+scroll zooms around the pointer; a click on
+ * a process emits ::member-activated with its index in the set.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tc-process-set.h"
+
+G_BEGIN_DECLS
+
+#define TC_TYPE_PROCESS_LANES (tc_process_lanes_get_type ())
+
+G_DECLARE_FINAL_TYPE (TcProcessLanes, tc_process_lanes, TC, PROCESS_LANES, GtkWidget)
+
+GtkWidget *tc_process_lanes_new          (void);
+void       tc_process_lanes_set_set      (TcProcessLanes *self,
+                                          TcProcessSet   *set,
+                                          const char     *current_path);
+/* The member whose lanes are under y (widget coordinates), or -1. */
+int        tc_process_lanes_member_at    (TcProcessLanes *self,
+                                          double          y);
+void       tc_process_lanes_get_range    (TcProcessLanes *self,
+                                          gint64         *begin_ns,
+                                          gint64         *end_ns);
+void       tc_process_lanes_set_range    (TcProcessLanes *self,
+                                          gint64          begin_ns,
+                                          gint64          end_ns);
+/* Calls drawn for a member (after the level-of-detail cut), for tests. */
+guint      tc_process_lanes_get_n_spans  (TcProcessLanes *self,
+                                          guint           member);
+
+G_END_DECLS
