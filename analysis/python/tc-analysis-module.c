@@ -1765,6 +1765,8 @@ static PyMethodDef module_methods[] = {
   { "baseline_dir", module_baseline_dir, METH_NOARGS, "Directory of the baseline stores." },
   { "process_set", tc_analysis_process_set, METH_VARARGS,
     "process_set(path, color=False, width=100) -> (members, text): the recording's processes." },
+  { "process_set_has_members", tc_analysis_process_set_has_members, METH_VARARGS,
+    "process_set_has_members(path) -> bool: other processes' files lie beside it (no loading)." },
   { "write_recording", tc_analysis_write_recording, METH_VARARGS,
     "write_recording(path, spec, session_id=None): write a .tc from plain data (timecapsule convert)." },
   { NULL },

@@ -114,3 +114,13 @@ tc_analysis_process_set (PyObject *module, PyObject *args)
   Py_DECREF (text);
   return result;
 }
+
+PyObject *
+tc_analysis_process_set_has_members (PyObject *module, PyObject *args)
+{
+  const char *path;
+
+  if (!PyArg_ParseTuple (args, "s", &path))
+    return NULL;
+  return PyBool_FromLong (tc_process_set_has_members (path));
+}

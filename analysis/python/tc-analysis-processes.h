@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
- * tc-analysis-processes.h — _analysis.process_set (tc-analysis-processes.c).
+ * tc-analysis-processes.h — _analysis.process_set and process_set_has_members
+ * (tc-analysis-processes.c).
  */
 #pragma once
 
 #include <Python.h>
 
-PyObject *tc_analysis_process_set (PyObject *module, PyObject *args);
+PyObject *tc_analysis_process_set             (PyObject *module, PyObject *args);
+PyObject *tc_analysis_process_set_has_members (PyObject *module, PyObject *args);

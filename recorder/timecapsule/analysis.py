@@ -72,7 +72,7 @@ def _out(text):
 _MEMBER = re.compile(r"^(.+?)((?:\.\d+)+)\.tc$")
 
 
-def _is_child_file(path, names=None):
+def _is_child_file(path):
     """`<stem>.<pid>.tc` beside its parent's `<stem>.tc` (multi-process)."""
     m = _MEMBER.match(os.path.basename(path))
     return m is not None and os.path.exists(
@@ -270,19 +270,10 @@ def report(path=None, *, export=None, full=False, top_n=15, width=None):
     }
 
 
-def _has_siblings(path):
-    """Any `<stem>(.<digits>)+.tc` beside `path` or its parent: only then is
-    the set loaded (a single recording costs nothing more)."""
-    path = os.path.abspath(path)
-    m = _MEMBER.match(os.path.basename(path))
-    stem = m.group(1) if m else os.path.basename(path)[:-3]
-    return any(_MEMBER.match(os.path.basename(p))
-               for p in glob.glob(os.path.join(glob.escape(os.path.dirname(path)),
-                                               glob.escape(stem) + ".*.tc")))
-
-
 def _process_set(path, width=None):
-    if not path.endswith(".tc") or not _has_siblings(path):
+    # Only a recording with children beside it is loaded as a set: a single
+    # recording's report costs nothing more.
+    if not _analysis.process_set_has_members(path):
         return [], ""
     return _analysis.process_set(path, _color(), _width(width))
 
