@@ -1119,6 +1119,34 @@ rec_sampler_stop(PyObject *self, PyObject *unused)
 }
 
 static PyObject *
+rec_timer_start(PyObject *self, PyObject *args)
+{
+    double interval;
+    PyObject *callback;
+    if (!PyArg_ParseTuple(args, "dO", &interval, &callback)) {
+        return NULL;
+    }
+    if (!PyCallable_Check(callback)) {
+        PyErr_SetString(PyExc_TypeError, "timer callback must be callable");
+        return NULL;
+    }
+    if (tc_rec_timer_start(interval, callback) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_timer_stop(PyObject *self, PyObject *args)
+{
+    double wait = 2.0;
+    if (!PyArg_ParseTuple(args, "|d", &wait)) {
+        return NULL;
+    }
+    return PyBool_FromLong(tc_rec_timer_stop(wait));
+}
+
+static PyObject *
 rec_stats(PyObject *self, PyObject *unused)
 {
     return Py_BuildValue("{s:K,s:K,s:K,s:O}", "events",
@@ -1153,6 +1181,10 @@ static PyMethodDef rec_methods[] = {
     {"write_session", rec_write_session, METH_O, NULL},
     {"sampler_start", rec_sampler_start, METH_VARARGS, NULL},
     {"sampler_stop", rec_sampler_stop, METH_NOARGS, NULL},
+    {"timer_start", rec_timer_start, METH_VARARGS,
+     "timer_start(interval_s, callback): the snapshot timer thread."},
+    {"timer_stop", rec_timer_stop, METH_VARARGS,
+     "timer_stop(wait_s=2.0) -> True when the thread has ended."},
     {"stats", rec_stats, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

@@ -301,6 +301,13 @@ TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view
 int tc_rec_sampler_start(double rate_hz);
 void tc_rec_sampler_stop(void);
 
+/* tc-recorder-timer.c: the snapshot timer (a C thread, invisible to
+ * threading) calling `callback` with the GIL every interval. */
+int tc_rec_timer_start(double interval_s, PyObject *callback);
+int tc_rec_timer_stop(double wait_s);
+int tc_rec_timer_running(void);
+void tc_rec_timer_forget(void);
+
 PyMODINIT_FUNC PyInit__recorder(void);
 
 #endif /* TC_RECORDER_H */

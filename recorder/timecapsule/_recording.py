@@ -74,8 +74,7 @@ class _Session:
         self.pending_tags = None
         self.n = 0
         self.index = 0
-        self.timer = None
-        self.stop_event = threading.Event()
+        self.timer_ident = None
         self.stuck = None
         self.last_live = 0.0
         self.ram_peak = 0.0
@@ -413,16 +412,38 @@ def _main_thread_cpu():
         return None
 
 
-def _timer_main(s):
-    core.ignore_current_thread()
-    _recorder_idents.add(threading.get_ident())
+def _start_timer(s):
+    """The timer is a C thread (tc-recorder-timer.c) that calls tick() with
+    the GIL every `s.every` seconds: not a threading.Thread, so the program
+    never sees it in threading.enumerate() or active_count()."""
     main_ident = threading.main_thread().ident
-    last_cpu = _main_thread_cpu()
-    last_wall = time.perf_counter()
-    while not s.stop_event.wait(s.every):
+    state = [_main_thread_cpu(), time.perf_counter()]
+
+    def tick():
+        if s.timer_ident is None:
+            s.timer_ident = threading.get_ident()
+            _recorder_idents.add(s.timer_ident)
         if not s.active:
-            break
-        last_cpu, last_wall = _timer_tick(s, main_ident, last_cpu, last_wall)
+            return
+        state[0], state[1] = _timer_tick(s, main_ident, state[0], state[1])
+        _forget_dummy_thread(s.timer_ident)
+
+    core.timer_start(s.every, tick)
+
+
+def _stop_timer(s, wait=2.0):
+    core.timer_stop(wait)
+    _recorder_idents.discard(s.timer_ident)
+    s.timer_ident = None
+
+
+def _forget_dummy_thread(ident):
+    """threading.current_thread() called on the timer thread (a program's
+    __repr__ may) registers a _DummyThread that enumerate() would list."""
+    th = threading._active.get(ident)
+    if th is not None and isinstance(th, threading._DummyThread):
+        with threading._active_limbo_lock:
+            threading._active.pop(ident, None)
 
 
 def _timer_tick(s, main_ident, last_cpu, last_wall):
@@ -736,9 +757,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             except (ValueError, OSError):
                 pass
 
-        s.timer = threading.Thread(target=_timer_main, args=(s,),
-                                   name="tc-timer", daemon=True)
-        s.timer.start()
+        _start_timer(s)
         _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
                        label="_tc_init", tags=["_internal"])
     extra = "  tracking=%d files" % (len(s.include) + 1) if include_files else ""
@@ -764,11 +783,8 @@ def stop(*, _exit_status=0, _flags=0):
                        origin_ident=threading.main_thread().ident)
         core.set_active(False)
         s.active = False
-        s.stop_event.set()
         _remove_hooks(s)
-        if s.timer is not None and s.timer is not threading.current_thread():
-            s.timer.join(timeout=2.0)
-            _recorder_idents.discard(s.timer.ident)
+        _stop_timer(s)
         if sys.excepthook is _crash_hook():
             sys.excepthook = s.old_excepthook
         if threading.excepthook is _crash_thread_hook():

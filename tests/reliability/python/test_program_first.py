@@ -44,8 +44,6 @@ def test_200_threads(runner):
     assert len(of(frames, "thread")) >= 400
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 gap: the recorder's timer is a threading.Thread, "
-                   "so threading.active_count() and threading.enumerate() see one more thread")
 def test_recorder_threads_are_invisible(runner):
     plain, rec = runner.both("""
         import threading, time
