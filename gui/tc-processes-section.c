@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "charts/tc-process-lanes.h"
+#include "tc-units.h"
 #include "tc-window.h"
 
 #include "tc-processes-section.h"
@@ -40,6 +41,7 @@ summary_text (TcProcessSet *set)
   guint crashed = 0;
   gint64 lo, hi;
   g_autofree char *crash_text = NULL;
+  g_autofree char *calls_text = NULL;
 
   for (guint i = 0; i < n; i++)
     {
@@ -51,9 +53,12 @@ summary_text (TcProcessSet *set)
   tc_process_set_get_time_range (set, &lo, &hi);
   crash_text = crashed > 0 ? g_strdup_printf (ngettext (" · %u crashed", " · %u crashed", crashed), crashed)
                            : g_strdup ("");
-  return g_strdup_printf (_("%u processes · %.3f s · %" G_GUINT64_FORMAT " calls%s — "
+  /* The count goes in as a string: a G_GUINT64_FORMAT inside _() never
+   * reaches the translators. */
+  calls_text = tc_units_format_count (calls);
+  return g_strdup_printf (_("%u processes · %.3f s · %s calls%s — "
                             "click a process to open its report, Ctrl+scroll to zoom"),
-                          n, (double) (hi - lo) / 1e9, calls, crash_text);
+                          n, (double) (hi - lo) / 1e9, calls_text, crash_text);
 }
 
 static void

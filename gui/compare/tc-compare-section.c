@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-compare-draw.h"
+#include "tc-compare-flame-bar.h"
 #include "tc-diff-flame-graph.h"
 #include "tc-ui.h"
 #include "tc-units.h"
@@ -31,6 +32,7 @@ struct _TcCompareSection
   GCancellable  *cancellable;
   TcComparison  *comparison;
   GtkWidget     *flame;        /* TcDiffFlameGraph */
+  GtkWidget     *flame_bar;    /* TcCompareFlameBar */
 };
 
 G_DEFINE_FINAL_TYPE (TcCompareSection, tc_compare_section, TC_TYPE_SECTION)
@@ -285,6 +287,8 @@ show_comparison (TcCompareSection *self)
   gtk_label_set_wrap (GTK_LABEL (child), TRUE);
   gtk_box_append (self->result_box, child);
   self->flame = tc_diff_flame_graph_new (self->comparison);
+  self->flame_bar = tc_compare_flame_bar_new (self->comparison, TC_DIFF_FLAME_GRAPH (self->flame));
+  gtk_box_append (self->result_box, self->flame_bar);
   gtk_box_append (self->result_box, self->flame);
 
   gtk_box_append (self->result_box, heading (_("Functions")));
@@ -532,6 +536,14 @@ tc_compare_section_get_flame_graph (TcCompareSection *self)
   g_return_val_if_fail (TC_IS_COMPARE_SECTION (self), NULL);
 
   return self->comparison != NULL ? self->flame : NULL;
+}
+
+GtkWidget *
+tc_compare_section_get_flame_bar (TcCompareSection *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARE_SECTION (self), NULL);
+
+  return self->comparison != NULL ? self->flame_bar : NULL;
 }
 
 void

@@ -22,6 +22,8 @@ void          tc_compare_section_set_before_file (TcCompareSection *self,
 TcComparison *tc_compare_section_get_comparison  (TcCompareSection *self);
 /* The TcDiffFlameGraph of the shown comparison, or NULL. */
 GtkWidget    *tc_compare_section_get_flame_graph (TcCompareSection *self);
+/* The thread / CPU-only controls above it (TcCompareFlameBar), NULL before. */
+GtkWidget    *tc_compare_section_get_flame_bar   (TcCompareSection *self);
 
 /* Opens both recordings in tabs of `window`, with `after` selected and
  * compared with `before`. */

@@ -7,6 +7,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
+#include "tc-compare-flame.h"
 #include "tc-comparison.h"
 
 struct _TcComparison
@@ -23,13 +26,15 @@ struct _TcComparison
   GArray      *warnings;       /* TcWarningDelta */
   TcFlameTree *flame;          /* the after tree */
   GArray      *node_before;    /* gint64 per flame node */
+  GHashTable  *before_keys;    /* code id → function key, to match paths */
+  GHashTable  *after_keys;
+  char        *flame_thread;   /* NULL: all threads */
+  gboolean     cpu_only;
+  GPtrArray   *thread_names;   /* in both recordings, busiest after first */
   GPtrArray   *series_names;
 };
 
 G_DEFINE_FINAL_TYPE (TcComparison, tc_comparison, G_TYPE_OBJECT)
-
-/* Flame trees of every thread of a recording. */
-#define ALL_THREADS 0
 
 static char *
 function_key (const char *qualname,
@@ -271,18 +276,21 @@ node_path (const TcFlameTree *tree,
   return n;
 }
 
+/* The differential tree for the current thread choice and CPU-only flag:
+ * the same threads (by name) and the same filter on both sides. */
 static void
-build_flame (TcComparison *self,
-             GHashTable   *before_keys,
-             GHashTable   *after_keys)
+build_flame (TcComparison *self)
 {
-  g_autoptr(TcFlameTree) before_tree = tc_flame_tree_new_from_threads (self->before, ALL_THREADS);
+  GHashTable *before_keys = self->before_keys;
+  GHashTable *after_keys = self->after_keys;
+  g_autoptr(TcFlameTree) before_tree = tc_compare_flame_tree_new (self->before, self->flame_thread, self->cpu_only);
   g_autoptr(GHashTable) before_by_key = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer key, value;
   guint n;
 
-  self->flame = tc_flame_tree_new_from_threads (self->after, ALL_THREADS);
+  g_clear_pointer (&self->flame, tc_flame_tree_unref);
+  self->flame = tc_compare_flame_tree_new (self->after, self->flame_thread, self->cpu_only);
   n = tc_flame_tree_get_n_nodes (self->flame);
   g_array_set_size (self->node_before, n);
 
@@ -323,6 +331,23 @@ build_flame (TcComparison *self,
 
       g_array_index (self->node_before, gint64, i) = weight;
     }
+}
+
+/* Threads of "after" that also ran in "before", by name. */
+static void
+build_thread_names (TcComparison *self)
+{
+  g_autoptr(GPtrArray) after = tc_compare_thread_names (self->after);
+  g_autoptr(GPtrArray) before = tc_compare_thread_names (self->before);
+
+  self->thread_names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < after->len; i++)
+    for (guint k = 0; k < before->len; k++)
+      if (g_str_equal (after->pdata[i], before->pdata[k]))
+        {
+          g_ptr_array_add (self->thread_names, g_strdup (after->pdata[i]));
+          break;
+        }
 }
 
 static int
@@ -372,6 +397,10 @@ tc_comparison_finalize (GObject *object)
   g_clear_pointer (&self->warnings, g_array_unref);
   g_clear_pointer (&self->flame, tc_flame_tree_unref);
   g_clear_pointer (&self->node_before, g_array_unref);
+  g_clear_pointer (&self->before_keys, g_hash_table_unref);
+  g_clear_pointer (&self->after_keys, g_hash_table_unref);
+  g_clear_pointer (&self->flame_thread, g_free);
+  g_clear_pointer (&self->thread_names, g_ptr_array_unref);
   g_clear_pointer (&self->series_names, g_ptr_array_unref);
   g_clear_object (&self->before);
   g_clear_object (&self->after);
@@ -408,8 +437,6 @@ TcComparison *
 tc_comparison_new (TcDocument *before,
                    TcDocument *after)
 {
-  g_autoptr(GHashTable) before_keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autoptr(GHashTable) after_keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autoptr(GString) text = g_string_new (NULL);
   TcTextStyle style = { 100, FALSE };
   TcComparison *self;
@@ -421,9 +448,14 @@ tc_comparison_new (TcDocument *before,
   self->before = g_object_ref (before);
   self->after = g_object_ref (after);
 
-  build_rows (self, before_keys, after_keys);
+  self->before_keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->after_keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  build_rows (self, self->before_keys, self->after_keys);
   build_warnings (self);
-  build_flame (self, before_keys, after_keys);
+  build_thread_names (self);
+  /* Comparing a patch is about CPU work: waiting is left out at first. */
+  self->cpu_only = TRUE;
+  build_flame (self);
   build_series_names (self);
 
   self->findings = tc_analysis_patch_summary (before, after, &style, text);
@@ -619,4 +651,78 @@ tc_comparison_get_series (TcComparison *self,
     series = tc_document_get_metric (doc, name);
 
   return series != NULL && series->points->len > 0 ? series : NULL;
+}
+
+/**
+ * tc_comparison_set_flame_view:
+ * @thread_name: (nullable): the threads of that name on both sides, or %NULL
+ *   for all threads
+ * @cpu_only: leave out idle threads and the time in blocking calls
+ *
+ * Rebuilds the differential flame tree; the nodes of the previous tree are
+ * no longer valid.
+ */
+void
+tc_comparison_set_flame_view (TcComparison *self,
+                              const char   *thread_name,
+                              gboolean      cpu_only)
+{
+  g_return_if_fail (TC_IS_COMPARISON (self));
+
+  if (g_strcmp0 (thread_name, self->flame_thread) == 0 && !cpu_only == !self->cpu_only)
+    return;
+  g_free (self->flame_thread);
+  self->flame_thread = g_strdup (thread_name);
+  self->cpu_only = !!cpu_only;
+  build_flame (self);
+}
+
+/* The thread the flame tree shows (NULL: all) and whether it is CPU only. */
+const char *
+tc_comparison_get_flame_thread (TcComparison *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARISON (self), NULL);
+
+  return self->flame_thread;
+}
+
+gboolean
+tc_comparison_get_cpu_only (TcComparison *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARISON (self), FALSE);
+
+  return self->cpu_only;
+}
+
+/**
+ * tc_comparison_get_thread_names:
+ *
+ * Returns: (transfer none) (element-type utf8): the thread names that ran
+ *   in both recordings, busiest (CPU-only time after) first
+ */
+GPtrArray *
+tc_comparison_get_thread_names (TcComparison *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARISON (self), NULL);
+
+  return self->thread_names;
+}
+
+/**
+ * tc_comparison_describe_flame_view:
+ *
+ * Returns: (transfer full): what the flame tree covers, as a phrase for a
+ *   caption: "All threads, CPU only", "Thread “worker”, wall time" …
+ */
+char *
+tc_comparison_describe_flame_view (TcComparison *self)
+{
+  g_return_val_if_fail (TC_IS_COMPARISON (self), NULL);
+
+  if (self->flame_thread == NULL)
+    return g_strdup (self->cpu_only ? _("All threads, CPU only (blocking calls and threads that mostly wait left out)")
+                                    : _("All threads, wall time"));
+  return g_strdup_printf (self->cpu_only ? _("Thread “%s”, CPU only (blocking calls left out)")
+                                         : _("Thread “%s”, wall time"),
+                          self->flame_thread);
 }

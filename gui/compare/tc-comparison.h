@@ -97,9 +97,18 @@ double              tc_comparison_get_duration      (TcComparison *self,
 double              tc_comparison_get_ram_peak      (TcComparison *self,
                                                      gboolean      after);
 
-/* The differential flame tree: the "after" recording's tree (all threads),
- * and per node the inclusive ns of the same call path before (-1 when the
- * path did not exist before: new code). */
+/* The differential flame tree: the "after" recording's tree, and per node
+ * the inclusive ns of the same call path before (-1 when the path did not
+ * exist before: new code).  Which threads and whether waiting counts is the
+ * flame view: at first all threads, CPU only (idle threads and the time in
+ * blocking calls left out, see tc-compare-flame.h). */
+void                tc_comparison_set_flame_view    (TcComparison *self,
+                                                     const char   *thread_name,
+                                                     gboolean      cpu_only);
+const char         *tc_comparison_get_flame_thread  (TcComparison *self);
+gboolean            tc_comparison_get_cpu_only      (TcComparison *self);
+GPtrArray          *tc_comparison_get_thread_names  (TcComparison *self);
+char               *tc_comparison_describe_flame_view (TcComparison *self);
 TcFlameTree        *tc_comparison_get_flame_tree    (TcComparison *self);
 gint64              tc_comparison_get_node_before   (TcComparison *self,
                                                      guint32       node);

@@ -191,6 +191,18 @@ tc_diff_flame_graph_set_focus (TcDiffFlameGraph *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* After the comparison's flame view changed: the old nodes are gone, so
+ * back to the whole (new) tree. */
+void
+tc_diff_flame_graph_reload (TcDiffFlameGraph *self)
+{
+  g_return_if_fail (TC_IS_DIFF_FLAME_GRAPH (self));
+
+  self->focus = 0;
+  relayout (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 guint32
 tc_diff_flame_graph_get_focus (TcDiffFlameGraph *self)
 {

@@ -19,6 +19,8 @@ GtkWidget *tc_diff_flame_graph_new        (TcComparison     *comparison);
 void       tc_diff_flame_graph_set_focus  (TcDiffFlameGraph *self,
                                            guint32           node);
 guint32    tc_diff_flame_graph_get_focus  (TcDiffFlameGraph *self);
+/* Relayout after tc_comparison_set_flame_view() (focus back to the root). */
+void       tc_diff_flame_graph_reload     (TcDiffFlameGraph *self);
 /* The node drawn at (x, y) in widget coordinates, or TC_FLAME_NONE. */
 guint32    tc_diff_flame_graph_node_at    (TcDiffFlameGraph *self,
                                            double            x,

@@ -140,7 +140,12 @@ _tc_report_build_comparison (TcReportPages *self,
   for (guint i = 0; i < chart->boxes->len; i++)
     max_depth = MAX (max_depth, g_array_index (chart->boxes, TcFlameBox, i).depth);
   _tc_report_heading (self, _("Differential flame graph"));
-  _tc_report_text (self, _("Width is the time after the change; colour says how the same call path changed."));
+  {
+    g_autofree char *view = tc_comparison_describe_flame_view (comparison);
+
+    _tc_report_textf (self, _("%s. Width is the time after the change; colour says how the same call path changed."),
+                      view);
+  }
   _tc_report_chart (self, 24 + MIN (40, max_depth + 1) * TC_DIFF_FLAME_ROW, draw_diff_flame, chart, compare_chart_free);
 
   _tc_report_heading (self, _("Functions"));
