@@ -84,6 +84,7 @@ struct _TcCallBuilder
   guint        n_workers;
   DecodeJob   *ring;
   guint        ring_size, head, pending;
+  gboolean     failed;   /* a fold failed: what is still queued comes later */
   GMutex       lock;
   GCond        cond;
 };
@@ -491,9 +492,15 @@ fold_oldest (TcCallBuilder *b, GError **error)
   if (job->error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&job->error));
+      b->failed = TRUE;
       return FALSE;
     }
-  return fold_block (b, job->thread, job->frame.offset, job->events, job->n, error);
+  if (!fold_block (b, job->thread, job->frame.offset, job->events, job->n, error))
+    {
+      b->failed = TRUE;
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -531,6 +538,10 @@ gboolean
 tc_call_builder_flush (TcCallBuilder  *b,
                        GError        **error)
 {
+  /* After a failed fold the queued blocks come later in the file: the
+   * error already reported is the first one. */
+  if (b->failed)
+    return TRUE;
   while (b->pending > 0)
     if (!fold_oldest (b, error))
       return FALSE;

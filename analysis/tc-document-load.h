@@ -30,7 +30,8 @@ gboolean       tc_call_builder_add      (TcCallBuilder  *builder,
                                          TcDocThread    *thread,
                                          const TcFrame  *frame,
                                          GError        **error);
-/* Folds every queued frame; FALSE with the first one's error. */
+/* Folds every queued frame; FALSE with the first one's error.  Does nothing
+ * once a fold failed (what is queued then comes after the failed frame). */
 gboolean       tc_call_builder_flush    (TcCallBuilder  *builder,
                                          GError        **error);
 /* Closes the activations still open (at each thread's last event) and

@@ -306,7 +306,7 @@ test_hostile_code_id (void)
 
 /* A recording of many small event blocks on three interleaved threads
  * (calls, resumes, yields, unwinds, activations left open), and optionally
- * one block with a code id out of range in the middle. */
+ * two blocks with a code id out of range in the middle. */
 static char *
 write_many_blocks (const char *name, gboolean hostile)
 {
@@ -358,7 +358,9 @@ write_many_blocks (const char *name, gboolean hostile)
               depth[thread]--;
             }
         }
-      if (hostile && b == 70)
+      /* Two bad blocks: the error must name the first one however many
+       * blocks the workers decoded ahead. */
+      if (hostile && (b == 70 || b == 75))
         events[200].code_id = 1u << 30, events[200].kind = TC_EVENT_CALL;
       g_assert_cmpint (tc_writer_write_events (w, thread, events, G_N_ELEMENTS (events)), ==, TC_OK);
     }
