@@ -832,7 +832,12 @@ tc_call_builder_finish (TcCallBuilder *b)
   /* With option calls="all" the recorder times every function (the flame
    * graph wants them), but the timing tables are about the user's code:
    * only tracked code goes into the list when the recording marks any. */
-  jobs = g_new0 (StatsJob, MAX (b->n_accums, 1));
+  /* The table is as long as the largest code id (a hostile file can make
+   * that 16 M): size the jobs by the functions actually called. */
+  for (guint32 id = 0; id < b->n_accums; id++)
+    n_jobs += b->accums[id].n > 0;
+  jobs = g_new0 (StatsJob, MAX (n_jobs, 1));
+  n_jobs = 0;
   for (guint32 id = 0; id < b->n_accums; id++)
     {
       FnAccum *acc = &b->accums[id];
