@@ -438,11 +438,20 @@ tc_process_member_calls (const TcProcessMember *m)
 char *
 tc_process_member_command (const TcProcessMember *m)
 {
+  const TcDocSession *session;
   char **argv;
 
   if (m->document == NULL)
     return g_strdup ("");
-  argv = tc_document_get_session (m->document)->argv;
+  session = tc_document_get_session (m->document);
+  argv = session->argv;
+  /* multiprocessing's own command lines say nothing to the reader
+   * ("-B -c from multiprocessing.spawn import spawn_main; …"): name the
+   * worker after the program it runs instead. */
+  if (g_strcmp0 (m->role, "spawn-child") == 0 && session->script != NULL && *session->script != '\0')
+    return g_strdup_printf ("multiprocessing worker of %s", session->script);
+  if (g_strcmp0 (m->role, "forkserver") == 0)
+    return g_strdup ("multiprocessing fork server");
   return argv != NULL ? g_strjoinv (" ", argv) : g_strdup ("");
 }
 
@@ -474,7 +483,7 @@ tc_process_set_format (TcProcessSet      *self,
   cell (out, "START", 8, TRUE);
   cell (out, "DURATION", 9, TRUE);
   cell (out, "CALLS", 10, TRUE);
-  cell (out, "STATUS", 18, FALSE);
+  cell (out, "STATUS", 22, FALSE);
   g_string_append_printf (out, "FILE / COMMAND%s\n", tc_r (style));
   for (guint i = 0; i < self->members->len; i++)
     {
@@ -505,7 +514,7 @@ tc_process_set_format (TcProcessSet      *self,
       cell (out, m->document != NULL ? duration : "", 9, TRUE);
       cell (out, n_calls, 10, TRUE);
       g_string_append (out, tc_c (style, bad ? TC_RED : warn ? TC_YELLOW : TC_GREEN));
-      tc_text_pad (out, status, 18, FALSE);
+      tc_text_pad (out, status, 22, FALSE);
       g_string_append_printf (out, "%s  %s\n", tc_r (style), file);
       /* The command on its own line: argv of a -c child is long. */
       tail = m->error != NULL ? g_strdup (m->error) : g_steal_pointer (&command);

@@ -77,7 +77,8 @@ char *tc_process_member_status  (const TcProcessMember *member);
 /* Calls recorded in every thread of the member (all functions, tracked
  * or not: call events / 2). */
 guint64 tc_process_member_calls (const TcProcessMember *member);
-/* The member's command line, space separated ("" when unknown). */
+/* The member's command line, space separated ("" when unknown); a
+ * multiprocessing worker is named after the program it runs. */
 char *tc_process_member_command (const TcProcessMember *member);
 
 /* The CLI's "Processes" section: one row per member (a tree by pid), then

@@ -16,6 +16,7 @@ TOOL_NAMES = {
     "c-store": "C hook + rdtsc + 16 B", "cprofile": "cProfile", "yappi": "yappi",
     "viztracer": "viztracer", "pyinstrument": "pyinstrument", "py-spy": "py-spy 1 kHz",
     "tc-all": "tc calls=all", "tc-tracked": "tc calls=tracked", "tc-sample": "tc sample 1 kHz",
+    "tc-base": "tc calls=all (baseline revision)",
 }
 
 

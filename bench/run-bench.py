@@ -37,6 +37,9 @@ Tools (a tool missing on an interpreter is reported as such):
                 is tracked (include_files), as a user's script is
   tc-tracked    timecapsule, calls="tracked" (only calls in the workload file)
   tc-sample     timecapsule, mode="sample", 1 kHz
+  tc-base       with --baseline REV: tc-all built from the recorder of git
+                revision REV, interleaved with the rest (before/after
+                comparisons in the same run)
 """
 
 import argparse
@@ -60,9 +63,9 @@ WORKLOAD_DIR = os.path.join(HERE, "workloads")
 WORKLOADS = ["fib", "oo", "loops", "orders", "aio", "threads"]
 TOOLS = ["none", "setprofile", "c-empty", "c-store", "cprofile", "yappi",
          "viztracer", "pyinstrument", "py-spy", "tc-all", "tc-tracked",
-         "tc-sample"]
+         "tc-sample", "tc-base"]
 PEERS = ["yappi", "viztracer", "pyinstrument"]
-TC_TOOLS = ("tc-all", "tc-tracked", "tc-sample")
+TC_TOOLS = ("tc-all", "tc-tracked", "tc-sample", "tc-base")
 
 
 # ---------------------------------------------------------------------------
@@ -234,9 +237,15 @@ def worker(tool, workload, size_name, n_calls, save):
         t0 = time.perf_counter()
         stop = start_tool(tool, mod.__file__, out_dir, n_calls, save)
         t1 = time.perf_counter()
+        cg = None
+        if os.environ.get("TC_BENCH_CALLGRIND"):
+            import _tc_bench_hook as cg
+            cg.cg_toggle()
         c1, p1 = time.thread_time(), time.process_time()
         mod.run(size)
         c2, p2 = time.thread_time(), time.process_time()
+        if cg is not None:
+            cg.cg_toggle()
         t2 = time.perf_counter()
         saved = stop()
         t3 = time.perf_counter()
@@ -301,6 +310,44 @@ def build_stage(name, python, build_dir):
     return stage
 
 
+def build_baseline_stage(name, python, build_dir, rev):
+    """timecapsule._recorder as it was at git revision `rev`: its recorder/
+    tree (format library included) compiled into one extension, next to
+    copies of that revision's package files."""
+    sha = subprocess.check_output(["git", "-C", ROOT, "rev-parse", "--short", rev],
+                                  text=True).strip()
+    src = os.path.join(build_dir, "baseline-" + sha)
+    if not os.path.isdir(src):
+        os.makedirs(src + ".tmp", exist_ok=True)
+        archive = subprocess.Popen(["git", "-C", ROOT, "archive", sha, "recorder"],
+                                   stdout=subprocess.PIPE)
+        subprocess.check_call(["tar", "-x", "-C", src + ".tmp"], stdin=archive.stdout)
+        archive.wait()
+        os.replace(src + ".tmp", src)
+    stage = os.path.join(build_dir, "stage-base-%s-%s" % (sha, name))
+    pkg = os.path.join(stage, "timecapsule")
+    include = subprocess.check_output(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"],
+        text=True).strip()
+    suffix = subprocess.check_output(
+        [python, "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"],
+        text=True).strip()
+    out = os.path.join(pkg, "_recorder" + suffix)
+    if os.path.exists(out):
+        return stage
+    os.makedirs(pkg, exist_ok=True)
+    for py_file in glob.glob(os.path.join(src, "recorder", "timecapsule", "*.py")):
+        shutil.copy(py_file, pkg)
+    sources = sorted(glob.glob(os.path.join(src, "recorder", "tc-recorder*.c"))
+                     + glob.glob(os.path.join(src, "recorder", "format", "*.c")))
+    subprocess.check_call(
+        [os.environ.get("CC", "cc"), "-shared", "-fPIC", "-O2", "-std=gnu17",
+         "-D_GNU_SOURCE", "-w", "-I" + include, "-I" + os.path.join(src, "recorder"),
+         "-I" + os.path.join(src, "recorder", "format")] + sources
+        + ["-lz", "-ldl", "-lpthread", "-o", out])
+    return stage
+
+
 def tool_available(tool, py, env, version):
     if tool in PEERS:
         return subprocess.call([py, "-c", "import " + tool], env=env,
@@ -354,20 +401,40 @@ def recorded_events(path, tc_dump):
 
 
 # Instructions per call under callgrind: the one figure the machine's load
-# cannot disturb.  Two sizes of the same workload are run and subtracted, so
-# the start-up, the warm-up and the tool's fixed costs cancel out; every
-# thread's instructions count (timecapsule's compression included).
+# cannot disturb.  Only the workload's run is counted (callgrind's collection
+# is switched on around it), and two sizes of the same workload are run and
+# subtracted, so the warm-up and the tool's fixed costs cancel out.  "all
+# threads" counts what the tool's background threads did during the run
+# (timecapsule's compression, as far as it kept up), "main thread" what the
+# program's own thread paid.
 INSTR_SIZES = {"fib": ("15", "19"), "oo": ("200", "1000")}
 
 
 def callgrind_instructions(py, tool, workload, size, env):
-    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-           py, os.path.abspath(__file__), "--worker", tool, workload, size, "0", "1"]
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    for line in res.stderr.splitlines():
-        if "Collected :" in line:
-            return int(line.split(":")[-1])
-    return None
+    """(all threads, main thread) instructions of one run."""
+    out_dir = tempfile.mkdtemp(prefix="tc-bench-cg-")
+    try:
+        env = dict(env, TC_BENCH_CALLGRIND="1")
+        cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+               "--collect-atstart=no",
+               "--callgrind-out-file=" + os.path.join(out_dir, "cg.out"),
+               py, os.path.abspath(__file__), "--worker", tool, workload, size, "0", "1"]
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        total = None
+        for line in res.stderr.splitlines():
+            if "Collected :" in line:
+                total = int(line.split(":")[-1])
+        main = None
+        for path in glob.glob(os.path.join(out_dir, "cg.out*")):
+            # callgrind names the first thread's file "…-01".
+            if path.endswith("-01"):
+                with open(path) as f:
+                    for line in f:
+                        if line.startswith("summary:") or line.startswith("totals:"):
+                            main = int(line.split()[1])
+        return total, main
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def main_instructions(opts):
@@ -382,6 +449,10 @@ def main_instructions(opts):
     for name, base_py in interpreters(opts.python):
         stage = build_stage(name, base_py, build_dir)
         env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
+        base_env = None
+        if opts.baseline:
+            base_env = dict(env, PYTHONPATH=build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage)
         venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
         py = venv_py if os.path.exists(venv_py) else base_py
         out.setdefault(name, {})
@@ -392,19 +463,27 @@ def main_instructions(opts):
                 cnt, _ = run_one(py, "count", workload, size, 0, env)
                 calls.append(cnt["py_calls"])
             row = {}
-            for tool in tools:
-                if not tool_available(tool, py, env, None) or tool == "py-spy":
+            main_row = {}
+            for tool in tools + (["tc-base"] if base_env else []):
+                if tool == "py-spy" or (tool != "tc-base"
+                                        and not tool_available(tool, py, env, None)):
                     continue
-                a = callgrind_instructions(py, tool, workload, small, env)
-                b = callgrind_instructions(py, tool, workload, big, env)
+                run_env = base_env if tool == "tc-base" else env
+                a, a_main = callgrind_instructions(py, tool, workload, small, run_env)
+                b, b_main = callgrind_instructions(py, tool, workload, big, run_env)
                 if a is not None and b is not None:
                     row[tool] = (b - a) / (calls[1] - calls[0])
-            base = row.get("none")
+                if a_main is not None and b_main is not None:
+                    main_row[tool] = (b_main - a_main) / (calls[1] - calls[0])
             out[name][workload] = row
-            print("Python %s %s: instructions per Python call: %s" % (
-                name, workload, "  ".join(
-                    "%s %.0f (+%.0f)" % (t, v, v - base) if base else "%s %.0f" % (t, v)
-                    for t, v in row.items())), flush=True)
+            if main_row:
+                out[name][workload + ":main-thread"] = main_row
+            for label, r in (("all threads", row), ("main thread", main_row)):
+                base = r.get("none")
+                print("Python %s %s: instructions per Python call (%s): %s" % (
+                    name, workload, label, "  ".join(
+                        "%s %.0f (+%.0f)" % (t, v, v - base) if base else "%s %.0f" % (t, v)
+                        for t, v in r.items())), flush=True)
             with open(json_path, "w") as f:
                 json.dump(out, f, indent=1)
     return 0
@@ -429,10 +508,16 @@ def main_driver(opts):
         version = subprocess.check_output(
             [py, "-c", "import sys; print(sys.version.split()[0])"], text=True).strip()
         tools = [t for t in (opts.tool or TOOLS) if t == "none" or
-                 tool_available(t, py, env, version)]
+                 (t != "tc-base" and tool_available(t, py, env, version))]
         if "none" not in tools:
             tools.insert(0, "none")
-        missing = [t for t in (opts.tool or TOOLS) if t not in tools]
+        base_env = None
+        if opts.baseline:
+            base_env = dict(env, PYTHONPATH=build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage)
+            if "tc-base" not in tools:
+                tools.append("tc-base")
+        missing = [t for t in (opts.tool or TOOLS) if t not in tools and t != "tc-base"]
         entry = {"version": version, "python": py, "missing": missing,
                  "workloads": {}}
         results["interpreters"][name] = entry
@@ -451,10 +536,10 @@ def main_driver(opts):
             for rnd in range(rounds):
                 for tool in tools:
                     save = rnd == 0 or tool != "viztracer"
-                    run_env = env
+                    run_env = base_env if tool == "tc-base" else env
                     if rnd == 0 and tool in TC_TOOLS:
                         kept[tool] = tempfile.mktemp(prefix="tc-bench-", suffix=".tc")
-                        run_env = dict(env, TC_BENCH_KEEP=kept[tool])
+                        run_env = dict(run_env, TC_BENCH_KEEP=kept[tool])
                     r, err = run_one(py, tool, workload, size, n_calls, run_env, save)
                     if r is None:
                         errors[tool] = err
@@ -598,6 +683,8 @@ def main():
                     help="instructions per call under valgrind's callgrind (noise-free)")
     ap.add_argument("--setup", action="store_true",
                     help="create build-bench/venv-X.Y with the PyPI peers, then exit")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also run tool tc-base: tc-all built from git revision REV")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.worker:

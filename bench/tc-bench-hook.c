@@ -20,6 +20,16 @@
 #include <frameobject.h>
 #include <stdint.h>
 #include <time.h>
+/* Callgrind's client requests (a no-op outside valgrind): the runner counts
+ * instructions of the workload's run only, not of the start and stop. */
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_TOGGLE_COLLECT
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
@@ -114,7 +124,16 @@ trampoline (PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+static PyObject *
+cg_toggle (PyObject *self, PyObject *unused)
+{
+  CALLGRIND_TOGGLE_COLLECT;
+  Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+  { "cg_toggle", cg_toggle, METH_NOARGS,
+    "switch callgrind's instruction collection on/off (no-op outside valgrind)" },
   { "mon_empty", (PyCFunction) (void (*) (void)) mon_empty, METH_FASTCALL,
     "sys.monitoring callback that does nothing" },
   { "mon_store", (PyCFunction) (void (*) (void)) mon_store, METH_FASTCALL,

@@ -47,20 +47,39 @@ current_thread(void)
     return tc_rec_thread_current();
 }
 
+/* CPython's holder of the co_extra slots (Objects/codeobject.c, the same
+ * from 3.8 to 3.13).  Reading it directly saves the API call, whose
+ * interpreter-state lookup goes through __tls_get_addr: ~30 instructions on
+ * every event. */
+typedef struct {
+    Py_ssize_t ce_size;
+    void *ce_extras[1];
+} TcCodeExtra;
+
 static inline TcRecCode *
 code_lookup(PyObject *code)
 {
+#if PY_VERSION_HEX < 0x030E0000
+    const TcCodeExtra *ex = ((PyCodeObject *)code)->co_extra;
+    if (ex != NULL && tc_rec_extra_index < ex->ce_size) {
+        TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
+        if (rc != NULL && rc->generation == tc_rec.generation) {
+            return rc;
+        }
+    }
+#else
     void *extra = NULL;
     if (TC_GET_EXTRA(code, tc_rec_extra_index, &extra) == 0
         && extra != NULL
         && ((TcRecCode *)extra)->generation == tc_rec.generation) {
         return extra;
     }
+#endif
     return tc_rec_code_lookup((PyCodeObject *)code);
 }
 
 /* Hand a full buffer to the writer and start a fresh one. */
-static void
+static void __attribute__((noinline))
 rotate(TcRecThread *t)
 {
     TcEvent *fresh = malloc(sizeof(TcEvent) * TC_REC_BUFFER_EVENTS);
@@ -96,24 +115,28 @@ rotate(TcRecThread *t)
     pthread_mutex_unlock(&tc_rec.lock);
 }
 
-void
-tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id)
+/* Per event: one load and compare for a full buffer, the clock, three
+ * stores and a release store.  Times are not clamped here: the writer makes
+ * each thread's times non-decreasing when it converts them. */
+static inline void
+push(TcRecThread *t, uint32_t kind, uint32_t code_id)
 {
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
-    if (n == t->cap) {
+    if (__builtin_expect(n == t->cap, 0)) {
         rotate(t);
         n = 0;
     }
-    uint64_t now = tc_rec_event_time();
-    if (now < t->last_time) {
-        now = t->last_time;
-    }
-    t->last_time = now;
     TcEvent *e = &t->buf[n];
-    e->time_ns = now;
+    e->time_ns = tc_rec_event_time();
     e->code_id = code_id;
     e->kind = kind;
     atomic_store_explicit(&t->len, n + 1, memory_order_release);
+}
+
+void
+tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id)
+{
+    push(t, kind, code_id);
 }
 
 /* Stop time: every open call gets its return. */
@@ -122,7 +145,7 @@ tc_rec_events_close_open_calls(void)
 {
     for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
         while (t->depth > 0) {
-            tc_rec_event_push(t, TC_EVENT_RETURN, 0);
+            push(t, TC_EVENT_RETURN, 0);
             t->depth--;
         }
     }
@@ -225,14 +248,11 @@ fingerprint(PyCodeObject *code, PyFrameObject *frame, uint64_t *out)
     return 0;
 }
 
-static void
-tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
-              uint32_t kind)
+/* A new deepest level of this code: the DEEP_RECURSION warning. */
+static void __attribute__((noinline))
+note_depth(TcRecCode *rc, PyCodeObject *code)
 {
-    rc->depth++;
-    if (rc->depth > rc->max_depth) {
-        rc->max_depth = rc->depth;
-    }
+    rc->max_depth = rc->depth;
     if (rc->depth > TC_REC_DEEP_RECURSION && !rc->warned_depth) {
         rc->warned_depth = 1;
         const char *name = PyUnicode_AsUTF8(qualname_of(code));
@@ -241,14 +261,16 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
                  rc->depth);
         warn("DEEP_RECURSION", msg, qualname_of(code));
     }
-    if (kind != TC_EVENT_CALL) {
-        return;
-    }
-    rc->n_calls++;
-    /* Fewer than 50 calls cannot hold 50 identical ones; the fingerprinting
-     * stops after the warning or a bounded number of calls. */
-    if (rc->n_calls < TC_REC_REPEATED_CALLS || rc->warned_repeat
-        || rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
+}
+
+/* REPEATED_CALL: the arguments' fingerprint of a call.  `warned_repeat`
+ * also ends the fingerprinting after a bounded number of calls, so the hot
+ * path needs one test. */
+static void __attribute__((noinline))
+fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
+{
+    if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
+        rc->warned_repeat = 1;
         return;
     }
     if (frame == NULL) {
@@ -288,6 +310,20 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
     }
 }
 
+static inline void
+tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
+              uint32_t kind)
+{
+    if (__builtin_expect(++rc->depth > rc->max_depth, 0)) {
+        note_depth(rc, code);
+    }
+    /* Fewer than 50 calls cannot hold 50 identical ones. */
+    if (kind == TC_EVENT_CALL && ++rc->n_calls >= TC_REC_REPEATED_CALLS
+        && !rc->warned_repeat) {
+        fingerprint_call(rc, code, frame);
+    }
+}
+
 static int
 skip_return_value(PyObject *value)
 {
@@ -296,12 +332,10 @@ skip_return_value(PyObject *value)
            || PyMethod_Check(value);
 }
 
-static void
+static void __attribute__((noinline))
 record_return_value(TcRecThread *t, TcRecCode *rc, PyObject *value)
 {
-    if (tc_rec.n_return_values >= TC_REC_MAX_RETURN_VALUES
-        || rc->n_return_values >= TC_REC_MAX_RETURN_VALUES_PER_CODE
-        || skip_return_value(value)) {
+    if (skip_return_value(value)) {
         return;
     }
     rc->n_return_values++;
@@ -350,13 +384,15 @@ tracked_exit(TcRecThread *t, TcRecCode *rc, uint32_t kind, PyObject *retval)
     if (rc->depth > 0) {
         rc->depth--;
     }
-    if (kind == TC_EVENT_RETURN && retval != NULL) {
+    if (kind == TC_EVENT_RETURN && retval != NULL
+        && rc->n_return_values < TC_REC_MAX_RETURN_VALUES_PER_CODE
+        && tc_rec.n_return_values < TC_REC_MAX_RETURN_VALUES) {
         record_return_value(t, rc, retval);
     }
 }
 
 /* @tc.trace: the traced function's own frame at entry and at exit. */
-static void
+static void __attribute__((noinline))
 trace_callback(const char *event, PyFrameObject *frame, PyObject *value)
 {
     if (tc_rec.trace_callback == NULL) {
@@ -380,9 +416,30 @@ trace_callback(const char *event, PyFrameObject *frame, PyObject *value)
     PyErr_Restore(exc_type, exc_value, exc_tb);
 }
 
+/* Every line of `code` is covered: switch its LINE events off (from a
+ * PY_START callback, where changing the code's instrumentation is safe, as
+ * coverage.py does), so no INSTRUMENTED_LINE is left behind. */
+static void __attribute__((noinline))
+lines_off(TcRecCode *rc, PyObject *code)
+{
+    rc->flags &= ~(uint32_t)TC_REC_CODE_LINES_DONE;
+    if (tc_rec.set_local_events == NULL) {
+        return;
+    }
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyObject *r = PyObject_CallFunction(tc_rec.set_local_events, "iOi", 2,
+                                        code, 0);
+    if (r == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
 /* ---- Common enter/exit.  Return 1 when the code is never recorded. */
 
-static inline int
+static inline __attribute__((always_inline)) int
 enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
 {
     TcRecThread *t = current_thread();
@@ -390,10 +447,10 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
         PyErr_Clear();
         return 0;
     }
-    if (t->ignored) {
-        return 0;
-    }
-    if (!t->named) {
+    if (__builtin_expect(t->ignored | !t->named, 0)) {
+        if (t->ignored) {
+            return 0;
+        }
         tc_rec_thread_try_name(t);
     }
     TcRecCode *rc = code_lookup(code);
@@ -426,18 +483,23 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
 #endif
     }
 #endif
-    tc_rec_event_push(t, kind, rc->code_id);
+    push(t, kind, rc->code_id);
     t->depth++;
-    if (rc->flags & TC_REC_CODE_TRACKED) {
-        tracked_enter(rc, (PyCodeObject *)code, frame, kind);
-    }
-    if ((rc->flags & TC_REC_CODE_TRACED) && kind == TC_EVENT_CALL) {
-        trace_callback("call", frame, NULL);
+    if (rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_TRACED)) {
+        if (rc->flags & TC_REC_CODE_TRACKED) {
+            tracked_enter(rc, (PyCodeObject *)code, frame, kind);
+            if (__builtin_expect(rc->flags & TC_REC_CODE_LINES_DONE, 0)) {
+                lines_off(rc, code);
+            }
+        }
+        if ((rc->flags & TC_REC_CODE_TRACED) && kind == TC_EVENT_CALL) {
+            trace_callback("call", frame, NULL);
+        }
     }
     return 0;
 }
 
-static inline int
+static inline __attribute__((always_inline)) int
 leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
       PyObject *retval, int profile)
 {
@@ -490,13 +552,15 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
     }
 #endif
     t->depth--;
-    tc_rec_event_push(t, kind, 0);
-    if (rc->flags & TC_REC_CODE_TRACKED) {
-        tracked_exit(t, rc, kind, retval);
-    }
-    if ((rc->flags & TC_REC_CODE_TRACED) && kind != TC_EVENT_YIELD) {
-        trace_callback(kind == TC_EVENT_UNWIND ? "unwind" : "return", frame,
-                       kind == TC_EVENT_UNWIND ? NULL : retval);
+    push(t, kind, 0);
+    if (rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_TRACED)) {
+        if (rc->flags & TC_REC_CODE_TRACKED) {
+            tracked_exit(t, rc, kind, retval);
+        }
+        if ((rc->flags & TC_REC_CODE_TRACED) && kind != TC_EVENT_YIELD) {
+            trace_callback(kind == TC_EVENT_UNWIND ? "unwind" : "return",
+                           frame, kind == TC_EVENT_UNWIND ? NULL : retval);
+        }
     }
     return 0;
 }
@@ -607,6 +671,15 @@ mon_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             rf->dirty = 1;
         }
         pthread_mutex_unlock(&tc_rec.lock);
+        uint32_t bit = (uint32_t)line - rc->first_line;
+        if (rc->lines_left > 0 && (uint32_t)line >= rc->first_line
+            && bit < TC_REC_LINE_BITS
+            && !(rc->line_seen[bit / 8] & (1u << (bit % 8)))) {
+            rc->line_seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+            if (--rc->lines_left == 0) {
+                rc->flags |= TC_REC_CODE_LINES_DONE;
+            }
+        }
     }
     PyErr_Clear();
     return result(1, 1);

@@ -8,6 +8,9 @@
 #include "tc-recorder.h"
 
 #include <fnmatch.h>
+#if PY_VERSION_HEX >= 0x030C0000
+#include <opcode.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -168,6 +171,72 @@ code_qualname(PyCodeObject *code)
 #endif
 }
 
+/* The lines LINE events can report for `code` (3.12+): those of the
+ * instructions from the first traceable one on, as CPython's instrumentation
+ * computes them.  Sets rc->lines_left, or leaves it 0 when a line falls
+ * outside the bitmap. */
+static void
+count_lines(TcRecCode *rc, PyCodeObject *code)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    uint8_t seen[TC_REC_LINE_BITS / 8];
+    uint32_t n = 0;
+    long first = code->co_firstlineno;
+    /* The first traceable instruction follows the first RESUME (CPython's
+     * _co_firsttraceable is only set once the code is instrumented). */
+    long from = 0;
+    PyObject *bytes = PyCode_GetCode(code);
+    if (bytes == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    const unsigned char *ops = (const unsigned char *)PyBytes_AS_STRING(bytes);
+    for (Py_ssize_t i = 0; i + 1 < PyBytes_GET_SIZE(bytes); i += 2) {
+        if (ops[i] == RESUME) {
+            from = (long)i + 2;
+            break;
+        }
+    }
+    Py_DECREF(bytes);
+    memset(seen, 0, sizeof(seen));
+    PyObject *it = PyObject_CallMethod((PyObject *)code, "co_lines", NULL);
+    PyObject *iter = it ? PyObject_GetIter(it) : NULL;
+    Py_XDECREF(it);
+    if (iter == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    PyObject *item;
+    while ((item = PyIter_Next(iter)) != NULL) {
+        long start = 0, end = 0, line = -1;
+        PyObject *l = NULL;
+        if (PyArg_ParseTuple(item, "llO", &start, &end, &l) && l != Py_None) {
+            line = PyLong_AsLong(l);
+        }
+        Py_DECREF(item);
+        if (line < 0 || end <= from) {
+            continue;
+        }
+        if (line < first || line - first >= TC_REC_LINE_BITS) {
+            n = 0;   /* outside the bitmap: never "all covered" */
+            break;
+        }
+        uint32_t bit = (uint32_t)(line - first);
+        if (!(seen[bit / 8] & (1u << (bit % 8)))) {
+            seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+            n++;
+        }
+    }
+    Py_DECREF(iter);
+    PyErr_Clear();
+    rc->first_line = (uint32_t)first;
+    rc->lines_left = n;
+#else
+    (void)rc;
+    (void)code;
+#endif
+}
+
 TcRecCode *
 tc_rec_code_lookup(PyCodeObject *code)
 {
@@ -265,6 +334,7 @@ tc_rec_code_lookup(PyCodeObject *code)
     pthread_mutex_unlock(&tc_rec.lock);
 
     if (tracked && tc_rec.want_lines && tc_rec.set_local_events != NULL) {
+        count_lines(rc, code);
         /* Coverage on 3.12+: LINE events for tracked code only; each line
          * disables itself after its first hit. */
         PyObject *r = PyObject_CallFunction(tc_rec.set_local_events, "iOi",

@@ -66,52 +66,167 @@ tc_rec_clock_init(void)
 #endif
 }
 
-/* Raw ticks to ns since the file start, in place, never decreasing. */
+/* Raw ticks to ns since the file start, in place, never decreasing (the
+ * hooks store raw clock values: a thread that moves to another CPU may read
+ * a TSC a few ticks behind the one it left). */
 static void
 convert_times(TcEvent *events, size_t n, uint64_t *last)
 {
+    uint64_t prev = *last;
 #if TC_REC_HAVE_TSC
-    if (!tc_rec.use_tsc) {
-        return;
-    }
-    if (tc_rec.ns_per_tick == 0) {
-        calibrate_locked();
-    }
-    for (size_t i = 0; i < n; i++) {
-        int64_t d = (int64_t)(events[i].time_ns - tc_rec.tsc0);
-        double ns = (double)tc_rec.tsc0_ns + (double)d * tc_rec.ns_per_tick;
-        uint64_t v = ns > 0 ? (uint64_t)ns : 0;
-        if (v < *last) {
-            v = *last;
+    if (tc_rec.use_tsc) {
+        if (tc_rec.ns_per_tick == 0) {
+            calibrate_locked();
         }
-        events[i].time_ns = v;
-        *last = v;
+        for (size_t i = 0; i < n; i++) {
+            int64_t d = (int64_t)(events[i].time_ns - tc_rec.tsc0);
+            double ns = (double)tc_rec.tsc0_ns + (double)d * tc_rec.ns_per_tick;
+            uint64_t v = ns > 0 ? (uint64_t)ns : 0;
+            prev = v > prev ? v : prev;
+            events[i].time_ns = prev;
+        }
+        *last = prev;
+        return;
     }
 #endif
+    for (size_t i = 0; i < n; i++) {
+        prev = events[i].time_ns > prev ? events[i].time_ns : prev;
+        events[i].time_ns = prev;
+    }
+    *last = prev;
 }
 
-static void
-write_events_locked(uint32_t tid, TcEvent *events, size_t n)
+/* ---- Events: collected under tc_rec.lock, encoded and compressed outside
+ * it, appended under it again.  The hot path takes the lock only to hand a
+ * full buffer over (rotate), so it never waits for a compression.
+ *
+ * Drains are serialized by `draining`: a drain owns every range it took
+ * until its frames are in the writer, so events of one thread reach the
+ * file in order and no buffer is freed while it is being read.  A drain
+ * from another thread (flush(), stop, out-of-memory in rotate) waits for
+ * the running one and then does everything under the lock. */
+
+typedef struct {
+    uint32_t tid;
+    TcEvent *events;
+    size_t n;
+    uint64_t *last_ns;              /* the thread's last converted time */
+} Chunk;
+
+static TcEventsPacker *packer;
+static Chunk *chunks;
+static size_t n_chunks, cap_chunks;
+static TcRecPending *taken;         /* pending buffers to free after the write */
+static uint64_t n_unencoded;        /* events the packer refused (OOM) */
+static int draining;
+static pthread_cond_t drained_cond = PTHREAD_COND_INITIALIZER;
+
+static uint64_t *
+last_written_for(uint32_t tid)
 {
-    if (n == 0 || tc_rec.writer == NULL) {
-        return;
-    }
-    uint64_t dummy = 0;
-    uint64_t *last = &dummy;
+    static uint64_t unknown;
     for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
         if (t->tid == tid) {
             tc_rec_thread_define_locked(t);
-            last = &t->last_written_ns;
-            break;
+            return &t->last_written_ns;
         }
     }
-    convert_times(events, n, last);
-    if (tc_writer_write_events(tc_rec.writer, tid, events, n) != TC_OK) {
-        tc_rec.writer_failed = 1;
-        tc_rec.n_dropped += n;
+    unknown = 0;
+    return &unknown;
+}
+
+static void
+add_chunk_locked(uint32_t tid, TcEvent *events, size_t n, uint64_t *last_ns)
+{
+    if (n == 0) {
         return;
     }
-    tc_rec.n_events += n;
+    if (n_chunks == cap_chunks) {
+        size_t cap = cap_chunks ? cap_chunks * 2 : 64;
+        Chunk *grown = realloc(chunks, cap * sizeof(Chunk));
+        if (grown == NULL) {
+            tc_rec.n_dropped += n;
+            return;
+        }
+        chunks = grown;
+        cap_chunks = cap;
+    }
+    chunks[n_chunks++] = (Chunk){tid, events, n, last_ns};
+}
+
+/* Take every handed-over buffer and the new part of every live buffer. */
+static void
+collect_locked(void)
+{
+    calibrate_locked();
+    n_chunks = 0;
+    taken = tc_rec.pending_head;
+    tc_rec.pending_head = tc_rec.pending_tail = NULL;
+    for (TcRecPending *p = taken; p != NULL; p = p->next) {
+        add_chunk_locked(p->tid, p->buf + p->start, p->len - p->start,
+                         last_written_for(p->tid));
+    }
+    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
+        size_t n = atomic_load_explicit(&t->len, memory_order_acquire);
+        if (n > t->consumed) {
+            tc_rec_thread_define_locked(t);
+            add_chunk_locked(t->tid, t->buf + t->consumed, n - t->consumed,
+                             &t->last_written_ns);
+            t->consumed = n;
+        }
+    }
+}
+
+/* No lock needed: the ranges belong to this drain. */
+static void
+encode_chunks(void)
+{
+    if (packer == NULL) {
+        packer = tc_events_packer_new(0);
+    }
+    for (size_t i = 0; i < n_chunks; i++) {
+        Chunk *c = &chunks[i];
+        convert_times(c->events, c->n, c->last_ns);
+        if (packer == NULL
+            || tc_events_packer_add(packer, c->tid, c->events, c->n)
+               != TC_OK) {
+            n_unencoded += c->n;
+        }
+    }
+}
+
+/* The writer fails for good on the first I/O error (a full disk): what
+ * could not be written from then on is counted, and said at stop. */
+static void
+note_write_failure_locked(uint64_t n_events)
+{
+    tc_rec.writer_failed = 1;
+    tc_rec.n_dropped += n_events;
+}
+
+static void
+write_chunks_locked(void)
+{
+    tc_rec.n_dropped += n_unencoded;
+    n_unencoded = 0;
+    uint64_t n = packer != NULL ? tc_events_packer_n_events(packer) : 0;
+    if (n > 0) {
+        if (tc_rec.writer != NULL
+            && tc_writer_write_packed(tc_rec.writer, packer) == TC_OK) {
+            tc_rec.n_events += n;
+        }
+        else {
+            note_write_failure_locked(n);
+            tc_events_packer_clear(packer);
+        }
+    }
+    while (taken != NULL) {
+        TcRecPending *p = taken;
+        taken = p->next;
+        free(p->buf);
+        free(p);
+    }
+    n_chunks = 0;
 }
 
 static void
@@ -150,25 +265,9 @@ drain_line_hits_locked(void)
     }
 }
 
-void
-tc_rec_drain_locked(void)
+static void
+drain_rest_locked(void)
 {
-    calibrate_locked();
-    while (tc_rec.pending_head != NULL) {
-        TcRecPending *p = tc_rec.pending_head;
-        tc_rec.pending_head = p->next;
-        write_events_locked(p->tid, p->buf + p->start, p->len - p->start);
-        free(p->buf);
-        free(p);
-    }
-    tc_rec.pending_tail = NULL;
-    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
-        size_t n = atomic_load_explicit(&t->len, memory_order_acquire);
-        if (n > t->consumed) {
-            write_events_locked(t->tid, t->buf + t->consumed, n - t->consumed);
-            t->consumed = n;
-        }
-    }
     if (tc_rec.n_metric_points > 0 && tc_rec.writer != NULL) {
         tc_writer_write_metrics(tc_rec.writer, tc_rec_now(),
                                 tc_rec.metric_points, tc_rec.n_metric_points);
@@ -181,6 +280,40 @@ tc_rec_drain_locked(void)
         tc_rec.n_metric_points = 0;
     }
     drain_line_hits_locked();
+}
+
+/* Everything under the lock (callers other than the writer thread). */
+void
+tc_rec_drain_locked(void)
+{
+    while (draining) {
+        pthread_cond_wait(&drained_cond, &tc_rec.lock);
+    }
+    draining = 1;
+    collect_locked();
+    encode_chunks();
+    write_chunks_locked();
+    drain_rest_locked();
+    draining = 0;
+    pthread_cond_broadcast(&drained_cond);
+}
+
+/* The writer thread's drain: the lock is released while encoding. */
+static void
+drain_unlocking(void)
+{
+    while (draining) {
+        pthread_cond_wait(&drained_cond, &tc_rec.lock);
+    }
+    draining = 1;
+    collect_locked();
+    pthread_mutex_unlock(&tc_rec.lock);
+    encode_chunks();
+    pthread_mutex_lock(&tc_rec.lock);
+    write_chunks_locked();
+    drain_rest_locked();
+    draining = 0;
+    pthread_cond_broadcast(&drained_cond);
 }
 
 static void *
@@ -204,7 +337,10 @@ writer_main(void *data)
         if (tc_rec.writer_stop || tc_rec.writer == NULL) {
             break;
         }
-        tc_rec_drain_locked();
+        drain_unlocking();
+        if (tc_rec.writer_stop || tc_rec.writer == NULL) {
+            break;
+        }
         uint64_t now = tc_rec_now();
         if (now - last_flush >= (uint64_t)tc_rec.flush_interval_ms * 1000000u) {
             TcCounterValue values[16];
@@ -224,6 +360,11 @@ int
 tc_rec_writer_start(void)
 {
     tc_rec.writer_stop = 0;
+    /* A fork during a drain leaves the child's copy of these mid-way. */
+    draining = 0;
+    n_chunks = 0;
+    taken = NULL;
+    pthread_cond_init(&drained_cond, NULL);
     if (pthread_create(&tc_rec.writer_thread, NULL, writer_main, NULL) != 0) {
         return -1;
     }

@@ -49,7 +49,10 @@ enum {
     TC_REC_CODE_SKIP = 1 << 1,      /* no events at all (recorder, calls="tracked") */
     TC_REC_CODE_GENLIKE = 1 << 2,   /* generator, coroutine, async generator */
     TC_REC_CODE_TRACED = 1 << 3,    /* @tc.trace: call/return callbacks */
+    TC_REC_CODE_LINES_DONE = 1 << 4,  /* 3.12+: every line covered, LINE off next */
 };
+
+#define TC_REC_LINE_BITS 512            /* coverage bitmap: lines from first_line */
 
 #define TC_REC_FP_SLOTS 16
 
@@ -67,6 +70,12 @@ typedef struct {
     uint8_t warned_repeat;
     uint64_t fp_hash[TC_REC_FP_SLOTS];
     uint32_t fp_count[TC_REC_FP_SLOTS];
+    /* 3.12+ coverage: a line that CPython reaches again from the same line
+     * never calls back, so its LINE instrumentation would stay forever;
+     * once every line is covered the code's LINE events are switched off. */
+    uint32_t first_line;
+    uint32_t lines_left;            /* 0: not counted (too long, no LINE) */
+    uint8_t line_seen[TC_REC_LINE_BITS / 8];
 } TcRecCode;
 
 /* Per-thread state, found through thread-local storage. */

@@ -17,6 +17,7 @@
  * The decoder is the hot loop of the viewer's loading (tens of millions of
  * events): one pass, three cursors.
  */
+#include <stdlib.h>
 #include <zlib.h>
 
 #include "tc-format-private.h"
@@ -24,48 +25,190 @@
 /* Bit i set = kind i is followed by a code id. */
 #define KINDS_WITH_CODE ((1u << TC_EVENT_CALL) | (1u << TC_EVENT_C_CALL) | (1u << TC_EVENT_RESUME))
 
+static inline uint8_t *
+put_varint (uint8_t *p, uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      *p++ = (uint8_t) (v | 0x80);
+      v >>= 7;
+    }
+  *p++ = (uint8_t) v;
+  return p;
+}
+
 TcStatus
 tc_events_encode (TcEncoder *raw, TcEncoder *codes, uint64_t base_ns,
                   const TcEvent *events, size_t n, uint32_t *codes_offset)
 {
   uint64_t prev = base_ns;
+  uint8_t *heads, *rest, *code;
 
+  /* One room check for the whole block, then plain stores: plane 1 (one
+   * byte per event) in place, plane 2 after it, plane 3 in `codes`, which
+   * is appended last.  At most 9 continuation bytes per head and 6 bytes of
+   * code plane per event (an EXTENDED event's sub-kind and empty length). */
   tc_encoder_clear (codes);
-  /* Plane 1 (one byte per event) is filled in place; plane 2 is appended
-   * after it as we go; plane 3 collects in `codes` and is appended last. */
-  for (size_t i = 0; i < n; i++)
-    tc_encode_u8 (raw, 0);
-  if (raw->failed)
+  if (n > SIZE_MAX / 16 || !tc_encoder_reserve (raw, n * 10) || !tc_encoder_reserve (codes, n * 6))
     return TC_ERR_NOMEM;
+  heads = raw->data + raw->len;
+  rest = heads + n;
+  code = codes->data;
   for (size_t i = 0; i < n; i++)
     {
       const TcEvent *e = &events[i];
       uint64_t delta, v;
+      uint32_t kind = e->kind;
 
-      if (e->time_ns < prev || e->kind > TC_EVENT_EXTENDED)
+      if (e->time_ns < prev || kind > TC_EVENT_EXTENDED)
         return TC_ERR_INVALID;
       delta = e->time_ns - prev;
       if (delta >> 61)
         return TC_ERR_INVALID;
       prev = e->time_ns;
-      v = (delta << 3) | e->kind;
-      raw->data[i] = (uint8_t) (v < 0x80 ? v : (v & 0x7f) | 0x80);
-      if (v >= 0x80)
-        tc_encode_varint (raw, v >> 7);
-      if ((KINDS_WITH_CODE >> e->kind) & 1)
-        tc_encode_varint (codes, e->code_id);
-      else if (e->kind == TC_EVENT_EXTENDED)
+      v = (delta << 3) | kind;
+      if (v < 0x80)
+        heads[i] = (uint8_t) v;
+      else
+        {
+          heads[i] = (uint8_t) ((v & 0x7f) | 0x80);
+          rest = put_varint (rest, v >> 7);
+        }
+      if ((KINDS_WITH_CODE >> kind) & 1)
+        code = put_varint (code, e->code_id);
+      else if (kind == TC_EVENT_EXTENDED)
         {
           /* In memory an EXTENDED event only has its sub-kind (code_id). */
-          tc_encode_varint (codes, e->code_id);
-          tc_encode_varint (codes, 0);
+          code = put_varint (code, e->code_id);
+          *code++ = 0;
         }
     }
-  if (raw->failed || codes->failed || raw->len > UINT32_MAX)
+  raw->len = (size_t) (rest - raw->data);
+  codes->len = (size_t) (code - codes->data);
+  if (raw->len > UINT32_MAX)
     return TC_ERR_NOMEM;
   *codes_offset = (uint32_t) raw->len;
   tc_encode_bytes (raw, codes->data, codes->len);
   return raw->failed ? TC_ERR_NOMEM : TC_OK;
+}
+
+/* ---- Packer: EVENTS payloads built without a writer. */
+
+void
+tc_events_packer_init (TcEventsPacker *p, int zlib_level)
+{
+  memset (p, 0, sizeof *p);
+  tc_encoder_init (&p->payloads);
+  tc_encoder_init (&p->body);
+  tc_encoder_init (&p->codes);
+  p->deflater.level = zlib_level >= 1 && zlib_level <= 9 ? zlib_level : 1;
+}
+
+void
+tc_events_packer_fini (TcEventsPacker *p)
+{
+  tc_encoder_free (&p->payloads);
+  tc_encoder_free (&p->body);
+  tc_encoder_free (&p->codes);
+  tc_deflater_end (&p->deflater);
+  free (p->blocks);
+  memset (p, 0, sizeof *p);
+}
+
+TcEventsPacker *
+tc_events_packer_new (int zlib_level)
+{
+  TcEventsPacker *p = malloc (sizeof *p);
+
+  if (p != NULL)
+    tc_events_packer_init (p, zlib_level);
+  return p;
+}
+
+void
+tc_events_packer_free (TcEventsPacker *p)
+{
+  if (p == NULL)
+    return;
+  tc_events_packer_fini (p);
+  free (p);
+}
+
+void
+tc_events_packer_clear (TcEventsPacker *p)
+{
+  tc_encoder_clear (&p->payloads);
+  p->n_blocks = 0;
+  p->n_events = 0;
+}
+
+uint64_t
+tc_events_packer_n_events (const TcEventsPacker *p)
+{
+  return p->n_events;
+}
+
+TcStatus
+tc_events_packer_add (TcEventsPacker *p, uint32_t thread_id, const TcEvent *events, size_t n)
+{
+  if (p == NULL || (events == NULL && n > 0))
+    return TC_ERR_INVALID;
+  for (size_t i = 1; i < n; i++)
+    if (events[i].time_ns < events[i - 1].time_ns)
+      return TC_ERR_INVALID;
+  while (n > 0)
+    {
+      size_t block = n < TC_EVENTS_PER_BLOCK ? n : TC_EVENTS_PER_BLOCK;
+      size_t keep = p->payloads.len, zlen;
+      uint32_t codes_offset = 0;
+      TcEventsFixed fx;
+      TcPackedBlock *b;
+      TcStatus status;
+
+      if (p->n_blocks == p->cap_blocks)
+        {
+          size_t cap = p->cap_blocks ? p->cap_blocks * 2 : 16;
+          TcPackedBlock *blocks = realloc (p->blocks, cap * sizeof *blocks);
+
+          if (blocks == NULL)
+            return TC_ERR_NOMEM;
+          p->blocks = blocks;
+          p->cap_blocks = cap;
+        }
+      tc_encoder_clear (&p->body);
+      status = tc_events_encode (&p->body, &p->codes, events[0].time_ns, events, block, &codes_offset);
+      if (status != TC_OK)
+        return status;
+      memset (&fx, 0, sizeof fx);
+      fx.codes_offset = codes_offset;
+      fx.n_events = (uint32_t) block;
+      fx.raw_len = (uint32_t) p->body.len;
+      fx.last_time_ns = events[block - 1].time_ns;
+      zlen = tc_deflater_run (&p->deflater, p->body.data, p->body.len);
+      fx.codec = zlen > 0 ? TC_CODEC_ZLIB : TC_CODEC_RAW;
+      tc_encode_bytes (&p->payloads, &fx, sizeof fx);
+      if (zlen > 0)
+        tc_encode_bytes (&p->payloads, p->deflater.out, zlen);
+      else
+        tc_encode_bytes (&p->payloads, p->body.data, p->body.len);
+      if (p->payloads.failed)
+        {
+          p->payloads.len = keep;
+          p->payloads.failed = false;
+          return TC_ERR_NOMEM;
+        }
+      b = &p->blocks[p->n_blocks++];
+      b->thread_id = thread_id;
+      b->n_events = (uint32_t) block;
+      b->first_ns = events[0].time_ns;
+      b->last_ns = fx.last_time_ns;
+      b->offset = keep;
+      b->len = p->payloads.len - keep;
+      p->n_events += block;
+      events += block;
+      n -= block;
+    }
+  return TC_OK;
 }
 
 /* Continue a varint whose first `shift` bits are in `v` from *pp; at most

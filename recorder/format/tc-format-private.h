@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string.h>
+#include <zlib.h>
 
 #include "tc-format.h"
 
@@ -44,11 +45,58 @@ void *tc_decoder_alloc_array (TcDecoder *dec, TcArena *arena, uint64_t count,
 /* Same as tc_decode_value with an explicit remaining nesting budget. */
 bool tc_decode_value_depth (TcDecoder *dec, TcValue *out, int depth);
 
+/* Make room for `extra` more bytes; false (and `failed`) on OOM.  Lets a
+ * hot encoder write through a plain pointer after one check. */
+bool tc_encoder_reserve (TcEncoder *enc, size_t extra);
+
+/* A raw-DEFLATE compressor (windowBits -15, no zlib wrapper) and its output
+ * buffer, both reused from call to call (tc-wire.c). */
+typedef struct
+{
+  z_stream zs;
+  bool     ready;
+  int      level;
+  uint8_t *out;
+  size_t   cap;
+} TcDeflater;
+
+/* Compress `len` bytes into d->out; returns the compressed size, or 0 when
+ * compression failed or did not make the data smaller. */
+size_t tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len);
+void   tc_deflater_end (TcDeflater *d);
+
 /* Event blocks (tc-events.c). */
 /* Appends the three-plane stream of `events` to `raw` (which must be empty);
  * `codes` is scratch.  Sets *codes_offset. */
 TcStatus tc_events_encode (TcEncoder *raw, TcEncoder *codes, uint64_t base_ns,
                            const TcEvent *events, size_t n, uint32_t *codes_offset);
+
+/* What a TcEventsPacker holds: whole EVENTS payloads (fixed struct + stream)
+ * back to back in `payloads`, described by `blocks` in the order added. */
+typedef struct
+{
+  uint32_t thread_id;
+  uint32_t n_events;
+  uint64_t first_ns;
+  uint64_t last_ns;
+  size_t   offset;
+  size_t   len;
+} TcPackedBlock;
+
+struct TcEventsPacker
+{
+  TcEncoder      payloads;
+  TcEncoder      body;
+  TcEncoder      codes;
+  TcDeflater     deflater;
+  TcPackedBlock *blocks;
+  size_t         n_blocks;
+  size_t         cap_blocks;
+  uint64_t       n_events;
+};
+
+void tc_events_packer_init (TcEventsPacker *p, int zlib_level);
+void tc_events_packer_fini (TcEventsPacker *p);
 
 /* Body encoders (tc-frames-encode.c): append the fixed struct and the wire
  * body of one frame to `enc`.  Return TC_ERR_INVALID on bad input. */

@@ -690,6 +690,26 @@ TcStatus tc_writer_write_source      (TcWriter *w, uint64_t time_ns, uint32_t fi
 TcStatus tc_writer_write_return_value(TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv);
 TcStatus tc_writer_write_samples     (TcWriter *w, uint32_t thread_id, const TcStackSample *samples, size_t n);
 
+/* EVENTS frames prepared away from the writer.  A recorder encodes and
+ * compresses events on its own thread without holding the lock that
+ * serializes the writer, then appends the finished frames (a copy) under
+ * it.  A packer is not thread-safe; it holds blocks of any threads, written
+ * in the order they were added.  tc_writer_write_events is the same thing
+ * in one call. */
+typedef struct TcEventsPacker TcEventsPacker;
+TcEventsPacker *tc_events_packer_new   (int zlib_level);   /* 0 = default (1: fast); NULL on OOM */
+void            tc_events_packer_free  (TcEventsPacker *p);
+void            tc_events_packer_clear (TcEventsPacker *p);
+/* Encode and compress `events` of `thread_id` (times must not decrease)
+ * as blocks of at most 65536 events.  On failure the packer keeps the
+ * blocks added before. */
+TcStatus        tc_events_packer_add   (TcEventsPacker *p, uint32_t thread_id,
+                                        const TcEvent *events, size_t n);
+uint64_t        tc_events_packer_n_events (const TcEventsPacker *p);
+/* Append every packed block as an EVENTS frame, then clear the packer
+ * (also on failure). */
+TcStatus        tc_writer_write_packed (TcWriter *w, TcEventsPacker *p);
+
 /* Append a frame of any type with a payload the caller encoded (new frame
  * types before they get a typed writer; tests of unknown-type skipping).
  * The writer adds the frame header, crc and padding. */

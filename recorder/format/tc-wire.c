@@ -98,9 +98,8 @@ tc_encoder_free (TcEncoder *enc)
   memset (enc, 0, sizeof *enc);
 }
 
-/* Make room for `extra` more bytes; false (and `failed`) on OOM. */
-static bool
-encoder_reserve (TcEncoder *enc, size_t extra)
+bool
+tc_encoder_reserve (TcEncoder *enc, size_t extra)
 {
   size_t need, cap;
   uint8_t *data;
@@ -134,7 +133,7 @@ tc_encode_varint (TcEncoder *enc, uint64_t v)
 {
   uint8_t *p;
 
-  if (!encoder_reserve (enc, 10))
+  if (!tc_encoder_reserve (enc, 10))
     return;
   p = enc->data + enc->len;
   while (v >= 0x80)
@@ -161,7 +160,7 @@ tc_encode_f64 (TcEncoder *enc, double v)
 void
 tc_encode_u8 (TcEncoder *enc, uint8_t v)
 {
-  if (!encoder_reserve (enc, 1))
+  if (!tc_encoder_reserve (enc, 1))
     return;
   enc->data[enc->len++] = v;
 }
@@ -169,7 +168,7 @@ tc_encode_u8 (TcEncoder *enc, uint8_t v)
 void
 tc_encode_bytes (TcEncoder *enc, const void *data, size_t len)
 {
-  if (len == 0 || !encoder_reserve (enc, len))
+  if (len == 0 || !tc_encoder_reserve (enc, len))
     return;
   memcpy (enc->data + enc->len, data, len);
   enc->len += len;
@@ -181,6 +180,59 @@ tc_encode_str (TcEncoder *enc, TcStr s)
   tc_encode_varint (enc, s.len);
   if (s.len > 0)
     tc_encode_bytes (enc, s.ptr, s.len);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Deflater                                                                  */
+/* ------------------------------------------------------------------------ */
+
+size_t
+tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len)
+{
+  size_t bound;
+
+  if (len == 0 || len > TC_FRAME_MAX_LEN)
+    return 0;
+  if (!d->ready)
+    {
+      memset (&d->zs, 0, sizeof d->zs);
+      /* Raw DEFLATE, no zlib wrapper (see tc-events.c). */
+      if (deflateInit2 (&d->zs, d->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+      d->ready = true;
+    }
+  else if (deflateReset (&d->zs) != Z_OK)
+    return 0;
+  bound = deflateBound (&d->zs, (uLong) len);
+  if (bound > d->cap)
+    {
+      uint8_t *out = realloc (d->out, bound);
+
+      if (out == NULL)
+        return 0;
+      d->out = out;
+      d->cap = bound;
+    }
+  d->zs.next_in = (Bytef *) data;
+  d->zs.avail_in = (uInt) len;
+  d->zs.next_out = d->out;
+  d->zs.avail_out = (uInt) d->cap;
+  if (deflate (&d->zs, Z_FINISH) != Z_STREAM_END)
+    return 0;
+  if (d->zs.total_out >= len)
+    return 0;
+  return (size_t) d->zs.total_out;
+}
+
+void
+tc_deflater_end (TcDeflater *d)
+{
+  if (d->ready)
+    deflateEnd (&d->zs);
+  free (d->out);
+  d->ready = false;
+  d->out = NULL;
+  d->cap = 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -38,13 +38,9 @@ struct TcWriter
   uint64_t   newest_ns;       /* end_time_ns for the header */
 
   TcEncoder  payload;         /* the frame being built */
-  TcEncoder  body;            /* raw event stream / body before compression */
-  TcEncoder  codes;           /* code-id plane of an event block */
-  uint8_t   *zbuf;
-  size_t     zcap;
-  z_stream   deflater;
-  bool       deflater_ready;
-  int        zlib_level;
+  TcEncoder  body;            /* body before compression */
+  TcDeflater deflater;
+  TcEventsPacker packer;      /* tc_writer_write_events */
 
   TcIndexEntry *index;
   size_t        n_index;
@@ -226,46 +222,6 @@ emit_payload (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
   return emit_frame (w, type, 0, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
-/* Deflate `len` bytes into w->zbuf; returns the compressed size or 0 when
- * compression failed or did not help. */
-static size_t
-compress_into_zbuf (TcWriter *w, const uint8_t *data, size_t len)
-{
-  size_t bound;
-
-  if (len == 0 || len > TC_FRAME_MAX_LEN)
-    return 0;
-  if (!w->deflater_ready)
-    {
-      memset (&w->deflater, 0, sizeof w->deflater);
-      /* Raw DEFLATE, no zlib wrapper (see tc-events.c). */
-      if (deflateInit2 (&w->deflater, w->zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return 0;
-      w->deflater_ready = true;
-    }
-  else if (deflateReset (&w->deflater) != Z_OK)
-    return 0;
-  bound = deflateBound (&w->deflater, (uLong) len);
-  if (bound > w->zcap)
-    {
-      uint8_t *zbuf = realloc (w->zbuf, bound);
-
-      if (zbuf == NULL)
-        return 0;
-      w->zbuf = zbuf;
-      w->zcap = bound;
-    }
-  w->deflater.next_in = (Bytef *) data;
-  w->deflater.avail_in = (uInt) len;
-  w->deflater.next_out = w->zbuf;
-  w->deflater.avail_out = (uInt) w->zcap;
-  if (deflate (&w->deflater, Z_FINISH) != Z_STREAM_END)
-    return 0;
-  if (w->deflater.total_out >= len)
-    return 0;
-  return (size_t) w->deflater.total_out;
-}
-
 /* Emit `fixed` + body (w->body), zlib-wrapped when that is smaller. */
 static TcStatus
 emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
@@ -278,7 +234,7 @@ emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t ti
   if (w->body.failed)
     return TC_ERR_NOMEM;
   if (try_zlib && w->body.len >= zlib_threshold && w->body.len <= UINT32_MAX)
-    zlen = compress_into_zbuf (w, w->body.data, w->body.len);
+    zlen = tc_deflater_run (&w->deflater, w->body.data, w->body.len);
   tc_encoder_clear (&w->payload);
   tc_encode_bytes (&w->payload, fixed, fixed_size);
   if (zlen > 0)
@@ -286,7 +242,7 @@ emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t ti
       TcZlibPrefix prefix = { (uint32_t) w->body.len, 0 };
 
       tc_encode_bytes (&w->payload, &prefix, sizeof prefix);
-      tc_encode_bytes (&w->payload, w->zbuf, zlen);
+      tc_encode_bytes (&w->payload, w->deflater.out, zlen);
       flags = TC_FRAME_FLAG_ZLIB;
     }
   else
@@ -354,11 +310,11 @@ tc_writer_open_fd (int fd, const TcWriterOptions *options, TcError *error)
       return NULL;
     }
   w->fd = fd;
-  w->zlib_level = options && options->zlib_level >= 1 && options->zlib_level <= 9
-                    ? options->zlib_level : DEFAULT_ZLIB_LEVEL;
+  w->deflater.level = options && options->zlib_level >= 1 && options->zlib_level <= 9
+                        ? options->zlib_level : DEFAULT_ZLIB_LEVEL;
   tc_encoder_init (&w->payload);
   tc_encoder_init (&w->body);
-  tc_encoder_init (&w->codes);
+  tc_events_packer_init (&w->packer, w->deflater.level);
 
   memset (&header, 0, sizeof header);
   memcpy (header.magic, TC_MAGIC, TC_MAGIC_LEN);
@@ -564,55 +520,40 @@ tc_writer_write_samples (TcWriter *w, uint32_t thread_id, const TcStackSample *s
 TcStatus
 tc_writer_write_events (TcWriter *w, uint32_t thread_id, const TcEvent *events, size_t n)
 {
+  TcStatus status;
+
   if (w == NULL || (events == NULL && n > 0))
     return TC_ERR_INVALID;
   if (w->status != TC_OK)
     return w->status;
-  for (size_t i = 1; i < n; i++)
-    if (events[i].time_ns < events[i - 1].time_ns)
-      return TC_ERR_INVALID;
-
-  while (n > 0)
+  tc_events_packer_clear (&w->packer);
+  status = tc_events_packer_add (&w->packer, thread_id, events, n);
+  if (status != TC_OK)
     {
-      size_t block = n < TC_EVENTS_PER_BLOCK ? n : TC_EVENTS_PER_BLOCK;
-      TcEventsFixed fx;
-      TcStatus status;
-      size_t zlen;
-
-      uint32_t codes_offset = 0;
-
-      tc_encoder_clear (&w->body);
-      status = tc_events_encode (&w->body, &w->codes, events[0].time_ns, events, block, &codes_offset);
-      if (status != TC_OK)
-        return status;
-      memset (&fx, 0, sizeof fx);
-      fx.codes_offset = codes_offset;
-      fx.n_events = (uint32_t) block;
-      fx.raw_len = (uint32_t) w->body.len;
-      fx.last_time_ns = events[block - 1].time_ns;
-      zlen = compress_into_zbuf (w, w->body.data, w->body.len);
-      tc_encoder_clear (&w->payload);
-      if (zlen > 0)
-        {
-          fx.codec = TC_CODEC_ZLIB;
-          tc_encode_bytes (&w->payload, &fx, sizeof fx);
-          tc_encode_bytes (&w->payload, w->zbuf, zlen);
-        }
-      else
-        {
-          fx.codec = TC_CODEC_RAW;
-          tc_encode_bytes (&w->payload, &fx, sizeof fx);
-          tc_encode_bytes (&w->payload, w->body.data, w->body.len);
-        }
-      status = emit_payload (w, TC_FRAME_EVENTS, thread_id, events[0].time_ns, TC_OK,
-                             fx.last_time_ns, fx.n_events);
-      if (status != TC_OK)
-        return status;
-      w->n_events += block;
-      events += block;
-      n -= block;
+      tc_events_packer_clear (&w->packer);
+      return status;
     }
-  return TC_OK;
+  return tc_writer_write_packed (w, &w->packer);
+}
+
+TcStatus
+tc_writer_write_packed (TcWriter *w, TcEventsPacker *p)
+{
+  TcStatus status = TC_OK;
+
+  if (w == NULL || p == NULL)
+    return TC_ERR_INVALID;
+  for (size_t i = 0; i < p->n_blocks && status == TC_OK; i++)
+    {
+      const TcPackedBlock *b = &p->blocks[i];
+
+      status = emit_frame (w, TC_FRAME_EVENTS, 0, b->thread_id, b->first_ns,
+                           p->payloads.data + b->offset, b->len, b->last_ns, b->n_events);
+      if (status == TC_OK)
+        w->n_events += b->n_events;
+    }
+  tc_events_packer_clear (p);
+  return status;
 }
 
 TcStatus
@@ -731,12 +672,10 @@ writer_free (TcWriter *w)
 {
   if (w->fd >= 0)
     close (w->fd);
-  if (w->deflater_ready)
-    deflateEnd (&w->deflater);
+  tc_deflater_end (&w->deflater);
   tc_encoder_free (&w->payload);
   tc_encoder_free (&w->body);
-  tc_encoder_free (&w->codes);
-  free (w->zbuf);
+  tc_events_packer_fini (&w->packer);
   free (w->index);
   free (w->buf);
   free (w);

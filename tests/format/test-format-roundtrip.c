@@ -640,6 +640,95 @@ test_roundtrip_event_blocks (void)
   tc_test_tmp_remove (path);
 }
 
+/* Blocks packed away from the writer (two threads, interleaved) come back
+ * as the same frames and events as tc_writer_write_events would write, and
+ * END counts them. */
+static void
+test_roundtrip_packed_events (void)
+{
+  const size_t n = 70000;
+  g_autofree TcEvent *events = g_new0 (TcEvent, n);
+  g_autofree char *path = tc_test_tmp_path ("packed.tc");
+  TcError error = { 0 };
+  TcArena *arena = tc_arena_new ();
+  TcEventsPacker *p = tc_events_packer_new (0);
+  TcWriter *w;
+  TcReader *r;
+  TcFrameIter iter;
+  TcFrame f;
+  size_t seen[3] = { 0, 0, 0 };
+  uint32_t order[8];
+  size_t n_order = 0, n_end = 0;
+  uint64_t t = 5;
+  TcEvent bad[2] = { { 100, 1, TC_EVENT_CALL }, { 99, 0, TC_EVENT_RETURN } };
+
+  for (size_t i = 0; i < n; i++)
+    {
+      t += 1 + i % 977;
+      events[i].time_ns = t;
+      events[i].kind = i % 2 ? TC_EVENT_RETURN : TC_EVENT_CALL;
+      events[i].code_id = i % 2 ? 0 : (uint32_t) (1 + i % 300);
+    }
+  g_assert_nonnull (p);
+  /* Thread 1 gets 66000 events (two blocks), thread 2 the rest (one). */
+  g_assert_cmpint (tc_events_packer_add (p, 1, events, 66000), ==, TC_OK);
+  g_assert_cmpint (tc_events_packer_add (p, 2, events + 66000, n - 66000), ==, TC_OK);
+  g_assert_cmpint (tc_events_packer_add (p, 2, bad, 2), ==, TC_ERR_INVALID);
+  g_assert_cmpuint (tc_events_packer_n_events (p), ==, n);
+
+  w = tc_writer_open (path, NULL, &error);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_packed (w, p), ==, TC_OK);
+  g_assert_cmpuint (tc_events_packer_n_events (p), ==, 0);
+  /* An empty packer writes nothing. */
+  g_assert_cmpint (tc_writer_write_packed (w, p), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
+  tc_events_packer_free (p);
+
+  r = tc_reader_open (path, &error);
+  g_assert_nonnull (r);
+  g_assert_cmpint (tc_reader_state (r), ==, TC_STATE_COMPLETE);
+  tc_frame_iter_init (&iter, r);
+  while (tc_frame_iter_next (&iter, &f))
+    {
+      TcEvent *ev;
+      size_t m;
+      uint32_t tid = f.header->thread_id;
+      const TcEvent *want;
+
+      if (f.header->type == TC_FRAME_END)
+        {
+          TcEndFixed end;
+
+          memcpy (&end, f.payload, sizeof end);
+          g_assert_cmpuint (end.n_events, ==, n);
+          n_end++;
+        }
+      if (f.header->type != TC_FRAME_EVENTS)
+        continue;
+      g_assert_cmpuint (tid, >=, 1);
+      g_assert_cmpuint (tid, <=, 2);
+      g_assert_cmpuint (n_order, <, G_N_ELEMENTS (order));
+      order[n_order++] = tid;
+      g_assert_cmpint (tc_decode_events (&f, arena, &ev, &m), ==, TC_OK);
+      want = events + (tid == 1 ? 0 : 66000) + seen[tid];
+      g_assert_cmpuint (f.header->time_ns, ==, want[0].time_ns);
+      g_assert_cmpmem (ev, m * sizeof *ev, want, m * sizeof *want);
+      seen[tid] += m;
+      tc_arena_reset (arena);
+    }
+  g_assert_cmpuint (seen[1], ==, 66000);
+  g_assert_cmpuint (seen[2], ==, n - 66000);
+  g_assert_cmpuint (n_order, ==, 3);
+  g_assert_cmpuint (n_end, ==, 1);
+  g_assert_cmpuint (order[0], ==, 1);
+  g_assert_cmpuint (order[1], ==, 1);
+  g_assert_cmpuint (order[2], ==, 2);
+  tc_reader_free (r);
+  tc_arena_free (arena);
+  tc_test_tmp_remove (path);
+}
+
 /* A source text over 1 MiB is cut into chunks that concatenate back. */
 static void
 test_roundtrip_source_chunks (void)
@@ -830,6 +919,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/format/arena", test_arena);
   g_test_add_func ("/tc/format/roundtrip/all-frames", test_roundtrip_all_frames);
   g_test_add_func ("/tc/format/roundtrip/event-blocks", test_roundtrip_event_blocks);
+  g_test_add_func ("/tc/format/roundtrip/packed-events", test_roundtrip_packed_events);
   g_test_add_func ("/tc/format/roundtrip/source-chunks", test_roundtrip_source_chunks);
   g_test_add_func ("/tc/format/events/spec-example", test_events_spec_example);
   g_test_add_func ("/tc/format/writer/invalid-args", test_writer_invalid_args);
