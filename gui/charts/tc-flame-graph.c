@@ -3,9 +3,13 @@
  * SPDX-License-Identifier: MIT
  *
  * Layout (tc_flame_layout) is width-independent and made once per tree and
- * focus, in a worker thread for big trees; the drawing is recorded into a
- * render node that is reused until the size, view, search or theme change,
- * and the hover outline is drawn on top of it each frame.
+ * focus, in a worker thread for big trees.  Small layouts are recorded into
+ * a render node that is reused until the size, view, search or theme
+ * change.  Big ones are painted with cairo in a worker thread, a little
+ * wider than the view so that panning finds them ready; frames show the
+ * last painting moved and scaled to the view (a texture node: nothing to
+ * rasterize on the main thread) until the next one arrives.  The hover
+ * outline is drawn on top each frame.
  */
 #include "config.h"
 
@@ -27,9 +31,16 @@
  * rests this long, or sooner when the reused one drifts too far. */
 #define SETTLE_MS        120
 #define MAX_REUSE_SCALE  2.0
-/* Above this many boxes the render is kept as one texture: replaying tens
- * of thousands of colour nodes costs the renderer more than a frame. */
+/* Above this many boxes the graph is painted in a worker into a texture:
+ * building and replaying tens of thousands of colour nodes costs the main
+ * thread more than a frame. */
 #define TEXTURE_BOXES    5000
+/* The worker paints this much of the view's width again on either side, at
+ * most MAX_PAINT_PX wide in all, and paints again once the view's scale
+ * drifts from the painting's by more than REPAINT_DRIFT. */
+#define PAINT_MARGIN     0.5
+#define MAX_PAINT_PX     4096
+#define REPAINT_DRIFT    0.002
 
 struct _TcFlameGraph
 {
@@ -55,6 +66,10 @@ struct _TcFlameGraph
   GdkTexture    *cached_texture;
   double         cached_x0;
   double         cached_x1;
+  guint          content_serial;   /* bumped by everything but the view */
+  guint          texture_serial;   /* content_serial the texture shows */
+  GCancellable  *paint_cancellable;
+  guint          painting : 1;
   guint          settle_id;
   GHashTable    *labels;
   GArray        *colors;
@@ -77,12 +92,22 @@ G_DEFINE_FINAL_TYPE (TcFlameGraph, tc_flame_graph, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties [N_PROPS];
 
+static gboolean
+painted_in_worker (TcFlameGraph *self)
+{
+  return self->boxes != NULL && self->boxes->len > TEXTURE_BOXES;
+}
+
+/* The content changed.  A worker's painting stays on screen, stale, until
+ * the next one replaces it: better than an empty frame. */
 static void
 invalidate (TcFlameGraph *self)
 {
+  self->content_serial++;
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
-  g_clear_object (&self->cached_texture);
+  if (!painted_in_worker (self))
+    g_clear_object (&self->cached_texture);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -102,6 +127,12 @@ view_changed (TcFlameGraph *self)
 {
   double scale;
 
+  if (painted_in_worker (self))
+    {
+      /* The snapshot asks the worker for a new painting when needed. */
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   if (self->cached == NULL)
     {
       invalidate (self);
@@ -232,6 +263,153 @@ relayout (TcFlameGraph *self)
   g_task_run_in_thread (task, layout_worker);
 }
 
+/* ---- painting in a worker --------------------------------------------- */
+
+typedef struct
+{
+  TcFlameDraw  params;
+  TcDrawStyle  style;
+  guint8      *matches;
+  int          scale;
+  int          height;
+  guint        serial;
+  cairo_surface_t *surface;
+} PaintJob;
+
+static void
+paint_job_free (gpointer data)
+{
+  PaintJob *job = data;
+
+  tc_flame_tree_unref ((TcFlameTree *) job->params.tree);
+  g_clear_object (&job->params.doc);
+  g_array_unref (job->params.boxes);
+  g_clear_pointer (&job->params.colors, g_array_unref);
+  g_free (job->matches);
+  g_clear_pointer (&job->surface, cairo_surface_destroy);
+  g_free (job);
+}
+
+static void
+paint_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PaintJob *job = task_data;
+  cairo_t *cr;
+
+  job->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                             (int) job->params.width * job->scale,
+                                             job->height * job->scale);
+  cr = cairo_create (job->surface);
+  cairo_scale (cr, job->scale, job->scale);
+  tc_draw_flame_graph (cr, &job->style, &job->params);
+  cairo_destroy (cr);
+  cairo_surface_flush (job->surface);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void request_paint (TcFlameGraph *self);
+
+static void
+paint_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PaintJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GBytes) bytes = NULL;
+  TcFlameGraph *self;
+  cairo_surface_t *surface;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = TC_FLAME_GRAPH (object);
+  self->painting = FALSE;
+
+  /* The texture takes the surface's pixels over without a copy. */
+  surface = g_steal_pointer (&job->surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) *
+                                      cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  g_clear_object (&self->cached_texture);
+  self->cached_texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                                 cairo_image_surface_get_height (surface),
+                                                 GDK_MEMORY_DEFAULT, bytes,
+                                                 cairo_image_surface_get_stride (surface));
+  self->cached_x0 = job->params.view_x0;
+  self->cached_x1 = job->params.view_x1;
+  self->texture_serial = job->serial;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Does the worker's painting show the current content at the current
+ * scale, covering the whole view? */
+static gboolean
+painting_current (TcFlameGraph *self,
+                  double        width)
+{
+  double span = self->view_x1 - self->view_x0;
+  double texture_span = self->cached_x1 - self->cached_x0;
+  double drift;
+
+  if (self->cached_texture == NULL || self->texture_serial != self->content_serial || span <= 0)
+    return FALSE;
+  drift = (gdk_texture_get_width (self->cached_texture) / (double) gtk_widget_get_scale_factor (GTK_WIDGET (self))) /
+          texture_span * span / width;
+  return fabs (drift - 1.0) <= REPAINT_DRIFT &&
+         self->cached_x0 <= self->view_x0 + 1e-12 && self->cached_x1 >= self->view_x1 - 1e-12;
+}
+
+/* One painting at a time: when it lands the next frame asks again if the
+ * view has moved on meanwhile. */
+static void
+request_paint (TcFlameGraph *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double width = gtk_widget_get_width (widget);
+  double span = self->view_x1 - self->view_x0;
+  double margin = span * PAINT_MARGIN;
+  g_autoptr(GTask) task = NULL;
+  PaintJob *job;
+  double x0, x1;
+
+  if (self->painting || width <= 0 || span <= 0 || self->boxes == NULL)
+    return;
+
+  /* The margins, as far as the texture size allows. */
+  margin = MIN (margin, (MAX_PAINT_PX / width - 1.0) * span / 2);
+  margin = MAX (margin, 0.0);
+  x0 = MAX (0.0, self->view_x0 - margin);
+  x1 = MIN (1.0, self->view_x1 + margin);
+
+  job = g_new0 (PaintJob, 1);
+  fill_params (self, &job->params, round ((x1 - x0) / span * width));
+  job->params.view_x0 = x0;
+  job->params.view_x1 = x1;
+  job->params.tree = tc_flame_tree_ref (self->tree);
+  if (self->doc != NULL)
+    g_object_ref (self->doc);
+  g_array_ref (job->params.boxes);
+  if (job->params.colors != NULL)
+    g_array_ref (job->params.colors);
+  if (job->params.matches != NULL)
+    job->params.matches = job->matches = g_memdup2 (self->matches->data, self->matches->len);
+  tc_draw_style_init_for_widget (&job->style, widget);
+  job->scale = gtk_widget_get_scale_factor (widget);
+  job->height = gtk_widget_get_height (widget);
+  job->serial = self->content_serial;
+
+  self->painting = TRUE;
+  g_clear_object (&self->paint_cancellable);
+  self->paint_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->paint_cancellable, paint_done, NULL);
+  g_task_set_task_data (task, job, paint_job_free);
+  g_task_run_in_thread (task, paint_worker);
+}
+
 /* ---- drawing --------------------------------------------------------- */
 
 static void
@@ -278,7 +456,12 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
   tc_draw_style_init_for_widget (&style, widget);
   fill_params (self, &params, width);
 
-  if (self->cached == NULL)
+  if (painted_in_worker (self))
+    {
+      if (!painting_current (self, width))
+        request_paint (self);
+    }
+  else if (self->cached == NULL)
     {
       g_autoptr(GtkSnapshot) sub = gtk_snapshot_new ();
 
@@ -291,35 +474,17 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
       self->cached_x0 = self->view_x0;
       self->cached_x1 = self->view_x1;
 
-      if (self->cached != NULL && self->boxes->len > TEXTURE_BOXES)
-        {
-          GtkNative *native = gtk_widget_get_native (widget);
-          GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
-          int scale = gtk_widget_get_scale_factor (widget);
-
-          if (renderer != NULL)
-            {
-              g_autoptr(GskTransform) transform = gsk_transform_scale (NULL, scale, scale);
-              /* An identity scale is a NULL transform. */
-              GskRenderNode *scaled = transform != NULL ? gsk_transform_node_new (self->cached, transform)
-                                                        : gsk_render_node_ref (self->cached);
-
-              self->cached_texture = gsk_renderer_render_texture (renderer, scaled,
-                                                                  &GRAPHENE_RECT_INIT (0, 0, width * scale,
-                                                                                       height * scale));
-              gsk_render_node_unref (scaled);
-            }
-        }
     }
   if (self->cached_texture != NULL)
     {
       double span = self->view_x1 - self->view_x0;
       double sx = (self->cached_x1 - self->cached_x0) / span;
       double tx = (self->cached_x0 - self->view_x0) / span * width;
+      double th = gdk_texture_get_height (self->cached_texture) / (double) gtk_widget_get_scale_factor (widget);
 
       gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       gtk_snapshot_append_texture (snapshot, self->cached_texture,
-                                   &GRAPHENE_RECT_INIT (tx, 0, width * sx, height));
+                                   &GRAPHENE_RECT_INIT (tx, 0, width * sx, th));
       gtk_snapshot_pop (snapshot);
     }
   else if (self->cached != NULL && self->cached_x0 == self->view_x0 && self->cached_x1 == self->view_x1)
@@ -600,6 +765,8 @@ tc_flame_graph_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->paint_cancellable);
+  g_clear_object (&self->paint_cancellable);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
