@@ -166,6 +166,8 @@ tc_processes_section_init (TcProcessesSection *self)
   self->lanes = tc_process_lanes_new ();
   g_signal_connect (self->lanes, "member-activated", G_CALLBACK (on_member_activated), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->lanes);
+  tc_process_lanes_set_vadjustment (TC_PROCESS_LANES (self->lanes),
+                                    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (self->box), title);

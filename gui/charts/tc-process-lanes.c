@@ -41,6 +41,7 @@ struct _TcProcessLanes
   gint64        end_ns;
   gboolean      dirty;      /* spans to collect for the visible range */
   double        pointer_x;
+  GtkAdjustment *vadjustment; /* of the scrolled window around, or NULL */
 };
 
 enum { MEMBER_ACTIVATED, N_SIGNALS };
@@ -261,7 +262,6 @@ tc_process_lanes_snapshot (GtkWidget   *widget,
   cairo_save (cr);
   cairo_translate (cr, GUTTER, 0);
   tc_draw_time_grid (cr, &style, plot, height, self->begin_ns, self->end_ns);
-  tc_draw_time_axis (cr, &style, plot, RULER, self->begin_ns, self->end_ns);
   cairo_restore (cr);
 
   for (guint i = 0; i < tc_process_set_get_n_members (self->set); i++)
@@ -308,6 +308,23 @@ tc_process_lanes_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
       y += GROUP_GAP;
     }
+
+  /* The axis stays at the top of what the scrolled window shows. */
+  {
+    double top = self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
+    /* The page's background, light or dark as the text is dark or light. */
+    GdkRGBA background = style.foreground;
+
+    background.red = background.green = background.blue = background.red > 0.5 ? 0.14 : 0.98;
+    background.alpha = 1;
+    gdk_cairo_set_source_rgba (cr, &background);
+    cairo_rectangle (cr, 0, top, width, RULER);
+    cairo_fill (cr);
+    cairo_save (cr);
+    cairo_translate (cr, GUTTER, top);
+    tc_draw_time_axis (cr, &style, plot, RULER, self->begin_ns, self->end_ns);
+    cairo_restore (cr);
+  }
   cairo_destroy (cr);
 }
 
@@ -351,8 +368,10 @@ on_click (GtkGestureClick *gesture,
           TcProcessLanes  *self)
 {
   int member = tc_process_lanes_member_at (self, y);
+  double top = self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
 
-  if (member >= 0)
+  /* The axis drawn over the lanes is not a process. */
+  if (member >= 0 && y >= top + RULER)
     g_signal_emit (self, signals[MEMBER_ACTIVATED], 0, (guint) member);
 }
 
@@ -392,6 +411,9 @@ tc_process_lanes_dispose (GObject *object)
 {
   TcProcessLanes *self = TC_PROCESS_LANES (object);
 
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
   g_clear_object (&self->set);
   g_clear_pointer (&self->current_path, g_free);
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
@@ -479,6 +501,19 @@ tc_process_lanes_set_set (TcProcessLanes *self,
   if (self->end_ns > self->begin_ns)
     collect_spans (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+tc_process_lanes_set_vadjustment (TcProcessLanes *self,
+                                  GtkAdjustment  *adjustment)
+{
+  g_return_if_fail (TC_IS_PROCESS_LANES (self));
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (gtk_widget_queue_draw), self);
 }
 
 int

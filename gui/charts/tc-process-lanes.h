@@ -24,6 +24,10 @@ GtkWidget *tc_process_lanes_new          (void);
 void       tc_process_lanes_set_set      (TcProcessLanes *self,
                                           TcProcessSet   *set,
                                           const char     *current_path);
+/* The scrolled window's vertical adjustment: the time axis is drawn at the
+ * top of the visible part. */
+void       tc_process_lanes_set_vadjustment (TcProcessLanes *self,
+                                             GtkAdjustment  *adjustment);
 /* The member whose lanes are under y (widget coordinates), or -1. */
 int        tc_process_lanes_member_at    (TcProcessLanes *self,
                                           double          y);
