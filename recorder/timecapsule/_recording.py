@@ -13,7 +13,6 @@ watch_condition) are kept: they belong to the process, not to a session.
 import atexit
 import builtins
 import datetime
-import json
 import os
 import signal
 import socket
@@ -86,18 +85,9 @@ class _Session:
         self.old_excepthook = None
         self.old_threading_excepthook = None
         self.old_sigterm = None
-        self.old_sigusr1 = None
         self.crashed = False
         self.t0 = time.perf_counter()
         self.output = None
-        self.stem = None         # <stem>.tc; fork children write <stem>.<pid>.tc
-        self.pid = self.root_pid = os.getpid()
-        self.items = []          # the SESSION items (a fork child reuses them)
-        self.calls = "all"
-        self.embed_source = True
-        self.quiet = False       # no "[TC]" lines on stdout (fork children)
-        self.forking = False
-        self.old_exit = None
         self.backend = ""
 
     def elapsed(self):
@@ -203,14 +193,7 @@ def _capture_locals(s, frame, t, exprs=True):
                 continue
         except Exception:
             continue
-        # Redaction happens here, at record time: a secret-looking name
-        # stores "<redacted>", a dict inside the value shows its secret keys'
-        # values redacted; the program's own objects are never changed.
-        shown = _capture.redact(name, value)
-        if shown is _capture.REDACTED:
-            r, cut = shown, False
-        else:
-            r, cut = _capture.smart_repr(shown)
+        r, cut = _capture.smart_repr(value)
         key = (code, name)
         last = s.var_last.get(key)
         flags = core.LOCAL_TRUNCATED if cut else 0
@@ -222,7 +205,7 @@ def _capture_locals(s, frame, t, exprs=True):
                           % (name, t - last[1]), "WARN", name,
                           fn=code.co_name)
         out.append((code, name, flags, r, type(value).__name__,
-                    _capture.approx_size(value), shown))
+                    _capture.approx_size(value), value))
         values[name] = value
         if s.warn:
             check_float(s, name, value)
@@ -243,8 +226,7 @@ def _capture_locals(s, frame, t, exprs=True):
                                   name)
     for ename, (expr, compiled) in (list(_watch_exprs.items()) if exprs else ()):
         try:
-            value = _capture.redact(ename, eval(compiled, frame.f_globals,
-                                                dict(frame.f_locals)))
+            value = eval(compiled, frame.f_globals, dict(frame.f_locals))
             r, cut = _capture.smart_repr(value)
             out.append((code, ename, core.LOCAL_EXPR
                         | (core.LOCAL_TRUNCATED if cut else 0), r,
@@ -627,174 +609,21 @@ def _sigterm_handler(signum, frame):
     os.kill(os.getpid(), signum)
 
 
-def _sigusr1_handler(signum, frame):
-    """SIGUSR1: everything recorded so far goes to the file now."""
-    s = _session
-    if s is not None and s.active:
-        try:
-            core.flush()
-        except Exception:
-            pass
-
-
 def _atexit_save():
     if _session is not None and _session.active:
         stop()
 
 
-# ---------------------------------------------------------------------------
-# fork: no recorder thread may exist when the process forks (a thread that
-# holds a lock leaves it locked in the child, and 3.12 warns that fork() in
-# a multi-threaded process may deadlock), so the timer, the sampler and the
-# writer stop and flush before it and start again in the parent after it.
-# The child goes on recording into <stem>.<pid>.tc beside the parent's
-# <stem>.tc (SESSION items parent_pid, process_role "fork-child", root_pid:
-# the multi-process contract shared with `run --subprocesses`); the parent's
-# file gets nothing from the child.
-
-_SUBPROCESS_ENV = "TIMECAPSULE_SUBPROCESSES"   # see _subprocess.py
-
-
-def _before_fork():
-    s = _session
-    if s is None or not s.active or s.pid != os.getpid():
-        return
-    s.forking = True
-    _stop_timer(s, wait=5.0)
-    core.fork_prepare()
-
-
-def _after_fork_parent():
-    s = _session
-    if s is None or not getattr(s, "forking", False):
-        return
-    s.forking = False
-    core.fork_parent()
-    if s.active:
-        _start_timer(s)
-
-
-def _in_fork_exec():
-    """subprocess with preexec_fn runs the fork hooks in a child that execs
-    at once: that child is not recorded (it would leave an empty file)."""
-    f = sys._getframe(1)
-    while f is not None:
-        code = f.f_code
-        if code.co_name == "_execute_child" and code.co_filename.endswith("subprocess.py"):
-            return True
-        f = f.f_back
-    return False
-
-
 def _after_fork_child():
-    global _session, _lock
-    # A thread of the parent may have held it; it has no owner here.
-    _lock = threading.RLock()
-    s = _session
-    if s is None:
-        return
-    was_active = s.active and getattr(s, "forking", False)
-    s.forking = False
-    s.active = False
-    core.fork_child()
-    _recorder_idents.clear()
-    s.timer_ident = None
-    if not was_active or _in_fork_exec():
-        _session = None
-        return
-    try:
-        _open_fork_child(s)
-    except Exception as exc:
-        # The program comes first: the child runs unrecorded.
-        _session = None
-        try:
-            sys.stderr.write("[TC] cannot record the forked child %d: %s\n"
-                             % (os.getpid(), exc))
-        except Exception:
-            pass
-
-
-def _open_fork_child(s):
     global _session
-    parent_pid = s.pid
-    s.pid = os.getpid()
-    try:
-        cfg = json.loads(os.environ.get(_SUBPROCESS_ENV) or "{}")
-    except ValueError:
-        cfg = {}
-    if cfg.get("stem"):
-        # Under `run --subprocesses` the whole process set shares one stem,
-        # and this process is the parent of the subprocesses it starts.
-        s.stem = cfg["stem"]
-        s.root_pid = int(cfg.get("root_pid") or s.root_pid)
-        cfg["parent_pid"] = s.pid
-        os.environ[_SUBPROCESS_ENV] = json.dumps(cfg)
-    s.session_id = uuid.uuid4().hex[:8]
-    s.t0 = time.perf_counter()
-    s.t0_wall = time.time()
-    s.index = s.n = 0
-    s.crashed = False
-    s.quiet = True   # the parent owns the terminal's "[TC]" lines
-    for state in (s.warnings, s.warn_keys, s.metric_history, s.var_last,
-                  s.growth, s.block_timings, s.watch_last):
-        state.clear()
-    s.stuck = None
-    own = ("pid", "session_id", "t0_wall", "parent_pid", "process_role",
-           "root_pid")
-    items = [kv for kv in s.items if kv[0] not in own]
-    items += [("pid", str(s.pid)), ("session_id", s.session_id),
-              ("t0_wall", repr(s.t0_wall)), ("parent_pid", str(parent_pid)),
-              ("process_role", "fork-child"), ("root_pid", str(s.root_pid))]
-    path = _unique_path("%s.%d.tc" % (s.stem, s.pid))
-    _open_file(s, path, items)
-    s.output = path
-    s.baseline = core.system_sample() or {}
-    if s.mode == "sample":
-        core.sampler_start(float(max(1, s.sample_rate_hz)))
-    s.active = True
-    _session = s
-    core.set_active(True)
-    _start_timer(s)
+    if _session is not None and _session.active:
+        _session.active = False
+        core.abandon()
+        _session = None
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork,
-                        after_in_parent=_after_fork_parent,
-                        after_in_child=_after_fork_child)
-
-
-# os._exit skips atexit, so a program (or a multiprocessing fork child)
-# leaving that way would lose what was buffered since the last flush:
-# while recording, os._exit first closes the file (no snapshot, no output).
-_real_exit = os._exit
-
-
-_EXIT_BLOCKED = {getattr(signal, n) for n in (
-    "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
-    if hasattr(signal, n)}
-
-
-def _exit(status, /):
-    s = _session
-    if s is not None and s.active and s.pid == os.getpid():
-        try:
-            # The process is leaving with `status`: a signal arriving now
-            # (Pool.terminate() sends SIGTERM to workers that are already
-            # exiting) must not cut the close short; _exit drops it anyway.
-            signal.pthread_sigmask(signal.SIG_BLOCK, _EXIT_BLOCKED)
-        except (AttributeError, ValueError, OSError):
-            pass
-        try:
-            s.active = False
-            core.set_active(False)
-            _stop_timer(s, wait=1.0)
-            core.close(status, core.END_CRASHED if s.crashed else 0)
-        except BaseException:
-            pass
-    _real_exit(status)
-
-
-_exit.__doc__ = _real_exit.__doc__
+    os.register_at_fork(after_in_child=_after_fork_child)
 
 
 # ---------------------------------------------------------------------------
@@ -803,17 +632,11 @@ _exit.__doc__ = _real_exit.__doc__
 def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
-           calls="all", embed_source=True, redact=True, _src=None,
-           _argv=None):
+           calls="all", embed_source=True, _src=None, _argv=None):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
-    only calls in tracked files (the recording script and include_files).
-    redact=True (default) stores "<redacted>" for variables, dict keys and
-    name=value pairs whose names look like secrets (password, token, api_key,
-    auth, cookie, session ids …); an iterable of names / glob patterns adds
-    to those rules; redact=False records every value as it is.
-    embed_source=False leaves the source text of recorded files out."""
+    only calls in tracked files (the recording script and include_files)."""
     global _session, _atexit_registered
     if mode not in ("full", "sample"):
         raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
@@ -857,9 +680,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.t0_wall = time.time()
         _metrics.clear()
 
-        _capture.set_redaction(redact)
-        items = [("argv", a) for a in _redact_argv(
-            _argv if _argv is not None else sys.argv)]
+        items = [("argv", a) for a in (_argv if _argv is not None else sys.argv)]
         items += [
             ("python", sys.version), ("python_impl", sys.implementation.name),
             ("platform", sys.platform), ("pid", str(os.getpid())),
@@ -876,21 +697,22 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                      ("flush_every", flush_every), ("warn", warn),
                      ("live", live), ("sample_rate_hz", sample_rate_hz),
                      ("calls", calls), ("embed_source", embed_source),
-                     ("redact", redact if isinstance(redact, (bool, str))
-                      else ",".join(map(str, redact))),
                      ("watch", ",".join(sorted(s.watch)) if s.watch else ""),
                      ("tags", ",".join(s.tags))):
             items.append(("option." + k, str(v)))
         items += [("watch_expr." + n, e) for n, (e, _) in _watch_exprs.items()]
 
-        s.calls = calls
-        s.embed_source = embed_source
-        s.items = items
+        producer = "timecapsule %s %s %s" % (
+            VERSION, sys.implementation.name, sys.version.split()[0])
         path = os.path.abspath(output)
         for _ in range(100):
             path = _unique_path(path)
             try:
-                _open_file(s, path, items)
+                core.open(path, items, s.session_id, producer[:47], src,
+                          _capture.OWN_DIR, s.include, s.exclude,
+                          calls == "tracked", embed_source,
+                          core.HAS_MONITORING and mode == "full",
+                          500, threading.main_thread().ident)
                 break
             except FileExistsError:
                 continue   # raced with another writer: next suffix
@@ -903,8 +725,6 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                                  % (path, exc.strerror or exc))
                 return s
         s.output = path
-        s.stem = path[:-3] if path.endswith(".tc") else path
-        s.pid = s.root_pid = os.getpid()
         s.core = core
         core.set_warn_callback(_warn_from_c)
         core.set_trace_callback(_trace_from_c)
@@ -931,23 +751,12 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         threading.excepthook = threading_excepthook
         if threading.current_thread() is threading.main_thread():
             try:
-                # kill -USR1 <pid> flushes, unless the program handles
-                # SIGUSR1 itself (its default action ends the program).
-                if signal.getsignal(signal.SIGUSR1) in (signal.SIG_DFL, None):
-                    s.old_sigusr1 = signal.signal(signal.SIGUSR1,
-                                                  _sigusr1_handler)
-            except (ValueError, OSError, AttributeError):
-                pass
-            try:
                 if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
                     s.old_sigterm = signal.signal(signal.SIGTERM,
                                                   _sigterm_handler)
             except (ValueError, OSError):
                 pass
 
-        if os._exit is not _exit:
-            s.old_exit = os._exit
-            os._exit = _exit
         _start_timer(s)
         _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
                        label="_tc_init", tags=["_internal"])
@@ -955,32 +764,6 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
           % (s.output, every, s.backend, s.session_id, extra))
     return s
-
-
-def _redact_argv(argv):
-    """--password=x and --password x on the command line: the value is
-    redacted like a variable's."""
-    out = []
-    hide = False
-    for a in argv:
-        a = str(a)
-        if hide:
-            out.append(_capture.REDACTED)
-            hide = False
-            continue
-        if a.startswith("-") and "=" not in a:
-            hide = _capture.is_secret_name(a.lstrip("-"))
-        out.append(_capture.redact_text(a))
-    return out
-
-
-def _open_file(s, path, items):
-    producer = "timecapsule %s %s %s" % (
-        VERSION, sys.implementation.name, sys.version.split()[0])
-    core.open(path, items, s.session_id, producer[:47], s.src,
-              _capture.OWN_DIR, s.include, s.exclude, s.calls == "tracked",
-              s.embed_source, core.HAS_MONITORING and s.mode == "full", 500,
-              threading.main_thread().ident)
 
 
 def stop(*, _exit_status=0, _flags=0):
@@ -1002,8 +785,6 @@ def stop(*, _exit_status=0, _flags=0):
         s.active = False
         _remove_hooks(s)
         _stop_timer(s)
-        if os._exit is _exit:
-            os._exit = s.old_exit or _real_exit
         if sys.excepthook is _crash_hook():
             sys.excepthook = s.old_excepthook
         if threading.excepthook is _crash_thread_hook():
@@ -1012,12 +793,6 @@ def stop(*, _exit_status=0, _flags=0):
             try:
                 if signal.getsignal(signal.SIGTERM) is _sigterm_handler:
                     signal.signal(signal.SIGTERM, s.old_sigterm)
-            except (ValueError, OSError):
-                pass
-        if s.old_sigusr1 is not None:
-            try:
-                if signal.getsignal(signal.SIGUSR1) is _sigusr1_handler:
-                    signal.signal(signal.SIGUSR1, s.old_sigusr1)
             except (ValueError, OSError):
                 pass
         try:
@@ -1043,8 +818,6 @@ def stop(*, _exit_status=0, _flags=0):
         nvars = len({name for (_, name) in s.var_last})
         if s.live:
             sys.stderr.write("\r" + " " * 100 + "\r")
-        if s.quiet:
-            return s.output
         print("\n[TC] \u2713 saved  %d snaps  %.0fKB  %d vars  crash=%s  warn=%d  \u2192 %s"
               % (stats.get("snapshots", s.n), size_kb, nvars,
                  "YES \u26a0" if s.crashed else "no", len(s.warnings),
@@ -1115,8 +888,7 @@ def assert_var(name, condition_fn, label=None):
             label = "assert_var(%s) error: %s" % (name, exc)
     if ok:
         return
-    shown = _capture.redact(name, value)
-    r = shown if shown is _capture.REDACTED else _capture.smart_repr(shown)[0]
+    r = _capture.smart_repr(value)[0]
     raise_warning(s, "ASSERTION_FAILED",
                   label or "assert_var('%s') failed: %s" % (name, r),
                   "ERROR", name)
