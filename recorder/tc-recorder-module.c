@@ -306,23 +306,87 @@ rec_close(PyObject *self, PyObject *args)
     return stats;
 }
 
-/* After fork, in the child: the file belongs to the parent. */
+/* ---- fork
+ *
+ * No recorder thread may exist when the process forks: one holding
+ * tc_rec.lock (or a lock inside libc) would leave it locked forever in the
+ * child, and 3.12 warns that fork() in a multi-threaded process may
+ * deadlock.  fork_prepare stops the writer and the sampler and flushes
+ * everything (the Python side stops the timer first), fork_parent starts
+ * them again, fork_child drops the parent's file in the child so the
+ * Python side can open the child's own. */
+
+static struct {
+    int writer;
+    int sampler;
+    double sample_rate_hz;
+} forked;
+
 static PyObject *
-rec_abandon(PyObject *self, PyObject *unused)
+rec_fork_prepare(PyObject *self, PyObject *unused)
+{
+    memset(&forked, 0, sizeof(forked));
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    forked.sampler = tc_rec.sampler_running;
+    forked.sample_rate_hz = tc_rec.sample_rate_hz;
+    tc_rec_sampler_stop();
+    forked.writer = tc_rec.writer_running;
+    tc_rec_writer_stop();
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        tc_rec_drain_locked();
+        tc_writer_flush(tc_rec.writer, false);
+    }
+    pthread_mutex_unlock(&tc_rec.lock);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_fork_parent(PyObject *self, PyObject *unused)
+{
+    if (tc_rec.writer == NULL) {
+        Py_RETURN_NONE;
+    }
+    if (forked.writer && tc_rec_writer_start() < 0) {
+        /* Events still reach the file: buffers are drained when they fill
+         * and at close. */
+        PyErr_WarnEx(PyExc_RuntimeWarning,
+                     "timecapsule: cannot restart the writer thread", 1);
+    }
+    if (forked.sampler && tc_rec_sampler_start(forked.sample_rate_hz) < 0) {
+        PyErr_WarnEx(PyExc_RuntimeWarning,
+                     "timecapsule: cannot restart the sampler thread", 1);
+    }
+    Py_RETURN_NONE;
+}
+
+/* In the child (or after any fork): the parent's file and every recorder
+ * thread are gone from this process; nothing is written to that file. */
+static PyObject *
+rec_fork_child(PyObject *self, PyObject *unused)
 {
     atomic_store(&tc_rec.active, 0);
-    if (tc_rec.writer != NULL) {
-        tc_writer_abandon(tc_rec.writer);
-        tc_rec.writer = NULL;
-    }
-    /* The threads did not survive the fork; the lock may be held by one. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
     tc_rec.writer_running = 0;
     tc_rec.sampler_running = 0;
-    tc_rec.threads = NULL;
+    tc_rec_timer_forget();
+    if (tc_rec.writer != NULL) {
+        tc_writer_abandon(tc_rec.writer);   /* closes our copy of the fd */
+        tc_rec.writer = NULL;
+    }
+    TcRecPending *p = tc_rec.pending_head;
+    while (p != NULL) {
+        TcRecPending *next = p->next;
+        free(p->buf);
+        free(p);
+        p = next;
+    }
     tc_rec.pending_head = tc_rec.pending_tail = NULL;
-    tc_rec.generation++;
+    free_threads_locked();
+    tc_rec.generation++;   /* every interned code is stale now */
     clear_tables();
     Py_RETURN_NONE;
 }
@@ -1160,7 +1224,12 @@ static PyMethodDef rec_methods[] = {
     {"open", (PyCFunction)(void (*)(void))rec_open,
      METH_VARARGS | METH_KEYWORDS, "Open a new recording (never clobbers)."},
     {"close", rec_close, METH_VARARGS, "close(exit_status=0, flags=0)"},
-    {"abandon", rec_abandon, METH_NOARGS, "Drop the recording after fork."},
+    {"fork_prepare", rec_fork_prepare, METH_NOARGS,
+     "Before fork: stop the writer and sampler threads, flush."},
+    {"fork_parent", rec_fork_parent, METH_NOARGS,
+     "After fork, in the parent: restart them."},
+    {"fork_child", rec_fork_child, METH_NOARGS,
+     "After fork, in the child: drop the parent's file and threads."},
     {"set_active", rec_set_active, METH_O, "Turn event recording on or off."},
     {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
     {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},

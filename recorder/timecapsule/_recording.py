@@ -13,6 +13,7 @@ watch_condition) are kept: they belong to the process, not to a session.
 import atexit
 import builtins
 import datetime
+import json
 import os
 import signal
 import socket
@@ -88,6 +89,14 @@ class _Session:
         self.crashed = False
         self.t0 = time.perf_counter()
         self.output = None
+        self.stem = None         # <stem>.tc; fork children write <stem>.<pid>.tc
+        self.pid = self.root_pid = os.getpid()
+        self.items = []          # the SESSION items (a fork child reuses them)
+        self.calls = "all"
+        self.embed_source = True
+        self.quiet = False       # no "[TC]" lines on stdout (fork children)
+        self.forking = False
+        self.old_exit = None
         self.backend = ""
 
     def elapsed(self):
@@ -614,16 +623,159 @@ def _atexit_save():
         stop()
 
 
+# ---------------------------------------------------------------------------
+# fork: no recorder thread may exist when the process forks (a thread that
+# holds a lock leaves it locked in the child, and 3.12 warns that fork() in
+# a multi-threaded process may deadlock), so the timer, the sampler and the
+# writer stop and flush before it and start again in the parent after it.
+# The child goes on recording into <stem>.<pid>.tc beside the parent's
+# <stem>.tc (SESSION items parent_pid, process_role "fork-child", root_pid:
+# the multi-process contract shared with `run --subprocesses`); the parent's
+# file gets nothing from the child.
+
+_SUBPROCESS_ENV = "TIMECAPSULE_SUBPROCESSES"   # see _subprocess.py
+
+
+def _before_fork():
+    s = _session
+    if s is None or not s.active or s.pid != os.getpid():
+        return
+    s.forking = True
+    _stop_timer(s, wait=5.0)
+    core.fork_prepare()
+
+
+def _after_fork_parent():
+    s = _session
+    if s is None or not getattr(s, "forking", False):
+        return
+    s.forking = False
+    core.fork_parent()
+    if s.active:
+        _start_timer(s)
+
+
+def _in_fork_exec():
+    """subprocess with preexec_fn runs the fork hooks in a child that execs
+    at once: that child is not recorded (it would leave an empty file)."""
+    f = sys._getframe(1)
+    while f is not None:
+        code = f.f_code
+        if code.co_name == "_execute_child" and code.co_filename.endswith("subprocess.py"):
+            return True
+        f = f.f_back
+    return False
+
+
 def _after_fork_child():
-    global _session
-    if _session is not None and _session.active:
-        _session.active = False
-        core.abandon()
+    global _session, _lock
+    # A thread of the parent may have held it; it has no owner here.
+    _lock = threading.RLock()
+    s = _session
+    if s is None:
+        return
+    was_active = s.active and getattr(s, "forking", False)
+    s.forking = False
+    s.active = False
+    core.fork_child()
+    _recorder_idents.clear()
+    s.timer_ident = None
+    if not was_active or _in_fork_exec():
         _session = None
+        return
+    try:
+        _open_fork_child(s)
+    except Exception as exc:
+        # The program comes first: the child runs unrecorded.
+        _session = None
+        try:
+            sys.stderr.write("[TC] cannot record the forked child %d: %s\n"
+                             % (os.getpid(), exc))
+        except Exception:
+            pass
+
+
+def _open_fork_child(s):
+    global _session
+    parent_pid = s.pid
+    s.pid = os.getpid()
+    try:
+        cfg = json.loads(os.environ.get(_SUBPROCESS_ENV) or "{}")
+    except ValueError:
+        cfg = {}
+    if cfg.get("stem"):
+        # Under `run --subprocesses` the whole process set shares one stem,
+        # and this process is the parent of the subprocesses it starts.
+        s.stem = cfg["stem"]
+        s.root_pid = int(cfg.get("root_pid") or s.root_pid)
+        cfg["parent_pid"] = s.pid
+        os.environ[_SUBPROCESS_ENV] = json.dumps(cfg)
+    s.session_id = uuid.uuid4().hex[:8]
+    s.t0 = time.perf_counter()
+    s.t0_wall = time.time()
+    s.index = s.n = 0
+    s.crashed = False
+    s.quiet = True   # the parent owns the terminal's "[TC]" lines
+    for state in (s.warnings, s.warn_keys, s.metric_history, s.var_last,
+                  s.growth, s.block_timings, s.watch_last):
+        state.clear()
+    s.stuck = None
+    own = ("pid", "session_id", "t0_wall", "parent_pid", "process_role",
+           "root_pid")
+    items = [kv for kv in s.items if kv[0] not in own]
+    items += [("pid", str(s.pid)), ("session_id", s.session_id),
+              ("t0_wall", repr(s.t0_wall)), ("parent_pid", str(parent_pid)),
+              ("process_role", "fork-child"), ("root_pid", str(s.root_pid))]
+    path = _unique_path("%s.%d.tc" % (s.stem, s.pid))
+    _open_file(s, path, items)
+    s.output = path
+    s.baseline = core.system_sample() or {}
+    if s.mode == "sample":
+        core.sampler_start(float(max(1, s.sample_rate_hz)))
+    s.active = True
+    _session = s
+    core.set_active(True)
+    _start_timer(s)
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_child)
+    os.register_at_fork(before=_before_fork,
+                        after_in_parent=_after_fork_parent,
+                        after_in_child=_after_fork_child)
+
+
+# os._exit skips atexit, so a program (or a multiprocessing fork child)
+# leaving that way would lose what was buffered since the last flush:
+# while recording, os._exit first closes the file (no snapshot, no output).
+_real_exit = os._exit
+
+
+_EXIT_BLOCKED = {getattr(signal, n) for n in (
+    "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
+    if hasattr(signal, n)}
+
+
+def _exit(status, /):
+    s = _session
+    if s is not None and s.active and s.pid == os.getpid():
+        try:
+            # The process is leaving with `status`: a signal arriving now
+            # (Pool.terminate() sends SIGTERM to workers that are already
+            # exiting) must not cut the close short; _exit drops it anyway.
+            signal.pthread_sigmask(signal.SIG_BLOCK, _EXIT_BLOCKED)
+        except (AttributeError, ValueError, OSError):
+            pass
+        try:
+            s.active = False
+            core.set_active(False)
+            _stop_timer(s, wait=1.0)
+            core.close(status, core.END_CRASHED if s.crashed else 0)
+        except BaseException:
+            pass
+    _real_exit(status)
+
+
+_exit.__doc__ = _real_exit.__doc__
 
 
 # ---------------------------------------------------------------------------
@@ -702,17 +854,14 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             items.append(("option." + k, str(v)))
         items += [("watch_expr." + n, e) for n, (e, _) in _watch_exprs.items()]
 
-        producer = "timecapsule %s %s %s" % (
-            VERSION, sys.implementation.name, sys.version.split()[0])
+        s.calls = calls
+        s.embed_source = embed_source
+        s.items = items
         path = os.path.abspath(output)
         for _ in range(100):
             path = _unique_path(path)
             try:
-                core.open(path, items, s.session_id, producer[:47], src,
-                          _capture.OWN_DIR, s.include, s.exclude,
-                          calls == "tracked", embed_source,
-                          core.HAS_MONITORING and mode == "full",
-                          500, threading.main_thread().ident)
+                _open_file(s, path, items)
                 break
             except FileExistsError:
                 continue   # raced with another writer: next suffix
@@ -725,6 +874,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                                  % (path, exc.strerror or exc))
                 return s
         s.output = path
+        s.stem = path[:-3] if path.endswith(".tc") else path
+        s.pid = s.root_pid = os.getpid()
         s.core = core
         core.set_warn_callback(_warn_from_c)
         core.set_trace_callback(_trace_from_c)
@@ -757,6 +908,9 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             except (ValueError, OSError):
                 pass
 
+        if os._exit is not _exit:
+            s.old_exit = os._exit
+            os._exit = _exit
         _start_timer(s)
         _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
                        label="_tc_init", tags=["_internal"])
@@ -764,6 +918,15 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
           % (s.output, every, s.backend, s.session_id, extra))
     return s
+
+
+def _open_file(s, path, items):
+    producer = "timecapsule %s %s %s" % (
+        VERSION, sys.implementation.name, sys.version.split()[0])
+    core.open(path, items, s.session_id, producer[:47], s.src,
+              _capture.OWN_DIR, s.include, s.exclude, s.calls == "tracked",
+              s.embed_source, core.HAS_MONITORING and s.mode == "full", 500,
+              threading.main_thread().ident)
 
 
 def stop(*, _exit_status=0, _flags=0):
@@ -785,6 +948,8 @@ def stop(*, _exit_status=0, _flags=0):
         s.active = False
         _remove_hooks(s)
         _stop_timer(s)
+        if os._exit is _exit:
+            os._exit = s.old_exit or _real_exit
         if sys.excepthook is _crash_hook():
             sys.excepthook = s.old_excepthook
         if threading.excepthook is _crash_thread_hook():
@@ -818,6 +983,8 @@ def stop(*, _exit_status=0, _flags=0):
         nvars = len({name for (_, name) in s.var_last})
         if s.live:
             sys.stderr.write("\r" + " " * 100 + "\r")
+        if s.quiet:
+            return s.output
         print("\n[TC] \u2713 saved  %d snaps  %.0fKB  %d vars  crash=%s  warn=%d  \u2192 %s"
               % (stats.get("snapshots", s.n), size_kb, nvars,
                  "YES \u26a0" if s.crashed else "no", len(s.warnings),

@@ -204,6 +204,12 @@ tc.stop()
     assert r.state == "complete"
     assert r.calls("work") == 105
     r.check_balanced()
+    # The child recorded into a file of its own (out.<pid>.tc).
+    children = sorted(tmp_path.glob("out.*.tc"))
+    assert len(children) == 1, children
+    child = load(children[0])
+    assert child.state == "complete"
+    assert child.calls("work") == 1000
 
 
 def test_fatal_signal_flushes_what_is_encoded(run, tmp_path):

@@ -264,18 +264,17 @@ def test_os_exit(runner):
     assert state in ("truncated", "complete")
 
 
-# 3.12+ warns at os.fork() when the process has other threads; the
-# recorder's threads trigger it (test_fork_warning below), so the fork tests
-# compare everything else with that one warning turned off in both runs.
+# 3.12+ warns at os.fork() when the process has other threads.  The
+# recorder's threads stop before a fork (test_fork_warning), but
+# multiprocessing's Pool has threads of its own: the multiprocessing tests
+# turn that one warning off in both runs.
 NO_FORK_WARNING = {"PYTHONWARNINGS": "ignore::DeprecationWarning"}
 
 
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="the warning exists on 3.12+")
-@pytest.mark.xfail(strict=True, reason="issue 9 gap: on 3.12+ os.fork() in a recorded program "
-                   "prints 'This process is multi-threaded, use of fork() may lead to "
-                   "deadlocks' (the recorder's timer and writer threads); with -W error "
-                   "it raises")
 def test_fork_warning(runner):
+    """No recorder thread exists at fork time: 3.12 has nothing to warn
+    about, and the program still runs under -W error."""
     plain, rec = runner.both("""
         import os
         pid = os.fork()
@@ -304,7 +303,7 @@ def test_os_fork(runner):
         _, status = os.waitpid(pid, 0)
         print("child said", data, "exit", os.WEXITSTATUS(status))
         print("parent", sum(work(i) for i in range(10)))
-    """, env=NO_FORK_WARNING)
+    """, env={"PYTHONWARNINGS": "error::DeprecationWarning"})
     same(plain, rec)
     assert program_lines(rec.stdout)[0] == "child said %d exit 7" % (3 * sum(range(5000)))
     assert dump(runner.dir / "out.tc")[1] == "complete"
@@ -327,7 +326,21 @@ def test_multiprocessing(runner, method):
     """ % method, timeout=180, env=NO_FORK_WARNING)
     same(plain, rec)
     assert program_lines(rec.stdout) == [str(sum(x * x for x in range(100))), "exitcode 0"]
-    assert dump(runner.dir / "out.tc")[1] == "complete"
+    frames, state = dump(runner.dir / "out.tc")
+    assert state == "complete"
+    if method == "fork":
+        # Every forked worker wrote its own complete file (workers leave
+        # with os._exit, and Pool.terminate() sends them SIGTERM).
+        pid = dict(kv for f in of(frames, "session") for kv in f["items"])["pid"]
+        children = [p for p in os.listdir(runner.dir)
+                    if p.startswith("out.") and p.endswith(".tc") and p != "out.tc"]
+        assert len(children) == 3, children     # two Pool workers, one Process
+        for name in children:
+            cframes, cstate = dump(runner.dir / name)
+            items = dict(kv for f in of(cframes, "session") for kv in f["items"])
+            assert cstate == "complete", name
+            assert items["parent_pid"] == pid and items["process_role"] == "fork-child"
+            assert name == "out.%s.tc" % items["pid"]
 
 
 SIGNAL_PROG = """

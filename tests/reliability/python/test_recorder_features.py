@@ -91,30 +91,65 @@ def test_embed_source(runner):
     assert "return 42" not in dumped_text(runner.dir / "nosrc.tc")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 gap: a forked child stops recording "
-                   "(_after_fork_child abandons) instead of writing name.<pid>.tc")
+def calls_of(frames, qualname):
+    codes = {f["id"]: f["qualname"] for f in of(frames, "code")}
+    return sum(1 for f in of(frames, "events") for e in f["events"]
+               if e[1] == 0 and codes.get(e[2]) == qualname)
+
+
+def session_items(frames):
+    return dict(kv for f in of(frames, "session") for kv in f["items"])
+
+
 def test_fork_child_records_its_own_file(runner):
+    """The child of os.fork() goes on recording into out.<pid>.tc (its own
+    calls, SESSION parent_pid and process_role), the parent's file gets
+    nothing from the child, and a child that leaves with os._exit still
+    finishes its file."""
     rec = runner.run("""
         import os
         def child_work(i):
             return i + 1
+        def parent_work(i):
+            return i * 2
         pid = os.fork()
         if pid == 0:
             for i in range(100):
                 child_work(i)
-            os._exit(0)
+            os._exit(3)
+        for i in range(10):
+            parent_work(i)
         os.waitpid(pid, 0)
         print(pid)
     """)
     assert rec.returncode == 0, rec.stderr
     pid = [l for l in rec.stdout.splitlines() if l.strip().isdigit()][-1]
-    child = runner.dir / ("out.%s.tc" % pid)
-    assert child.exists(), sorted(os.listdir(runner.dir))
-    frames, _ = dump(child)
-    codes = {f["id"]: f["qualname"] for f in of(frames, "code")}
-    calls = sum(1 for f in of(frames, "events") for e in f["events"]
-                if e[1] == 0 and codes.get(e[2]) == "child_work")
-    assert calls == 100
+    assert sorted(os.listdir(runner.dir)) == ["out.%s.tc" % pid, "out.tc", "rec.py"]
+    frames, state = dump(runner.dir / ("out.%s.tc" % pid))
+    parent, parent_state = dump(runner.dir / "out.tc")
+    assert state == "complete" and parent_state == "complete"
+    assert of(frames, "end")[0]["exit_status"] == 3
+    items = session_items(frames)
+    assert items["pid"] == pid
+    assert items["parent_pid"] == session_items(parent)["pid"]
+    assert items["process_role"] == "fork-child"
+    assert items["session_id"] != session_items(parent)["session_id"]
+    assert calls_of(frames, "child_work") == 100
+    assert calls_of(frames, "parent_work") == 0
+    assert calls_of(parent, "parent_work") == 10
+    assert calls_of(parent, "child_work") == 0
+
+
+def test_fork_with_preexec_fn_records_no_child(runner):
+    """subprocess's preexec_fn runs the fork hooks in a child that execs at
+    once: no out.<pid>.tc is left behind for it."""
+    rec = runner.run("""
+        import subprocess
+        subprocess.run(["true"], preexec_fn=lambda: None, check=True)
+        print("ran")
+    """)
+    assert rec.returncode == 0, rec.stderr
+    assert sorted(os.listdir(runner.dir)) == ["out.tc", "rec.py"]
 
 
 def test_run_subprocesses(runner):
