@@ -86,6 +86,7 @@ class _Session:
         self.old_excepthook = None
         self.old_threading_excepthook = None
         self.old_sigterm = None
+        self.old_sigusr1 = None
         self.crashed = False
         self.t0 = time.perf_counter()
         self.output = None
@@ -618,6 +619,16 @@ def _sigterm_handler(signum, frame):
     os.kill(os.getpid(), signum)
 
 
+def _sigusr1_handler(signum, frame):
+    """SIGUSR1: everything recorded so far goes to the file now."""
+    s = _session
+    if s is not None and s.active:
+        try:
+            core.flush()
+        except Exception:
+            pass
+
+
 def _atexit_save():
     if _session is not None and _session.active:
         stop()
@@ -902,6 +913,14 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         threading.excepthook = threading_excepthook
         if threading.current_thread() is threading.main_thread():
             try:
+                # kill -USR1 <pid> flushes, unless the program handles
+                # SIGUSR1 itself (its default action ends the program).
+                if signal.getsignal(signal.SIGUSR1) in (signal.SIG_DFL, None):
+                    s.old_sigusr1 = signal.signal(signal.SIGUSR1,
+                                                  _sigusr1_handler)
+            except (ValueError, OSError, AttributeError):
+                pass
+            try:
                 if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
                     s.old_sigterm = signal.signal(signal.SIGTERM,
                                                   _sigterm_handler)
@@ -958,6 +977,12 @@ def stop(*, _exit_status=0, _flags=0):
             try:
                 if signal.getsignal(signal.SIGTERM) is _sigterm_handler:
                     signal.signal(signal.SIGTERM, s.old_sigterm)
+            except (ValueError, OSError):
+                pass
+        if s.old_sigusr1 is not None:
+            try:
+                if signal.getsignal(signal.SIGUSR1) is _sigusr1_handler:
+                    signal.signal(signal.SIGUSR1, s.old_sigusr1)
             except (ValueError, OSError):
                 pass
         try:

@@ -190,8 +190,6 @@ def test_run_subprocesses(runner):
                for f in of(frames, "events") for e in f["events"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 gap: SIGUSR1 is not handled by the recorder "
-                   "(the default action kills the program)")
 def test_sigusr1_flushes(runner):
     path = runner.script("""
         import time
@@ -218,3 +216,24 @@ def test_sigusr1_flushes(runner):
     finally:
         p.kill()
         p.wait()
+
+
+def test_sigusr1_handler_of_the_program_is_kept(runner):
+    """The recorder takes SIGUSR1 only when the program has no handler of
+    its own, and gives the default back at stop()."""
+    rec = runner.run("""
+        import os, signal
+        def own(signum, frame):
+            print("own handler")
+        print(signal.getsignal(signal.SIGUSR1) is not signal.SIG_DFL)
+        tc.stop()
+        print(signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL)
+        signal.signal(signal.SIGUSR1, own)
+        tc.record(output="second.tc", every=60)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        tc.stop()
+        print(signal.getsignal(signal.SIGUSR1) is own)
+    """)
+    assert rec.returncode == 0, rec.stderr
+    assert [l for l in rec.stdout.splitlines() if l and "[TC]" not in l] == \
+        ["True", "True", "own handler", "True"]
