@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Locals capture: the seed's smart repr (spec §6.4), sizes, skip rules."""
 
+import fnmatch
 import math
 import os
+import re
 import sys
 import threading
 import types
@@ -57,11 +59,167 @@ def smart_repr(value):
     numpy/pandas/torch objects are summarised from their attributes without
     importing those libraries.  Never raises: the value's own __len__,
     __repr__ or __class__ may fail, and a snapshot must not break the
-    program."""
+    program.  With redaction on, `name=value` / `'name': value` pairs with
+    secret-looking names in the text are redacted too (an object's repr may
+    show its password attribute)."""
     try:
-        return _smart_repr(value)
+        text, cut = _smart_repr(value)
     except Exception:
         return "<%s>" % type(value).__name__, False
+    if _redact_on and text:
+        text = redact_text(text)
+    return text, cut
+
+
+# ---------------------------------------------------------------------------
+# Record-time redaction: a recording never holds the values of variables
+# (or dict keys, or name=value pairs in a repr) whose names look like
+# secrets.  Words that are secrets wherever they appear in a name match as
+# substrings ("db_password", "mysecret", "XSRF-TOKEN" via "token" below);
+# short ones that are also parts of ordinary words match as whole words of
+# the name only ("auth_token" and "authToken" but not "author"; "token" but
+# not "tokens" or "tokenizer"; "pwd" but not "cwd").
+
+REDACTED = "<redacted>"
+_SUBSTRINGS = frozenset((
+    "password", "passwd", "passphrase", "secret", "credential", "apikey",
+    "privatekey", "accesskey", "sessionid", "sessionkey", "authorization",
+    "cookie", "csrf", "xsrf"))
+_WORDS = frozenset(("pwd", "token", "auth", "jwt", "bearer", "otp"))
+_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_SEP_RE = re.compile(r"[_\-\s.]+")
+
+_redact_on = True
+_extra_substrings = frozenset()
+_extra_globs = ()
+_name_cache = {}
+
+
+def set_redaction(redact):
+    """record(redact=…): True for the default rules, False for none, or an
+    iterable of more names (matched like the built-in words, as substrings
+    of a name, case-insensitive) and glob patterns ("*_pin", "x?")."""
+    global _redact_on, _extra_substrings, _extra_globs
+    _name_cache.clear()
+    _extra_substrings, _extra_globs = frozenset(), ()
+    if redact is False or redact is None:
+        _redact_on = False
+        return
+    _redact_on = True
+    if redact is True:
+        return
+    if isinstance(redact, str):
+        redact = [redact]
+    subs, globs = set(), []
+    for entry in redact:
+        entry = str(entry).lower()
+        if any(c in entry for c in "*?["):
+            globs.append(entry)
+        elif entry:
+            subs.add(_SEP_RE.sub("", entry))
+    _extra_substrings, _extra_globs = frozenset(subs), tuple(globs)
+
+
+def redacting():
+    return _redact_on
+
+
+def is_secret_name(name):
+    if not _redact_on or not isinstance(name, str):
+        return False
+    hit = _name_cache.get(name)
+    if hit is None:
+        hit = _secret_name(name)
+        if len(_name_cache) < 10000:
+            _name_cache[name] = hit
+    return hit
+
+
+def _secret_name(name):
+    lowered = name.lower()
+    squashed = _SEP_RE.sub("", lowered)
+    if any(w in squashed for w in _SUBSTRINGS) \
+            or any(w in squashed for w in _extra_substrings):
+        return True
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    if any(w in _WORDS for w in words):
+        return True
+    return any(fnmatch.fnmatchcase(lowered, g) for g in _extra_globs)
+
+
+def redact(name, value):
+    """The value to record for variable `name`: REDACTED for a secret name,
+    else the value itself or, when a dict inside it has secret keys, a copy
+    with those values redacted."""
+    if not _redact_on:
+        return value
+    if is_secret_name(name):
+        return REDACTED
+    try:
+        return _redact_inside(value, 0)
+    except Exception:
+        return REDACTED   # cannot look inside: never risk showing a secret
+
+
+_REDACT_DEPTH = 6      # deeper than any container repr that fits the limit
+_REDACT_ITEMS = 64     # per container: as many as a 120-char repr can show
+
+
+def _redact_inside(value, depth):
+    if depth > _REDACT_DEPTH:
+        return value
+    if isinstance(value, dict):
+        new = None
+        for i, (k, v) in enumerate(value.items()):
+            if i >= _REDACT_ITEMS:
+                break
+            nv = REDACTED if is_secret_name(k) else _redact_inside(v, depth + 1)
+            if nv is not v:
+                if new is None:
+                    new = value.copy()
+                new[k] = nv
+        return value if new is None else new
+    if type(value) in (list, tuple):
+        items = list(value[:_REDACT_ITEMS])
+        changed = False
+        for i, v in enumerate(items):
+            nv = _redact_inside(v, depth + 1)
+            if nv is not v:
+                items[i] = nv
+                changed = True
+        if not changed:
+            return value
+        items += list(value[_REDACT_ITEMS:])
+        return items if type(value) is list else tuple(items)
+    return value
+
+
+_PAIR_RE = re.compile(r"""([A-Za-z_][\w\-]*)(['"]?\s*[=:]\s*)""")
+_VALUE_RE = re.compile(r"""'[^']*'|"[^"]*"|[^\s,;)}\]&{\[(][^\s,;)}\]&]*""")
+
+
+def redact_text(text):
+    """name=value and 'name': value pairs in a repr (or a URL's query):
+    the value of a secret-looking name is redacted.  Values of other names
+    are scanned too (a quoted URL may hold ?token=...)."""
+    if not _redact_on or ("=" not in text and ":" not in text):
+        return text
+    out = []
+    pos = 0
+    while True:
+        m = _PAIR_RE.search(text, pos)
+        if m is None:
+            break
+        v = _VALUE_RE.match(text, m.end())
+        if v is not None and v.end() > m.end() and is_secret_name(m.group(1)):
+            out.append(text[pos:m.end()])
+            out.append(REDACTED)
+            pos = v.end()
+        else:
+            out.append(text[pos:m.end()])
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _smart_repr(value):

@@ -203,7 +203,14 @@ def _capture_locals(s, frame, t, exprs=True):
                 continue
         except Exception:
             continue
-        r, cut = _capture.smart_repr(value)
+        # Redaction happens here, at record time: a secret-looking name
+        # stores "<redacted>", a dict inside the value shows its secret keys'
+        # values redacted; the program's own objects are never changed.
+        shown = _capture.redact(name, value)
+        if shown is _capture.REDACTED:
+            r, cut = shown, False
+        else:
+            r, cut = _capture.smart_repr(shown)
         key = (code, name)
         last = s.var_last.get(key)
         flags = core.LOCAL_TRUNCATED if cut else 0
@@ -215,7 +222,7 @@ def _capture_locals(s, frame, t, exprs=True):
                           % (name, t - last[1]), "WARN", name,
                           fn=code.co_name)
         out.append((code, name, flags, r, type(value).__name__,
-                    _capture.approx_size(value), value))
+                    _capture.approx_size(value), shown))
         values[name] = value
         if s.warn:
             check_float(s, name, value)
@@ -236,7 +243,8 @@ def _capture_locals(s, frame, t, exprs=True):
                                   name)
     for ename, (expr, compiled) in (list(_watch_exprs.items()) if exprs else ()):
         try:
-            value = eval(compiled, frame.f_globals, dict(frame.f_locals))
+            value = _capture.redact(ename, eval(compiled, frame.f_globals,
+                                                dict(frame.f_locals)))
             r, cut = _capture.smart_repr(value)
             out.append((code, ename, core.LOCAL_EXPR
                         | (core.LOCAL_TRUNCATED if cut else 0), r,
@@ -795,11 +803,17 @@ _exit.__doc__ = _real_exit.__doc__
 def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
-           calls="all", embed_source=True, _src=None, _argv=None):
+           calls="all", embed_source=True, redact=True, _src=None,
+           _argv=None):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
-    only calls in tracked files (the recording script and include_files)."""
+    only calls in tracked files (the recording script and include_files).
+    redact=True (default) stores "<redacted>" for variables, dict keys and
+    name=value pairs whose names look like secrets (password, token, api_key,
+    auth, cookie, session ids …); an iterable of names / glob patterns adds
+    to those rules; redact=False records every value as it is.
+    embed_source=False leaves the source text of recorded files out."""
     global _session, _atexit_registered
     if mode not in ("full", "sample"):
         raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
@@ -843,7 +857,9 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.t0_wall = time.time()
         _metrics.clear()
 
-        items = [("argv", a) for a in (_argv if _argv is not None else sys.argv)]
+        _capture.set_redaction(redact)
+        items = [("argv", a) for a in _redact_argv(
+            _argv if _argv is not None else sys.argv)]
         items += [
             ("python", sys.version), ("python_impl", sys.implementation.name),
             ("platform", sys.platform), ("pid", str(os.getpid())),
@@ -860,6 +876,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                      ("flush_every", flush_every), ("warn", warn),
                      ("live", live), ("sample_rate_hz", sample_rate_hz),
                      ("calls", calls), ("embed_source", embed_source),
+                     ("redact", redact if isinstance(redact, (bool, str))
+                      else ",".join(map(str, redact))),
                      ("watch", ",".join(sorted(s.watch)) if s.watch else ""),
                      ("tags", ",".join(s.tags))):
             items.append(("option." + k, str(v)))
@@ -937,6 +955,23 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
           % (s.output, every, s.backend, s.session_id, extra))
     return s
+
+
+def _redact_argv(argv):
+    """--password=x and --password x on the command line: the value is
+    redacted like a variable's."""
+    out = []
+    hide = False
+    for a in argv:
+        a = str(a)
+        if hide:
+            out.append(_capture.REDACTED)
+            hide = False
+            continue
+        if a.startswith("-") and "=" not in a:
+            hide = _capture.is_secret_name(a.lstrip("-"))
+        out.append(_capture.redact_text(a))
+    return out
 
 
 def _open_file(s, path, items):
@@ -1080,7 +1115,8 @@ def assert_var(name, condition_fn, label=None):
             label = "assert_var(%s) error: %s" % (name, exc)
     if ok:
         return
-    r = _capture.smart_repr(value)[0]
+    shown = _capture.redact(name, value)
+    r = shown if shown is _capture.REDACTED else _capture.smart_repr(shown)[0]
     raise_warning(s, "ASSERTION_FAILED",
                   label or "assert_var('%s') failed: %s" % (name, r),
                   "ERROR", name)

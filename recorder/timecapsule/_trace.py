@@ -57,7 +57,7 @@ def _bind_args(fn, args, kwargs):
                 continue
         except Exception:
             continue
-        out[k] = _capture.smart_repr(v)[0][:60]
+        out[k] = _capture.smart_repr(_capture.redact(k, v))[0][:60]
     return out
 
 

@@ -302,7 +302,7 @@ def test_threads_locals_in_every_snapshot(run, tmp_path):
 import threading, time, timecapsule as tc
 ready = threading.Event()
 def worker():
-    secret_worker = 4242
+    worker_value = 4242
     ready.set()
     time.sleep(0.5)
 t = threading.Thread(target=worker, name="busy-worker")
@@ -320,7 +320,7 @@ tc.stop()
     assert len(s["threads"]) >= 2
     assert "main_local" in r.locals_of(s["threads"][0])
     worker = [c for c in s["threads"] if r.threads[c["tid"]]["name"] == "busy-worker"]
-    assert worker and r.locals_of(worker[0])["secret_worker"]["value"] == 4242
+    assert worker and r.locals_of(worker[0])["worker_value"]["value"] == 4242
     # The recorder's timer thread is never captured.
     assert all(r.threads[c["tid"]]["name"] != "tc-timer" for c in s["threads"])
 

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+"""Record-time redaction rules (timecapsule._capture): which names look like
+secrets, what a value with secrets inside becomes, and that the program's
+own objects are never changed.  End-to-end checks on real recordings are in
+tests/reliability/python/test_recorder_features.py."""
+
+import pytest
+
+from timecapsule import _capture as cap
+
+
+@pytest.fixture(autouse=True)
+def default_rules():
+    cap.set_redaction(True)
+    yield
+    cap.set_redaction(True)
+
+
+@pytest.mark.parametrize("name", [
+    "password", "PASSWORD", "db_password", "mypassword", "user_passwd",
+    "passphrase", "client_secret", "SECRET_KEY", "api_key", "apiKey", "API-KEY",
+    "apikey", "private_key", "aws_access_key_id", "session_id", "sessionid",
+    "HTTP_AUTHORIZATION", "cookie", "set_cookies", "csrf_token", "credentials",
+    "token", "auth_token", "authToken", "access_token", "x_auth", "pwd", "db_pwd",
+    "jwt", "bearer", "otp",
+])
+def test_secret_names(name):
+    assert cap.is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", [
+    "author", "authors", "tokens", "tokenizer", "n_tokens", "cwd", "pin", "spin",
+    "pinned", "user", "visible", "keyboard", "key", "session", "value", "pass_count",
+])
+def test_ordinary_names(name):
+    assert not cap.is_secret_name(name)
+
+
+def test_dicts_inside_values_are_copied_not_changed():
+    cfg = {"user": "bob", "secret": "s1", "nested": {"cookie": "c1"},
+           "items": [{"token": "t1"}, 3], "n": 1}
+    shown = cap.redact("cfg", cfg)
+    assert shown == {"user": "bob", "secret": cap.REDACTED,
+                     "nested": {"cookie": cap.REDACTED},
+                     "items": [{"token": cap.REDACTED}, 3], "n": 1}
+    # The program's dict is untouched.
+    assert cfg["secret"] == "s1" and cfg["nested"]["cookie"] == "c1"
+    assert cfg["items"][0]["token"] == "t1"
+    plain = {"a": [1, 2], "b": {"c": 3}}
+    assert cap.redact("plain", plain) is plain   # nothing to hide: no copy
+
+
+def test_secret_name_hides_the_whole_value():
+    assert cap.redact("password", "hunter2") == cap.REDACTED
+    assert cap.redact("api_key", {"anything": 1}) == cap.REDACTED
+
+
+def test_pairs_in_reprs():
+    class Config:
+        def __repr__(self):
+            return "Config(user='bob', password='hunter2', url='https://x/?token=abc&page=2')"
+    text, _ = cap.smart_repr(Config())
+    assert "hunter2" not in text and "abc" not in text
+    assert "user='bob'" in text and "page=2" in text
+    assert "password=<redacted>" in text
+    text, _ = cap.smart_repr({"author": "ann", "auth": "zz9"})
+    assert "'ann'" in text and "zz9" not in text
+
+
+def test_a_value_that_cannot_be_inspected_is_hidden():
+    class Hostile(dict):
+        def items(self):
+            raise RuntimeError("no")
+    assert cap.redact("data", Hostile(a=1)) == cap.REDACTED
+
+
+def test_extra_names_and_patterns():
+    cap.set_redaction(["ssn", "*_pin2"])
+    assert cap.is_secret_name("user_ssn")
+    assert cap.is_secret_name("card_pin2")
+    assert cap.is_secret_name("password")          # the defaults stay
+    assert not cap.is_secret_name("visible")
+
+
+def test_off():
+    cap.set_redaction(False)
+    assert not cap.is_secret_name("password")
+    value = {"password": "x"}
+    assert cap.redact("password", value) is value
+    assert "x" in cap.smart_repr(value)[0]
