@@ -49,6 +49,25 @@ def ensure_venv(python, venv):
     return vpy
 
 
+# The smart-repr summaries of numpy/pandas/torch objects are tested where
+# these are installed (test_smart_repr.py skips otherwise).  torch only from
+# a local CPU wheel: the default PyPI wheel pulls gigabytes of CUDA.
+EXTRAS_FOR = ("3.11",)
+TORCH_WHEELS = "/opt/wheels/torch-*+cpu-cp%d%d-*.whl"
+
+
+def ensure_extras(vpy, venv):
+    marker = os.path.join(venv, ".tc-extras")
+    if os.path.exists(marker):
+        return
+    pip = [vpy, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    for what in (["numpy", "pandas"], sorted(glob.glob(TORCH_WHEELS % tuple(
+            int(x) for x in query(vpy, "import sys; print(*sys.version_info[:2])").split())))[-1:]):
+        if what and subprocess.call(pip + what) != 0:
+            print("could not install %s: their tests skip" % " ".join(what))
+    open(marker, "w").close()
+
+
 def build_extension(python, src_root, stage, libtc_format):
     pkg_src = os.path.join(src_root, "recorder", "timecapsule")
     pkg = os.path.join(stage, "timecapsule")
@@ -105,6 +124,8 @@ def main():
         # the recorder, so skip with the reason.
         print("cannot prepare a venv with pytest for %s: %s: skipped" % (python, exc))
         return SKIP
+    if opts.interpreter in EXTRAS_FOR:
+        ensure_extras(vpy, os.path.join(work, "venv-" + opts.interpreter))
     stage = os.path.join(work, "stage-" + opts.interpreter)
     build_extension(python, os.path.abspath(opts.source_root), stage,
                     os.path.abspath(opts.libtc_format))

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+"""numpy / pandas / torch summaries (spec §6.4): `ndarray(shape) dtype
+min= max= mean=` (.4g), `DataFrame(shape) cols=[first 5]`, `Series[dtype]
+len=N`, `Tensor(shape) dtype dev= grad=`.  Each library's tests skip where
+it is not installed (the 3.11 test venv gets numpy and pandas, and torch
+from a local CPU wheel, see run-tests.py); the recorder itself never
+imports them."""
+
+import pytest
+
+from conftest import load
+from timecapsule._capture import smart_repr
+
+
+def test_numpy_array():
+    np = pytest.importorskip("numpy")
+    a = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
+    assert smart_repr(a) == (
+        "ndarray((3, 4)) float32 min=0 max=1.571 mean=0.7857", False)
+    ints = np.array([[-5, 2], [9, 4]], dtype=np.int64)
+    assert smart_repr(ints)[0] == "ndarray((2, 2)) int64 min=-5 max=9 mean=2.5"
+
+
+def test_numpy_array_without_min():
+    """An empty array has no min: shape and dtype only, never an error."""
+    np = pytest.importorskip("numpy")
+    assert smart_repr(np.zeros((0, 3)))[0] == "ndarray((0, 3)) float64"
+
+
+def test_pandas_frame_and_series():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({c: range(4) for c in "abcdefg"})
+    assert smart_repr(df)[0] == "DataFrame((4, 7)) cols=['a', 'b', 'c', 'd', 'e']"
+    assert smart_repr(df["b"])[0] == "Series[int64] len=4"
+    assert smart_repr(pd.Series([1.5, None]))[0] == "Series[float64] len=2"
+
+
+def test_torch_tensor():
+    torch = pytest.importorskip("torch")
+    t = torch.zeros(2, 3, requires_grad=True)
+    assert smart_repr(t)[0] == "Tensor((2, 3)) torch.float32 dev=cpu grad=True"
+    assert smart_repr(torch.ones(5, dtype=torch.int16))[0] == \
+        "Tensor((5,)) torch.int16 dev=cpu grad=False"
+
+
+def test_summaries_come_from_attributes_only():
+    """The summary reads the object's attributes (it is found by type name
+    and module), so it works without importing the library."""
+    class ndarray:
+        __module__ = "numpy"
+        shape, dtype = (2, 2), "float64"
+
+        def min(self):
+            return 1.0
+
+        def max(self):
+            return 4.0
+
+        def mean(self):
+            return 2.5
+    assert smart_repr(ndarray())[0] == "ndarray((2, 2)) float64 min=1 max=4 mean=2.5"
+
+    class Tensor:
+        __module__ = "torch"
+        shape, dtype, device, requires_grad = [3], "torch.float64", "cuda:0", False
+    assert smart_repr(Tensor())[0] == "Tensor((3,)) torch.float64 dev=cuda:0 grad=False"
+
+    class ndarray_broken:   # a failing summary falls back, never raises
+        __module__ = "numpy"
+
+        @property
+        def shape(self):
+            raise RuntimeError("no shape")
+    ndarray_broken.__name__ = "ndarray"
+    assert smart_repr(ndarray_broken())[0].startswith("<")
+
+
+def test_recorder_never_imports_them(run, tmp_path):
+    proc = run('''
+import sys, timecapsule as tc
+tc.record(every=0.02, output="out.tc")
+def f():
+    x = [1, 2, 3]
+    tc.snap("x")
+f()
+tc.stop()
+print(sorted(m for m in ("numpy", "pandas", "torch") if m in sys.modules))
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_recorded_array_summary(run, tmp_path):
+    pytest.importorskip("numpy")
+    proc = run('''
+import numpy as np, timecapsule as tc
+tc.record(every=10, output="out.tc")
+def f():
+    weights = np.linspace(0, 1, 5)
+    tc.snap("w")
+f()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    reprs = [r.locals_of(th)["weights"]["repr"] for s in r.snapshots
+             for th in s["threads"] if "weights" in r.locals_of(th)]
+    assert reprs == ["ndarray((5,)) float64 min=0 max=1 mean=0.5"]
