@@ -5,8 +5,8 @@
  * Above the differential flame graph: which threads it shows (all, or one
  * name matched between the two recordings) and whether waiting counts.  It
  * opens on all threads, CPU only: a patch is about the work the program
- * does, and a thread sleeping in the background would otherwise take most
- * of the width.
+ * does (in any thread, so not just the busiest one), and a thread sleeping
+ * in the background would otherwise take most of the width.
  */
 #include "config.h"
 
@@ -60,8 +60,8 @@ update_caption (TcCompareFlameBar *self)
   if (!tc_comparison_get_cpu_only (self->comparison))
     text = g_strdup (_("Wall time: waiting in sleeps, locks, queues and I/O counts like work."));
   else if (thread == NULL && (idle = idle_thread_names (tc_comparison_get_after (self->comparison))) != NULL)
-    text = g_strdup_printf (_("CPU only: time in blocking calls is left out, and so are the threads that "
-                              "mostly wait (%s)."), idle);
+    text = g_strdup_printf (_("CPU only: time in blocking calls (sleep, locks, queues, select, I/O) is left "
+                              "out, so threads that mostly wait (%s) shrink to their work."), idle);
   else
     text = g_strdup (_("CPU only: time in blocking calls (sleep, locks, queues, select, I/O) is left out."));
   gtk_label_set_text (self->caption, text);
@@ -135,7 +135,7 @@ tc_compare_flame_bar_new (TcComparison     *comparison,
   self->cpu_only = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_CPU only")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->cpu_only),
                                _("Leave out time spent waiting: sleeps, locks, queues, joins, select/poll, "
-                                 "socket receives, and threads that mostly wait"));
+                                 "socket receives"));
   gtk_check_button_set_active (self->cpu_only, tc_comparison_get_cpu_only (comparison));
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->threads));

@@ -6,7 +6,9 @@
  * most of the run most of the width, and the function a patch made faster
  * shrinks to a sliver.  Comparing a patch is about CPU work, so the compare
  * page can leave waiting out: calls into known blocking functions (with
- * what they call) and threads that are idle most of the time.
+ * what they call), and the share of a function's self time the timer
+ * snapshots caught on a line that waits (time.sleep is a C call the
+ * recorder does not see, so a sleeping thread's loop has it as self time).
  */
 #include "config.h"
 
@@ -144,33 +146,47 @@ line_blocks (TcDocument      *doc,
   return blocks;
 }
 
-gboolean
-tc_compare_thread_is_idle (TcDocument        *doc,
-                           const TcDocThread *thread)
+/* The thread captures of the timer's snapshots that have a stack: only
+ * the timer samples time evenly (trace, watch and manual snapshots land on
+ * chosen lines).  GPtrArray of const TcDocCapture*. */
+static GPtrArray *
+timer_captures (TcDocument *doc)
 {
   GArray *snaps = tc_document_get_snapshots (doc);
-  g_autoptr(GHashTable) cache = g_hash_table_new (NULL, NULL);
-  guint seen = 0, waiting = 0;
+  GPtrArray *captures = g_ptr_array_new ();
 
   for (guint i = 0; i < snaps->len; i++)
     {
       const TcDocSnapshot *snap = &g_array_index (snaps, TcDocSnapshot, i);
 
-      for (guint t = 0; t < snap->n_threads; t++)
-        {
-          const TcDocCapture *cap = &snap->threads[t];
-          gboolean blocked = FALSE;
+      for (guint t = 0; snap->kind == TC_SNAPSHOT_TIMER && t < snap->n_threads; t++)
+        if (snap->threads[t].n_stack > 0)
+          g_ptr_array_add (captures, (gpointer)&snap->threads[t]);
+    }
+  return captures;
+}
 
-          if (cap->thread_id != thread->id || cap->n_stack == 0)
-            continue;
-          seen++;
-          for (guint f = 0; f < cap->n_stack && !blocked; f++)
-            blocked = tc_compare_code_is_blocking (doc, tc_document_get_code (doc, cap->stack[f].code_id));
-          if (!blocked)
-            blocked = line_blocks (doc, tc_document_get_code (doc, cap->stack[0].code_id), cap->stack[0].line,
-                                   cache);
-          waiting += blocked;
-        }
+gboolean
+tc_compare_thread_is_idle (TcDocument        *doc,
+                           const TcDocThread *thread)
+{
+  g_autoptr(GPtrArray) captures = timer_captures (doc);
+  g_autoptr(GHashTable) cache = g_hash_table_new (NULL, NULL);
+  guint seen = 0, waiting = 0;
+
+  for (guint i = 0; i < captures->len; i++)
+    {
+      const TcDocCapture *cap = g_ptr_array_index (captures, i);
+      gboolean blocked = FALSE;
+
+      if (cap->thread_id != thread->id)
+        continue;
+      seen++;
+      for (guint f = 0; f < cap->n_stack && !blocked; f++)
+        blocked = tc_compare_code_is_blocking (doc, tc_document_get_code (doc, cap->stack[f].code_id));
+      if (!blocked)
+        blocked = line_blocks (doc, tc_document_get_code (doc, cap->stack[0].code_id), cap->stack[0].line, cache);
+      waiting += blocked;
     }
   return seen >= 3 && 2 * waiting >= seen;
 }
@@ -181,14 +197,50 @@ is_recorder_thread (const TcDocThread *thread)
   return (thread->flags & TC_THREAD_FLAG_RECORDER) || g_str_has_prefix (thread->name, "tc-");
 }
 
-/* Adds the thread's call paths, leaving out blocking subtrees when
- * `cpu_only`; returns the weight added. */
+/* Per function, the share of its self time spent waiting in C calls the
+ * recorder does not see (time.sleep inside load_batch()): of the snapshots
+ * that caught a thread with the function innermost, the fraction on a line
+ * that makes a blocking call.  Code id → share (boxed double); functions
+ * never caught waiting are absent. */
+static GHashTable *
+waiting_shares (TcDocument *doc)
+{
+  g_autoptr(GPtrArray) captures = timer_captures (doc);
+  g_autoptr(GHashTable) cache = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GHashTable *shares = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < captures->len; i++)
+    {
+      const TcDocCapture *cap = g_ptr_array_index (captures, i);
+      gpointer code_id = GUINT_TO_POINTER (cap->stack[0].code_id);
+      double *share;
+
+      g_hash_table_insert (seen, code_id, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (seen, code_id)) + 1));
+      if (!line_blocks (doc, tc_document_get_code (doc, cap->stack[0].code_id), cap->stack[0].line, cache))
+        continue;
+      if ((share = g_hash_table_lookup (shares, code_id)) == NULL)
+        g_hash_table_insert (shares, code_id, share = g_new0 (double, 1));
+      *share += 1.0;
+    }
+  g_hash_table_iter_init (&iter, shares);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    *(double *)value /= GPOINTER_TO_UINT (g_hash_table_lookup (seen, key));
+  return shares;
+}
+
+/* Adds the thread's call paths, leaving out with `shares` (CPU only) the
+ * subtrees of blocking calls and each function's estimated waiting share
+ * of its self time; returns the weight added. */
 static gint64
 add_thread (TcFlameTree       *tree,
             TcDocument        *doc,
             const TcDocThread *thread,
-            gboolean           cpu_only)
+            GHashTable        *shares)
 {
+  gboolean cpu_only = shares != NULL;
   GArray *nodes = thread->call_tree;
   g_autofree guint8 *dropped = g_new0 (guint8, MAX (nodes->len, 1));
   g_autofree guint32 *path = NULL;
@@ -214,23 +266,27 @@ add_thread (TcFlameTree       *tree,
         path[cn->depth - 1 - n++] = g_array_index (nodes, TcCallNode, k).code_id;
       if (n != cn->depth)
         continue;
-      tc_flame_tree_add_path (tree, path, n, cn->self_ns, cn->calls);
-      added += cn->self_ns;
+      {
+        const double *share = cpu_only ? g_hash_table_lookup (shares, GUINT_TO_POINTER (cn->code_id)) : NULL;
+        gint64 weight = share ? (gint64)((double)cn->self_ns * (1.0 - *share) + 0.5) : cn->self_ns;
+
+        tc_flame_tree_add_path (tree, path, n, weight, cn->calls);
+        added += weight;
+      }
     }
   return added;
 }
 
 static gboolean
-thread_wanted (TcDocument        *doc,
-               const TcDocThread *thread,
-               const char        *thread_name,
-               gboolean           cpu_only)
+thread_wanted (const TcDocThread *thread,
+               const char        *thread_name)
 {
   if (thread->call_tree == NULL || thread->call_tree->len < 2 || is_recorder_thread (thread))
     return FALSE;
-  if (thread_name != NULL)
-    return g_strcmp0 (thread->name, thread_name) == 0;
-  return !cpu_only || !tc_compare_thread_is_idle (doc, thread);
+  /* An idle thread stays: CPU only shrinks it to the share of its time the
+   * snapshots did not catch waiting, which leaves its real work (dropping
+   * it whole would drop a main thread that sleeps between busy bursts). */
+  return thread_name == NULL || g_strcmp0 (thread->name, thread_name) == 0;
 }
 
 TcFlameTree *
@@ -240,13 +296,14 @@ tc_compare_flame_tree_new (TcDocument *doc,
 {
   TcFlameTree *tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
   GPtrArray *threads = tc_document_get_threads (doc);
+  g_autoptr(GHashTable) shares = cpu_only ? waiting_shares (doc) : NULL;
 
   for (guint i = 0; i < threads->len; i++)
     {
       const TcDocThread *thread = g_ptr_array_index (threads, i);
 
-      if (thread_wanted (doc, thread, thread_name, cpu_only))
-        add_thread (tree, doc, thread, cpu_only);
+      if (thread_wanted (thread, thread_name))
+        add_thread (tree, doc, thread, shares);
     }
   tc_flame_tree_finish (tree);
   return tree;
@@ -271,6 +328,7 @@ tc_compare_thread_names (TcDocument *doc)
   GPtrArray *threads = tc_document_get_threads (doc);
   g_autoptr(GArray) weights = g_array_new (FALSE, TRUE, sizeof (NamedWeight));
   GPtrArray *names = g_ptr_array_new ();
+  g_autoptr(GHashTable) shares = waiting_shares (doc);
 
   for (guint i = 0; i < threads->len; i++)
     {
@@ -278,7 +336,7 @@ tc_compare_thread_names (TcDocument *doc)
       g_autoptr(TcFlameTree) scratch = NULL;
       NamedWeight *w = NULL;
 
-      if (!thread_wanted (doc, thread, thread->name, FALSE))
+      if (!thread_wanted (thread, thread->name))
         continue;
       for (guint k = 0; k < weights->len && w == NULL; k++)
         if (g_str_equal (g_array_index (weights, NamedWeight, k).name, thread->name))
@@ -290,8 +348,7 @@ tc_compare_thread_names (TcDocument *doc)
           w->name = thread->name;
         }
       scratch = tc_flame_tree_new (TC_FLAME_UNIT_NS);
-      if (!tc_compare_thread_is_idle (doc, thread))
-        w->busy += add_thread (scratch, doc, thread, TRUE);
+      w->busy += add_thread (scratch, doc, thread, shares);
     }
   g_array_sort (weights, compare_busiest);
   for (guint i = 0; i < weights->len; i++)

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 gboolean     tc_compare_code_is_blocking  (TcDocument        *doc,
                                            const TcDocCode   *code);
 /* Whether a thread spent most of the recording waiting: at least half of
- * the snapshots that caught it (3 or more) found it in a blocking call or
+ * the timer snapshots that caught it (3 or more) found it in a blocking call or
  * on a source line that makes one (a logger in `time.sleep`, a worker in
  * `queue.get()`).  The recorder cannot see C calls such as time.sleep as
  * calls, so the snapshot's line is the evidence. */
@@ -27,8 +27,11 @@ gboolean     tc_compare_thread_is_idle    (TcDocument        *doc,
  * name (threads sharing a name are one choice).  GPtrArray of const char*,
  * busiest first (CPU-only time). */
 GPtrArray   *tc_compare_thread_names      (TcDocument        *doc);
-/* The merged call tree of the threads named `thread_name` (NULL: all), with
- * `cpu_only` the idle threads and the subtrees of blocking calls left out. */
+/* The merged call tree of the threads named `thread_name` (NULL: all).
+ * With `cpu_only`, left out: the subtrees of blocking calls, and of each
+ * function's self time the share the timer snapshots caught it on a line
+ * that waits (a Python function calling time.sleep shows its sleep as self
+ * time: the C call is not recorded).  An idle thread shrinks to its work. */
 TcFlameTree *tc_compare_flame_tree_new    (TcDocument        *doc,
                                            const char        *thread_name,
                                            gboolean           cpu_only);

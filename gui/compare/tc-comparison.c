@@ -720,7 +720,7 @@ tc_comparison_describe_flame_view (TcComparison *self)
   g_return_val_if_fail (TC_IS_COMPARISON (self), NULL);
 
   if (self->flame_thread == NULL)
-    return g_strdup (self->cpu_only ? _("All threads, CPU only (blocking calls and threads that mostly wait left out)")
+    return g_strdup (self->cpu_only ? _("All threads, CPU only (time in blocking calls left out)")
                                     : _("All threads, wall time"));
   return g_strdup_printf (self->cpu_only ? _("Thread “%s”, CPU only (blocking calls left out)")
                                          : _("Thread “%s”, wall time"),
