@@ -196,7 +196,11 @@ void    tc_snapshot_flame_chart_lane (GtkSnapshot       *snapshot,
                                       double             row_height,
                                       gint64             begin_ns,
                                       gint64             end_ns,
-                                      GHashTable        *labels);
+                                      GHashTable        *labels,
+                                      /* by code id: highlighted when set,
+                                       * the others dimmed; NULL = no search */
+                                      const guint8      *matches,
+                                      guint              n_matches);
 
 /* ---- series (tc-series-draw.c) ---------------------------------------- */
 

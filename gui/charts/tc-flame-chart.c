@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -42,7 +43,32 @@ struct _TcFlameChart
   double           loaded_width;
   guint            loading : 1;
   guint            reload : 1;
+
+  /* Search: matching code ids, and every matching call of the recording
+   * (Hit, by start) found by a worker. */
+  char            *query;
+  GByteArray      *code_matches;
+  GArray          *hits;
+  guint64          n_hits;
+  gint64           hit_ns;
+  gint             current;
+  GCancellable    *search_cancellable;
 };
+
+typedef struct
+{
+  gint64  start_ns;
+  gint64  end_ns;
+  guint32 thread_id;
+} Hit;
+
+enum {
+  PROP_0,
+  PROP_SEARCH_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TcFlameChart, tc_flame_chart, GTK_TYPE_WIDGET)
 
@@ -215,6 +241,129 @@ overlay_changed_cb (TcFlameChart *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* ---- search ---------------------------------------------------------- */
+
+/* The recording is searched in this many slices, so that only one slice's
+ * spans are in memory at a time. */
+#define SEARCH_SLICES 64
+
+typedef struct
+{
+  TcDocument *doc;
+  GArray     *thread_ids;
+  GByteArray *code_matches;
+  gint64      begin;
+  gint64      end;
+  GArray     *hits;
+} SearchJob;
+
+static void
+search_job_free (gpointer data)
+{
+  SearchJob *job = data;
+
+  g_object_unref (job->doc);
+  g_array_unref (job->thread_ids);
+  g_byte_array_unref (job->code_matches);
+  g_clear_pointer (&job->hits, g_array_unref);
+  g_free (job);
+}
+
+static int
+compare_hit (gconstpointer a,
+             gconstpointer b)
+{
+  const Hit *ha = a, *hb = b;
+
+  if (ha->start_ns != hb->start_ns)
+    return (ha->start_ns > hb->start_ns) - (ha->start_ns < hb->start_ns);
+  return (ha->end_ns < hb->end_ns) - (ha->end_ns > hb->end_ns);
+}
+
+static void
+search_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SearchJob *job = task_data;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  gint64 slice = MAX ((job->end - job->begin) / SEARCH_SLICES + 1, 1);
+
+  job->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  for (guint t = 0; t < job->thread_ids->len; t++)
+    for (gint64 at = job->begin; at <= job->end; at += slice)
+      {
+        gboolean last = at + slice > job->end;
+
+        if (g_cancellable_is_cancelled (cancellable))
+          {
+            g_task_return_boolean (task, FALSE);
+            return;
+          }
+        g_array_set_size (spans, 0);
+        if (!tc_document_collect_spans (job->doc, g_array_index (job->thread_ids, guint32, t), at,
+                                        MIN (at + slice, job->end), 0, spans, NULL))
+          continue;
+        for (guint i = 0; i < spans->len; i++)
+          {
+            const TcSpan *s = &g_array_index (spans, TcSpan, i);
+            Hit hit = { s->start_ns, s->end_ns, g_array_index (job->thread_ids, guint32, t) };
+
+            /* A call cut at the slice's end comes back whole in a later
+             * slice: it counts there. */
+            if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
+                ((s->flags & TC_SPAN_OPEN_END) && !last))
+              continue;
+            g_array_append_val (job->hits, hit);
+          }
+      }
+  g_array_sort (job->hits, compare_hit);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+search_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SearchJob *job = g_task_get_task_data (G_TASK (result));
+  TcFlameChart *self;
+  gint64 covered_until = G_MININT64;
+  guint32 covered_thread = 0;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = TC_FLAME_CHART (object);
+  g_clear_pointer (&self->hits, g_array_unref);
+  self->hits = g_steal_pointer (&job->hits);
+  self->n_hits = self->hits->len;
+  self->hit_ns = 0;
+  self->current = -1;
+
+  /* The matched time counts a recursive match once: calls nested in an
+   * earlier match of the same thread add nothing. */
+  for (guint i = 0; i < self->hits->len; i++)
+    {
+      const Hit *h = &g_array_index (self->hits, Hit, i);
+
+      if (h->thread_id == covered_thread && h->start_ns < covered_until)
+        {
+          if (h->end_ns > covered_until)
+            {
+              self->hit_ns += h->end_ns - covered_until;
+              covered_until = h->end_ns;
+            }
+          continue;
+        }
+      self->hit_ns += h->end_ns - h->start_ns;
+      covered_until = h->end_ns;
+      covered_thread = h->thread_id;
+    }
+  g_object_notify_by_pspec (object, properties [PROP_SEARCH_READY]);
+}
+
 /* ---- drawing --------------------------------------------------------- */
 
 static double
@@ -328,7 +477,9 @@ tc_flame_chart_snapshot (GtkWidget   *widget,
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (TC_CHART_LEFT, 0));
       tc_snapshot_flame_chart_lane (snapshot, widget, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
-                                    plot, TC_FLAME_CHART_ROW, begin, end, self->labels);
+                                    plot, TC_FLAME_CHART_ROW, begin, end, self->labels,
+                                    self->query != NULL ? self->code_matches->data : NULL,
+                                    self->code_matches->len);
       gtk_snapshot_restore (snapshot);
       gtk_snapshot_pop (snapshot);
       y += h;
@@ -374,11 +525,35 @@ tc_flame_chart_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_clear_pointer (&self->code_matches, g_byte_array_unref);
+  g_clear_pointer (&self->hits, g_array_unref);
+  g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
   g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (tc_flame_chart_parent_class)->dispose (object);
+}
+
+static void
+tc_flame_chart_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TcFlameChart *self = TC_FLAME_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEARCH_READY:
+      g_value_set_boolean (value, tc_flame_chart_get_search_ready (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -388,10 +563,16 @@ tc_flame_chart_class_init (TcFlameChartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tc_flame_chart_dispose;
+  object_class->get_property = tc_flame_chart_get_property;
   widget_class->measure = tc_flame_chart_measure;
   widget_class->size_allocate = tc_flame_chart_size_allocate;
   widget_class->snapshot = tc_flame_chart_snapshot;
   gtk_widget_class_set_css_name (widget_class, "flamechart");
+
+  properties [PROP_SEARCH_READY] =
+    g_param_spec_boolean ("search-ready", NULL, NULL, TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -399,6 +580,8 @@ tc_flame_chart_init (TcFlameChart *self)
 {
   self->lanes = g_ptr_array_new_with_free_func (lane_free);
   self->labels = tc_flame_labels_new ();
+  self->code_matches = g_byte_array_new ();
+  self->current = -1;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }
@@ -521,4 +704,177 @@ tc_flame_chart_span_at (TcFlameChart *self,
       top += h;
     }
   return NULL;
+}
+
+void
+tc_flame_chart_set_search (TcFlameChart *self,
+                           const char   *query)
+{
+  TcDocument *doc;
+  GPtrArray *codes;
+  g_autofree char *needle = NULL;
+  g_autoptr(GTask) task = NULL;
+  SearchJob *job;
+  gboolean any = FALSE;
+
+  g_return_if_fail (TC_IS_FLAME_CHART (self));
+
+  doc = tc_viewer_session_get_document (self->session);
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->hits, g_array_unref);
+  self->n_hits = 0;
+  self->hit_ns = 0;
+  self->current = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  if (query == NULL || *query == '\0' || doc == NULL)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEARCH_READY]);
+      return;
+    }
+
+  /* The same rule as the flame graph's search: a case-folded substring of
+   * the function's display name. */
+  self->query = g_strdup (query);
+  needle = g_utf8_casefold (query, -1);
+  codes = tc_document_get_codes (doc);
+  g_byte_array_set_size (self->code_matches, 0);
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+      g_autofree char *folded = g_utf8_casefold (code->display ? code->display : "", -1);
+
+      if (code->id >= self->code_matches->len)
+        {
+          guint old = self->code_matches->len;
+
+          g_byte_array_set_size (self->code_matches, code->id + 1);
+          memset (self->code_matches->data + old, 0, self->code_matches->len - old);
+        }
+      self->code_matches->data[code->id] = strstr (folded, needle) != NULL;
+      any |= self->code_matches->data[code->id];
+    }
+
+  if (!any || self->lanes->len == 0)
+    {
+      self->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEARCH_READY]);
+      return;
+    }
+
+  job = g_new0 (SearchJob, 1);
+  job->doc = g_object_ref (doc);
+  job->code_matches = g_byte_array_new ();
+  g_byte_array_append (job->code_matches, self->code_matches->data, self->code_matches->len);
+  tc_document_get_time_range (doc, &job->begin, &job->end);
+  job->end = MAX (job->end, tc_viewer_session_get_visible_end (self->session));
+  job->begin = MIN (job->begin, 0);
+  job->thread_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < self->lanes->len; i++)
+    g_array_append_val (job->thread_ids, ((Lane *) g_ptr_array_index (self->lanes, i))->thread_id);
+
+  self->search_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->search_cancellable, search_done, NULL);
+  g_task_set_task_data (task, job, search_job_free);
+  g_task_run_in_thread (task, search_worker);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEARCH_READY]);
+}
+
+gboolean
+tc_flame_chart_get_search_ready (TcFlameChart *self)
+{
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
+
+  return self->query == NULL || self->hits != NULL;
+}
+
+guint64
+tc_flame_chart_get_n_matches (TcFlameChart *self,
+                              gint64       *matched_ns)
+{
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), 0);
+
+  if (matched_ns != NULL)
+    *matched_ns = self->hit_ns;
+  return self->n_hits;
+}
+
+gint
+tc_flame_chart_get_current_match (TcFlameChart *self)
+{
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), -1);
+
+  return self->current;
+}
+
+gboolean
+tc_flame_chart_jump_to_match (TcFlameChart *self,
+                              gboolean      forward)
+{
+  const Hit *hits, *h;
+  gint64 from, dur, pad;
+  guint lo = 0, hi;
+  gint next;
+
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
+
+  if (self->hits == NULL || self->hits->len == 0)
+    return FALSE;
+  hits = (const Hit *) (gpointer) self->hits->data;
+
+  if (self->current >= 0)
+    next = self->current + (forward ? 1 : -1);
+  else
+    {
+      /* The first match from the left edge of the view onwards (or the
+       * last one before its right edge). */
+      from = forward ? tc_viewer_session_get_visible_begin (self->session)
+                     : tc_viewer_session_get_visible_end (self->session);
+      hi = self->hits->len;
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (hits[mid].start_ns < from)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      next = forward ? (gint) lo : (gint) lo - 1;
+    }
+  /* Wrap around, like a text search. */
+  if (next < 0)
+    next = self->hits->len - 1;
+  else if ((guint) next >= self->hits->len)
+    next = 0;
+  self->current = next;
+
+  /* The call fills the middle half of the view, the cursor at its start. */
+  h = &hits[next];
+  dur = MAX (h->end_ns - h->start_ns, 1000);
+  pad = dur / 2;
+  tc_viewer_session_set_visible_range (self->session, MAX (h->start_ns - pad, 0), h->start_ns + dur + pad);
+  tc_viewer_session_set_cursor (self->session, h->start_ns);
+  return TRUE;
+}
+
+void
+tc_flame_chart_get_match (TcFlameChart *self,
+                          guint         index,
+                          gint64       *start_ns,
+                          gint64       *end_ns,
+                          guint        *thread_id)
+{
+  const Hit *h;
+
+  g_return_if_fail (TC_IS_FLAME_CHART (self));
+  g_return_if_fail (self->hits != NULL && index < self->hits->len);
+
+  h = &g_array_index (self->hits, Hit, index);
+  *start_ns = h->start_ns;
+  *end_ns = h->end_ns;
+  if (thread_id != NULL)
+    *thread_id = h->thread_id;
 }

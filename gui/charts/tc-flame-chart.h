@@ -32,4 +32,25 @@ const TcSpan *tc_flame_chart_span_at   (TcFlameChart    *self,
                                         double           y,
                                         guint           *thread_id);
 
+/* Highlights the functions whose name contains `query` (case-folded) and
+ * dims the others; a worker finds every matching call of the recording,
+ * then "search-ready" turns TRUE.  NULL or "" ends the search. */
+void          tc_flame_chart_set_search        (TcFlameChart *self,
+                                                const char   *query);
+gboolean      tc_flame_chart_get_search_ready  (TcFlameChart *self);
+/* Matching calls, and their summed time (nested matches counted once). */
+guint64       tc_flame_chart_get_n_matches     (TcFlameChart *self,
+                                                gint64       *matched_ns);
+/* Index (in start order) of the match last jumped to, or -1. */
+gint          tc_flame_chart_get_current_match (TcFlameChart *self);
+void          tc_flame_chart_get_match         (TcFlameChart *self,
+                                                guint         index,
+                                                gint64       *start_ns,
+                                                gint64       *end_ns,
+                                                guint        *thread_id);
+/* Pans and zooms the session to the next (or previous) match, wrapping
+ * around; FALSE when there is none. */
+gboolean      tc_flame_chart_jump_to_match     (TcFlameChart *self,
+                                                gboolean      forward);
+
 G_END_DECLS

@@ -385,7 +385,9 @@ draw_lane (Painter           *p,
            double             width,
            double             row_height,
            gint64             begin_ns,
-           gint64             end_ns)
+           gint64             end_ns,
+           const guint8      *matches,
+           guint              n_matches)
 {
   guint last_depth = G_MAXUINT;
   double column = -1;
@@ -423,7 +425,22 @@ draw_lane (Painter           *p,
         }
 
       tc_chart_code_color (doc, s->code_id, &color);
-      p->rect (p, x0, ry, MAX (x1 - x0 - (x1 - x0 > 3 ? 1 : 0), 1.0), row_height - 1, &color);
+      if (matches != NULL)
+        {
+          gboolean hit = s->code_id < n_matches && matches[s->code_id];
+
+          shade (&color, 1.0, !hit);
+          p->rect (p, x0, ry, MAX (x1 - x0 - (x1 - x0 > 3 ? 1 : 0), 1.0), row_height - 1, &color);
+          if (hit)
+            {
+              GdkRGBA fg = style->foreground;
+
+              fg.alpha = 0.8;
+              p->outline (p, x0, ry, MAX (x1 - x0 - 1, 1.0), row_height - 1, 1.0, &fg);
+            }
+        }
+      else
+        p->rect (p, x0, ry, MAX (x1 - x0 - (x1 - x0 > 3 ? 1 : 0), 1.0), row_height - 1, &color);
 
       if (x1 - x0 >= MIN_LABEL_WIDTH)
         {
@@ -450,7 +467,7 @@ tc_draw_flame_chart_lane (cairo_t           *cr,
   Painter p = { 0 };
 
   cairo_painter_init (&p, cr);
-  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns);
+  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns, NULL, 0);
 }
 
 void
@@ -464,11 +481,13 @@ tc_snapshot_flame_chart_lane (GtkSnapshot       *snapshot,
                               double             row_height,
                               gint64             begin_ns,
                               gint64             end_ns,
-                              GHashTable        *labels)
+                              GHashTable        *labels,
+                              const guint8      *matches,
+                              guint              n_matches)
 {
   Painter p = { 0 };
 
   snapshot_painter_init (&p, snapshot, widget, style, labels);
-  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns);
+  draw_lane (&p, style, doc, spans, y, width, row_height, begin_ns, end_ns, matches, n_matches);
   painter_clear (&p);
 }

@@ -10,6 +10,7 @@
 #include "tc-flame-view.h"
 #include "tc-time-navigation.h"
 #include "tc-time-ruler.h"
+#include "tc-units.h"
 
 #include "tc-flame-graph-section.h"
 
@@ -20,6 +21,8 @@ struct _TcFlameGraphSection
   GtkWidget *paned;
   GtkWidget *view;
   GtkWidget *chart;
+  GtkWidget *search;
+  GtkWidget *search_result;
 };
 
 G_DEFINE_FINAL_TYPE (TcFlameGraphSection, tc_flame_graph_section, TC_TYPE_SECTION)
@@ -43,6 +46,53 @@ static void
 zoom_out_cb (TcFlameGraphSection *self)
 {
   zoom_by (self, 1 / 1.5);
+}
+
+static void
+chart_search_changed_cb (TcFlameGraphSection *self)
+{
+  tc_flame_chart_set_search (TC_FLAME_CHART (self->chart), gtk_editable_get_text (GTK_EDITABLE (self->search)));
+}
+
+static void
+chart_search_ready_cb (TcFlameGraphSection *self)
+{
+  TcFlameChart *chart = TC_FLAME_CHART (self->chart);
+  TcDocument *doc = tc_viewer_session_get_document (tc_section_get_session (TC_SECTION (self)));
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search));
+  g_autofree char *text = NULL;
+  g_autofree char *time = NULL;
+  gint64 matched = 0, begin = 0, end = 0;
+  guint64 n;
+
+  if (*query == '\0')
+    text = g_strdup ("");
+  else if (!tc_flame_chart_get_search_ready (chart))
+    text = g_strdup (_("Searching…"));
+  else if ((n = tc_flame_chart_get_n_matches (chart, &matched)) == 0)
+    text = g_strdup (_("No calls"));
+  else
+    {
+      if (doc != NULL)
+        tc_document_get_time_range (doc, &begin, &end);
+      time = tc_units_format_ms (tc_ns_to_ms (matched));
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GUINT64_FORMAT " call, %s (%.1f %%)",
+                                           "%'" G_GUINT64_FORMAT " calls, %s (%.1f %%)", n),
+                              n, time, end > begin ? 100.0 * matched / (end - begin) : 0.0);
+    }
+  gtk_label_set_text (GTK_LABEL (self->search_result), text);
+}
+
+static void
+next_match_cb (TcFlameGraphSection *self)
+{
+  tc_flame_chart_jump_to_match (TC_FLAME_CHART (self->chart), TRUE);
+}
+
+static void
+previous_match_cb (TcFlameGraphSection *self)
+{
+  tc_flame_chart_jump_to_match (TC_FLAME_CHART (self->chart), FALSE);
 }
 
 /* Once the page has a size: the graph gets what it needs, up to 60 %. */
@@ -131,9 +181,37 @@ tc_flame_graph_section_load (TcSection       *section,
     g_signal_connect_object (reset, "clicked", G_CALLBACK (tc_viewer_session_reset_zoom), session,
                              G_CONNECT_SWAPPED);
     GtkWidget *buttons[] = { zoom_in, zoom_out, to_selection, reset };
+    GtkWidget *previous = gtk_button_new_from_icon_name ("go-up-symbolic");
+    GtkWidget *next = gtk_button_new_from_icon_name ("go-down-symbolic");
+
+    /* Search in time: every call of the matching functions, the count and
+     * their time, and jumps from one to the next. */
+    self->search = gtk_search_entry_new ();
+    g_object_set (self->search, "placeholder-text", _("Find calls in the timeline"), NULL);
+    gtk_editable_set_width_chars (GTK_EDITABLE (self->search), 22);
+    self->search_result = gtk_label_new (NULL);
+    gtk_widget_add_css_class (self->search_result, "dim-label");
+    gtk_widget_set_tooltip_text (previous, _("Previous Call (Shift+Ctrl+G)"));
+    gtk_widget_set_tooltip_text (next, _("Next Call (Enter)"));
+    g_signal_connect_object (self->search, "search-changed", G_CALLBACK (chart_search_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->search, "activate", G_CALLBACK (next_match_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->search, "next-match", G_CALLBACK (next_match_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->search, "previous-match", G_CALLBACK (previous_match_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (next, "clicked", G_CALLBACK (next_match_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (previous, "clicked", G_CALLBACK (previous_match_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->chart, "notify::search-ready", G_CALLBACK (chart_search_ready_cb), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_css_class (previous, "flat");
+    gtk_widget_add_css_class (next, "flat");
 
     gtk_widget_set_margin_end (header, 12);
     gtk_box_append (GTK_BOX (header), title);
+    gtk_box_append (GTK_BOX (header), self->search_result);
+    gtk_box_append (GTK_BOX (header), self->search);
+    gtk_box_append (GTK_BOX (header), previous);
+    gtk_box_append (GTK_BOX (header), next);
     for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
       {
         gtk_widget_add_css_class (buttons[i], "flat");

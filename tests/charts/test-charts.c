@@ -263,6 +263,77 @@ test_flame_chart (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+search_ready (gpointer data)
+{
+  return tc_flame_chart_get_search_ready (data);
+}
+
+static void
+test_flame_chart_search (void)
+{
+  g_autoptr(TcViewerSession) session = fixture_session (100);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = tc_flame_chart_new (session);
+  TcFlameChart *fc = TC_FLAME_CHART (chart);
+  gint64 matched = 0, start, end, last_start;
+  guint thread = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000 + TC_CHART_LEFT + TC_CHART_RIGHT, 300);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Two parses of 0.5 ms per step, all found though most are far under a
+   * pixel at this zoom (and none is loaded for drawing). */
+  tc_flame_chart_set_search (fc, "PARSE");
+  wait_until (search_ready, chart);
+  g_assert_cmpuint (tc_flame_chart_get_n_matches (fc, &matched), ==, 200);
+  g_assert_cmpint (matched, ==, 200 * MS / 2);
+  g_assert_cmpint (tc_flame_chart_get_current_match (fc), ==, -1);
+
+  /* "Net." matches step and the forward and backward inside it: 300 calls,
+   * the nested ones add no time (7.7 ms per step). */
+  tc_flame_chart_set_search (fc, "Net.");
+  wait_until (search_ready, chart);
+  g_assert_cmpuint (tc_flame_chart_get_n_matches (fc, &matched), ==, 300);
+  g_assert_cmpint (matched, ==, 100 * 7700000);
+
+  /* Next from the whole view is the first step; the view zooms to it with
+   * the cursor at its start. */
+  g_assert_true (tc_flame_chart_jump_to_match (fc, TRUE));
+  g_assert_cmpint (tc_flame_chart_get_current_match (fc), ==, 0);
+  tc_flame_chart_get_match (fc, 0, &start, &end, &thread);
+  g_assert_cmpint (start, ==, 2 * MS + 2 * MS + MS / 5);
+  g_assert_cmpint (end - start, ==, 7700000);
+  g_assert_cmpuint (thread, ==, 1);
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, start);
+  g_assert_cmpint (tc_viewer_session_get_visible_begin (session), <, start);
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session), >, end);
+  g_assert_cmpint (tc_viewer_session_get_visible_end (session) - tc_viewer_session_get_visible_begin (session),
+                   <=, 3 * (end - start));
+
+  /* Then forward inside it; previous twice wraps round to the last. */
+  g_assert_true (tc_flame_chart_jump_to_match (fc, TRUE));
+  g_assert_cmpint (tc_flame_chart_get_current_match (fc), ==, 1);
+  tc_flame_chart_get_match (fc, 1, &start, &end, NULL);
+  g_assert_cmpint (start, ==, 2 * MS + 2 * MS + MS / 2);
+  g_assert_true (tc_flame_chart_jump_to_match (fc, FALSE));
+  g_assert_true (tc_flame_chart_jump_to_match (fc, FALSE));
+  g_assert_cmpint (tc_flame_chart_get_current_match (fc), ==, 299);
+  tc_flame_chart_get_match (fc, 299, &last_start, &end, NULL);
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, last_start);
+
+  /* No match, and the end of the search. */
+  tc_flame_chart_set_search (fc, "no such function");
+  wait_until (search_ready, chart);
+  g_assert_cmpuint (tc_flame_chart_get_n_matches (fc, NULL), ==, 0);
+  g_assert_false (tc_flame_chart_jump_to_match (fc, TRUE));
+  tc_flame_chart_set_search (fc, NULL);
+  g_assert_true (tc_flame_chart_get_search_ready (fc));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/series/fixture-anomaly", test_fixture_anomaly);
   g_test_add_func ("/tc/charts/time/navigation", test_navigation);
   g_test_add_func ("/tc/charts/flame-chart/spans", test_flame_chart);
+  g_test_add_func ("/tc/charts/flame-chart/search", test_flame_chart_search);
 
   return g_test_run ();
 }
