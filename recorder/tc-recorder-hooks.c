@@ -6,8 +6,10 @@
  * by the Python side.  PY_START/PY_RESUME/PY_THROW enter a call,
  * PY_RETURN/PY_YIELD/PY_UNWIND leave it, so every call gets its exit.
  * 3.8–3.11: a C profile function (PyEval_SetProfile) on every thread, the
- * threads started later reach it through a threading.setprofile trampoline.
- * Both produce the same events: generator and coroutine resumes are RESUME,
+ * threads started later reach it through a threading.setprofile trampoline;
+ * 3.9–3.11 use a PEP 523 eval hook instead where they can (much cheaper:
+ * tc-recorder-eval-hook.c), which calls enter()/leave() below.
+ * All produce the same events: generator and coroutine resumes are RESUME,
  * suspensions YIELD, exceptions leaving a frame UNWIND.
  *
  * Per event: find the thread (thread-local), find the code (extra slot), two
@@ -565,6 +567,20 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
     return 0;
 }
 
+/* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11) */
+
+int
+tc_rec_hook_enter(PyObject *code, uint32_t kind)
+{
+    return enter(code, NULL, kind, 0);
+}
+
+void
+tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval)
+{
+    leave(code, NULL, kind, retval, 0);
+}
+
 /* ---- sys.monitoring (3.12+) */
 
 #if PY_VERSION_HEX >= 0x030C0000
@@ -741,6 +757,10 @@ set_profile_on(PyThreadState *ts, Py_tracefunc func)
 static PyObject *
 profile_trampoline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
+    if (tc_rec_eval_hook_active()) {
+        PyEval_SetProfile(NULL, NULL);   /* the eval hook sees every thread */
+        Py_RETURN_NONE;
+    }
     PyEval_SetProfile(profile_func, NULL);
     if (nargs == 3 && PyFrame_Check(args[0]) && PyUnicode_Check(args[1])) {
         const char *event = PyUnicode_AsUTF8(args[1]);
@@ -758,6 +778,9 @@ profile_install(PyObject *self, PyObject *unused)
 #if PY_VERSION_HEX >= 0x030C0000
     PyEval_SetProfileAllThreads(profile_func, NULL);
 #else
+    if (tc_rec_eval_hook_install()) {
+        return PyUnicode_FromString("C+eval-hook");
+    }
     PyInterpreterState *interp = PyThreadState_GetInterpreter(
         PyThreadState_Get());
     for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
@@ -765,7 +788,19 @@ profile_install(PyObject *self, PyObject *unused)
         set_profile_on(ts, profile_func);
     }
 #endif
-    Py_RETURN_NONE;
+    return PyUnicode_FromString("C+setprofile");
+}
+
+/* The full-mode backend a recording started now would use. */
+static PyObject *
+hook_backend(PyObject *self, PyObject *unused)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyUnicode_FromString("C+monitoring");
+#else
+    return PyUnicode_FromString(tc_rec_eval_hook_usable() ? "C+eval-hook"
+                                                          : "C+setprofile");
+#endif
 }
 
 static PyObject *
@@ -774,6 +809,7 @@ profile_uninstall(PyObject *self, PyObject *unused)
 #if PY_VERSION_HEX >= 0x030C0000
     PyEval_SetProfileAllThreads(NULL, NULL);
 #else
+    tc_rec_eval_hook_remove();
     PyInterpreterState *interp = PyThreadState_GetInterpreter(
         PyThreadState_Get());
     for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
@@ -801,7 +837,10 @@ PyMethodDef tc_rec_hook_methods[] = {
     {"_profile_trampoline", (PyCFunction)(void (*)(void))profile_trampoline,
      METH_FASTCALL, "threading.setprofile hook: installs the C profiler."},
     {"profile_install", profile_install, METH_NOARGS,
-     "Install the C profile function on every existing thread."},
+     "Install the 3.8-3.11 hook (3.9-3.11: PEP 523 eval hook if usable, else the "
+     "C profile function on every thread); returns the backend's name."},
+    {"hook_backend", hook_backend, METH_NOARGS,
+     "The full-mode backend a recording started now would use."},
     {"profile_uninstall", profile_uninstall, METH_NOARGS,
      "Remove the C profile function from every thread."},
     {NULL, NULL, 0, NULL},

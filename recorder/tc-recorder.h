@@ -282,6 +282,17 @@ void tc_rec_hooks_remove(void);
 void tc_rec_events_close_open_calls(void);
 void tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id);
 extern PyMethodDef tc_rec_hook_methods[];
+/* Entry points for the PEP 523 hook: the kind is decided, the frame is the
+ * thread's current one.  tc_rec_hook_enter returns 1 for code never recorded. */
+int tc_rec_hook_enter(PyObject *code, uint32_t kind);
+void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
+
+/* tc-recorder-eval-hook.c: the 3.9-3.11 full-mode hook (0 from install:
+ * use PyEval_SetProfile). */
+int tc_rec_eval_hook_usable(void);
+int tc_rec_eval_hook_install(void);
+void tc_rec_eval_hook_remove(void);
+int tc_rec_eval_hook_active(void);
 
 /* tc-recorder-writer.c */
 int tc_rec_writer_start(void);

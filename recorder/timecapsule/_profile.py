@@ -133,5 +133,5 @@ def speedtest(n_iters=5000):
         print("Recording overhead: %d calls  %.1fns/call plain  %.1fns/call recorded  (%.2f\u00d7)  %.1f bytes/call"
               % (calls, t_plain / calls * 1e9, t_rec / calls * 1e9,
                  t_rec / t_plain if t_plain > 0 else 0.0, size / calls))
-    print("Backend: %s" % ("C+monitoring" if core.HAS_MONITORING else "C+setprofile"))
+    print("Backend: %s" % core.hook_backend())
     print("Platform: %s  Python %s" % (platform.platform(), sys.version.split()[0]))

@@ -592,8 +592,7 @@ def _install_hooks(s):
         mon.restart_events()
         return "C+monitoring"
     threading.setprofile(core._profile_trampoline)
-    core.profile_install()
-    return "C+setprofile"
+    return core.profile_install()
 
 
 def _remove_hooks(s):
@@ -865,8 +864,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             ("platform", sys.platform), ("pid", str(os.getpid())),
             ("hostname", socket.gethostname()), ("cwd", os.getcwd()),
             ("src", src), ("mode", mode),
-            ("backend", "sample" if mode == "sample" else
-             ("C+monitoring" if core.HAS_MONITORING else "C+setprofile")),
+            ("backend", "sample" if mode == "sample" else core.hook_backend()),
             ("recorder_version", VERSION), ("session_id", s.session_id),
             ("t0_wall", repr(s.t0_wall)),
         ]

@@ -24,7 +24,7 @@ tc.stop()
 ''')
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert re.match(r"^\[TC\] recording → .*/out\.tc  every=10s  backend=C\+(monitoring|setprofile)  session=[0-9a-f]{8}$", lines[0])
+    assert re.match(r"^\[TC\] recording → .*/out\.tc  every=10s  backend=C\+(monitoring|eval-hook|setprofile)  session=[0-9a-f]{8}$", lines[0])
     assert "[TC] snap #2 — halfway" in lines
     assert "[TC] snap #3" in lines
     assert "[TC] ▶ checkpoint 'cp'" in lines
