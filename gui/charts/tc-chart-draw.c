@@ -69,6 +69,7 @@ typedef struct
 {
   PangoLayout *layout;
   char        *font;
+  double       min_width;   /* of "x…" in `font`: narrower, no label */
 } LayoutCache;
 
 static void
@@ -124,7 +125,23 @@ get_layout (cairo_t           *cr,
       pango_font_description_free (desc);
       g_free (cache->font);
       cache->font = g_strdup (font);
+      cache->min_width = 0;
     }
+
+  if (cache->min_width <= 0)
+    {
+      int w, h;
+
+      pango_layout_set_width (cache->layout, -1);
+      pango_layout_set_ellipsize (cache->layout, PANGO_ELLIPSIZE_NONE);
+      pango_layout_set_text (cache->layout, "x…", -1);
+      pango_layout_get_pixel_size (cache->layout, &w, &h);
+      cache->min_width = MAX (w, 1);
+    }
+  /* Where not even "x…" fits the label is left out: a lone "…" says
+   * nothing. */
+  if (max_width > 0 && max_width < cache->min_width)
+    return NULL;
 
   pango_layout_set_text (cache->layout, text, -1);
   if (max_width > 0)
@@ -153,6 +170,8 @@ tc_chart_draw_text (cairo_t           *cr,
   PangoLayout *layout = get_layout (cr, style, text, max_width);
   int w, h;
 
+  if (layout == NULL)
+    return 0;
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
   cairo_move_to (cr, x - w * xalign, y);

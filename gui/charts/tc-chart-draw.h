@@ -165,6 +165,13 @@ void    tc_draw_flame_graph      (cairo_t           *cr,
  * (text → PangoLayout, owned by the caller; NULL = none) keeps shaped
  * labels between frames. */
 GHashTable *tc_flame_labels_new  (void);
+/* A box label of at most `max_width` pixels from the `labels` cache (shaped
+ * like `base`): the whole text, a prefix + "…", or NULL when not even one
+ * character and "…" fit.  The layout belongs to the cache. */
+PangoLayout *tc_flame_label_fit  (GHashTable        *labels,
+                                  PangoLayout       *base,
+                                  const char        *text,
+                                  double             max_width);
 void    tc_snapshot_flame_graph  (GtkSnapshot       *snapshot,
                                   GtkWidget         *widget,
                                   const TcDrawStyle *style,

@@ -478,7 +478,8 @@ tc_flame_chart_snapshot (GtkWidget   *widget,
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (TC_CHART_LEFT, 0));
       tc_snapshot_flame_chart_lane (snapshot, widget, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
                                     plot, TC_FLAME_CHART_ROW, begin, end, self->labels,
-                                    self->query != NULL ? self->code_matches->data : NULL,
+                                    self->query != NULL && !(self->hits != NULL && self->hits->len == 0)
+                                      ? self->code_matches->data : NULL,
                                     self->code_matches->len);
       gtk_snapshot_restore (snapshot);
       gtk_snapshot_pop (snapshot);

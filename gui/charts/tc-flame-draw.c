@@ -17,8 +17,11 @@
 
 #include "tc-chart-draw.h"
 
-/* Boxes narrower than this many pixels get no label. */
-#define MIN_LABEL_WIDTH 28.0
+/* Boxes narrower than this many pixels get no label (the label itself then
+ * decides: whole, cut with "…", or left out when not even "x…" fits). */
+#define MIN_LABEL_WIDTH 16.0
+/* Shaped labels kept between frames, at most. */
+#define MAX_CACHED_LABELS 20000
 
 static const GdkRGBA label_color = { 0, 0, 0, 0.85 };
 
@@ -95,15 +98,13 @@ snapshot_outline (Painter *p, double x, double y, double w, double h, double lin
   gtk_snapshot_append_border (p->snapshot, &r, widths, colors);
 }
 
-static void
-snapshot_label (Painter *p, const TcDrawStyle *style, double x, double y, double max_width,
-                double clip_x, double clip_y, double clip_w, double clip_h, const char *text)
+static PangoLayout *
+cached_layout (Painter    *p,
+               const char *text)
 {
-  PangoLayout *layout = p->labels != NULL ? g_hash_table_lookup (p->labels, text) : NULL;
+  PangoLayout *layout = g_hash_table_lookup (p->labels, text);
 
-  /* Shaping text is the dearest part of a frame: with a cache each name is
-   * shaped once and clipped to its box (no ellipsis) from then on. */
-  if (layout == NULL && p->labels != NULL)
+  if (layout == NULL)
     {
       layout = pango_layout_copy (p->layout);
       pango_layout_set_width (layout, -1);
@@ -111,12 +112,66 @@ snapshot_label (Painter *p, const TcDrawStyle *style, double x, double y, double
       pango_layout_set_text (layout, text, -1);
       g_hash_table_insert (p->labels, g_strdup (text), layout);
     }
-  if (layout == NULL)
+  return layout;
+}
+
+/* The label for `max_width` pixels: the whole text, its longest prefix that
+ * fits followed by "…", or NULL when not even one character and "…" fit.
+ * The cut is measured on the shaped whole text, and each cut text is shaped
+ * once: while zooming, widths change every frame but the cuts rarely. */
+PangoLayout *
+tc_flame_label_fit (GHashTable  *labels,
+                    PangoLayout *base,
+                    const char  *text,
+                    double       max_width)
+{
+  Painter p = { .labels = labels, .layout = base };
+  PangoLayout *whole, *dots;
+  int w, h, dots_w, index = 0, trailing = 0;
+  g_autofree char *cut = NULL;
+
+  /* Emptied before any lookup: a layout handed out stays valid for this
+   * call's drawing. */
+  if (g_hash_table_size (labels) > MAX_CACHED_LABELS)
+    g_hash_table_remove_all (labels);
+  whole = cached_layout (&p, text);
+  dots = cached_layout (&p, "…");
+
+  pango_layout_get_pixel_size (whole, &w, &h);
+  if (w <= max_width)
+    return whole;
+  pango_layout_get_pixel_size (dots, &dots_w, &h);
+  if (max_width - dots_w < 1 ||
+      !pango_layout_xy_to_index (whole, (int) ((max_width - dots_w) * PANGO_SCALE), 0, &index, &trailing))
     {
+      /* Past the end (cannot be: it is wider) or before the start. */
+      if (max_width - dots_w < 1 || index <= 0)
+        return NULL;
+    }
+  /* xy_to_index gives the character under x: it does not fit whole. */
+  if (index <= 0)
+    return NULL;
+  cut = g_strdup_printf ("%.*s…", index, text);
+  return cached_layout (&p, cut);
+}
+
+static void
+snapshot_label (Painter *p, const TcDrawStyle *style, double x, double y, double max_width,
+                double clip_x, double clip_y, double clip_w, double clip_h, const char *text)
+{
+  PangoLayout *layout;
+
+  if (p->labels != NULL)
+    layout = tc_flame_label_fit (p->labels, p->layout, text, max_width);
+  else
+    {
+      /* No cache: Pango ellipsizes, one shaping per label. */
       layout = p->layout;
       pango_layout_set_text (layout, text, -1);
       pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
     }
+  if (layout == NULL)
+    return;
   gtk_snapshot_push_clip (p->snapshot, &GRAPHENE_RECT_INIT (clip_x, clip_y, MAX (clip_w - 3, 1), clip_h));
   gtk_snapshot_save (p->snapshot);
   gtk_snapshot_translate (p->snapshot, &GRAPHENE_POINT_INIT (x, y));

@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <pango/pangocairo.h>
+
 #include "tc-flame-graph.h"
 #include "tc-flame-tree.h"
 
@@ -401,6 +403,42 @@ test_big_tree_render (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_label_fit (void)
+{
+  g_autoptr(GHashTable) labels = tc_flame_labels_new ();
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  g_autoptr(PangoLayout) base = pango_layout_new (context);
+  const char *text = "Net.backward_and_update";
+  PangoLayout *layout;
+  int whole, w, h;
+
+  layout = tc_flame_label_fit (labels, base, text, 10000);
+  g_assert_nonnull (layout);
+  g_assert_cmpstr (pango_layout_get_text (layout), ==, text);
+  pango_layout_get_pixel_size (layout, &whole, &h);
+
+  /* Half the room: a prefix of the name and "…", no wider than the room. */
+  layout = tc_flame_label_fit (labels, base, text, whole / 2.0);
+  g_assert_nonnull (layout);
+  g_assert_true (g_str_has_suffix (pango_layout_get_text (layout), "…"));
+  g_assert_true (strncmp (pango_layout_get_text (layout), text,
+                          strlen (pango_layout_get_text (layout)) - strlen ("…")) == 0);
+  g_assert_cmpuint (strlen (pango_layout_get_text (layout)), >, strlen ("N…"));
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_assert_cmpint (w, <=, whole / 2);
+
+  /* Room for "N…" only, then for nothing: the label is left out. */
+  layout = tc_flame_label_fit (labels, base, "N…", 1000);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  layout = tc_flame_label_fit (labels, base, text, w + 0.5);
+  g_assert_nonnull (layout);
+  g_assert_cmpstr (pango_layout_get_text (layout), ==, "N…");
+  g_assert_null (tc_flame_label_fit (labels, base, text, w - 3));
+  g_assert_null (tc_flame_label_fit (labels, base, text, 2));
+  g_object_unref (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +454,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/samples", test_samples_tree);
   g_test_add_func ("/tc/charts/flame/range", test_range_tree);
   g_test_add_func ("/tc/charts/flame/widget", test_widget);
+  g_test_add_func ("/tc/charts/flame/label-fit", test_label_fit);
   g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
 
   return g_test_run ();
