@@ -562,6 +562,40 @@ tc_functions_section_select (TcFunctionsSection *self,
   gtk_single_selection_set_selected (self->selection, position);
 }
 
+/* Selects the row of `code_id` (clearing a filter that hides it) and
+ * scrolls it into view.  FALSE when the table has no such function. */
+gboolean
+tc_functions_section_select_code (TcFunctionsSection *self,
+                                  guint32             code_id)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (TC_IS_FUNCTIONS_SECTION (self), FALSE);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      model = G_LIST_MODEL (self->selection);
+      n = g_list_model_get_n_items (model);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+          if (item_stats (item)->code_id != code_id)
+            continue;
+          gtk_single_selection_set_selected (self->selection, i);
+          /* gtk_column_view_scroll_to() is GTK 4.12. */
+          gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", i);
+          return TRUE;
+        }
+      if (self->filter_text == NULL)
+        break;
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      tc_functions_section_set_filter (self, NULL);
+    }
+  return FALSE;
+}
+
 /**
  * tc_functions_section_get_histogram:
  *

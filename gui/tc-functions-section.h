@@ -21,6 +21,8 @@ void         tc_functions_section_set_filter    (TcFunctionsSection *self,
                                                  const char         *text);
 void         tc_functions_section_select        (TcFunctionsSection *self,
                                                  guint               position);
+gboolean     tc_functions_section_select_code   (TcFunctionsSection *self,
+                                                 guint32             code_id);
 GtkWidget   *tc_functions_section_get_histogram (TcFunctionsSection *self);
 
 G_END_DECLS

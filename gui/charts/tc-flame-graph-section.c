@@ -257,3 +257,11 @@ static void
 tc_flame_graph_section_init (TcFlameGraphSection *self)
 {
 }
+
+TcFlameGraph *
+tc_flame_graph_section_get_graph (TcFlameGraphSection *self)
+{
+  g_return_val_if_fail (TC_IS_FLAME_GRAPH_SECTION (self), NULL);
+
+  return self->view != NULL ? tc_flame_view_get_graph (TC_FLAME_VIEW (self->view)) : NULL;
+}

@@ -17,6 +17,8 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-functions-section.h"
+#include "tc-session-view.h"
 #include "tc-units.h"
 
 #include "tc-flame-graph.h"
@@ -714,6 +716,22 @@ query_tooltip_cb (TcFlameGraph *self,
   return TRUE;
 }
 
+/* "Show in Function Table": the functions page, with the row selected and
+ * scrolled to. */
+gboolean
+tc_flame_graph_show_function (TcFlameGraph *self,
+                              guint32       code_id)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), TC_TYPE_SESSION_VIEW);
+  TcSection *section;
+
+  if (view == NULL || !tc_session_view_show_section (TC_SESSION_VIEW (view), "functions"))
+    return FALSE;
+  section = tc_session_view_get_section (TC_SESSION_VIEW (view), "functions");
+  return TC_IS_FUNCTIONS_SECTION (section) &&
+         tc_functions_section_select_code (TC_FUNCTIONS_SECTION (section), code_id);
+}
+
 static void
 menu_action (GtkWidget  *widget,
              const char *action_name,
@@ -732,10 +750,7 @@ menu_action (GtkWidget  *widget,
     tc_flame_graph_set_focus (self, self->menu_node);
   else if (g_str_equal (action_name, "flame.show-function"))
     {
-      /* The function table selects the row when it offers the action;
-       * otherwise the page alone is shown. */
-      if (!gtk_widget_activate_action (widget, "view.show-function", "s", code ? code->display : ""))
-        gtk_widget_activate_action (widget, "view.show-section", "s", "functions");
+      tc_flame_graph_show_function (self, node->code_id);
     }
   else if (g_str_equal (action_name, "flame.open-source") && code != NULL && code->file_id != 0)
     {

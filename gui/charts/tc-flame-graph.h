@@ -57,6 +57,10 @@ guint32      tc_flame_graph_node_at          (TcFlameGraph *self,
                                               double        y);
 char        *tc_flame_graph_describe_node    (TcFlameGraph *self,
                                               guint32       node);
+/* Switches the session view holding the graph to the functions page and
+ * selects `code_id`'s row (the context menu's "Show in Function Table"). */
+gboolean     tc_flame_graph_show_function    (TcFlameGraph *self,
+                                              guint32       code_id);
 /* Draws the current state on any cairo_t (the PDF export). */
 void         tc_flame_graph_draw             (TcFlameGraph      *self,
                                               cairo_t           *cr,

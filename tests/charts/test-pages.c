@@ -12,6 +12,10 @@
 #include "tc-bar-chart.h"
 #include "tc-call-graph.h"
 #include "tc-chart-sections.h"
+#include "tc-flame-graph-section.h"
+#include "tc-functions-section.h"
+#include "tc-item.h"
+#include "tc-session-view.h"
 #include "tc-heatmap.h"
 #include "tc-metric-chart.h"
 #include "tc-time-scrubber.h"
@@ -267,6 +271,57 @@ test_sections (void)
 }
 
 static void
+test_show_in_function_table (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "tc-test-show-function.tc", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcViewerSession) session = NULL;
+  TcSessionView *view;
+  GtkWidget *window = gtk_window_new ();
+  TcSection *flame, *functions;
+  TcFlameGraph *graph;
+  gpointer item;
+
+  g_assert_true (tc_chart_fixture_write (path, 200, FALSE, &error));
+  session = tc_viewer_session_new (file);
+  view = tc_session_view_new (session);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  tc_session_view_load (view);
+  while (g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_unlink (path);
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  g_assert_true (tc_session_view_show_section (view, "flamegraph"));
+  flame = tc_session_view_get_section (view, "flamegraph");
+  graph = tc_flame_graph_section_get_graph (TC_FLAME_GRAPH_SECTION (flame));
+  g_assert_nonnull (graph);
+
+  /* A filter that hides parse() is cleared; the page switches and the row
+   * of parse() is the selected one. */
+  g_assert_true (tc_session_view_show_section (view, "functions"));
+  functions = tc_session_view_get_section (view, "functions");
+  tc_functions_section_set_filter (TC_FUNCTIONS_SECTION (functions), "backward");
+  g_assert_true (tc_session_view_show_section (view, "flamegraph"));
+  g_assert_true (tc_flame_graph_show_function (graph, FIX_PARSE));
+  g_assert_true (tc_session_view_get_visible_section (view) == functions);
+  item = gtk_single_selection_get_selected_item (
+    GTK_SINGLE_SELECTION (tc_functions_section_get_model (TC_FUNCTIONS_SECTION (functions))));
+  g_assert_nonnull (item);
+  g_assert_cmpuint (((const TcFunctionStats *) tc_item_get_data (TC_ITEM (item)))->code_id, ==, FIX_PARSE);
+
+  /* Then another one, and a code that has no row. */
+  g_assert_true (tc_flame_graph_show_function (graph, FIX_BACKWARD));
+  item = gtk_single_selection_get_selected_item (
+    GTK_SINGLE_SELECTION (tc_functions_section_get_model (TC_FUNCTIONS_SECTION (functions))));
+  g_assert_cmpuint (((const TcFunctionStats *) tc_item_get_data (TC_ITEM (item)))->code_id, ==, FIX_BACKWARD);
+  g_assert_false (tc_flame_graph_show_function (graph, 99999));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_hot_lines_and_call_graph (void)
 {
   g_autoptr(TcViewerSession) session = fixture_session (200);
@@ -344,6 +399,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/pages/sections", test_sections);
   g_test_add_func ("/tc/charts/pages/hot-lines-call-graph", test_hot_lines_and_call_graph);
   g_test_add_func ("/tc/charts/pages/heatmap", test_heatmap);
+  g_test_add_func ("/tc/charts/pages/show-in-function-table", test_show_in_function_table);
 
   return g_test_run ();
 }
