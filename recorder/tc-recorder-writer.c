@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 /* Re-measure ticks per ns over the whole recording so far (the longer
  * the interval, the better the estimate). */
@@ -195,13 +196,67 @@ encode_chunks(void)
     }
 }
 
-/* The writer fails for good on the first I/O error (a full disk): what
- * could not be written from then on is counted, and said at stop. */
+/* The writer fails for good on the first I/O error (a full disk): the
+ * program goes on, what could not be written from then on is counted, and
+ * the stop says once when it began and how much was lost.  The file keeps
+ * the frames written before (a reader sees a truncated recording). */
+static time_t fail_time;            /* wall clock of the first failure */
+static int fail_errno;
+
+static void
+note_failure_time_locked(void)
+{
+    int err = errno;
+    tc_rec.writer_failed = 1;
+    if (fail_time == 0) {
+        fail_time = time(NULL);
+        fail_errno = err;
+    }
+}
+
 static void
 note_write_failure_locked(uint64_t n_events)
 {
-    tc_rec.writer_failed = 1;
+    note_failure_time_locked();
     tc_rec.n_dropped += n_events;
+}
+
+/* 1234567 -> "1,234,567" */
+static void
+format_count(uint64_t n, char *out, size_t len)
+{
+    char digits[32];
+    int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+    size_t k = 0;
+    for (int i = 0; i < nd && k + 2 < len; i++) {
+        if (i > 0 && (nd - i) % 3 == 0) {
+            out[k++] = ',';
+        }
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+}
+
+static void
+report_loss_locked(void)
+{
+    if (fail_time == 0) {
+        return;
+    }
+    char when[16], count[40];
+    struct tm tm;
+    localtime_r(&fail_time, &tm);
+    strftime(when, sizeof(when), "%H:%M:%S", &tm);
+    format_count(tc_rec.n_dropped, count, sizeof(count));
+    const char *what = fail_errno == ENOSPC ? "the disk filled up"
+                       : fail_errno == EDQUOT ? "the disk quota ran out"
+                       : "writing the recording failed";
+    fprintf(stderr,
+            "[TC] %s at %s; at least %s events after that point were "
+            "not saved (the file keeps what was written before)\n",
+            what, when, count);
+    fflush(stderr);
+    fail_time = 0;
 }
 
 static void
@@ -348,7 +403,9 @@ writer_main(void *data)
             if (n > 0) {
                 tc_writer_write_system(tc_rec.writer, now, values, n);
             }
-            tc_writer_flush(tc_rec.writer, false);
+            if (tc_writer_flush(tc_rec.writer, false) != TC_OK) {
+                note_failure_time_locked();
+            }
             last_flush = now;
         }
     }
@@ -364,6 +421,7 @@ tc_rec_writer_start(void)
     draining = 0;
     n_chunks = 0;
     taken = NULL;
+    fail_time = 0;
     pthread_cond_init(&drained_cond, NULL);
     if (pthread_create(&tc_rec.writer_thread, NULL, writer_main, NULL) != 0) {
         return -1;
@@ -386,6 +444,16 @@ tc_rec_writer_stop(void)
     pthread_join(tc_rec.writer_thread, NULL);
     Py_END_ALLOW_THREADS
     tc_rec.writer_running = 0;
+    /* The last events, so the loss report counts them all. */
+    pthread_mutex_lock(&tc_rec.lock);
+    if (tc_rec.writer != NULL) {
+        tc_rec_drain_locked();
+        if (tc_writer_flush(tc_rec.writer, false) != TC_OK) {
+            note_failure_time_locked();
+        }
+    }
+    report_loss_locked();
+    pthread_mutex_unlock(&tc_rec.lock);
 }
 
 /* ---- Fatal signals: flush what is encoded, then let the old handler (or
