@@ -303,6 +303,19 @@ selection_changed_cb (TcFunctionsSection *self)
   show_function (self, item ? item_stats (item) : NULL);
 }
 
+/* Enter or a double click on a row opens the function's source, like the
+ * side panel's button (the annotated source page through
+ * "view.show-source"). */
+static void
+row_activated_cb (TcFunctionsSection *self,
+                  guint               position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->source_button)))
+    gtk_widget_activate_action_variant (GTK_WIDGET (self), "view.show-source",
+                                        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (self->source_button)));
+}
+
 static void
 search_changed_cb (TcFunctionsSection *self,
                    GtkSearchEntry     *entry)
@@ -523,6 +536,9 @@ tc_functions_section_init (TcFunctionsSection *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (row_activated_cb), self,
                            G_CONNECT_SWAPPED);
 }
 

@@ -270,6 +270,22 @@ test_sections (void)
   g_assert_cmpstr (plotted[1], ==, "cpu_pct");
 }
 
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_show_in_function_table (void)
 {
@@ -317,6 +333,15 @@ test_show_in_function_table (void)
     GTK_SINGLE_SELECTION (tc_functions_section_get_model (TC_FUNCTIONS_SECTION (functions))));
   g_assert_cmpuint (((const TcFunctionStats *) tc_item_get_data (TC_ITEM (item)))->code_id, ==, FIX_BACKWARD);
   g_assert_false (tc_flame_graph_show_function (graph, 99999));
+
+  /* Activating a row (Enter, double click) opens its source: train() is in
+   * train.py, whose text the recording embeds. */
+  g_assert_true (tc_flame_graph_show_function (graph, FIX_TRAIN));
+  g_assert_true (tc_session_view_is_section_enabled (view, "source"));
+  g_signal_emit_by_name (find_child (GTK_WIDGET (functions), GTK_TYPE_COLUMN_VIEW), "activate",
+                         gtk_single_selection_get_selected (
+                           GTK_SINGLE_SELECTION (tc_functions_section_get_model (TC_FUNCTIONS_SECTION (functions)))));
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "source");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
