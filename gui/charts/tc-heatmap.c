@@ -18,6 +18,9 @@
 #include "tc-heatmap.h"
 
 #define CELL 6.0
+/* Below a single variable's row: its colour scale with min and max. */
+#define LEGEND_HEIGHT 30.0
+#define LEGEND_WIDTH  240.0
 
 struct _TcHeatmap
 {
@@ -25,6 +28,7 @@ struct _TcHeatmap
 
   TcViewerSession *session;
   GArray          *rows;     /* TcHeatmapRow */
+  char            *variable; /* the one row shown, with a legend; NULL = all */
 };
 
 G_DEFINE_FINAL_TYPE (TcHeatmap, tc_heatmap, GTK_TYPE_WIDGET)
@@ -223,6 +227,52 @@ build_rows (TcHeatmap *self)
     }
 }
 
+/* The smallest and largest finite value of a row: the ends of its scale. */
+gboolean
+tc_heatmap_row_range (const TcHeatmapRow *row,
+                      double             *min,
+                      double             *max)
+{
+  *min = INFINITY;
+  *max = -INFINITY;
+  for (guint i = 0; i < row->n; i++)
+    if (isfinite (row->values[i]))
+      {
+        *min = MIN (*min, row->values[i]);
+        *max = MAX (*max, row->values[i]);
+      }
+  return *min <= *max;
+}
+
+static void
+draw_legend (cairo_t            *cr,
+             const TcDrawStyle  *style,
+             const TcHeatmapRow *row,
+             double              y,
+             double              width)
+{
+  double w = MIN (LEGEND_WIDTH, width - 8);
+  double min, max;
+  g_autofree char *lo = NULL;
+  g_autofree char *hi = NULL;
+
+  if (w < 40 || !tc_heatmap_row_range (row, &min, &max))
+    return;
+  for (guint i = 0; i < 48; i++)
+    {
+      GdkRGBA color;
+
+      tc_heatmap_color (i / 47.0, &color);
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, 4 + i * w / 48, y + 4, w / 48 + 0.5, 8);
+      cairo_fill (cr);
+    }
+  lo = g_strdup_printf ("%.4g", min);
+  hi = g_strdup_printf ("%.4g", max);
+  tc_chart_draw_text (cr, style, &style->dim, 4, y + 14, 0.0, w / 2 - 4, lo);
+  tc_chart_draw_text (cr, style, &style->dim, 4 + w, y + 14, 1.0, w / 2 - 4, hi);
+}
+
 static void
 tc_heatmap_measure (GtkWidget      *widget,
                     GtkOrientation  orientation,
@@ -237,7 +287,8 @@ tc_heatmap_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = 300;
   else
-    *minimum = *natural = (int) (self->rows->len * TC_HEATMAP_ROW);
+    *minimum = *natural = (int) (self->rows->len * TC_HEATMAP_ROW +
+                                 (self->variable != NULL && self->rows->len > 0 ? LEGEND_HEIGHT : 0));
 }
 
 static void
@@ -261,6 +312,8 @@ tc_heatmap_snapshot (GtkWidget   *widget,
   cairo_clip (cr);
   tc_draw_heatmap (cr, &style, (const TcHeatmapRow *) (gpointer) self->rows->data, self->rows->len,
                    plot, CELL, begin, end);
+  if (self->variable != NULL)
+    draw_legend (cr, &style, &g_array_index (self->rows, TcHeatmapRow, 0), self->rows->len * TC_HEATMAP_ROW, plot);
   tc_draw_time_overlay (cr, &style, plot, gtk_widget_get_height (widget), begin, end,
                         tc_viewer_session_get_cursor (self->session),
                         tc_viewer_session_get_has_selection (self->session),
@@ -311,6 +364,7 @@ tc_heatmap_dispose (GObject *object)
   TcHeatmap *self = (TcHeatmap *)object;
 
   g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->variable, g_free);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (tc_heatmap_parent_class)->dispose (object);
@@ -365,4 +419,25 @@ tc_heatmap_get_row (TcHeatmap *self,
   g_return_val_if_fail (index < self->rows->len, NULL);
 
   return &g_array_index (self->rows, TcHeatmapRow, index);
+}
+
+/* Shows only the row named `name` (a variable "function.name" or a metric),
+ * with its colour legend; NULL shows every row again.  FALSE when there is
+ * no such row (nothing is shown then). */
+gboolean
+tc_heatmap_set_variable (TcHeatmap  *self,
+                         const char *name)
+{
+  g_return_val_if_fail (TC_IS_HEATMAP (self), FALSE);
+
+  g_free (self->variable);
+  self->variable = g_strdup (name);
+  g_array_set_size (self->rows, 0);
+  build_rows (self);
+  if (name != NULL)
+    for (guint i = self->rows->len; i > 0; i--)
+      if (!g_str_equal (g_array_index (self->rows, TcHeatmapRow, i - 1).name, name))
+        g_array_remove_index (self->rows, i - 1);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return name == NULL || self->rows->len == 1;
 }

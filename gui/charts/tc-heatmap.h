@@ -49,4 +49,10 @@ guint      tc_heatmap_get_n_rows (TcHeatmap          *self);
 const TcHeatmapRow *tc_heatmap_get_row (TcHeatmap    *self,
                                         guint         index);
 
+gboolean   tc_heatmap_row_range  (const TcHeatmapRow *row,
+                                  double             *min,
+                                  double             *max);
+gboolean   tc_heatmap_set_variable (TcHeatmap        *self,
+                                    const char       *name);
+
 G_END_DECLS

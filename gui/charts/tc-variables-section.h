@@ -12,4 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TcVariablesSection, tc_variables_section, TC, VARIABLES_SECTION, TcSection)
 
+gboolean   tc_variables_section_show_heatmap (TcVariablesSection *self,
+                                              const char         *name);
+GtkWidget *tc_variables_section_get_heatmap  (TcVariablesSection *self);
+
 G_END_DECLS

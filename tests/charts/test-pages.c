@@ -407,6 +407,50 @@ test_heatmap (void)
   tc_heatmap_color (0.0, &lo);
   tc_heatmap_color (1.0, &hi);
   g_assert_cmpfloat (lo.red + lo.green + lo.blue, <, hi.red + hi.green + hi.blue);
+
+  /* One variable alone, its scale from its smallest to its largest value
+   * (lr: 0.1 decaying), then every row again. */
+  {
+    const TcHeatmapRow *lr;
+    double min, max;
+    int h_all, h_one, dummy;
+
+    gtk_widget_measure (heatmap, GTK_ORIENTATION_VERTICAL, -1, &h_all, &dummy, NULL, NULL);
+    g_assert_true (tc_heatmap_set_variable (TC_HEATMAP (heatmap), "train.lr"));
+    g_assert_cmpuint (tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)), ==, 1);
+    lr = tc_heatmap_get_row (TC_HEATMAP (heatmap), 0);
+    g_assert_cmpstr (lr->name, ==, "train.lr");
+    g_assert_true (tc_heatmap_row_range (lr, &min, &max));
+    g_assert_cmpfloat (min, <, max);
+    for (guint i = 0; i < lr->n; i++)
+      if (isfinite (lr->values[i]))
+        {
+          g_assert_cmpfloat (lr->values[i], >=, min);
+          g_assert_cmpfloat (lr->values[i], <=, max);
+        }
+    /* One row and the legend below it. */
+    gtk_widget_measure (heatmap, GTK_ORIENTATION_VERTICAL, -1, &h_one, &dummy, NULL, NULL);
+    g_assert_cmpint (h_one, >, TC_HEATMAP_ROW);
+    g_assert_cmpint (h_one, <, h_all);
+    g_assert_false (tc_heatmap_set_variable (TC_HEATMAP (heatmap), "no.such"));
+    g_assert_cmpuint (tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)), ==, 0);
+    g_assert_true (tc_heatmap_set_variable (TC_HEATMAP (heatmap), NULL));
+    g_assert_cmpuint (tc_heatmap_get_n_rows (TC_HEATMAP (heatmap)), ==, 6);
+  }
+
+  /* The variables page offers it: choosing a name shows that heatmap. */
+  {
+    g_autoptr(TcSection) variables = load_section (session, TC_TYPE_VARIABLES_SECTION);
+    GtkWidget *page_map = tc_variables_section_get_heatmap (TC_VARIABLES_SECTION (variables));
+
+    g_assert_false (gtk_widget_get_visible (page_map));
+    g_assert_true (tc_variables_section_show_heatmap (TC_VARIABLES_SECTION (variables), "train.loss"));
+    g_assert_true (gtk_widget_get_visible (page_map));
+    g_assert_cmpuint (tc_heatmap_get_n_rows (TC_HEATMAP (page_map)), ==, 1);
+    g_assert_cmpstr (tc_heatmap_get_row (TC_HEATMAP (page_map), 0)->name, ==, "train.loss");
+    g_assert_true (tc_variables_section_show_heatmap (TC_VARIABLES_SECTION (variables), NULL));
+    g_assert_false (gtk_widget_get_visible (page_map));
+  }
   g_object_unref (heatmap);
 }
 
