@@ -421,7 +421,11 @@ tc_rec_writer_start(void)
     draining = 0;
     n_chunks = 0;
     taken = NULL;
+    n_unencoded = 0;
     fail_time = 0;
+    if (packer != NULL) {
+        tc_events_packer_clear(packer);   /* a parent's blocks, after fork */
+    }
     pthread_cond_init(&drained_cond, NULL);
     if (pthread_create(&tc_rec.writer_thread, NULL, writer_main, NULL) != 0) {
         return -1;
