@@ -322,6 +322,19 @@ static struct {
     double sample_rate_hz;
 } forked;
 
+/* Runs in the child right after fork(), before any Python code: the
+ * threading module's own after-fork hook runs Python code that the hooks
+ * would otherwise record into the parent's buffers, taking tc_rec.lock
+ * (held for ever if a vanished thread had it at fork time: a child hung
+ * there on 3.10).  The hooks stay off until fork_child and a new file. */
+static void
+atfork_child(void)
+{
+    atomic_store(&tc_rec.active, 0);
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
+}
+
 static PyObject *
 rec_fork_prepare(PyObject *self, PyObject *unused)
 {
@@ -1274,6 +1287,11 @@ PyInit__recorder(void)
     if (PyModule_AddFunctions(m, tc_rec_hook_methods) < 0) {
         Py_DECREF(m);
         return NULL;
+    }
+    static int atfork_registered;
+    if (!atfork_registered) {
+        pthread_atfork(NULL, NULL, atfork_child);
+        atfork_registered = 1;
     }
     if (tc_rec_extra_index < 0) {
 #if PY_VERSION_HEX >= 0x030C0000
