@@ -526,7 +526,11 @@ add_mark (TcDocument *self, const TcFrame *frame, const TcMark *m)
   else
     mark.name = tc_document_intern_c (self, name);
   g_array_append_val (self->marks, mark);
-  self->end_ns = MAX (self->end_ns, mark.time_ns + MAX (0, mark.duration_ns));
+  /* Both come from the file: a hostile time plus duration must not overflow. */
+  gint64 mark_end_ns;
+  if (__builtin_add_overflow (mark.time_ns, MAX (0, mark.duration_ns), &mark_end_ns))
+    mark_end_ns = G_MAXINT64;
+  self->end_ns = MAX (self->end_ns, mark_end_ns);
 }
 
 static int
