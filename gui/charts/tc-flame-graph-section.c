@@ -62,6 +62,7 @@ chart_search_ready_cb (TcFlameGraphSection *self)
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search));
   g_autofree char *text = NULL;
   g_autofree char *time = NULL;
+  g_autofree char *count = NULL;
   gint64 matched = 0, begin = 0, end = 0;
   guint64 n;
 
@@ -76,9 +77,10 @@ chart_search_ready_cb (TcFlameGraphSection *self)
       if (doc != NULL)
         tc_document_get_time_range (doc, &begin, &end);
       time = tc_units_format_ms (tc_ns_to_ms (matched));
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GUINT64_FORMAT " call, %s (%.1f %%)",
-                                           "%'" G_GUINT64_FORMAT " calls, %s (%.1f %%)", n),
-                              n, time, end > begin ? 100.0 * matched / (end - begin) : 0.0);
+      count = tc_units_format_count (n);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s call, %s (%.1f %%)",
+                                           "%s calls, %s (%.1f %%)", tc_units_plural_n (n)),
+                              count, time, end > begin ? 100.0 * matched / (end - begin) : 0.0);
     }
   gtk_label_set_text (GTK_LABEL (self->search_result), text);
 }
