@@ -37,34 +37,7 @@ typedef PyFrameObject EvalFrame;
 #define HAVE_EVAL_HOOK 0
 #endif
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-static inline uint64_t
-now_ticks (void)
-{
-  return __rdtsc ();
-}
-#else
-static inline uint64_t
-now_ticks (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-#endif
-
-typedef struct
-{
-  uint64_t    ticks;
-  const void *code;
-} Slot;
-
-#define RING 4096   /* a power of two: the index wraps with a mask */
-
-static __thread Slot     ring[RING];
-static __thread uint32_t ring_pos;
+#include "tc-bench-ticks.h"
 static uint64_t          n_events;
 
 static inline void
