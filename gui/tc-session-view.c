@@ -501,6 +501,23 @@ tc_session_view_get_visible_section (TcSessionView *self)
 }
 
 /**
+ * tc_session_view_get_selected_id:
+ *
+ * Returns: (nullable): the id of the sidebar's selected row
+ */
+const char *
+tc_session_view_get_selected_id (TcSessionView *self)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (TC_IS_SESSION_VIEW (self), NULL);
+
+  row = gtk_list_box_get_selected_row (self->sidebar);
+
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "section-id") : NULL;
+}
+
+/**
  * tc_session_view_show_section:
  *
  * Shows the page @id when it has data.
@@ -521,6 +538,17 @@ tc_session_view_show_section (TcSessionView *self,
     return FALSE;
 
   gtk_list_box_select_row (self->sidebar, row);
+  /* Selecting leaves the list's cursor, and so the keyboard focus, on the
+   * row clicked last: with focus in the sidebar it would stay drawn on that
+   * page's row (Compare after opening the source from its table), and the
+   * arrow keys would move from there. */
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+    GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+    if (focus != NULL && focus != GTK_WIDGET (row) && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sidebar)))
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+  }
 
   return TRUE;
 }

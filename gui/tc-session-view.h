@@ -22,6 +22,8 @@ const char    *tc_session_view_get_state           (TcSessionView *self);
 TcSection     *tc_session_view_get_section         (TcSessionView *self,
                                                     const char    *id);
 TcSection     *tc_session_view_get_visible_section (TcSessionView *self);
+/* The id of the page selected in the sidebar, or NULL. */
+const char    *tc_session_view_get_selected_id     (TcSessionView *self);
 gboolean       tc_session_view_show_section        (TcSessionView *self,
                                                     const char    *id);
 gboolean       tc_session_view_is_section_enabled  (TcSessionView *self,

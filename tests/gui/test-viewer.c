@@ -677,6 +677,54 @@ test_moments_strip (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_sidebar_row (GtkWidget  *widget,
+                  const char *id)
+{
+  if (GTK_IS_LIST_BOX_ROW (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "section-id"), id) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_sidebar_row (c, id);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Opening the source from another page moves the sidebar's selection and
+ * its keyboard cursor with the page: the row of the page left (Compare,
+ * clicked last) is neither selected nor focused after it. */
+static void
+test_show_source_selection (void)
+{
+  g_autofree char *path = tc_test_write_timings ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = open_path (window, path);
+  TcDocument *doc = tc_viewer_session_get_document (tc_session_view_get_session (view));
+  const TcDocFile *file = g_ptr_array_index (tc_document_get_files (doc), 0);
+  GtkWidget *compare = find_sidebar_row (GTK_WIDGET (view), "compare");
+  GtkWidget *source = find_sidebar_row (GTK_WIDGET (view), "source");
+
+  g_assert_nonnull (compare);
+  g_assert_nonnull (source);
+  g_assert_true (tc_session_view_is_section_enabled (view, "source"));
+
+  /* A click on the Compare row: it gets the focus and the selection. */
+  g_assert_true (gtk_widget_grab_focus (compare));
+  g_assert_true (tc_session_view_show_section (view, "compare"));
+  g_assert_cmpstr (tc_session_view_get_selected_id (view), ==, "compare");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.show-source", "(uu)", file->id, 2));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "source");
+  g_assert_cmpstr (tc_session_view_get_selected_id (view), ==, "source");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == source);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -704,6 +752,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/export", test_export);
   g_test_add_func ("/Tc/Gui/viewer/moments-strip", test_moments_strip);
   g_test_add_func ("/Tc/Gui/viewer/window-size-saved", test_window_size_saved);
+  g_test_add_func ("/Tc/Gui/viewer/show-source-selection", test_show_source_selection);
 
   return g_test_run ();
 }
