@@ -123,6 +123,7 @@ free_threads_locked(void)
     while (t != NULL) {
         TcRecThread *next = t->next;
         free(t->buf);
+        free(t->open);
         free(t);
         t = next;
     }
@@ -138,23 +139,32 @@ free_threads_locked(void)
     tc_rec.n_metric_points = tc_rec.cap_metric_points = 0;
 }
 
+/* record(flush_every=N): every N snapshots the file is flushed from the
+ * snapshot's own thread (0: only the writer's timed flush), so after a
+ * kill -9 the file holds every snapshot up to the last multiple of N even
+ * when the timed flush has not come yet.  Under tc_rec.lock. */
+static uint32_t flush_every;
+static uint32_t snapshots_unflushed;
+
 static PyObject *
 rec_open(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static const char *kwlist[] = {"path", "items", "session_id", "producer", "src",
                              "own_dir", "include", "exclude", "calls_tracked",
                              "embed_source", "want_lines",
-                             "flush_interval_ms", "main_ident", NULL};
+                             "flush_interval_ms", "main_ident", "flush_every",
+                             NULL};
     const char *path, *session_id, *producer;
     PyObject *items, *src, *own_dir, *include, *exclude;
     int calls_tracked = 0, embed_source = 1, want_lines = 0;
-    unsigned int flush_ms = 500;
+    unsigned int flush_ms = 500, every_n = 0;
     unsigned long main_ident = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sOssOOOO|pppIk", (char **)kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sOssOOOO|pppIkI", (char **)kwlist,
                                      &path, &items, &session_id, &producer,
                                      &src, &own_dir, &include, &exclude,
                                      &calls_tracked, &embed_source,
-                                     &want_lines, &flush_ms, &main_ident)) {
+                                     &want_lines, &flush_ms, &main_ident,
+                                     &every_n)) {
         return NULL;
     }
     if (tc_rec.writer != NULL) {
@@ -221,6 +231,8 @@ rec_open(PyObject *self, PyObject *args, PyObject *kwargs)
     tc_rec.embed_source = embed_source;
     tc_rec.want_lines = want_lines;
     tc_rec.flush_interval_ms = flush_ms ? flush_ms : 500;
+    flush_every = every_n;
+    snapshots_unflushed = 0;
     tc_rec.main_ident = main_ident ? main_ident : PyThread_get_thread_ident();
     tc_rec.next_tid = tc_rec.next_code_id = tc_rec.next_file_id = 0;
     tc_rec.next_var_id = tc_rec.next_metric_id = 0;
@@ -917,6 +929,13 @@ rec_write_snapshot(PyObject *self, PyObject *args, PyObject *kwargs)
         s.time_ns = tc_rec_now();
         write_status(tc_writer_write_snapshot(tc_rec.writer, &s));
         tc_rec.n_snapshots++;
+        if (flush_every > 0 && ++snapshots_unflushed >= flush_every) {
+            /* The events buffered so far go with it: the flushed file is
+             * whole up to this snapshot. */
+            snapshots_unflushed = 0;
+            tc_rec_drain_locked();
+            write_status(tc_writer_flush(tc_rec.writer, false));
+        }
     }
     pthread_mutex_unlock(&tc_rec.lock);
     result = counters_to_dict(s.system, s.n_system);

@@ -95,6 +95,8 @@ class _Session:
         self.items = []          # the SESSION items (a fork child reuses them)
         self.calls = "all"
         self.embed_source = True
+        self.flush_every = 50
+        self.flush_interval_ms = 500
         self.quiet = False       # no "[TC]" lines on stdout (fork children)
         self.forking = False
         self.old_exit = None
@@ -803,7 +805,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
            calls="all", embed_source=True, redact=True, _src=None,
-           _argv=None):
+           _argv=None, _flush_interval_ms=500):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
@@ -812,7 +814,10 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     name=value pairs whose names look like secrets (password, token, api_key,
     auth, cookie, session ids …); an iterable of names / glob patterns adds
     to those rules; redact=False records every value as it is.
-    embed_source=False leaves the source text of recorded files out."""
+    embed_source=False leaves the source text of recorded files out.
+    flush_every=N flushes the file after every N snapshots (0: only the
+    timed flush, twice a second), so a kill -9 loses no snapshot taken
+    before the last such flush."""
     global _session, _atexit_registered
     if mode not in ("full", "sample"):
         raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
@@ -840,7 +845,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.every = float(every)
         s.watch = set(watch) if watch is not None else None
         s.max_snaps = max_snaps
-        s.flush_every = flush_every
+        s.flush_every = max(0, int(flush_every or 0))
+        s.flush_interval_ms = max(1, int(_flush_interval_ms))
         s.warn = bool(warn)
         s.tags = list(tags or [])
         s.live = live
@@ -977,8 +983,9 @@ def _open_file(s, path, items):
         VERSION, sys.implementation.name, sys.version.split()[0])
     core.open(path, items, s.session_id, producer[:47], s.src,
               _capture.OWN_DIR, s.include, s.exclude, s.calls == "tracked",
-              s.embed_source, core.HAS_MONITORING and s.mode == "full", 500,
-              threading.main_thread().ident)
+              s.embed_source, core.HAS_MONITORING and s.mode == "full",
+              s.flush_interval_ms, threading.main_thread().ident,
+              s.flush_every)
 
 
 def stop(*, _exit_status=0, _flags=0):

@@ -135,6 +135,47 @@ def test_kill_9_leaves_a_readable_truncated_file(tmp_path):
     assert r.of("metrics")
 
 
+SNAPS_THEN_WAIT = r'''
+import sys, time, timecapsule as tc
+def work(i):
+    return i * 2
+# The timed flush is ten minutes away: only flush_every can put the
+# snapshots in the file before the kill.
+tc.record(every=600, output="out.tc", flush_every=%d, _flush_interval_ms=600000)
+for i in range(7):
+    work(i)
+    tc.snap("s%%d" %% i)
+print("snapped", flush=True)
+time.sleep(60)
+'''
+
+
+def _snap_labels_after_kill_9(tmp_path, flush_every):
+    p = _start(tmp_path, SNAPS_THEN_WAIT % flush_every)
+    assert p.stdout.readline().startswith("[TC] recording")
+    for line in p.stdout:
+        if line.strip() == "snapped":
+            break
+    p.kill()
+    p.wait()
+    r = load(tmp_path / "out.tc")
+    assert r.state == "truncated"
+    return [s["evt"] for s in r.snapshots]
+
+
+def test_flush_every_puts_snapshots_in_the_file_before_a_kill_9(tmp_path):
+    # 8 snapshots (the initial one + 7): flushed after the 2nd, 4th, 6th
+    # and 8th.
+    evts = _snap_labels_after_kill_9(tmp_path, 2)
+    assert evts[1:] == ["SNAP:s%d" % i for i in range(7)], evts
+
+
+def test_without_flush_every_the_kill_9_loses_the_unflushed_snapshots(tmp_path):
+    for n in (0, 1000):
+        (tmp_path / str(n)).mkdir()
+        assert _snap_labels_after_kill_9(tmp_path / str(n), n) == []
+
+
 def test_sigterm_finalizes_the_file(tmp_path):
     p = _start(tmp_path, LOOP)
     assert p.stdout.readline().startswith("[TC] recording")
