@@ -15,6 +15,7 @@
 #include "tc-document.h"
 #include "tc-draw.h"
 #include "tc-flame-tree.h"
+#include "tc-process-set.h"
 
 G_BEGIN_DECLS
 
@@ -208,6 +209,73 @@ void    tc_snapshot_flame_chart_lane (GtkSnapshot       *snapshot,
                                        * the others dimmed; NULL = no search */
                                       const guint8      *matches,
                                       guint              n_matches);
+
+/* ---- process lanes (tc-process-draw.c) -------------------------------- */
+
+typedef struct
+{
+  guint     member;         /* index in the set */
+  guint32   thread_id;
+  char     *name;
+  GArray   *spans;          /* TcSpan on the member's clock, trunk folded, by tc_span_compare */
+  guint     n_rows;         /* levels drawn; 0 until the first collection */
+  guint     skip;           /* trunk levels folded away */
+} TcProcessLane;
+
+typedef struct
+{
+  TcProcessSet *set;
+  GPtrArray    *lanes;          /* TcProcessLane*, in member order */
+  const char   *current_path;   /* the member drawn highlighted, or NULL */
+  gint64        begin_ns;       /* visible range on the parent's clock */
+  gint64        end_ns;
+  double        width;          /* thread names and plots */
+  double        gutter;         /* thread names left of the plots */
+  double        row_height;     /* one call level */
+  double        header_height;  /* a process's title line and lifetime bar */
+} TcProcessDraw;
+
+typedef struct
+{
+  int           member;         /* -1: none */
+  int           lane;           /* index in lanes, -1: the header */
+  const TcSpan *span;           /* the call under the point, or NULL */
+  gboolean      crash;          /* on the member's crash marker */
+} TcProcessHit;
+
+GPtrArray *tc_process_draw_lanes_new    (TcProcessSet        *set);
+/* The screen's sizes and the whole run as the visible range. */
+void       tc_process_draw_init         (TcProcessDraw       *params,
+                                         TcProcessSet        *set,
+                                         GPtrArray           *lanes,
+                                         double               width);
+double     tc_process_draw_plot_width   (const TcProcessDraw *params);
+void       tc_process_draw_collect      (const TcProcessDraw *params);
+double     tc_process_draw_group_height (const TcProcessDraw *params,
+                                         guint                member);
+double     tc_process_draw_height       (const TcProcessDraw *params);
+void       tc_process_draw_status_color (const TcDrawStyle   *style,
+                                         const char          *status,
+                                         GdkRGBA             *color);
+double     tc_draw_process_group        (cairo_t             *cr,
+                                         const TcDrawStyle   *style,
+                                         const TcProcessDraw *params,
+                                         guint                member,
+                                         double               y);
+void       tc_draw_process_grid         (cairo_t             *cr,
+                                         const TcDrawStyle   *style,
+                                         const TcProcessDraw *params,
+                                         double               y,
+                                         double               height);
+void       tc_draw_process_axis         (cairo_t             *cr,
+                                         const TcDrawStyle   *style,
+                                         const TcProcessDraw *params,
+                                         double               y,
+                                         double               height);
+gboolean   tc_process_draw_hit          (const TcProcessDraw *params,
+                                         double               x,
+                                         double               y,
+                                         TcProcessHit        *hit);
 
 /* ---- series (tc-series-draw.c) ---------------------------------------- */
 

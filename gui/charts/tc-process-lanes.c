@@ -8,40 +8,21 @@
 
 #include "tc-chart-draw.h"
 #include "tc-draw.h"
+#include "tc-units.h"
 
 #include "tc-process-lanes.h"
 
-#define GUTTER      150.0   /* thread names left of the plots */
-#define RULER        24.0
-#define HEADER       32.0
-#define ROW          14.0
-#define MAX_ROWS      6     /* call levels drawn per thread lane */
-#define MAX_TRUNK    64
-#define GROUP_GAP     8.0
-#define LANE_PAD      4.0
-
-typedef struct
-{
-  guint     member;
-  guint32   thread_id;
-  char     *name;
-  GArray   *spans;          /* TcSpan, member clock, depth < MAX_ROWS */
-  guint     n_rows;         /* levels drawn: the thread's depth, at most MAX_ROWS */
-  guint     skip;           /* trunk levels folded away (see collect_spans) */
-} Lane;
+#define RULER 24.0
 
 struct _TcProcessLanes
 {
-  GtkWidget     parent_instance;
+  GtkWidget      parent_instance;
 
-  TcProcessSet *set;
-  char         *current_path;
-  GPtrArray    *lanes;      /* Lane*, in member order */
-  gint64        begin_ns;   /* visible range on the parent's clock */
-  gint64        end_ns;
-  gboolean      dirty;      /* spans to collect for the visible range */
-  double        pointer_x;
-  GtkAdjustment *vadjustment; /* of the scrolled window around, or NULL */
+  TcProcessDraw  draw;          /* set, lanes, visible range, sizes */
+  char          *current_path;
+  gboolean       dirty;         /* spans to collect for the visible range */
+  double         pointer_x;
+  GtkAdjustment *vadjustment;   /* of the scrolled window around, or NULL */
 };
 
 enum { MEMBER_ACTIVATED, N_SIGNALS };
@@ -49,194 +30,29 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TcProcessLanes, tc_process_lanes, GTK_TYPE_WIDGET)
 
-static void
-lane_free (gpointer data)
-{
-  Lane *lane = data;
-
-  g_free (lane->name);
-  g_array_unref (lane->spans);
-  g_free (lane);
-}
-
-static double
-lane_height (const Lane *lane)
-{
-  return MAX (lane->n_rows, 1) * ROW + LANE_PAD;
-}
-
-static double
-plot_width (TcProcessLanes *self)
+/* The drawing parameters for the widget's width now. */
+static TcProcessDraw *
+params (TcProcessLanes *self)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
 
   /* Before the first allocation: a typical page width. */
-  return MAX ((width > 0 ? width : 1000) - GUTTER - TC_CHART_RIGHT, 1.0);
+  self->draw.width = width > 0 ? width : 1000;
+  self->draw.current_path = self->current_path;
+  return &self->draw;
 }
 
-/* Calls of every lane in the visible range, skipping those shorter than
- * half a pixel (level of detail). */
 static void
-collect_spans (TcProcessLanes *self)
+collect (TcProcessLanes *self)
 {
-  gint64 min_ns = (gint64) ((self->end_ns - self->begin_ns) / (2.0 * plot_width (self)));
-
-  for (guint i = 0; i < self->lanes->len; i++)
-    {
-      Lane *lane = g_ptr_array_index (self->lanes, i);
-      const TcProcessMember *m = tc_process_set_get_member (self->set, lane->member);
-      g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (TcSpan));
-      gint64 longest[MAX_TRUNK] = { 0 };
-      gint64 first = G_MAXINT64, last = G_MININT64;
-      guint skip = 0, used = 0;
-
-      g_array_set_size (lane->spans, 0);
-      if (!tc_document_collect_spans (m->document, lane->thread_id, self->begin_ns - m->offset_ns,
-                                      self->end_ns - m->offset_ns, min_ns, all, NULL))
-        continue;
-      /* The trunk (runpy, spawn_main, Process.run …: levels whose longest
-       * call spans most of the lane and holds the next level's longest
-       * call) is folded to its innermost level, so the rows show where the
-       * work branches, not the same enclosing frames. */
-      for (guint k = 0; k < all->len; k++)
-        {
-          const TcSpan *s = &g_array_index (all, TcSpan, k);
-          guint d = MIN (s->depth, MAX_TRUNK - 1);
-          longest[d] = MAX (longest[d], s->end_ns - s->start_ns);
-          first = MIN (first, s->start_ns);
-          last = MAX (last, s->end_ns);
-        }
-      while (skip + 1 < MAX_TRUNK && longest[skip] > 0 && longest[skip] >= 0.5 * (last - first)
-             && longest[skip + 1] >= 0.75 * longest[skip])
-        skip++;
-      /* The first collection (the whole run) decides the folding and the
-       * lane's height; zooming in keeps both. */
-      if (lane->n_rows == 0)
-        lane->skip = skip;
-      skip = lane->skip;
-      for (guint k = 0; k < all->len; k++)
-        {
-          TcSpan s = g_array_index (all, TcSpan, k);
-          if (s.depth >= skip && s.depth - skip < MAX_ROWS)
-            {
-              s.depth -= skip;
-              used = MAX (used, s.depth + 1);
-              g_array_append_val (lane->spans, s);
-            }
-        }
-      if (lane->n_rows == 0)
-        lane->n_rows = MAX (used, 1);
-      for (guint k = lane->spans->len; k > 0; k--)
-        if (g_array_index (lane->spans, TcSpan, k - 1).depth >= lane->n_rows)
-          g_array_remove_index_fast (lane->spans, k - 1);
-      g_array_sort (lane->spans, tc_span_compare);
-    }
+  tc_process_draw_collect (params (self));
   self->dirty = FALSE;
 }
 
 static double
-group_height (TcProcessLanes *self,
-              guint           member)
+scroll_top (TcProcessLanes *self)
 {
-  double h = HEADER + GROUP_GAP;
-
-  for (guint i = 0; i < self->lanes->len; i++)
-    {
-      Lane *lane = g_ptr_array_index (self->lanes, i);
-      if (lane->member == member)
-        h += lane_height (lane);
-    }
-  return h;
-}
-
-static void
-status_color (const TcDrawStyle *style,
-              const char        *status,
-              GdkRGBA           *color)
-{
-  if (g_str_has_prefix (status, "crashed") || g_str_has_prefix (status, "unreadable"))
-    *color = style->error;
-  else if (g_strcmp0 (status, "ok") == 0)
-    *color = style->success;
-  else
-    *color = style->warning;
-}
-
-static void
-draw_header (TcProcessLanes        *self,
-             cairo_t               *cr,
-             const TcDrawStyle     *style,
-             const TcProcessMember *m,
-             double                 y,
-             double                 width,
-             gboolean               current)
-{
-  g_autofree char *status = tc_process_member_status (m);
-  g_autofree char *command = tc_process_member_command (m);
-  g_autofree char *file = g_path_get_basename (m->path);
-  g_autofree char *title = NULL;
-  double plot = plot_width (self);
-  GdkRGBA band = style->accent, color;
-  double x = 6 + 12 * MIN (m->depth, 6);
-  double x0, x1;
-
-  band.alpha = current ? 0.16 : 0.06;
-  gdk_cairo_set_source_rgba (cr, &band);
-  cairo_rectangle (cr, 0, y, width, HEADER);
-  cairo_fill (cr);
-
-  /* "├" marks a child under its parent, like the CLI's indented tree. */
-  title = g_strdup_printf ("%s%" G_GINT64_FORMAT "  %s", m->depth > 0 ? "└ " : "", m->pid, m->role);
-  x += tc_chart_draw_text (cr, style, &style->foreground, x, y + 3, 0, 0, title) + 12;
-  /* A -c program spans lines: one line here. */
-  g_strdelimit (command, "\n\r\t", ' ');
-  status_color (style, status, &color);
-  x += tc_chart_draw_text (cr, style, &color, x, y + 3, 0, 0, status) + 12;
-  tc_chart_draw_text (cr, style, &style->dim, x, y + 3, 0, MAX (width - x - 8, 0),
-                      *command != '\0' ? command : file);
-
-  if (m->document == NULL)
-    return;
-  /* The process's lifetime on the shared axis. */
-  x0 = GUTTER + tc_chart_time_to_x (m->start_ns, self->begin_ns, self->end_ns, plot);
-  x1 = GUTTER + tc_chart_time_to_x (m->end_ns, self->begin_ns, self->end_ns, plot);
-  x0 = CLAMP (x0, GUTTER, GUTTER + plot);
-  x1 = CLAMP (x1, GUTTER, GUTTER + plot);
-  color.alpha = 0.8;
-  gdk_cairo_set_source_rgba (cr, &color);
-  tc_draw_rounded_rect (cr, x0, y + HEADER - 9, MAX (x1 - x0, 2.0), 6, 3);
-  cairo_fill (cr);
-}
-
-static void
-draw_crash (TcProcessLanes        *self,
-            cairo_t               *cr,
-            const TcDrawStyle     *style,
-            const TcProcessMember *m,
-            double                 top,
-            double                 bottom)
-{
-  const TcDocCrash *crash = m->document != NULL ? tc_document_get_crash (m->document) : NULL;
-  double plot = plot_width (self);
-  double x;
-
-  if (crash == NULL)
-    return;
-  x = GUTTER + tc_chart_time_to_x (crash->time_ns + m->offset_ns, self->begin_ns, self->end_ns, plot);
-  if (x < GUTTER || x > GUTTER + plot)
-    return;
-  gdk_cairo_set_source_rgba (cr, &style->error);
-  cairo_set_line_width (cr, 2);
-  cairo_move_to (cr, x, top);
-  cairo_line_to (cr, x, bottom);
-  cairo_stroke (cr);
-  /* The label on the side with room for it. */
-  if (x > GUTTER + plot - 120)
-    tc_chart_draw_text (cr, style, &style->error, x - 4, top + 2, 1, 0,
-                        crash->exc_type != NULL ? crash->exc_type : _("crash"));
-  else
-    tc_chart_draw_text (cr, style, &style->error, x + 4, top + 2, 0, 0,
-                        crash->exc_type != NULL ? crash->exc_type : _("crash"));
+  return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
 }
 
 static void
@@ -246,85 +62,22 @@ tc_process_lanes_snapshot (GtkWidget   *widget,
   TcProcessLanes *self = TC_PROCESS_LANES (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double plot = plot_width (self);
+  TcProcessDraw *p = params (self);
   TcDrawStyle style;
   cairo_t *cr;
   double y = RULER;
-  guint lane_index = 0;
 
-  if (self->set == NULL || self->end_ns <= self->begin_ns)
+  if (p->set == NULL || p->end_ns <= p->begin_ns)
     return;
   if (self->dirty)
-    collect_spans (self);
+    collect (self);
   tc_draw_style_init_for_widget (&style, widget);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  cairo_save (cr);
-  cairo_translate (cr, GUTTER, 0);
-  tc_draw_time_grid (cr, &style, plot, height, self->begin_ns, self->end_ns);
-  cairo_restore (cr);
-
-  for (guint i = 0; i < tc_process_set_get_n_members (self->set); i++)
-    {
-      const TcProcessMember *m = tc_process_set_get_member (self->set, i);
-      gboolean current = g_strcmp0 (m->path, self->current_path) == 0;
-      double top = y;
-
-      draw_header (self, cr, &style, m, y, width, current);
-      y += HEADER;
-      for (; lane_index < self->lanes->len; lane_index++)
-        {
-          Lane *lane = g_ptr_array_index (self->lanes, lane_index);
-          double h = lane_height (lane);
-          double x0, x1;
-          GdkRGBA shade = style.grid;
-
-          if (lane->member != i)
-            break;
-          tc_chart_draw_text (cr, &style, &style.dim, 6 + 12 * MIN (m->depth, 6) + 12, y + 1, 0,
-                              GUTTER - 24 - 12 * MIN (m->depth, 6), lane->name);
-          cairo_save (cr);
-          cairo_rectangle (cr, GUTTER, y, plot, h);
-          cairo_clip (cr);
-          cairo_translate (cr, GUTTER, 0);
-          /* Before the process started and after it ended: shaded. */
-          x0 = tc_chart_time_to_x (m->start_ns, self->begin_ns, self->end_ns, plot);
-          x1 = tc_chart_time_to_x (m->end_ns, self->begin_ns, self->end_ns, plot);
-          shade.alpha = 0.12;
-          gdk_cairo_set_source_rgba (cr, &shade);
-          if (x0 > 0)
-            cairo_rectangle (cr, 0, y, x0, h);
-          if (x1 < plot)
-            cairo_rectangle (cr, MAX (x1, 0), y, plot - MAX (x1, 0), h);
-          cairo_fill (cr);
-          tc_draw_flame_chart_lane (cr, &style, m->document, lane->spans, y + LANE_PAD / 2, plot, ROW,
-                                    self->begin_ns - m->offset_ns, self->end_ns - m->offset_ns);
-          cairo_restore (cr);
-          y += h;
-        }
-      draw_crash (self, cr, &style, m, top + HEADER, y);
-      gdk_cairo_set_source_rgba (cr, &style.grid);
-      cairo_rectangle (cr, 0, y + GROUP_GAP / 2, width, 1);
-      cairo_fill (cr);
-      y += GROUP_GAP;
-    }
-
+  tc_draw_process_grid (cr, &style, p, 0, height);
+  for (guint i = 0; i < tc_process_set_get_n_members (p->set); i++)
+    y += tc_draw_process_group (cr, &style, p, i, y);
   /* The axis stays at the top of what the scrolled window shows. */
-  {
-    double top = self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
-    /* The page's background, light or dark as the text is dark or light. */
-    GdkRGBA background = style.foreground;
-
-    background.red = background.green = background.blue = background.red > 0.5 ? 0.14 : 0.98;
-    background.alpha = 1;
-    gdk_cairo_set_source_rgba (cr, &background);
-    cairo_rectangle (cr, 0, top, width, RULER);
-    cairo_fill (cr);
-    cairo_save (cr);
-    cairo_translate (cr, GUTTER, top);
-    tc_draw_time_axis (cr, &style, plot, RULER, self->begin_ns, self->end_ns);
-    cairo_restore (cr);
-  }
+  tc_draw_process_axis (cr, &style, p, scroll_top (self), RULER);
   cairo_destroy (cr);
 }
 
@@ -341,13 +94,11 @@ tc_process_lanes_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = (int) GUTTER + 200;
+      *minimum = (int) self->draw.gutter + 200;
       *natural = 900;
       return;
     }
-  *minimum = *natural = (int) RULER;
-  for (guint i = 0; self->set != NULL && i < tc_process_set_get_n_members (self->set); i++)
-    *minimum = *natural = *natural + (int) group_height (self, i);
+  *minimum = *natural = (int) (RULER + tc_process_draw_height (&self->draw));
 }
 
 static void
@@ -360,6 +111,131 @@ tc_process_lanes_size_allocate (GtkWidget *widget,
   TC_PROCESS_LANES (widget)->dirty = TRUE;
 }
 
+/* What lies under a point of the widget; FALSE on the axis or below the
+ * last group. */
+static gboolean
+hit_at (TcProcessLanes *self,
+        double          x,
+        double          y,
+        TcProcessHit   *hit)
+{
+  /* The axis drawn over the lanes is not a process. */
+  if (y < scroll_top (self) + RULER)
+    return FALSE;
+  if (self->dirty)
+    collect (self);
+  return tc_process_draw_hit (params (self), x, y - RULER, hit);
+}
+
+static char *
+process_tooltip (TcProcessLanes        *self,
+                 const TcProcessMember *m)
+{
+  g_autofree char *status = tc_process_member_status (m);
+  g_autofree char *command = tc_process_member_command (m);
+  g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, m->pid);
+  g_autofree char *start = tc_units_format_seconds (m->start_ns);
+  g_autofree char *end = tc_units_format_seconds (m->end_ns);
+  g_autofree char *duration = tc_units_format_ms (tc_ns_to_ms (m->end_ns - m->start_ns));
+  GString *text = g_string_new (NULL);
+
+  g_strdelimit (command, "\n\r\t", ' ');
+  if (m->parent_pid != 0)
+    {
+      g_autofree char *parent = g_strdup_printf ("%" G_GINT64_FORMAT, m->parent_pid);
+      g_string_append_printf (text, _("<b>Process %s</b> (%s), started by process %s"), pid, m->role, parent);
+    }
+  else
+    g_string_append_printf (text, _("<b>Process %s</b> (%s)"), pid, m->role);
+  g_string_append_c (text, '\n');
+  if (*command != '\0')
+    {
+      g_autofree char *escaped = g_markup_escape_text (command, -1);
+      g_string_append_printf (text, _("Command: %s"), escaped);
+      g_string_append_c (text, '\n');
+    }
+  if (m->document != NULL)
+    {
+      g_string_append_printf (text, _("Ran from %s to %s (%s)"), start, end, duration);
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Exit status: %s"), status);
+    }
+  else
+    {
+      g_autofree char *error = g_markup_escape_text (m->error != NULL ? m->error : status, -1);
+      g_string_append_printf (text, _("Not loaded: %s"), error);
+    }
+  if (m->document != NULL)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append (text, g_strcmp0 (m->path, self->current_path) == 0
+                             ? _("This is the recording open in this tab.")
+                             : _("Click to open this process’s report in a tab."));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Says what lies under the point: which process (pid, role, command,
+ * lifetime, exit status) and, on a lane, the thread and call, on the crash
+ * marker the exception, then what a click does. */
+static char *
+tooltip_text (TcProcessLanes *self,
+              double          x,
+              double          y)
+{
+  TcProcessHit hit;
+  const TcProcessMember *m;
+  g_autofree char *process = NULL;
+  g_autofree char *first = NULL;
+
+  if (!hit_at (self, x, y, &hit) || hit.member < 0)
+    return NULL;
+  m = tc_process_set_get_member (self->draw.set, hit.member);
+  process = process_tooltip (self, m);
+  if (hit.crash)
+    {
+      const TcDocCrash *crash = tc_document_get_crash (m->document);
+      g_autofree char *type = g_markup_escape_text (crash->exc_type != NULL ? crash->exc_type : "?", -1);
+      g_autofree char *message = g_markup_escape_text (crash->message != NULL ? crash->message : "", -1);
+      g_autofree char *when = tc_units_format_seconds (crash->time_ns + m->offset_ns);
+
+      first = g_strdup_printf (_("<b>Crashed with %s</b> at %s: %s"), type, when, message);
+    }
+  else if (hit.span != NULL)
+    {
+      const TcProcessLane *lane = g_ptr_array_index (self->draw.lanes, hit.lane);
+      g_autofree char *name = g_markup_escape_text (tc_document_code_name (m->document, hit.span->code_id), -1);
+      g_autofree char *thread = g_markup_escape_text (lane->name, -1);
+      g_autofree char *duration = tc_units_format_ms (tc_ns_to_ms (hit.span->end_ns - hit.span->start_ns));
+      g_autofree char *start = tc_units_format_seconds (hit.span->start_ns + m->offset_ns);
+
+      first = g_strdup_printf (_("<b>%s</b> in thread %s\n%s at %s"), name, thread, duration, start);
+    }
+  else if (hit.lane >= 0)
+    {
+      const TcProcessLane *lane = g_ptr_array_index (self->draw.lanes, hit.lane);
+      g_autofree char *thread = g_markup_escape_text (lane->name, -1);
+
+      first = g_strdup_printf (_("Thread <b>%s</b>"), thread);
+    }
+  return first != NULL ? g_strdup_printf ("%s\n\n%s", first, process) : g_steal_pointer (&process);
+}
+
+static gboolean
+query_tooltip_cb (TcProcessLanes *self,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard,
+                  GtkTooltip     *tooltip)
+{
+  g_autofree char *text = keyboard ? NULL : tooltip_text (self, x, y);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_markup (tooltip, text);
+  return TRUE;
+}
+
 static void
 on_click (GtkGestureClick *gesture,
           int              n_press,
@@ -367,12 +243,10 @@ on_click (GtkGestureClick *gesture,
           double           y,
           TcProcessLanes  *self)
 {
-  int member = tc_process_lanes_member_at (self, y);
-  double top = self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
+  TcProcessHit hit;
 
-  /* The axis drawn over the lanes is not a process. */
-  if (member >= 0 && y >= top + RULER)
-    g_signal_emit (self, signals[MEMBER_ACTIVATED], 0, (guint) member);
+  if (hit_at (self, x, y, &hit) && hit.member >= 0)
+    g_signal_emit (self, signals[MEMBER_ACTIVATED], 0, (guint) hit.member);
 }
 
 static void
@@ -390,12 +264,12 @@ on_scroll (GtkEventControllerScroll *scroll,
            double                    dy,
            TcProcessLanes           *self)
 {
-  double plot = plot_width (self);
-  double fx = CLAMP ((self->pointer_x - GUTTER) / plot, 0.0, 1.0);
-  gint64 span = self->end_ns - self->begin_ns;
+  TcProcessDraw *p = params (self);
+  double fx = CLAMP ((self->pointer_x - p->gutter) / tc_process_draw_plot_width (p), 0.0, 1.0);
+  gint64 span = p->end_ns - p->begin_ns;
   double factor = dy > 0 ? 1.25 : 0.8;
   gint64 new_span = MAX ((gint64) (span * factor), 1000);
-  gint64 anchor = self->begin_ns + (gint64) (fx * span);
+  gint64 anchor = p->begin_ns + (gint64) (fx * span);
 
   /* Plain wheel scrolls the page; Ctrl+wheel zooms the time axis. */
   if (dy == 0 || !(gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll))
@@ -414,9 +288,9 @@ tc_process_lanes_dispose (GObject *object)
   if (self->vadjustment != NULL)
     g_signal_handlers_disconnect_by_data (self->vadjustment, self);
   g_clear_object (&self->vadjustment);
-  g_clear_object (&self->set);
+  g_clear_object (&self->draw.set);
   g_clear_pointer (&self->current_path, g_free);
-  g_clear_pointer (&self->lanes, g_ptr_array_unref);
+  g_clear_pointer (&self->draw.lanes, g_ptr_array_unref);
   G_OBJECT_CLASS (tc_process_lanes_parent_class)->dispose (object);
 }
 
@@ -443,13 +317,15 @@ tc_process_lanes_init (TcProcessLanes *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
 
-  self->lanes = g_ptr_array_new_with_free_func (lane_free);
+  tc_process_draw_init (&self->draw, NULL, tc_process_draw_lanes_new (NULL), 1000);
   g_signal_connect (click, "released", G_CALLBACK (on_click), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
 }
 
@@ -464,42 +340,19 @@ tc_process_lanes_set_set (TcProcessLanes *self,
                           TcProcessSet   *set,
                           const char     *current_path)
 {
+  GPtrArray *lanes;
+
   g_return_if_fail (TC_IS_PROCESS_LANES (self));
 
-  g_set_object (&self->set, set);
+  g_clear_pointer (&self->draw.lanes, g_ptr_array_unref);
+  g_clear_object (&self->draw.set);
+  lanes = tc_process_draw_lanes_new (set);
+  tc_process_draw_init (&self->draw, set != NULL ? g_object_ref (set) : NULL, lanes, self->draw.width);
   g_free (self->current_path);
   self->current_path = current_path != NULL ? g_canonicalize_filename (current_path, NULL) : NULL;
-  g_ptr_array_set_size (self->lanes, 0);
-  for (guint i = 0; set != NULL && i < tc_process_set_get_n_members (set); i++)
-    {
-      const TcProcessMember *m = tc_process_set_get_member (set, i);
-      GPtrArray *threads;
-
-      if (m->document == NULL)
-        continue;
-      threads = tc_document_get_threads (m->document);
-      /* Threads without calls (the recorder's own) get no lane. */
-      for (guint k = 0; k < threads->len; k++)
-        {
-          const TcDocThread *t = g_ptr_array_index (threads, k);
-          Lane *lane;
-
-          if (t->n_events == 0)
-            continue;
-          lane = g_new0 (Lane, 1);
-          lane->member = i;
-          lane->thread_id = t->id;
-          lane->name = g_strdup (t->name != NULL && *t->name != '\0' ? t->name : "thread");
-          lane->spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
-          lane->n_rows = 0;   /* set by the first collect_spans */
-          g_ptr_array_add (self->lanes, lane);
-        }
-    }
-  if (set != NULL)
-    tc_process_set_get_time_range (set, &self->begin_ns, &self->end_ns);
   /* Collected now, for the whole run: that sizes every lane. */
-  if (self->end_ns > self->begin_ns)
-    collect_spans (self);
+  if (self->draw.end_ns > self->draw.begin_ns)
+    collect (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -520,17 +373,10 @@ int
 tc_process_lanes_member_at (TcProcessLanes *self,
                             double          y)
 {
-  double top = RULER;
+  TcProcessHit hit;
 
   g_return_val_if_fail (TC_IS_PROCESS_LANES (self), -1);
-  for (guint i = 0; self->set != NULL && i < tc_process_set_get_n_members (self->set); i++)
-    {
-      double h = group_height (self, i);
-      if (y >= top && y < top + h)
-        return (int) i;
-      top += h;
-    }
-  return -1;
+  return tc_process_draw_hit (&self->draw, 0, y - RULER, &hit) ? hit.member : -1;
 }
 
 void
@@ -538,8 +384,8 @@ tc_process_lanes_get_range (TcProcessLanes *self,
                             gint64         *begin_ns,
                             gint64         *end_ns)
 {
-  *begin_ns = self->begin_ns;
-  *end_ns = self->end_ns;
+  *begin_ns = self->draw.begin_ns;
+  *end_ns = self->draw.end_ns;
 }
 
 void
@@ -550,8 +396,8 @@ tc_process_lanes_set_range (TcProcessLanes *self,
   gint64 lo = 0, hi = 0;
 
   g_return_if_fail (TC_IS_PROCESS_LANES (self));
-  if (self->set != NULL)
-    tc_process_set_get_time_range (self->set, &lo, &hi);
+  if (self->draw.set != NULL)
+    tc_process_set_get_time_range (self->draw.set, &lo, &hi);
   /* Never wider than the whole run, never outside it. */
   if (end_ns - begin_ns >= hi - lo)
     begin_ns = lo, end_ns = hi;
@@ -559,8 +405,8 @@ tc_process_lanes_set_range (TcProcessLanes *self,
     end_ns += lo - begin_ns, begin_ns = lo;
   else if (end_ns > hi)
     begin_ns -= end_ns - hi, end_ns = hi;
-  self->begin_ns = begin_ns;
-  self->end_ns = end_ns;
+  self->draw.begin_ns = begin_ns;
+  self->draw.end_ns = end_ns;
   self->dirty = TRUE;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -572,12 +418,27 @@ tc_process_lanes_get_n_spans (TcProcessLanes *self,
   guint n = 0;
 
   if (self->dirty)
-    collect_spans (self);
-  for (guint i = 0; i < self->lanes->len; i++)
+    collect (self);
+  for (guint i = 0; i < self->draw.lanes->len; i++)
     {
-      Lane *lane = g_ptr_array_index (self->lanes, i);
+      const TcProcessLane *lane = g_ptr_array_index (self->draw.lanes, i);
+
       if (lane->member == member)
         n += lane->spans->len;
     }
   return n;
+}
+
+/**
+ * tc_process_lanes_get_tooltip_text:
+ *
+ * Returns: (transfer full) (nullable): the tooltip's markup at (@x, @y)
+ */
+char *
+tc_process_lanes_get_tooltip_text (TcProcessLanes *self,
+                                   double          x,
+                                   double          y)
+{
+  g_return_val_if_fail (TC_IS_PROCESS_LANES (self), NULL);
+  return tooltip_text (self, x, y);
 }

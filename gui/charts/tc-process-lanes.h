@@ -6,7 +6,9 @@
  * (pid, role, status, command) over its lifetime, then one flame-chart lane
  * per thread with its calls, a crash marker where it crashed.  Every member
  * is put on the parent's clock.  Ctrl+scroll zooms around the pointer; a click on
- * a process emits ::member-activated with its index in the set.
+ * a process emits ::member-activated with its index in the set; hovering
+ * says which process, thread, call or crash lies there.  The drawing is
+ * tc-process-draw.c's, shared with the PDF export.
  */
 #pragma once
 
@@ -37,6 +39,10 @@ void       tc_process_lanes_get_range    (TcProcessLanes *self,
 void       tc_process_lanes_set_range    (TcProcessLanes *self,
                                           gint64          begin_ns,
                                           gint64          end_ns);
+/* The markup of the tooltip at (x, y), or NULL where there is none. */
+char      *tc_process_lanes_get_tooltip_text (TcProcessLanes *self,
+                                              double          x,
+                                              double          y);
 /* Calls drawn for a member (after the level-of-detail cut), for tests. */
 guint      tc_process_lanes_get_n_spans  (TcProcessLanes *self,
                                           guint           member);

@@ -706,6 +706,7 @@ _tc_report_build_sections (TcReportPages *self,
                            TcDocument    *doc)
 {
   build_overview (self, doc);
+  _tc_report_build_processes (self, doc);
   build_warnings (self, doc);
   build_crash (self, doc);
   build_functions (self, doc);

@@ -99,11 +99,13 @@ void           _tc_report_add_fact  (TcReportPages     *self,
 /* The text width of the page the content is laid out for. */
 double         _tc_report_text_width (TcReportPages    *self);
 
-/* Content (tc-report-content.c and tc-report-content-compare.c). */
+/* Content (tc-report-content*.c). */
 void           _tc_report_build_title      (TcReportPages *self,
                                             TcDocument    *doc,
                                             TcComparison  *comparison);
 void           _tc_report_build_sections   (TcReportPages *self,
+                                            TcDocument    *doc);
+void           _tc_report_build_processes  (TcReportPages *self,
                                             TcDocument    *doc);
 void           _tc_report_build_source     (TcReportPages *self,
                                             TcDocument    *doc);

@@ -4,6 +4,7 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "charts/tc-process-lanes.h"
 #include "tc-processes-section.h"
@@ -122,6 +123,38 @@ test_processes_page (void)
   for (y = 0, member = -1; y < 2000 && member != 2; y += 4)
     member = tc_process_lanes_member_at (TC_PROCESS_LANES (lanes), y);
   g_assert_cmpint (member, ==, 2);
+
+  /* Hovering a process's header says which process it is and what a
+   * click does; hovering a call names it, its thread and its process. */
+  {
+    g_autofree char *header = NULL;
+    g_autofree char *call = NULL;
+    /* Not allocated yet, the lanes lay out for 1000 pixels. */
+    double width = gtk_widget_get_width (lanes) > 0 ? gtk_widget_get_width (lanes) : 1000;
+
+    for (y = 0; y < 2000 && tc_process_lanes_member_at (TC_PROCESS_LANES (lanes), y) != 2; y += 1)
+      ;
+    header = tc_process_lanes_get_tooltip_text (TC_PROCESS_LANES (lanes), 20, y + 2);
+    g_assert_nonnull (header);
+    g_assert_nonnull (strstr (header, "Process 300"));
+    g_assert_nonnull (strstr (header, "subprocess"));
+    g_assert_nonnull (strstr (header, "(subprocess), started by process 200"));
+    g_assert_nonnull (strstr (header, "signal 15"));
+    g_assert_nonnull (strstr (header, "Click to open"));
+    /* The axis over the lanes is no process. */
+    g_assert_null (tc_process_lanes_get_tooltip_text (TC_PROCESS_LANES (lanes), 20, 2));
+
+    for (y = 0; y < 2000 && call == NULL; y += 2)
+      for (double x = 160; x < width && call == NULL; x += 4)
+        {
+          g_autofree char *text = tc_process_lanes_get_tooltip_text (TC_PROCESS_LANES (lanes), x, y);
+
+          if (text != NULL && strstr (text, " in thread ") != NULL)
+            call = g_steal_pointer (&text);
+        }
+    g_assert_nonnull (call);
+    g_assert_nonnull (strstr (call, "<b>Process "));
+  }
 
   /* Activating a process opens its own report in a tab. */
   g_signal_emit_by_name (lanes, "member-activated", 1u);

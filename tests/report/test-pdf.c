@@ -11,6 +11,7 @@
 #include "pdf/tc-pdf-export.h"
 #include "pdf/tc-report-pages.h"
 #include "tc-report-fixture.h"
+#include "tc-test-recordings.h"
 
 static char *tmp_dir;
 static char *before_path;
@@ -150,6 +151,50 @@ test_render (void)
   g_unlink (png);
 }
 
+/* A recording with children beside it gets a Processes section: the table
+ * of the set (crash and signal statuses included) and the lanes chart; a
+ * recording without any gets none. */
+static void
+test_processes (void)
+{
+  g_autofree char *parent = tc_test_write_process ("app.tc", "100", "", "", 3, 0, 0);
+  g_autofree char *child = tc_test_write_process ("app.200.tc", "200", "100", "spawn-child", 5, 0, 0);
+  g_autofree char *grandchild = tc_test_write_process ("app.300.tc", "300", "200", "subprocess", 2,
+                                                       128 + 15, TC_END_FLAG_SIGNAL);
+  g_autoptr(TcDocument) doc = load (parent);
+  g_autoptr(TcReportPages) pages = tc_report_pages_new (doc, NULL);
+  g_autoptr(TcDocument) single = load (after_path);
+  g_autoptr(TcReportPages) single_pages = tc_report_pages_new (single, NULL);
+  g_autofree char *pdf = g_build_filename (tmp_dir, "processes.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *sections = tc_report_pages_get_sections (pages);
+  gboolean listed = FALSE;
+  const char *table;
+
+  for (guint k = 0; k < sections->len; k++)
+    listed |= g_str_equal (g_ptr_array_index (sections, k), "Processes");
+  g_assert_true (listed);
+  sections = tc_report_pages_get_sections (single_pages);
+  for (guint k = 0; k < sections->len; k++)
+    g_assert_cmpstr (g_ptr_array_index (sections, k), !=, "Processes");
+
+  g_assert_true (tc_pdf_export (doc, NULL, pdf, &error));
+  g_assert_no_error (error);
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "one of a set of 3 processes"));
+  /* The table, then the chart's headers (pid, role, status) and lanes. */
+  table = strstr (text, "spawn-child");
+  g_assert_nonnull (table);
+  g_assert_nonnull (strstr (table, "signal 15"));
+  g_assert_nonnull (strstr (strstr (table, "signal 15") + 1, "300"));
+  g_assert_nonnull (strstr (table, "MainThread"));
+  g_unlink (pdf);
+  g_unlink (child);
+  g_unlink (grandchild);
+  g_unlink (parent);
+}
+
 /* The real executable, with no display at all. */
 static void
 test_headless (void)
@@ -219,6 +264,7 @@ main (int   argc,
   g_test_add_func ("/tc/pdf/pagination", test_pagination);
   g_test_add_func ("/tc/pdf/render", test_render);
   g_test_add_func ("/tc/pdf/headless", test_headless);
+  g_test_add_func ("/tc/pdf/processes", test_processes);
 
   ret = g_test_run ();
 
