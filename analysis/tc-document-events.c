@@ -10,13 +10,18 @@
  * it unwinds (the seed lost those).  A return with no open activation (the
  * frame that called record()) is ignored.
  *
- * Big recordings: inflating and decoding the blocks (a third of the load)
- * runs ahead in a pool of worker threads while the loading thread folds the
- * decoded blocks into the call trees in file order, and the per-function
- * distributions are sorted in parallel at the end.  The results do not
- * depend on the number of workers: every fold and every sum happens in the
- * same order as in one thread.  TC_LOAD_THREADS=N in the environment forces
- * N decode workers (0: everything in the loading thread) whatever the size.
+ * Big recordings: a pool of worker threads inflates and decodes each block
+ * and folds it into a call tree of its own, whose roots stand for the
+ * activations still open when the block starts (not known yet: they depend
+ * on the blocks before it).  The loading thread merges the blocks' trees
+ * into each thread's tree strictly in file order, which is cheap (a few
+ * thousand nodes per block) and settles what the workers could not: the
+ * open activations' durations, the order of the per-call durations and the
+ * nodes' order.  The per-function distributions are sorted in parallel at
+ * the end.  The results do not depend on the number of workers: every node
+ * is created, every duration appended and every sibling list ordered as in
+ * one thread.  TC_LOAD_THREADS=N in the environment forces N workers (0:
+ * everything in the loading thread) whatever the size.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +35,7 @@
 /* Below this many bytes of recording the load stays in one thread: workers
  * would cost more than they save (and fuzzers load thousands of tiny files). */
 #define TC_PARALLEL_MIN_BYTES (4u << 20)
-#define TC_MAX_DECODE_WORKERS 8
+#define TC_MAX_DECODE_WORKERS 16
 /* Below this many durations in all, the final sorts stay in one thread. */
 #define TC_PARALLEL_MIN_CALLS 200000u
 
@@ -50,9 +55,54 @@ typedef struct
 {
   TcOpenFrame *stack;
   guint32      len, cap;
-  guint32     *depth;  /* per code id: activations open now */
-  guint32      depth_cap;
+  /* Parallel path: per call-tree node, when it was last entered (block
+   * number << 32 | event index): the sibling lists are ordered by it at
+   * the end, as the one-thread fold's move-to-front leaves them. */
+  guint64     *stamps;
+  guint32      stamps_cap;
 } ThreadState;
+
+/* What a worker's fold of one block leaves for the merge. */
+#define TC_CLOSE_INCOMING G_MAXUINT32
+
+typedef struct
+{
+  guint32 code_id;     /* TC_CLOSE_INCOMING: a return of an activation opened before the block */
+  guint32 pop;         /* incoming: the number of such returns before this one */
+  gint64  a;           /* duration; incoming: the time of the return */
+  gint64  b;           /* self time; incoming: its children's time within the block */
+} CloseRec;
+
+typedef struct
+{
+  guint32 code_id;
+  guint32 parent;      /* local index; TC_CALL_NODE_NONE: a stand-in (below) */
+  guint32 first_child;
+  guint32 next_sibling;
+  guint32 pop;         /* stand-in for the activation on top after `pop` incoming returns */
+  guint32 last_enter;  /* event index */
+  guint64 calls;
+  gint64  total_ns;
+  gint64  self_ns;
+} LocalNode;
+
+typedef struct
+{
+  LocalNode   *nodes;
+  guint32      n_nodes, nodes_cap;
+  guint32     *standin;     /* by pop count: local stand-in node or NONE */
+  guint32      standin_cap, standin_used;
+  TcOpenFrame *stack;       /* opened in this block (node: local index) */
+  guint32      len, cap;
+  CloseRec    *closes;      /* every return, in event order */
+  gsize        n_closes, closes_cap;
+  guint32      n_pops;      /* returns of activations opened before the block */
+  gint64       tail_child;  /* children's time of the incoming activation left on top */
+  gint64       max_rel;     /* most (open here − incoming returns) before a call */
+  gboolean     bad_code;    /* stopped at a code id out of range */
+  guint32     *gmap;        /* merge: local node → node of the thread's tree */
+  guint32      gmap_cap;
+} LocalFold;
 
 /* One EVENTS frame on its way through the decode workers.  Blocks are
  * folded into the call trees strictly in file order; only inflating and
@@ -67,6 +117,7 @@ typedef struct
   gsize        scratch_cap;
   gsize        n;
   GError      *error;
+  LocalFold    fold;
   gboolean     done;   /* under TcCallBuilder.lock */
 } DecodeJob;
 
@@ -85,6 +136,7 @@ struct _TcCallBuilder
   DecodeJob   *ring;
   guint        ring_size, head, pending;
   gboolean     failed;   /* a fold failed: what is still queued comes later */
+  guint32      n_merged;  /* blocks merged so far: the stamps' high half */
   GMutex       lock;
   GCond        cond;
 };
@@ -106,7 +158,7 @@ static void
 thread_state_free (ThreadState *state)
 {
   g_free (state->stack);
-  g_free (state->depth);
+  g_free (state->stamps);
   g_free (state);
 }
 
@@ -117,6 +169,12 @@ decode_job_clear (DecodeJob *job)
   g_clear_pointer (&job->scratch, g_free);
   g_clear_error (&job->error);
   job->events_cap = job->scratch_cap = 0;
+  g_clear_pointer (&job->fold.nodes, g_free);
+  g_clear_pointer (&job->fold.standin, g_free);
+  g_clear_pointer (&job->fold.stack, g_free);
+  g_clear_pointer (&job->fold.closes, g_free);
+  g_clear_pointer (&job->fold.gmap, g_free);
+  memset (&job->fold, 0, sizeof job->fold);
 }
 
 static gboolean
@@ -171,6 +229,8 @@ decode_job_run (DecodeJob *job)
                 &job->frame, &job->n, &job->error);
 }
 
+static void local_fold (LocalFold *f, const TcEvent *events, gsize n);
+
 static void
 decode_worker (gpointer data, gpointer user_data)
 {
@@ -178,6 +238,8 @@ decode_worker (gpointer data, gpointer user_data)
   TcCallBuilder *b = user_data;
 
   decode_job_run (job);
+  if (job->error == NULL)
+    local_fold (&job->fold, job->events, job->n);
   g_mutex_lock (&b->lock);
   job->done = TRUE;
   g_cond_broadcast (&b->cond);
@@ -206,9 +268,8 @@ decode_workers_for (guint64 file_size)
   n_cpus = g_get_num_processors ();
   if (file_size < TC_PARALLEL_MIN_BYTES || n_cpus < 2)
     return 0;
-  /* The loading thread folds, the workers decode: decoding is about half
-   * the work of folding, so a few workers keep up with it. */
-  return CLAMP (n_cpus - 1, 1, TC_MAX_DECODE_WORKERS);
+  /* The workers decode and fold, the loading thread only merges. */
+  return CLAMP (n_cpus, 1, TC_MAX_DECODE_WORKERS);
 }
 
 TcCallBuilder *
@@ -329,30 +390,17 @@ tree_child (GArray *tree, guint32 parent, guint32 code_id)
 }
 
 /* Makes room for code ids up to `code_id` (< TC_MAX_CODE_ID) in the
- * per-function table and in the thread's open-activation counts. */
+ * per-function table. */
 static void
-reserve_code (TcCallBuilder *b, ThreadState *state, guint32 code_id)
+reserve_code (TcCallBuilder *b, guint32 code_id)
 {
-  if (code_id >= b->n_accums)
-    {
-      guint32 n = MAX (64, b->n_accums);
+  guint32 n = MAX (64, b->n_accums);
 
-      while (n <= code_id)
-        n *= 2;
-      b->accums = g_renew (FnAccum, b->accums, n);
-      memset (b->accums + b->n_accums, 0, (n - b->n_accums) * sizeof (FnAccum));
-      b->n_accums = n;
-    }
-  if (code_id >= state->depth_cap)
-    {
-      guint32 n = MAX (64, state->depth_cap);
-
-      while (n <= code_id)
-        n *= 2;
-      state->depth = g_renew (guint32, state->depth, n);
-      memset (state->depth + state->depth_cap, 0, (n - state->depth_cap) * sizeof (guint32));
-      state->depth_cap = n;
-    }
+  while (n <= code_id)
+    n *= 2;
+  b->accums = g_renew (FnAccum, b->accums, n);
+  memset (b->accums + b->n_accums, 0, (n - b->n_accums) * sizeof (FnAccum));
+  b->n_accums = n;
 }
 
 static inline void
@@ -360,51 +408,25 @@ enter (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, guint32 code_i
 {
   guint32 parent = state->len > 0 ? state->stack[state->len - 1].node : 0;
   TcOpenFrame *frame;
-  guint32 depth;
 
   if (G_UNLIKELY (state->len == state->cap))
     {
       state->cap = MAX (64, state->cap * 2);
       state->stack = g_renew (TcOpenFrame, state->stack, state->cap);
     }
-  if (G_UNLIKELY (code_id >= b->n_accums || code_id >= state->depth_cap))
-    reserve_code (b, state, code_id);
+  if (G_UNLIKELY (code_id >= b->n_accums))
+    reserve_code (b, code_id);
 
   frame = &state->stack[state->len++];
   frame->code_id = code_id;
   frame->node = tree_child (thread->call_tree, parent, code_id);
   frame->start_ns = t;
   frame->child_ns = 0;
-  if (state->len > thread->max_depth)
-    thread->max_depth = state->len;
-
-  depth = ++state->depth[code_id];
-  if (depth > b->accums[code_id].max_depth)
-    b->accums[code_id].max_depth = depth;
 }
 
 static inline void
-leave (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t)
+append_duration (FnAccum *acc, gint64 dur, gint64 self)
 {
-  const TcOpenFrame *frame;
-  TcCallNode *node;
-  FnAccum *acc;
-  gint64 dur, self;
-
-  if (state->len == 0)
-    return;
-  frame = &state->stack[--state->len];
-
-  dur = MAX (0, t - frame->start_ns);
-  self = MAX (0, dur - frame->child_ns);
-  node = &g_array_index (thread->call_tree, TcCallNode, frame->node);
-  node->calls++;
-  node->total_ns += dur;
-  node->self_ns += self;
-  if (state->len > 0)
-    state->stack[state->len - 1].child_ns += dur;
-
-  acc = &b->accums[frame->code_id];
   if (G_UNLIKELY (acc->durations == NULL || acc->n == acc->durations->len))
     {
       if (acc->durations == NULL)
@@ -413,24 +435,52 @@ leave (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t)
     }
   ((gint64 *) (gpointer) acc->durations->data)[acc->n++] = dur;
   acc->self_ns += self;
-  state->depth[frame->code_id]--;
 }
 
-/* Folds one decoded block of `thread` into its call tree and the
- * per-function tables. */
-static gboolean
-fold_block (TcCallBuilder  *b,
-            TcDocThread    *thread,
-            guint64         offset,
-            const TcEvent  *events,
-            gsize           n,
-            GError        **error)
+/* Closes the innermost open activation at `t`, given its children's time
+ * not yet counted in the frame (`extra_child_ns`). */
+static inline void
+leave_with (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t, gint64 extra_child_ns)
 {
-  ThreadState *state = get_state (b, thread);
-  TcDocEventBlock block = { 0 };
+  const TcOpenFrame *frame;
+  TcCallNode *node;
+  gint64 dur, self;
 
-  if (n == 0)
-    return TRUE;
+  if (state->len == 0)
+    return;
+  frame = &state->stack[--state->len];
+
+  dur = MAX (0, t - frame->start_ns);
+  self = MAX (0, dur - (frame->child_ns + extra_child_ns));
+  node = &g_array_index (thread->call_tree, TcCallNode, frame->node);
+  node->calls++;
+  node->total_ns += dur;
+  node->self_ns += self;
+  if (state->len > 0)
+    state->stack[state->len - 1].child_ns += dur;
+  append_duration (&b->accums[frame->code_id], dur, self);
+}
+
+static inline void
+leave (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, gint64 t)
+{
+  leave_with (b, thread, state, t, 0);
+}
+
+static void
+set_corrupt_block (GError **error, guint64 offset, gboolean bad_code)
+{
+  g_set_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT,
+               "corrupt event block at offset %" G_GUINT64_FORMAT " (%s)", offset,
+               bad_code ? "code id out of range" : "call stack too deep");
+}
+
+/* Records the block (with the stack open at its start) in thread->blocks. */
+static void
+add_block (TcCallBuilder *b, TcDocThread *thread, ThreadState *state,
+           guint64 offset, const TcEvent *events, gsize n)
+{
+  TcDocEventBlock block = { 0 };
 
   block.offset = offset;
   block.start_ns = (gint64) events[0].time_ns;
@@ -445,6 +495,32 @@ fold_block (TcCallBuilder  *b,
       memcpy (block.stack, state->stack, size);
     }
   g_array_append_val (thread->blocks, block);
+}
+
+static void
+count_block (TcDocThread *thread, const TcEvent *events, gsize n)
+{
+  thread->n_events += n;
+  if (thread->first_ns < 0)
+    thread->first_ns = (gint64) events[0].time_ns;
+  thread->last_ns = MAX (thread->last_ns, (gint64) events[n - 1].time_ns);
+}
+
+/* Folds one decoded block of `thread` into its call tree and the
+ * per-function tables (the one-thread path). */
+static gboolean
+fold_block (TcCallBuilder  *b,
+            TcDocThread    *thread,
+            guint64         offset,
+            const TcEvent  *events,
+            gsize           n,
+            GError        **error)
+{
+  ThreadState *state = get_state (b, thread);
+
+  if (n == 0)
+    return TRUE;
+  add_block (b, thread, state, offset, events, n);
 
   for (gsize i = 0; i < n; i++)
     {
@@ -458,9 +534,7 @@ fold_block (TcCallBuilder  *b,
            * far below this depth. */
           if (G_UNLIKELY (ev->code_id >= TC_MAX_CODE_ID || state->len >= TC_MAX_STACK_DEPTH))
             {
-              g_set_error (error, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT,
-                           "corrupt event block at offset %" G_GUINT64_FORMAT " (%s)", offset,
-                           ev->code_id >= TC_MAX_CODE_ID ? "code id out of range" : "call stack too deep");
+              set_corrupt_block (error, offset, ev->code_id >= TC_MAX_CODE_ID);
               return FALSE;
             }
           enter (b, thread, state, ev->code_id, (gint64) ev->time_ns);
@@ -469,10 +543,263 @@ fold_block (TcCallBuilder  *b,
         leave (b, thread, state, (gint64) ev->time_ns);
     }
 
-  thread->n_events += n;
-  if (thread->first_ns < 0)
-    thread->first_ns = block.start_ns;
-  thread->last_ns = MAX (thread->last_ns, block.end_ns);
+  count_block (thread, events, n);
+  return TRUE;
+}
+
+/* ---- the parallel path: a worker folds a block on its own --------------- */
+
+static guint32
+local_new_node (LocalFold *f)
+{
+  if (f->n_nodes == f->nodes_cap)
+    {
+      f->nodes_cap = MAX (256, f->nodes_cap * 2);
+      f->nodes = g_renew (LocalNode, f->nodes, f->nodes_cap);
+    }
+  return f->n_nodes++;
+}
+
+/* The stand-in for the activation that is innermost after `pop` returns of
+ * activations opened before the block (the thread's root once they are
+ * all closed). */
+static guint32
+local_standin (LocalFold *f, guint32 pop)
+{
+  LocalNode *node;
+  guint32 id;
+
+  if (pop >= f->standin_cap)
+    {
+      guint32 n = MAX (64, f->standin_cap * 2);
+
+      while (n <= pop)
+        n *= 2;
+      f->standin = g_renew (guint32, f->standin, n);
+      memset (f->standin + f->standin_cap, 0xff, (n - f->standin_cap) * sizeof (guint32));
+      f->standin_cap = n;
+    }
+  if (f->standin[pop] != TC_CALL_NODE_NONE)
+    return f->standin[pop];
+  id = local_new_node (f);
+  node = &f->nodes[id];
+  memset (node, 0, sizeof *node);
+  node->parent = TC_CALL_NODE_NONE;
+  node->first_child = TC_CALL_NODE_NONE;
+  node->next_sibling = TC_CALL_NODE_NONE;
+  node->pop = pop;
+  f->standin[pop] = id;
+  f->standin_used = MAX (f->standin_used, pop + 1);
+  return id;
+}
+
+/* tree_child() for a block's own tree: move-to-front sibling lists. */
+static guint32
+local_child (LocalFold *f, guint32 parent, guint32 code_id, guint32 index)
+{
+  guint32 prev = TC_CALL_NODE_NONE, id;
+  LocalNode *node;
+
+  for (guint32 c = f->nodes[parent].first_child; c != TC_CALL_NODE_NONE;)
+    {
+      LocalNode *child = &f->nodes[c];
+
+      if (child->code_id == code_id)
+        {
+          if (prev != TC_CALL_NODE_NONE)
+            {
+              f->nodes[prev].next_sibling = child->next_sibling;
+              child->next_sibling = f->nodes[parent].first_child;
+              f->nodes[parent].first_child = c;
+            }
+          child->last_enter = index;
+          return c;
+        }
+      prev = c;
+      c = child->next_sibling;
+    }
+  id = local_new_node (f);
+  node = &f->nodes[id];
+  memset (node, 0, sizeof *node);
+  node->code_id = code_id;
+  node->parent = parent;
+  node->first_child = TC_CALL_NODE_NONE;
+  node->next_sibling = f->nodes[parent].first_child;
+  node->last_enter = index;
+  f->nodes[parent].first_child = id;
+  return id;
+}
+
+/* Folds a decoded block without knowing the activations open at its start:
+ * calls made with nothing of this block open hang below a stand-in, and a
+ * return with nothing of this block open is recorded for the merge. */
+static void
+local_fold (LocalFold *f, const TcEvent *events, gsize n)
+{
+  for (guint32 p = 0; p < f->standin_used; p++)
+    f->standin[p] = TC_CALL_NODE_NONE;
+  f->standin_used = 0;
+  f->n_nodes = 0;
+  f->len = 0;
+  f->n_closes = 0;
+  f->n_pops = 0;
+  f->tail_child = 0;
+  f->max_rel = G_MININT64;
+  f->bad_code = FALSE;
+  if (f->closes_cap < n)
+    {
+      f->closes_cap = n;
+      f->closes = g_renew (CloseRec, f->closes, n);
+    }
+  if (f->cap < n)
+    {
+      f->cap = n;
+      f->stack = g_renew (TcOpenFrame, f->stack, n);
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const TcEvent *ev = &events[i];
+      gint64 t = (gint64) ev->time_ns;
+
+      if (is_enter (ev->kind))
+        {
+          TcOpenFrame *frame;
+          guint32 parent;
+
+          if (G_UNLIKELY (ev->code_id >= TC_MAX_CODE_ID))
+            {
+              f->bad_code = TRUE;
+              return;
+            }
+          /* The stack depth before this call is (open before the block −
+           * n_pops) + len: the merge checks it against the limit. */
+          f->max_rel = MAX (f->max_rel, (gint64) f->len - f->n_pops);
+          parent = f->len > 0 ? f->stack[f->len - 1].node : local_standin (f, f->n_pops);
+          frame = &f->stack[f->len++];
+          frame->code_id = ev->code_id;
+          frame->node = local_child (f, parent, ev->code_id, (guint32) i);
+          frame->start_ns = t;
+          frame->child_ns = 0;
+        }
+      else if (is_leave (ev->kind))
+        {
+          CloseRec *rec = &f->closes[f->n_closes++];
+
+          if (f->len > 0)
+            {
+              const TcOpenFrame *frame = &f->stack[--f->len];
+              LocalNode *node = &f->nodes[frame->node];
+              gint64 dur = MAX (0, t - frame->start_ns);
+              gint64 self = MAX (0, dur - frame->child_ns);
+
+              node->calls++;
+              node->total_ns += dur;
+              node->self_ns += self;
+              if (f->len > 0)
+                f->stack[f->len - 1].child_ns += dur;
+              else
+                f->tail_child += dur;
+              *rec = (CloseRec) { frame->code_id, 0, dur, self };
+            }
+          else
+            {
+              *rec = (CloseRec) { TC_CLOSE_INCOMING, f->n_pops, t, f->tail_child };
+              f->tail_child = 0;
+              f->n_pops++;
+            }
+        }
+    }
+}
+
+/* Merges a worker's fold of a block into the thread's tree and the
+ * per-function tables, in file order: the same nodes, durations and stack
+ * as fold_block() on the same events. */
+static gboolean
+merge_block (TcCallBuilder *b, DecodeJob *job, GError **error)
+{
+  TcDocThread *thread = job->thread;
+  ThreadState *state = get_state (b, thread);
+  LocalFold *f = &job->fold;
+  guint32 d = state->len;
+  guint64 stamp_base = (guint64) b->n_merged++ << 32;
+
+  if (job->n == 0)
+    return TRUE;
+  add_block (b, thread, state, job->frame.offset, job->events, job->n);
+  if ((f->max_rel != G_MININT64 && (gint64) d + f->max_rel >= TC_MAX_STACK_DEPTH) || f->bad_code)
+    {
+      set_corrupt_block (error, job->frame.offset,
+                         !(f->max_rel != G_MININT64 && (gint64) d + f->max_rel >= TC_MAX_STACK_DEPTH));
+      return FALSE;
+    }
+
+  if (f->gmap_cap < f->n_nodes)
+    {
+      f->gmap_cap = f->n_nodes;
+      f->gmap = g_renew (guint32, f->gmap, f->gmap_cap);
+    }
+  /* Nodes in the order the block created them: the new ones get the
+   * indices the one-thread fold gives them. */
+  for (guint32 i = 0; i < f->n_nodes; i++)
+    {
+      const LocalNode *ln = &f->nodes[i];
+      TcCallNode *node;
+      guint32 g;
+
+      if (ln->parent == TC_CALL_NODE_NONE)
+        {
+          f->gmap[i] = d > ln->pop ? state->stack[d - ln->pop - 1].node : 0;
+          continue;
+        }
+      if (G_UNLIKELY (ln->code_id >= b->n_accums))
+        reserve_code (b, ln->code_id);
+      g = tree_child (thread->call_tree, f->gmap[ln->parent], ln->code_id);
+      f->gmap[i] = g;
+      if (g >= state->stamps_cap)
+        {
+          guint32 n = MAX (256, state->stamps_cap);
+
+          while (n <= g)
+            n *= 2;
+          state->stamps = g_renew (guint64, state->stamps, n);
+          memset (state->stamps + state->stamps_cap, 0, (n - state->stamps_cap) * sizeof (guint64));
+          state->stamps_cap = n;
+        }
+      state->stamps[g] = MAX (state->stamps[g], stamp_base | ln->last_enter);
+      node = &g_array_index (thread->call_tree, TcCallNode, g);
+      node->calls += ln->calls;
+      node->total_ns += ln->total_ns;
+      node->self_ns += ln->self_ns;
+    }
+
+  /* Durations in the order of the returns; the incoming activations' now
+   * that their start is known. */
+  for (gsize i = 0; i < f->n_closes; i++)
+    {
+      const CloseRec *rec = &f->closes[i];
+
+      if (rec->code_id != TC_CLOSE_INCOMING)
+        append_duration (&b->accums[rec->code_id], rec->a, rec->b);
+      else
+        leave_with (b, thread, state, rec->a, rec->b);
+    }
+  if (state->len > 0)
+    state->stack[state->len - 1].child_ns += f->tail_child;
+
+  if (state->cap < state->len + f->len)
+    {
+      state->cap = MAX (64, state->len + f->len);
+      state->stack = g_renew (TcOpenFrame, state->stack, state->cap);
+    }
+  for (guint32 i = 0; i < f->len; i++)
+    {
+      TcOpenFrame frame = f->stack[i];
+
+      frame.node = f->gmap[frame.node];
+      state->stack[state->len++] = frame;
+    }
+  count_block (thread, job->events, job->n);
   return TRUE;
 }
 
@@ -495,7 +822,7 @@ fold_oldest (TcCallBuilder *b, GError **error)
       b->failed = TRUE;
       return FALSE;
     }
-  if (!fold_block (b, job->thread, job->frame.offset, job->events, job->n, error))
+  if (!merge_block (b, job, error))
     {
       b->failed = TRUE;
       return FALSE;
@@ -796,6 +1123,81 @@ compute_all_stats (TcCallBuilder *b, StatsJob *jobs, guint n_jobs, guint64 total
   g_mutex_clear (&scratch.lock);
 }
 
+static int
+compare_stamps (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const guint64 *stamps = data;
+  guint64 x = stamps[*(const guint32 *) a], y = stamps[*(const guint32 *) b];
+
+  return (x > y) - (x < y);
+}
+
+/* Orders every sibling list by the children's last entry, newest first:
+ * what the one-thread fold's move-to-front leaves. */
+static void
+order_siblings (GArray *tree, const guint64 *stamps)
+{
+  TcCallNode *nodes = (TcCallNode *) (gpointer) tree->data;
+  guint32 n = tree->len;
+  g_autofree guint32 *order = NULL;
+
+  if (n < 2)
+    return;
+  order = g_new (guint32, n - 1);
+  for (guint32 i = 1; i < n; i++)
+    order[i - 1] = i;
+  g_qsort_with_data (order, n - 1, sizeof (guint32), compare_stamps, (gpointer) stamps);
+  for (guint32 i = 0; i < n; i++)
+    nodes[i].first_child = TC_CALL_NODE_NONE;
+  for (guint32 i = 0; i < n - 1; i++)
+    {
+      TcCallNode *node = &nodes[order[i]];
+
+      node->next_sibling = nodes[node->parent].first_child;
+      nodes[node->parent].first_child = order[i];
+    }
+}
+
+/* The deepest stack of a thread and each function's most activations open
+ * at once are properties of the call tree: the stack at a call is the path
+ * from the root to its node.  One walk of the tree counts them. */
+static void
+tree_depths (TcCallBuilder *b, TcDocThread *thread)
+{
+  const TcCallNode *nodes = (const TcCallNode *) (gpointer) thread->call_tree->data;
+  g_autofree guint32 *open = g_new0 (guint32, MAX (b->n_accums, 1));
+  guint32 n = nodes[0].first_child;
+
+  while (n != TC_CALL_NODE_NONE)
+    {
+      guint32 code = nodes[n].code_id;
+
+      thread->max_depth = MAX (thread->max_depth, nodes[n].depth);
+      if (++open[code] > b->accums[code].max_depth)
+        b->accums[code].max_depth = open[code];
+      if (nodes[n].first_child != TC_CALL_NODE_NONE)
+        {
+          n = nodes[n].first_child;
+          continue;
+        }
+      for (;;)
+        {
+          open[nodes[n].code_id]--;
+          if (nodes[n].next_sibling != TC_CALL_NODE_NONE)
+            {
+              n = nodes[n].next_sibling;
+              break;
+            }
+          n = nodes[n].parent;
+          if (n == 0)
+            {
+              n = TC_CALL_NODE_NONE;
+              break;
+            }
+        }
+    }
+}
+
 void
 tc_call_builder_finish (TcCallBuilder *b)
 {
@@ -819,6 +1221,9 @@ tc_call_builder_finish (TcCallBuilder *b)
 
       while (state->len > 0)
         leave (b, thread, state, thread->last_ns);
+      if (b->pool != NULL)
+        order_siblings (thread->call_tree, state->stamps);
+      tree_depths (b, thread);
     }
 
   g_clear_pointer (&doc->stats, g_ptr_array_unref);

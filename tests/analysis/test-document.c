@@ -347,7 +347,14 @@ write_many_blocks (const char *name, gboolean hostile)
           rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
           r = rng % 100;
           t[thread] += 1 + (rng >> 40) % 5000;
-          if (depth[thread] < 3 || (r < 52 && depth[thread] < 60))
+          /* Now and then a run of returns closes everything the earlier
+           * blocks left open and more (returns with nothing open). */
+          if (b % 10 == 5 && i < 70)
+            {
+              events[i] = (TcEvent) { t[thread], 0, TC_EVENT_RETURN };
+              depth[thread] -= depth[thread] > 0;
+            }
+          else if (depth[thread] < 3 || (r < 52 && depth[thread] < 60))
             {
               events[i] = (TcEvent) { t[thread], 1 + (rng >> 20) % 40, r < 8 ? TC_EVENT_RESUME : TC_EVENT_CALL };
               depth[thread]++;
@@ -363,6 +370,34 @@ write_many_blocks (const char *name, gboolean hostile)
       if (hostile && (b == 70 || b == 75))
         events[200].code_id = 1u << 30, events[200].kind = TC_EVENT_CALL;
       g_assert_cmpint (tc_writer_write_events (w, thread, events, G_N_ELEMENTS (events)), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}
+
+/* Calls that never return, over many blocks: deeper than the loader's
+ * limit in the 26th. */
+static char *
+write_deep (const char *name)
+{
+  char *path = g_build_filename (tc_test_dir (), name, NULL);
+  TcWriterOptions opts = { "p", "t", 0, 0 };
+  TcError err = { 0 };
+  TcEndFixed end = { 0 };
+  TcCodeDef def = { 1, 0, 1, TC_CODE_FLAG_TRACKED, TC_STR ("f"), TC_STR ("f"), TC_STR ("m") };
+  g_autofree TcEvent *events = g_new (TcEvent, 4000);
+  guint64 t = 0;
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_code (w, 0, &def), ==, TC_OK);
+  for (guint b = 0; b < 30; b++)
+    {
+      for (guint i = 0; i < 4000; i++)
+        events[i] = (TcEvent) { ++t, 1, i % 50 == 49 ? TC_EVENT_RETURN : TC_EVENT_CALL };
+      g_assert_cmpint (tc_writer_write_events (w, 1, events, 4000), ==, TC_OK);
     }
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return path;
@@ -453,6 +488,23 @@ test_parallel_load (void)
       g_assert_nonnull (strstr (error_a->message, "code id out of range"));
       g_assert_cmpstr (error_b->message, ==, error_a->message);
     }
+
+  /* The stack limit: the merge knows the depth only from the blocks
+   * before, and must stop at the same block. */
+  {
+    g_autofree char *deep = write_deep ("deep.tc");
+
+    for (guint w = 0; w < G_N_ELEMENTS (workers); w++)
+      {
+        g_autoptr (GError) error_a = NULL, error_b = NULL;
+
+        g_assert_null (load_with_threads (deep, 0, &error_a));
+        g_assert_null (load_with_threads (deep, workers[w], &error_b));
+        g_assert_error (error_a, TC_DOCUMENT_ERROR, TC_DOCUMENT_ERROR_CORRUPT);
+        g_assert_nonnull (strstr (error_a->message, "call stack too deep"));
+        g_assert_cmpstr (error_b->message, ==, error_a->message);
+      }
+  }
 }
 
 static void
