@@ -831,6 +831,42 @@ counters_from_snapshots (TcDocument *self)
     }
 }
 
+/* The recording's span: its frames' and its threads' events. */
+static void
+finish_time_range (TcDocument *self)
+{
+  if (self->start_ns == G_MAXINT64)
+    self->start_ns = 0;
+  for (guint i = 0; i < self->threads->len; i++)
+    {
+      TcDocThread *thread = g_ptr_array_index (self->threads, i);
+
+      if (thread->last_ns > self->end_ns)
+        self->end_ns = thread->last_ns;
+      if (thread->first_ns >= 0 && thread->first_ns < self->start_ns)
+        self->start_ns = thread->first_ns;
+    }
+}
+
+static void
+finish_state (TcDocument *self)
+{
+  switch (tc_reader_state (self->reader))
+    {
+    case TC_STATE_COMPLETE:
+      self->truncated = !self->has_end;
+      break;
+    case TC_STATE_TRUNCATED:
+      self->truncated = TRUE;
+      break;
+    case TC_STATE_CORRUPT:
+      self->truncated = TRUE;
+      self->corrupt = TRUE;
+      break;
+    }
+  self->state_message = g_strdup (self->truncated ? tc_reader_state_message (self->reader) : "");
+}
+
 static void
 finish_model (TcDocument *self)
 {
@@ -886,17 +922,7 @@ finish_model (TcDocument *self)
         }
     }
 
-  if (self->start_ns == G_MAXINT64)
-    self->start_ns = 0;
-  for (guint i = 0; i < self->threads->len; i++)
-    {
-      TcDocThread *thread = g_ptr_array_index (self->threads, i);
-
-      if (thread->last_ns > self->end_ns)
-        self->end_ns = thread->last_ns;
-      if (thread->first_ns >= 0 && thread->first_ns < self->start_ns)
-        self->start_ns = thread->first_ns;
-    }
+  finish_time_range (self);
 }
 
 /* ---- the pass ------------------------------------------------------------ */
@@ -913,12 +939,24 @@ corrupt_frame (const TcFrame *frame, const char *what, GError **error)
   G_STMT_START { if ((call) != TC_OK) return corrupt_frame (frame, what, error); } G_STMT_END
 
 static gboolean
-handle_frame (TcDocument     *self,
-              const TcFrame  *frame,
-              TcCallBuilder  *builder,
-              GHashTable     *line_index,
-              GHashTable     *sources,
-              GError        **error)
+add_thread (TcDocument *self, const TcFrame *frame, GError **error)
+{
+  TcThreadDef def;
+  TcDocThread *thread;
+
+  DECODE (tc_decode_thread (frame, &def), "thread");
+  thread = ensure_thread (self, def.thread_id ? def.thread_id : frame->header->thread_id);
+  thread->native_id = def.native_id;
+  thread->python_ident = def.python_ident;
+  thread->flags = def.flags;
+  if (def.name.len > 0)
+    thread->name = tc_document_intern (self, def.name);
+  return TRUE;
+}
+
+/* Frame times that are not event times stretch the recording's span. */
+static void
+note_frame_time (TcDocument *self, const TcFrame *frame)
 {
   gint64 t = (gint64) frame->header->time_ns;
 
@@ -928,7 +966,26 @@ handle_frame (TcDocument     *self,
       self->start_ns = MIN (self->start_ns, t);
       self->end_ns = MAX (self->end_ns, t);
     }
+}
 
+static gboolean
+is_recorder_thread (const TcDocThread *thread)
+{
+  return (thread->flags & TC_THREAD_FLAG_RECORDER) || g_str_equal (thread->name, "tc-timer")
+         || g_str_equal (thread->name, "tc-sampler") || g_str_equal (thread->name, "tc-writer");
+}
+
+static gboolean
+handle_frame (TcDocument     *self,
+              const TcFrame  *frame,
+              TcCallBuilder  *builder,
+              GHashTable     *line_index,
+              GHashTable     *sources,
+              GError        **error)
+{
+  gint64 t = (gint64) frame->header->time_ns;
+
+  note_frame_time (self, frame);
   switch ((TcFrameType) frame->header->type)
     {
     case TC_FRAME_SESSION:
@@ -939,18 +996,7 @@ handle_frame (TcDocument     *self,
         break;
       }
     case TC_FRAME_THREAD:
-      {
-        TcThreadDef def;
-        TcDocThread *thread;
-        DECODE (tc_decode_thread (frame, &def), "thread");
-        thread = ensure_thread (self, def.thread_id ? def.thread_id : frame->header->thread_id);
-        thread->native_id = def.native_id;
-        thread->python_ident = def.python_ident;
-        thread->flags = def.flags;
-        if (def.name.len > 0)
-          thread->name = tc_document_intern (self, def.name);
-        break;
-      }
+      return add_thread (self, frame, error);
     case TC_FRAME_FILE:
       {
         TcFileDef def;
@@ -996,8 +1042,7 @@ handle_frame (TcDocument     *self,
         TcDocThread *thread = ensure_thread (self, frame->header->thread_id);
 
         /* The recorder's own threads are not the program. */
-        if ((thread->flags & TC_THREAD_FLAG_RECORDER) || g_str_equal (thread->name, "tc-timer")
-            || g_str_equal (thread->name, "tc-sampler") || g_str_equal (thread->name, "tc-writer"))
+        if (is_recorder_thread (thread))
           return TRUE;
         return tc_call_builder_add (builder, thread, frame, error);
       }
@@ -1183,22 +1228,97 @@ tc_document_build_model (TcDocument     *self,
 
   finish_model (self);
 
-  switch (tc_reader_state (self->reader))
-    {
-    case TC_STATE_COMPLETE:
-      self->truncated = !self->has_end;
-      break;
-    case TC_STATE_TRUNCATED:
-      self->truncated = TRUE;
-      break;
-    case TC_STATE_CORRUPT:
-      self->truncated = TRUE;
-      self->corrupt = TRUE;
-      break;
-    }
-  self->state_message = g_strdup (self->truncated ? tc_reader_state_message (self->reader) : "");
+  finish_state (self);
   if (progress)
     progress (1.0, progress_data);
+  return TRUE;
+}
+
+/* The summary pass: only the frames that say what the recording is
+ * (session, threads, the event blocks' headers, the span), none of the
+ * event streams.  Milliseconds where the full load takes seconds. */
+static gboolean
+summary_frame (TcDocument *self, const TcFrame *frame, GError **error)
+{
+  note_frame_time (self, frame);
+  switch ((TcFrameType) frame->header->type)
+    {
+    case TC_FRAME_SESSION:
+      {
+        TcSession s;
+        DECODE (tc_decode_session (frame, self->arena, &s), "session");
+        add_session (self, &s);
+        break;
+      }
+    case TC_FRAME_THREAD:
+      return add_thread (self, frame, error);
+    case TC_FRAME_EVENTS:
+      {
+        TcDocThread *thread = ensure_thread (self, frame->header->thread_id);
+        const TcEventsFixed *fixed = (const TcEventsFixed *) frame->payload;
+
+        if (is_recorder_thread (thread))
+          break;
+        if (frame->payload_len < sizeof (TcEventsFixed))
+          return corrupt_frame (frame, "event", error);
+        if (fixed->n_events == 0)
+          break;
+        thread->n_events += fixed->n_events;
+        if (thread->first_ns < 0)
+          thread->first_ns = (gint64) frame->header->time_ns;
+        thread->last_ns = MAX (thread->last_ns, (gint64) fixed->last_time_ns);
+        break;
+      }
+    case TC_FRAME_METRICS:
+      {
+        TcMetricPoint *points;
+        size_t n;
+        DECODE (tc_decode_metrics (frame, self->arena, &points, &n), "metrics");
+        for (size_t i = 0; i < n; i++)
+          self->end_ns = MAX (self->end_ns, (gint64) points[i].time_ns);
+        break;
+      }
+    case TC_FRAME_SAMPLES:
+      {
+        TcStackSample *samples;
+        size_t n;
+        DECODE (tc_decode_samples (frame, self->arena, &samples, &n), "samples");
+        for (size_t i = 0; i < n; i++)
+          self->end_ns = MAX (self->end_ns, (gint64) samples[i].time_ns);
+        break;
+      }
+    case TC_FRAME_END:
+      DECODE (tc_decode_end (frame, &self->end), "end");
+      self->has_end = TRUE;
+      self->end_ns = MAX (self->end_ns, (gint64) frame->header->time_ns);
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+gboolean
+tc_document_build_summary (TcDocument  *self,
+                           GError     **error)
+{
+  TcFrameIter iter;
+  TcFrame frame;
+
+  init_model (self);
+  tc_frame_iter_init (&iter, self->reader);
+  while (tc_frame_iter_next (&iter, &frame))
+    if (!summary_frame (self, &frame, error))
+      return FALSE;
+  finish_session (self);
+  g_ptr_array_sort (self->threads, compare_by_id);
+  finish_time_range (self);
+  finish_state (self);
+  /* Empty, not missing: a getter asked anyway answers "nothing". */
+  self->stats = g_ptr_array_new ();
+  self->untracked_stats = g_ptr_array_new ();
+  self->stats_by_code = g_hash_table_new (NULL, NULL);
+  self->summary_only = TRUE;
   return TRUE;
 }
 

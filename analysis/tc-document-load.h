@@ -15,6 +15,10 @@ gboolean tc_document_build_model (TcDocument     *self,
                                   GCancellable   *cancellable,
                                   GError        **error);
 void     tc_document_clear_model (TcDocument     *self);
+/* The session, the threads (with their event counts and spans, from the
+ * blocks' headers), the span and the state: no call trees, no statistics. */
+gboolean tc_document_build_summary (TcDocument   *self,
+                                    GError      **error);
 
 /* Call-tree construction, fed one EVENTS frame at a time (tc-document-events.c). */
 typedef struct _TcCallBuilder TcCallBuilder;

@@ -39,6 +39,7 @@ struct _TcDocument
 
   gboolean      truncated;
   gboolean      corrupt;
+  gboolean      summary_only; /* tc_document_load_summary() */
   char         *state_message;
   TcEndFixed    end;
   gboolean      has_end;

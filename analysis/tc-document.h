@@ -45,7 +45,7 @@ G_DECLARE_FINAL_TYPE (TcDocument, tc_document, TC, DOCUMENT, GObject)
 /* Progress while loading: fraction in [0, 1] of the file's bytes decoded.
  * Called in the loading thread for tc_document_load(); for
  * tc_document_load_async() it is called in the thread-default main context
- * of the caller (from an idle), never more than ~30 times a second. */
+ * of the caller (from an idle), never more than ~10 times a second. */
 typedef void (*TcProgressFunc) (double fraction, gpointer user_data);
 
 TcDocument *tc_document_load        (const char          *path,
@@ -62,6 +62,20 @@ void        tc_document_load_async  (const char          *path,
                                      gpointer             user_data);
 TcDocument *tc_document_load_finish (GAsyncResult        *result,
                                      GError             **error);
+
+/* What the recording is, without its event streams: the session, the
+ * threads (their event counts and spans from the blocks' headers), the
+ * span, the file's state.  Milliseconds even for a 100 M-event recording,
+ * so that a viewer can show them while the full load runs.  Statistics,
+ * call trees, snapshots and the rest are empty: only the getters of the
+ * file, the session, the threads, the span and tc_document_get_n_events()
+ * are meaningful. */
+TcDocument *tc_document_load_summary (const char         *path,
+                                      GError            **error);
+/* TRUE for a tc_document_load_summary() document. */
+gboolean    tc_document_get_summary_only (TcDocument     *self);
+/* Call/return events of the program's threads. */
+guint64     tc_document_get_n_events (TcDocument         *self);
 
 /* Reads the frames appended since the last load/refresh (a recording still
  * being written).  Returns TRUE and sets *changed when new data arrived; all

@@ -301,6 +301,22 @@ main (int argc, char **argv)
       printf ("generated %s\n", path);
     }
 
+  /* What a viewer shows while the full load runs. */
+  t0 = now_s ();
+  c0 = cpu_s ();
+  {
+    g_autoptr (TcDocument) summary = tc_document_load_summary (path, &error);
+
+    if (summary == NULL)
+      {
+        fprintf (stderr, "%s\n", error->message);
+        return 1;
+      }
+    printf ("summary     : %.3f s wall, %.3f s cpu (%" G_GUINT64_FORMAT " events, %u threads)\n",
+            now_s () - t0, cpu_s () - c0, tc_document_get_n_events (summary),
+            tc_document_get_threads (summary)->len);
+  }
+
   t0 = now_s ();
   c0 = cpu_s ();
   m0 = thread_cpu_s ();

@@ -507,6 +507,67 @@ test_parallel_load (void)
   }
 }
 
+/* The summary a viewer shows while the full load runs says what the full
+ * load says about the session, the threads and the span. */
+static void
+assert_summary_matches (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TcDocument) full = load (path);
+  g_autoptr (TcDocument) sum = tc_document_load_summary (path, &error);
+  const TcDocSession *a = tc_document_get_session (full), *b;
+  GPtrArray *ta = tc_document_get_threads (full), *tb;
+  gint64 a0, a1, b0, b1;
+
+  g_assert_no_error (error);
+  g_assert_true (tc_document_get_summary_only (sum));
+  g_assert_false (tc_document_get_summary_only (full));
+  b = tc_document_get_session (sum);
+  g_assert_cmpstr (b->script, ==, a->script);
+  g_assert_cmpstr (b->session_id, ==, a->session_id);
+  g_assert_cmpstr (b->python, ==, a->python);
+  g_assert_cmpstr (b->backend, ==, a->backend);
+  g_assert_cmpint (b->pid, ==, a->pid);
+  g_assert_cmpint (b->start_wall_ns, ==, a->start_wall_ns);
+  g_assert_cmpuint (g_strv_length (b->argv), ==, g_strv_length (a->argv));
+  g_assert_cmpuint (tc_document_get_n_events (sum), ==, tc_document_get_n_events (full));
+  g_assert_cmpuint (tc_document_get_n_events (sum), >, 0);
+  tb = tc_document_get_threads (sum);
+  g_assert_cmpuint (tb->len, ==, ta->len);
+  for (guint i = 0; i < ta->len; i++)
+    {
+      const TcDocThread *x = g_ptr_array_index (ta, i), *y = g_ptr_array_index (tb, i);
+
+      g_assert_cmpuint (y->id, ==, x->id);
+      g_assert_cmpstr (y->name, ==, x->name);
+      g_assert_cmpuint (y->n_events, ==, x->n_events);
+      g_assert_cmpint (y->first_ns, ==, x->first_ns);
+      g_assert_cmpint (y->last_ns, ==, x->last_ns);
+    }
+  tc_document_get_time_range (full, &a0, &a1);
+  tc_document_get_time_range (sum, &b0, &b1);
+  g_assert_cmpint (b0, ==, a0);
+  g_assert_cmpint (b1, ==, a1);
+  g_assert_true (tc_document_get_truncated (sum) == tc_document_get_truncated (full));
+  g_assert_cmpstr (tc_document_get_state_message (sum), ==, tc_document_get_state_message (full));
+  g_assert_cmpuint (tc_document_get_file_size (sum), ==, tc_document_get_file_size (full));
+  g_assert_cmpuint (tc_document_get_function_stats (sum)->len, ==, 0);
+}
+
+static void
+test_summary (void)
+{
+  g_autofree char *timings = tc_test_write_timings ();
+  g_autofree char *truncated = tc_test_write_truncated ();
+  g_autofree char *crash = tc_test_write_crash ();
+  g_autofree char *blocks = write_many_blocks ("summary-blocks.tc", FALSE);
+
+  assert_summary_matches (timings);
+  assert_summary_matches (truncated);
+  assert_summary_matches (crash);
+  assert_summary_matches (blocks);
+}
+
 static void
 progress_cb (double fraction, gpointer data)
 {
@@ -560,5 +621,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/document/async", test_async);
   g_test_add_func ("/tc/analysis/document/hostile-code-id", test_hostile_code_id);
   g_test_add_func ("/tc/analysis/document/parallel-load", test_parallel_load);
+  g_test_add_func ("/tc/analysis/document/summary", test_summary);
   return g_test_run ();
 }
