@@ -11,53 +11,7 @@
 
 #include "tc-functions-section.h"
 #include "tc-item.h"
-#include "tc-window.h"
-
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
-}
-
-static void
-wait_loaded (TcSessionView *view)
-{
-  while (g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
-    g_main_context_iteration (NULL, TRUE);
-  settle (300);
-}
-
-static void
-save_window (GtkWidget  *window,
-             const char *dir,
-             const char *name)
-{
-  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  settle (400);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  if (!gdk_texture_save_to_png (texture, path))
-    g_printerr ("could not write %s\n", path);
-  else
-    g_print ("%s\n", path);
-}
+#include "tc-test-window.h"
 
 int
 main (int   argc,
@@ -81,18 +35,16 @@ main (int   argc,
   adw_init ();
   /* No crossfades half-way through a picture. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  app = tc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
+  app = tc_test_app_new ();
 
   window = tc_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
   gtk_window_present (GTK_WINDOW (window));
-  settle (500);
+  tc_test_settle (500);
 
   file = g_file_new_for_commandline_arg (argv[2]);
   view = tc_window_open_file (window, file);
-  wait_loaded (view);
+  tc_test_wait_loaded (view);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -122,14 +74,14 @@ main (int   argc,
           tc_functions_section_select (functions, best);
         }
 
-      save_window (GTK_WIDGET (window), dir, pages[i]);
+      tc_test_save_window (GTK_WIDGET (window), dir, pages[i]);
     }
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   tc_session_view_show_section (view, "functions");
-  save_window (GTK_WIDGET (window), dir, "functions-dark");
+  tc_test_save_window (GTK_WIDGET (window), dir, "functions-dark");
   tc_session_view_show_section (view, "overview");
-  save_window (GTK_WIDGET (window), dir, "overview-dark");
+  tc_test_save_window (GTK_WIDGET (window), dir, "overview-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* A narrow window folds the sidebar away. */
@@ -140,9 +92,9 @@ main (int   argc,
     gtk_window_set_default_size (GTK_WINDOW (narrow), 520, 820);
     gtk_window_present (GTK_WINDOW (narrow));
     narrow_view = tc_window_open_file (narrow, file);
-    wait_loaded (narrow_view);
+    tc_test_wait_loaded (narrow_view);
     tc_session_view_show_section (narrow_view, "warnings");
-    save_window (GTK_WIDGET (narrow), dir, "narrow");
+    tc_test_save_window (GTK_WIDGET (narrow), dir, "narrow");
     gtk_window_destroy (GTK_WINDOW (narrow));
   }
 
@@ -151,13 +103,13 @@ main (int   argc,
       g_autoptr(GFile) other = g_file_new_for_commandline_arg (argv[i]);
 
       view = tc_window_open_file (window, other);
-      wait_loaded (view);
+      tc_test_wait_loaded (view);
       if (tc_session_view_show_section (view, "crash"))
-        save_window (GTK_WIDGET (window), dir, "crash");
+        tc_test_save_window (GTK_WIDGET (window), dir, "crash");
       else if (tc_session_view_get_banner_revealed (view))
-        save_window (GTK_WIDGET (window), dir, "truncated");
+        tc_test_save_window (GTK_WIDGET (window), dir, "truncated");
       else if (g_strcmp0 (tc_session_view_get_state (view), "error") == 0)
-        save_window (GTK_WIDGET (window), dir, "error");
+        tc_test_save_window (GTK_WIDGET (window), dir, "error");
     }
 
   /* The start page again, now listing the recordings just opened. */
@@ -166,7 +118,7 @@ main (int   argc,
 
     while (adw_tab_view_get_n_pages (tabs) > 0)
       adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 0));
-    save_window (GTK_WIDGET (window), dir, "start");
+    tc_test_save_window (GTK_WIDGET (window), dir, "start");
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -9,53 +9,15 @@
 #include "charts/tc-process-lanes.h"
 #include "tc-processes-section.h"
 #include "tc-test-recordings.h"
+#include "tc-test-window.h"
 #include "tc-window-private.h"
 
 static TcApplication *app;
 
 static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until `done` says so (30 s at most). */
-static void
-wait_for (gboolean (*done) (gpointer), gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-
-  while (!timed_out && !done (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-view_loaded (gpointer view)
-{
-  return g_strcmp0 (tc_session_view_get_state (view), "loading") != 0;
-}
-
-static gboolean
 set_loaded (gpointer section)
 {
   return tc_processes_section_get_set (section) != NULL;
-}
-
-static TcSessionView *
-open_path (TcWindow   *window,
-           const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  TcSessionView *view = tc_window_open_file (window, file);
-
-  wait_for (view_loaded, view);
-  return view;
 }
 
 static GtkWidget *
@@ -90,11 +52,11 @@ test_processes_page (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
-  view = open_path (window, parent);
+  view = tc_test_open_path (window, parent);
   g_assert_true (tc_session_view_is_section_enabled (view, "processes"));
   g_assert_true (tc_session_view_show_section (view, "processes"));
   section = TC_PROCESSES_SECTION (tc_session_view_get_section (view, "processes"));
-  wait_for (set_loaded, section);
+  tc_test_wait_for (set_loaded, section);
 
   set = tc_processes_section_get_set (section);
   g_assert_cmpuint (tc_process_set_get_n_members (set), ==, 3);
@@ -163,7 +125,7 @@ test_processes_page (void)
     TcSessionView *other = tc_window_get_current_view (window);
     g_autofree char *path = g_file_get_path (tc_viewer_session_get_file (tc_session_view_get_session (other)));
     g_assert_cmpstr (path, ==, tc_process_set_get_member (set, 1)->path);
-    wait_for (view_loaded, other);
+    tc_test_wait_loaded (other);
     /* A member's own tab shows the same set. */
     g_assert_true (tc_session_view_is_section_enabled (other, "processes"));
   }
@@ -180,7 +142,7 @@ test_single_recording (void)
   TcSessionView *view;
 
   gtk_window_present (GTK_WINDOW (window));
-  view = open_path (window, path);
+  view = tc_test_open_path (window, path);
   g_assert_false (tc_session_view_is_section_enabled (view, "processes"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -193,9 +155,7 @@ main (int   argc,
   adw_init ();
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
 
-  app = tc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = tc_test_app_new ();
 
   g_test_add_func ("/Tc/Gui/processes/page", test_processes_page);
   g_test_add_func ("/Tc/Gui/processes/single", test_single_recording);

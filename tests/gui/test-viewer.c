@@ -17,35 +17,11 @@
 #include "tc-snapshots-section.h"
 #include "tc-suggestions-section.h"
 #include "tc-test-recordings.h"
+#include "tc-test-window.h"
 #include "tc-warnings-section.h"
 #include "tc-window-private.h"
 
 static TcApplication *app;
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until the view left its loading page. */
-static void
-wait_loaded (TcSessionView *view)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-
-  while (!timed_out && g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_false (timed_out);
-  g_source_remove (id);
-
-  /* Let the pages lay out once, so list widgets bind rows. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static TcWindow *
 new_window (void)
@@ -54,18 +30,6 @@ new_window (void)
 
   gtk_window_present (GTK_WINDOW (window));
   return window;
-}
-
-static TcSessionView *
-open_path (TcWindow   *window,
-           const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  TcSessionView *view = tc_window_open_file (window, file);
-
-  g_assert_nonnull (view);
-  wait_loaded (view);
-  return view;
 }
 
 static void
@@ -88,7 +52,7 @@ test_open_recording (void)
    * first, and the window stays responsive meanwhile. */
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "loading");
   g_assert_true (tc_viewer_session_get_loading (session));
-  wait_loaded (view);
+  tc_test_wait_loaded (view);
   g_assert_false (tc_viewer_session_get_loading (session));
   g_assert_cmpfloat (tc_viewer_session_get_progress (session), ==, 1.0);
 
@@ -176,7 +140,7 @@ test_warning_jump (void)
 {
   g_autofree char *path = tc_test_write_timings ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcViewerSession *session = tc_session_view_get_session (view);
   TcSnapshotsSection *snapshots = TC_SNAPSHOTS_SECTION (tc_session_view_get_section (view, "snapshots"));
   TcWarningsSection *warnings = TC_WARNINGS_SECTION (tc_session_view_get_section (view, "warnings"));
@@ -212,7 +176,7 @@ test_open_crash (void)
 {
   g_autofree char *path = tc_test_write_crash ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcCrashSection *crash;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
@@ -254,7 +218,7 @@ test_open_truncated (void)
 {
   g_autofree char *path = tc_test_write_truncated ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
 
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
   g_assert_true (tc_viewer_session_get_truncated (tc_session_view_get_session (view)));
@@ -281,16 +245,16 @@ test_open_corrupt (void)
   g_assert_true (g_file_set_contents (garbage, noise, sizeof noise, NULL));
   g_assert_true (g_file_set_contents (png, png_data, sizeof png_data, NULL));
 
-  view = open_path (window, garbage);
+  view = tc_test_open_path (window, garbage);
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
   g_assert_nonnull (tc_session_view_get_error_text (view));
   g_assert_cmpuint (strlen (tc_session_view_get_error_text (view)), >, 10);
   g_assert_null (tc_viewer_session_get_document (tc_session_view_get_session (view)));
 
-  view = open_path (window, png);
+  view = tc_test_open_path (window, png);
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
 
-  view = open_path (window, missing);
+  view = tc_test_open_path (window, missing);
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "error");
 
   /* Export and zoom are off for a tab without a recording. */
@@ -338,11 +302,11 @@ test_drop_files (void)
   /* Each dropped recording opens in its own tab of the same window. */
   g_assert_true (drop_files (target, a, NULL));
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
-  wait_loaded (tc_window_get_current_view (window));
+  tc_test_wait_loaded (tc_window_get_current_view (window));
   g_assert_true (drop_files (target, b, NULL));
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
   view = tc_window_get_current_view (window);
-  wait_loaded (view);
+  tc_test_wait_loaded (view);
   g_assert_true (g_file_equal (tc_viewer_session_get_file (tc_session_view_get_session (view)), b));
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
 
@@ -372,7 +336,7 @@ test_zoom_actions (void)
 {
   g_autofree char *path = tc_test_write_timings ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcViewerSession *session = tc_session_view_get_session (view);
   gint64 duration = tc_viewer_session_get_duration (session);
   gint64 span;
@@ -423,7 +387,7 @@ test_recent_files (void)
   TcWindow *window = new_window ();
 
   g_settings_reset (tc_application_get_settings (app), "recent-files");
-  open_path (window, path);
+  tc_test_open_path (window, path);
 
   /* Opening a recording successfully puts it first in the recent list. */
   recent = tc_application_dup_recent_uris (app);
@@ -442,7 +406,7 @@ test_recent_files (void)
     g_signal_emit_by_name (window->recent_list, "row-activated", row);
   }
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
-  wait_loaded (tc_window_get_current_view (window));
+  tc_test_wait_loaded (tc_window_get_current_view (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -463,10 +427,10 @@ test_application_open (void)
   g_application_open (G_APPLICATION (app), files, 1, "");
   g_assert_true (TC_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app))) == window);
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 1);
-  wait_loaded (tc_window_get_current_view (window));
+  tc_test_wait_loaded (tc_window_get_current_view (window));
   g_application_open (G_APPLICATION (app), &files[1], 1, "");
   g_assert_cmpuint (tc_window_get_n_views (window), ==, 2);
-  wait_loaded (tc_window_get_current_view (window));
+  tc_test_wait_loaded (tc_window_get_current_view (window));
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
 
   g_object_unref (files[0]);
@@ -573,7 +537,7 @@ test_async_tasks (void)
 {
   g_autofree char *path = write_async_recording ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
 
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
   g_assert_true (tc_session_view_is_section_enabled (view, "async"));
@@ -595,7 +559,7 @@ test_export (void)
   g_autofree char *text = NULL;
   g_autofree char *json = NULL;
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcDocument *document = tc_viewer_session_get_document (tc_session_view_get_session (view));
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
@@ -645,7 +609,7 @@ test_moments_strip (void)
 {
   g_autofree char *path = tc_test_write_crash ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcViewerSession *session = tc_session_view_get_session (view);
   TcOverviewSection *overview = TC_OVERVIEW_SECTION (tc_session_view_get_section (view, "overview"));
   TcMomentsStrip *strip = TC_MOMENTS_STRIP (tc_overview_section_get_moments_strip (overview));
@@ -700,7 +664,7 @@ test_show_source_selection (void)
 {
   g_autofree char *path = tc_test_write_timings ();
   TcWindow *window = new_window ();
-  TcSessionView *view = open_path (window, path);
+  TcSessionView *view = tc_test_open_path (window, path);
   TcDocument *doc = tc_viewer_session_get_document (tc_session_view_get_session (view));
   const TcDocFile *file = g_ptr_array_index (tc_document_get_files (doc), 0);
   GtkWidget *compare = find_sidebar_row (GTK_WIDGET (view), "compare");
@@ -722,6 +686,10 @@ test_show_source_selection (void)
   g_assert_cmpstr (tc_session_view_get_selected_id (view), ==, "source");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == source);
 
+  /* Back to Compare: the page comes to the front again. */
+  g_assert_true (tc_session_view_show_section (view, "compare"));
+  g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "compare");
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -733,9 +701,7 @@ main (int   argc,
   adw_init ();
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
 
-  app = tc_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = tc_test_app_new ();
   g_assert_nonnull (tc_application_get_settings (app));
 
   g_test_add_func ("/Tc/Gui/viewer/open-recording", test_open_recording);
