@@ -179,77 +179,6 @@ qualname_of(PyCodeObject *code)
 #endif
 }
 
-static uint64_t
-hash_arg(PyObject *value)
-{
-    if (value == NULL) {
-        return 0x9e3779b97f4a7c15ull;
-    }
-    Py_hash_t h = PyObject_Hash(value);
-    if (h == -1) {
-        /* Unhashable (list, dict …): same object means same argument. */
-        PyErr_Clear();
-        return (uint64_t)(uintptr_t)value * 0x100000001b3ull;
-    }
-    return (uint64_t)h;
-}
-
-/* Fingerprint of the arguments of the frame being entered. */
-static int
-fingerprint(PyCodeObject *code, PyFrameObject *frame, uint64_t *out)
-{
-    int nargs = code->co_argcount + code->co_kwonlyargcount;
-    if (code->co_flags & CO_VARARGS) {
-        nargs++;
-    }
-    if (code->co_flags & CO_VARKEYWORDS) {
-        nargs++;
-    }
-    uint64_t h = 0xcbf29ce484222325ull;
-#if PY_VERSION_HEX >= 0x030C0000
-    PyObject *names = PyCode_GetVarnames(code);
-    if (names == NULL) {
-        PyErr_Clear();
-        return -1;
-    }
-    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
-        PyObject *v = PyFrame_GetVar(frame, PyTuple_GET_ITEM(names, i));
-        if (v == NULL) {
-            PyErr_Clear();
-        }
-        h = (h ^ hash_arg(v)) * 0x100000001b3ull;
-        Py_XDECREF(v);
-    }
-    Py_DECREF(names);
-#elif PY_VERSION_HEX >= 0x030B0000
-    PyObject *names = PyCode_GetVarnames(code);
-    PyObject *locals = names ? PyObject_GetAttrString((PyObject *)frame,
-                                                      "f_locals")
-                             : NULL;
-    if (locals == NULL) {
-        Py_XDECREF(names);
-        PyErr_Clear();
-        return -1;
-    }
-    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
-        PyObject *v = PyObject_GetItem(locals, PyTuple_GET_ITEM(names, i));
-        if (v == NULL) {
-            PyErr_Clear();
-        }
-        h = (h ^ hash_arg(v)) * 0x100000001b3ull;
-        Py_XDECREF(v);
-    }
-    Py_DECREF(locals);
-    Py_DECREF(names);
-#else
-    for (int i = 0; i < nargs; i++) {
-        h = (h ^ hash_arg(frame->f_localsplus[i])) * 0x100000001b3ull;
-    }
-#endif
-    *out = h;
-    return 0;
-}
-
 /* A new deepest level of this code: the DEEP_RECURSION warning. */
 static void __attribute__((noinline))
 note_depth(TcRecCode *rc, PyCodeObject *code)
@@ -283,7 +212,7 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
     rc->n_fingerprinted++;
     uint64_t h;
-    if (fingerprint(code, frame, &h) < 0) {
+    if (tc_rec_call_fingerprint(code, frame, &h) < 0) {
         return;
     }
     int slot = -1, weakest = 0;
@@ -326,60 +255,6 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
     }
 }
 
-static int
-skip_return_value(PyObject *value)
-{
-    return value == Py_None || PyModule_Check(value) || PyType_Check(value)
-           || PyFunction_Check(value) || PyCFunction_Check(value)
-           || PyMethod_Check(value);
-}
-
-static void __attribute__((noinline))
-record_return_value(TcRecThread *t, TcRecCode *rc, PyObject *value)
-{
-    if (skip_return_value(value)) {
-        return;
-    }
-    rc->n_return_values++;
-    tc_rec.n_return_values++;
-    PyObject *exc_type, *exc_value, *exc_tb;
-    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
-    PyObject *repr = PyObject_Repr(value);
-    if (repr == NULL) {
-        PyErr_Clear();
-        repr = PyUnicode_FromFormat("<%s object>", Py_TYPE(value)->tp_name);
-    }
-    if (repr != NULL && PyUnicode_GET_LENGTH(repr) > 200) {
-        PyObject *cut = PyUnicode_Substring(repr, 0, 200);
-        PyObject *full = cut ? PyUnicode_FromFormat("%U\xe2\x80\xa6", cut)
-                             : NULL;
-        Py_XDECREF(cut);
-        Py_DECREF(repr);
-        repr = full;
-    }
-    if (repr != NULL) {
-        TcRecScratch scratch;
-        tc_rec_scratch_init(&scratch);
-        TcReturnValue rv = {
-            .code_id = rc->code_id,
-            .repr = tc_rec_str(repr),
-            .type_name = TC_STR(Py_TYPE(value)->tp_name),
-        };
-        tc_rec_value_from_object(&scratch, value, &rv.value);
-        pthread_mutex_lock(&tc_rec.lock);
-        tc_rec_thread_define_locked(t);
-        if (tc_rec.writer != NULL) {
-            tc_writer_write_return_value(tc_rec.writer, t->tid, tc_rec_now(),
-                                         &rv);
-        }
-        pthread_mutex_unlock(&tc_rec.lock);
-        tc_rec_scratch_free(&scratch);
-        Py_DECREF(repr);
-    }
-    PyErr_Clear();
-    PyErr_Restore(exc_type, exc_value, exc_tb);
-}
-
 static inline void
 tracked_exit(TcRecThread *t, TcRecCode *rc, uint32_t kind, PyObject *retval)
 {
@@ -389,7 +264,7 @@ tracked_exit(TcRecThread *t, TcRecCode *rc, uint32_t kind, PyObject *retval)
     if (kind == TC_EVENT_RETURN && retval != NULL
         && rc->n_return_values < TC_REC_MAX_RETURN_VALUES_PER_CODE
         && tc_rec.n_return_values < TC_REC_MAX_RETURN_VALUES) {
-        record_return_value(t, rc, retval);
+        tc_rec_return_value_record(t, rc, retval);
     }
 }
 

@@ -123,7 +123,6 @@ free_threads_locked(void)
     while (t != NULL) {
         TcRecThread *next = t->next;
         free(t->buf);
-        free(t->open);
         free(t);
         t = next;
     }
@@ -459,6 +458,19 @@ static PyObject *
 rec_set_trace_callback(PyObject *self, PyObject *cb)
 {
     Py_XSETREF(tc_rec.trace_callback, cb == Py_None ? NULL : Py_NewRef(cb));
+    Py_RETURN_NONE;
+}
+
+/* set_redaction(value_fn, text_fn): how return values are redacted (both
+ * None: not at all); see tc-recorder-call-values.c. */
+static PyObject *
+rec_set_redaction(PyObject *self, PyObject *args)
+{
+    PyObject *value_fn, *text_fn;
+    if (!PyArg_ParseTuple(args, "OO", &value_fn, &text_fn)) {
+        return NULL;
+    }
+    tc_rec_call_values_set_redaction(value_fn, text_fn);
     Py_RETURN_NONE;
 }
 
@@ -1266,6 +1278,8 @@ static PyMethodDef rec_methods[] = {
     {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
     {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},
     {"set_trace_callback", rec_set_trace_callback, METH_O, NULL},
+    {"set_redaction", rec_set_redaction, METH_VARARGS,
+     "set_redaction(value_fn, text_fn): redaction of return values."},
     {"set_traced", rec_set_traced, METH_O, NULL},
     {"now_ns", rec_now_ns, METH_NOARGS, "ns since the recording started."},
     {"code_info", rec_code_info, METH_O, "(code_id, tracked, skipped)"},

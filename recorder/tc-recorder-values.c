@@ -5,7 +5,8 @@
  * Scalars are stored as themselves and small containers of scalars
  * recursively, so history() gives real values; anything else (or anything
  * too big or too deep) is repr-only.  Container items are encoded into
- * scratch encoders that live until the frame is written.
+ * scratch encoders that live until the frame is written.  Also the safe
+ * repr (tc_rec_safe_repr) the hooks describe return values with.
  */
 #include "tc-recorder.h"
 
@@ -245,4 +246,368 @@ tc_rec_value_from_object(TcRecScratch *s, PyObject *obj, TcValue *out)
         memset(out, 0, sizeof(*out));
         out->kind = TC_VALUE_REPR_ONLY;
     }
+}
+
+/* ---- A repr that runs none of the program's code.
+ *
+ * The hooks describe return values with it: a __repr__ may be slow, have
+ * side effects or produce megabytes, and it would run inside a call hook.
+ * Builtin scalars and builtin containers of them are written out (their
+ * reprs are CPython's own C code; big ones are cut before formatting);
+ * numpy arrays, pandas frames and series and torch tensors get the
+ * locals' summaries from their attributes (the library's code, never
+ * min/max of an object array, which would compare the program's objects);
+ * anything else is "<Type object>". */
+
+#define TC_REC_SAFE_DEPTH 3
+
+typedef struct {
+    char *buf;
+    size_t len;
+    size_t limit;
+    int full;
+} SafeText;
+
+static void
+text_add(SafeText *t, const char *s, size_t n)
+{
+    if (t->full) {
+        return;
+    }
+    if (t->len + n > t->limit) {
+        n = t->limit - t->len;
+        /* Cut on a character boundary. */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        t->full = 1;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+}
+
+static void
+text_cstr(SafeText *t, const char *s)
+{
+    text_add(t, s, strlen(s));
+}
+
+static void
+text_str(SafeText *t, PyObject *str)
+{
+    if (str == NULL) {
+        PyErr_Clear();
+        text_cstr(t, "?");
+        return;
+    }
+    Py_ssize_t n = 0;
+    const char *utf8 = PyUnicode_Check(str)
+                       ? PyUnicode_AsUTF8AndSize(str, &n) : NULL;
+    if (utf8 == NULL) {
+        PyErr_Clear();
+        text_cstr(t, "?");
+    }
+    else {
+        text_add(t, utf8, (size_t)n);
+    }
+    Py_DECREF(str);
+}
+
+/* The class name a user sees: "Foo" for "module.Foo". */
+static const char *
+short_type_name(PyTypeObject *tp)
+{
+    const char *dot = strrchr(tp->tp_name, '.');
+    return dot ? dot + 1 : tp->tp_name;
+}
+
+/* The module of a class, read from the type itself (no attribute lookup
+ * that a metaclass could intercept). */
+static const char *
+type_module(PyTypeObject *tp)
+{
+    if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        PyObject *m = tp->tp_dict ? PyDict_GetItemString(tp->tp_dict,
+                                                         "__module__")
+                                  : NULL;
+        return m != NULL && PyUnicode_Check(m) ? PyUnicode_AsUTF8(m) : NULL;
+    }
+    return tp->tp_name;   /* "numpy.ndarray": the module is the prefix */
+}
+
+static int
+module_is(const char *module, const char *package)
+{
+    size_t n = strlen(package);
+    return module != NULL && strncmp(module, package, n) == 0
+           && (module[n] == '\0' || module[n] == '.');
+}
+
+static void safe_repr(SafeText *t, PyObject *obj, int depth);
+
+static void
+safe_attr_str(SafeText *t, PyObject *obj, const char *attr, int as_repr)
+{
+    PyObject *v = PyObject_GetAttrString(obj, attr);
+    if (v == NULL) {
+        PyErr_Clear();
+        text_cstr(t, "?");
+        return;
+    }
+    if (as_repr) {
+        safe_repr(t, v, TC_REC_SAFE_DEPTH - 1);
+    }
+    else {
+        text_str(t, PyObject_Str(v));
+    }
+    Py_DECREF(v);
+}
+
+/* numpy / pandas / torch, recognised by the exact class (a subclass may
+ * override what is read here): 1 when summarised. */
+static int
+library_summary(SafeText *t, PyObject *obj)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    const char *module = type_module(tp);
+    const char *name = short_type_name(tp);
+    if (module_is(module, "numpy")) {
+        if (strcmp(name, "ndarray") == 0) {
+            text_cstr(t, "ndarray(");
+            safe_attr_str(t, obj, "shape", 1);
+            text_cstr(t, ") ");
+            safe_attr_str(t, obj, "dtype", 0);
+            return 1;
+        }
+        if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+            /* numpy's scalars (numpy.float64 …): numpy's C repr. */
+            text_str(t, PyObject_Repr(obj));
+            return 1;
+        }
+        return 0;
+    }
+    if (module_is(module, "pandas")) {
+        if (strcmp(name, "DataFrame") == 0) {
+            text_cstr(t, "DataFrame(");
+            safe_attr_str(t, obj, "shape", 1);
+            text_cstr(t, ") cols=");
+            PyObject *cols = PyObject_GetAttrString(obj, "columns");
+            PyObject *head = cols ? PySequence_GetSlice(cols, 0, 5) : NULL;
+            PyObject *list = head ? PySequence_List(head) : NULL;
+            if (list != NULL) {
+                safe_repr(t, list, TC_REC_SAFE_DEPTH - 1);
+            }
+            else {
+                PyErr_Clear();
+                text_cstr(t, "?");
+            }
+            Py_XDECREF(list);
+            Py_XDECREF(head);
+            Py_XDECREF(cols);
+            return 1;
+        }
+        if (strcmp(name, "Series") == 0) {
+            text_cstr(t, "Series[");
+            safe_attr_str(t, obj, "dtype", 0);
+            char len[40];
+            Py_ssize_t n = PyObject_Length(obj);
+            if (n < 0) {
+                PyErr_Clear();
+                text_cstr(t, "]");
+            }
+            else {
+                snprintf(len, sizeof(len), "] len=%zd", n);
+                text_cstr(t, len);
+            }
+            return 1;
+        }
+        return 0;
+    }
+    if (module_is(module, "torch") && strcmp(name, "Tensor") == 0) {
+        text_cstr(t, "Tensor(");
+        PyObject *shape = PyObject_GetAttrString(obj, "shape");
+        PyObject *dims = shape ? PySequence_Tuple(shape) : NULL;
+        if (dims != NULL) {
+            safe_repr(t, dims, TC_REC_SAFE_DEPTH - 1);
+        }
+        else {
+            PyErr_Clear();
+            text_cstr(t, "?");
+        }
+        Py_XDECREF(dims);
+        Py_XDECREF(shape);
+        text_cstr(t, ") ");
+        safe_attr_str(t, obj, "dtype", 0);
+        text_cstr(t, " dev=");
+        safe_attr_str(t, obj, "device", 0);
+        text_cstr(t, " grad=");
+        safe_attr_str(t, obj, "requires_grad", 1);
+        return 1;
+    }
+    return 0;
+}
+
+static void
+safe_items(SafeText *t, PyObject *obj, const char *open, const char *close,
+           int depth)
+{
+    text_cstr(t, open);
+    if (depth >= TC_REC_SAFE_DEPTH) {
+        text_cstr(t, "\xe2\x80\xa6");
+        text_cstr(t, close);
+        return;
+    }
+    if (PyDict_CheckExact(obj)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        int first = 1;
+        while (!t->full && PyDict_Next(obj, &pos, &k, &v)) {
+            if (!first) {
+                text_cstr(t, ", ");
+            }
+            first = 0;
+            safe_repr(t, k, depth + 1);
+            text_cstr(t, ": ");
+            safe_repr(t, v, depth + 1);
+        }
+    }
+    else if (PyAnySet_CheckExact(obj)) {
+        /* A set of builtins iterates in C; nothing of the program runs. */
+        PyObject *it = PyObject_GetIter(obj);
+        PyObject *item;
+        int first = 1;
+        while (it != NULL && !t->full && (item = PyIter_Next(it)) != NULL) {
+            if (!first) {
+                text_cstr(t, ", ");
+            }
+            first = 0;
+            safe_repr(t, item, depth + 1);
+            Py_DECREF(item);
+        }
+        Py_XDECREF(it);
+        PyErr_Clear();
+    }
+    else {
+        int tuple = PyTuple_CheckExact(obj);
+        /* The size is read again each time: nothing here runs code that
+         * could change the list, but be safe anyway. */
+        for (Py_ssize_t i = 0; !t->full; i++) {
+            Py_ssize_t n = tuple ? PyTuple_GET_SIZE(obj) : PyList_GET_SIZE(obj);
+            if (i >= n) {
+                if (tuple && n == 1) {
+                    text_cstr(t, ",");
+                }
+                break;
+            }
+            if (i > 0) {
+                text_cstr(t, ", ");
+            }
+            safe_repr(t, tuple ? PyTuple_GET_ITEM(obj, i)
+                               : PyList_GET_ITEM(obj, i), depth + 1);
+        }
+    }
+    text_cstr(t, close);
+}
+
+static void
+safe_repr(SafeText *t, PyObject *obj, int depth)
+{
+    if (t->full) {
+        return;
+    }
+    if (obj == Py_None || PyBool_Check(obj) || PyFloat_CheckExact(obj)
+        || PyComplex_CheckExact(obj)) {
+        text_str(t, PyObject_Repr(obj));
+        return;
+    }
+    if (PyLong_CheckExact(obj)) {
+        size_t bits = _PyLong_NumBits(obj);
+        if (bits == (size_t)-1 || bits > 4096) {
+            /* Formatting a huge int is quadratic. */
+            PyErr_Clear();
+            char msg[64];
+            snprintf(msg, sizeof(msg), "<int of %zu bits>", bits);
+            text_cstr(t, msg);
+            return;
+        }
+        text_str(t, PyObject_Repr(obj));
+        return;
+    }
+    if (PyUnicode_CheckExact(obj) || PyBytes_CheckExact(obj)) {
+        /* Only the head that fits is formatted. */
+        Py_ssize_t n = PyUnicode_CheckExact(obj) ? PyUnicode_GET_LENGTH(obj)
+                                                 : PyBytes_GET_SIZE(obj);
+        Py_ssize_t room = (Py_ssize_t)(t->limit - t->len) + 1;
+        if (n > room) {
+            PyObject *head = PyUnicode_CheckExact(obj)
+                ? PyUnicode_Substring(obj, 0, room)
+                : PyBytes_FromStringAndSize(PyBytes_AS_STRING(obj), room);
+            if (head != NULL) {
+                text_str(t, PyObject_Repr(head));
+                Py_DECREF(head);
+            }
+            t->full = 1;
+            PyErr_Clear();
+            return;
+        }
+        text_str(t, PyObject_Repr(obj));
+        return;
+    }
+    if (PyList_CheckExact(obj)) {
+        safe_items(t, obj, "[", "]", depth);
+        return;
+    }
+    if (PyTuple_CheckExact(obj)) {
+        safe_items(t, obj, "(", ")", depth);
+        return;
+    }
+    if (PyDict_CheckExact(obj)) {
+        safe_items(t, obj, "{", "}", depth);
+        return;
+    }
+    if (PyAnySet_CheckExact(obj)) {
+        int frozen = PyFrozenSet_CheckExact(obj);
+        if (PySet_GET_SIZE(obj) == 0) {
+            text_cstr(t, frozen ? "frozenset()" : "set()");
+            return;
+        }
+        safe_items(t, obj, frozen ? "frozenset({" : "{", frozen ? "})" : "}",
+                   depth);
+        return;
+    }
+    if (library_summary(t, obj)) {
+        PyErr_Clear();
+        return;
+    }
+    text_cstr(t, "<");
+    text_cstr(t, short_type_name(Py_TYPE(obj)));
+    text_cstr(t, " object>");
+}
+
+PyObject *
+tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut)
+{
+    char *buf = malloc(limit + 4);
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    SafeText t = {.buf = buf, .limit = limit};
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    safe_repr(&t, obj, 0);
+    if (t.full) {
+        memcpy(buf + t.len, "\xe2\x80\xa6", 3);   /* … */
+        t.len += 3;
+    }
+    if (cut != NULL) {
+        *cut = t.full;
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)t.len, "replace");
+    free(buf);
+    if (text == NULL) {
+        PyErr_Clear();
+        text = PyUnicode_FromString("?");
+    }
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    return text;
 }

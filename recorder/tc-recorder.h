@@ -287,6 +287,14 @@ extern PyMethodDef tc_rec_hook_methods[];
 int tc_rec_hook_enter(PyObject *code, uint32_t kind);
 void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
 
+/* tc-recorder-call-values.c: what the hooks read from arguments and return
+ * values, running none of the program's code. */
+int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
+                            uint64_t *out);
+void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
+                                PyObject *value);
+void tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn);
+
 /* tc-recorder-eval-hook.c: the 3.9-3.11 full-mode hook (0 from install:
  * use PyEval_SetProfile). */
 int tc_rec_eval_hook_usable(void);
@@ -316,6 +324,9 @@ void tc_rec_scratch_init(TcRecScratch *s);
 void tc_rec_scratch_free(TcRecScratch *s);
 void tc_rec_value_from_object(TcRecScratch *s, PyObject *obj, TcValue *out);
 TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view; "" on error */
+/* A repr running none of the program's code, at most `limit` bytes of
+ * UTF-8 plus "…" when cut (*cut set); keeps a pending exception. */
+PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
 
 /* tc-recorder-sampler.c */
 int tc_rec_sampler_start(double rate_hz);

@@ -967,34 +967,6 @@ Document_hotlines (DocumentObject *self, PyObject *unused)
   return list;
 }
 
-static PyObject *
-Document_anomalies (DocumentObject *self, PyObject *args)
-{
-  const char *metric;
-  double z = 2.5;
-  int color = 0;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  g_autoptr (GArray) found = NULL;
-  PyObject *list;
-
-  if (!PyArg_ParseTuple (args, "s|di", &metric, &z, &color))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, 100);
-  found = tc_analysis_anomalies (self->doc, metric, z, &style, text);
-  list = PyList_New (0);
-  for (guint i = 0; list && i < found->len; i++)
-    {
-      const TcAnomaly *a = &g_array_index (found, TcAnomaly, i);
-
-      if (append_ (list, Py_BuildValue ("(ddd)", round_to (tc_ns_to_s (a->time_ns), 6), a->value, a->z)) < 0)
-        Py_CLEAR (list);
-    }
-  return pair (list, text);
-}
 
 static PyObject *
 Document_search (DocumentObject *self, PyObject *args)
@@ -1032,51 +1004,108 @@ Document_memory_map (DocumentObject *self, PyObject *unused)
   return d;
 }
 
-static PyObject *
-Document_memory_leak (DocumentObject *self, PyObject *args)
-{
-  double threshold = 5.0;
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  TcLeakResult r;
-  PyObject *d;
 
-  if (!PyArg_ParseTuple (args, "|dii", &threshold, &color, &width))
+
+
+
+/* ---- analyses that write a text section ---------------------------------
+ *
+ * Each takes its own arguments, then color and width, runs with that text
+ * style and returns (data, text).  One row of TC_STYLED_ANALYSES each (the
+ * method's name, its PyArg format, the default of its one number and its
+ * doc string) plus styled_<name>(), which runs it and converts the result.
+ */
+
+typedef struct
+{
+  double              number;       /* 'd' */
+  unsigned long long  count;        /* 'K' */
+  unsigned int        size;         /* 'I' */
+  const char         *strings[2];   /* 's' and 'z', in order */
+  int                 ints[2];      /* 'i': color, then width (or columns) */
+} StyledArgs;
+
+typedef PyObject *(*StyledFunc) (TcDocument        *doc,
+                                 const StyledArgs  *args,
+                                 const TcTextStyle *style,
+                                 GString           *text);
+
+typedef struct
+{
+  const char *format;
+  double      fallback;     /* default of the 'd', 'K' or 'I' argument */
+  StyledFunc  run;
+} StyledAnalysis;
+
+static PyObject *
+run_styled (DocumentObject       *self,
+            PyObject             *args,
+            const StyledAnalysis *analysis)
+{
+  StyledArgs a = { analysis->fallback, (unsigned long long) analysis->fallback,
+                   (unsigned int) analysis->fallback, { NULL, NULL }, { 0, 100 } };
+  void *p[6] = { NULL };
+  guint n = 0, n_strings = 0, n_ints = 0;
+  TcTextStyle style;
+  GString *text;
+
+  for (const char *f = analysis->format; *f != '\0'; f++)
     {
-      g_string_free (text, TRUE);
-      return NULL;
+      void *slot = *f == 'd' ? (void *) &a.number
+                 : *f == 'K' ? (void *) &a.count
+                 : *f == 'I' ? (void *) &a.size
+                 : *f == 's' || *f == 'z' ? (void *) &a.strings[n_strings++]
+                 : *f == 'i' ? (void *) &a.ints[n_ints++]
+                 : NULL;   /* '|' */
+
+      if (slot != NULL)
+        p[n++] = slot;
     }
-  style = style_of (color, width);
-  r = tc_analysis_memory_leak (self->doc, threshold, &style, text);
-  if (r.insufficient)
-    d = Py_BuildValue ("{s:O}", "leak_detected", Py_False);
-  else
-    d = Py_BuildValue ("{s:O,s:d,s:d,s:d,s:s,s:I}", "leak_detected", r.leak_detected ? Py_True : Py_False,
-                       "growth_mb_per_min", round_to (r.growth_mb_per_min, 4), "slope_mb_per_s",
-                       round_to (r.slope_mb_per_s, 6), "r_squared", round_to (r.r_squared, 4), "verdict", r.verdict,
-                       "n_points", r.n_points);
-  return pair (d, text);
+  g_assert (n <= G_N_ELEMENTS (p) && n_strings <= 2 && n_ints <= 2);
+  /* Pointers past the format's are not read. */
+  if (!PyArg_ParseTuple (args, analysis->format, p[0], p[1], p[2], p[3], p[4], p[5]))
+    return NULL;
+  style = style_of (a.ints[0], a.ints[1]);
+  text = g_string_new (NULL);
+  return pair (analysis->run (self->doc, &a, &style, text), text);
+}
+
+/* [(t, value, z)] of a metric. */
+static PyObject *
+styled_anomalies (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
+{
+  g_autoptr (GArray) found = tc_analysis_anomalies (doc, a->strings[0], a->number, style, text);
+  PyObject *list = PyList_New (0);
+
+  for (guint i = 0; list && i < found->len; i++)
+    {
+      const TcAnomaly *f = &g_array_index (found, TcAnomaly, i);
+
+      if (append_ (list, Py_BuildValue ("(ddd)", round_to (tc_ns_to_s (f->time_ns), 6), f->value, f->z)) < 0)
+        Py_CLEAR (list);
+    }
+  return list;
 }
 
 static PyObject *
-Document_correlations (DocumentObject *self, PyObject *args)
+styled_memory_leak (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  double min_r = 0.7;
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  g_autoptr (GArray) found = NULL;
-  PyObject *list;
+  TcLeakResult r = tc_analysis_memory_leak (doc, a->number, style, text);
 
-  if (!PyArg_ParseTuple (args, "|dii", &min_r, &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  found = tc_analysis_correlations (self->doc, min_r, &style, text);
-  list = PyList_New (0);
+  if (r.insufficient)
+    return Py_BuildValue ("{s:O}", "leak_detected", Py_False);
+  return Py_BuildValue ("{s:O,s:d,s:d,s:d,s:s,s:I}", "leak_detected", r.leak_detected ? Py_True : Py_False,
+                        "growth_mb_per_min", round_to (r.growth_mb_per_min, 4), "slope_mb_per_s",
+                        round_to (r.slope_mb_per_s, 6), "r_squared", round_to (r.r_squared, 4), "verdict", r.verdict,
+                        "n_points", r.n_points);
+}
+
+static PyObject *
+styled_correlations (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
+{
+  g_autoptr (GArray) found = tc_analysis_correlations (doc, a->number, style, text);
+  PyObject *list = PyList_New (0);
+
   for (guint i = 0; list && i < found->len; i++)
     {
       const TcCorrelation *c = &g_array_index (found, TcCorrelation, i);
@@ -1084,25 +1113,15 @@ Document_correlations (DocumentObject *self, PyObject *args)
       if (append_ (list, Py_BuildValue ("(NNd)", str_ (c->a), str_ (c->b), round_to (c->r, 4))) < 0)
         Py_CLEAR (list);
     }
-  return pair (list, text);
+  return list;
 }
 
 static PyObject *
-Document_exception_chain (DocumentObject *self, PyObject *args)
+styled_exception_chain (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  TcExceptionChain *chain;
+  TcExceptionChain *chain = tc_analysis_exception_chain (doc, style, text);
   PyObject *d;
 
-  if (!PyArg_ParseTuple (args, "|ii", &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  chain = tc_analysis_exception_chain (self->doc, &style, text);
   if (chain->has_root_cause)
     d = Py_BuildValue ("{s:N,s:N,s:d,s:N}", "bad_var", str_ (chain->bad_var), "bad_value", str_ (chain->bad_value),
                        "introduced_at", round_to (tc_ns_to_s (chain->introduced_ns), 4), "introduced_in",
@@ -1110,26 +1129,15 @@ Document_exception_chain (DocumentObject *self, PyObject *args)
   else
     d = PyDict_New ();
   tc_exception_chain_free (chain);
-  return pair (d, text);
+  return d;
 }
 
 static PyObject *
-Document_loops (DocumentObject *self, PyObject *args)
+styled_loops (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  g_autoptr (GArray) found = NULL;
-  PyObject *list;
+  g_autoptr (GArray) found = tc_analysis_loops (doc, style, text);
+  PyObject *list = PyList_New (0);
 
-  if (!PyArg_ParseTuple (args, "|ii", &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  found = tc_analysis_loops (self->doc, &style, text);
-  list = PyList_New (0);
   for (guint i = 0; list && i < found->len; i++)
     {
       const TcLoopFinding *f = &g_array_index (found, TcLoopFinding, i);
@@ -1138,27 +1146,16 @@ Document_loops (DocumentObject *self, PyObject *args)
                                         str_ (f->fn), "line", f->line, "evidence", str_ (f->evidence))) < 0)
         Py_CLEAR (list);
     }
-  return pair (list, text);
+  return list;
 }
 
 /* [{"tag", "severity", "text", "subject"}], the report's section 13 text. */
 static PyObject *
-Document_suggestions (DocumentObject *self, PyObject *args)
+styled_suggestions (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  g_autoptr (GArray) found = NULL;
-  PyObject *list;
+  g_autoptr (GArray) found = tc_analysis_suggestions (doc, style, text);
+  PyObject *list = PyList_New (0);
 
-  if (!PyArg_ParseTuple (args, "|ii", &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  found = tc_analysis_suggestions (self->doc, &style, text);
-  list = PyList_New (0);
   for (guint i = 0; list && i < found->len; i++)
     {
       const TcSuggestion *s = &g_array_index (found, TcSuggestion, i);
@@ -1167,41 +1164,16 @@ Document_suggestions (DocumentObject *self, PyObject *args)
                                         str_ (s->text), "subject", s->subject)) < 0)
         Py_CLEAR (list);
     }
-  return pair (list, text);
-}
-
-/* The crash's fix checklist ([] without a crash). */
-static PyObject *
-Document_fix_checklist (DocumentObject *self, PyObject *Py_UNUSED (args))
-{
-  const TcDocCrash *crash = tc_document_get_crash (self->doc);
-  const char * const *items = tc_exception_checklist (crash ? crash->exc_type : NULL);
-  PyObject *list = PyList_New (0);
-
-  for (guint i = 0; crash && list && items[i]; i++)
-    if (append_ (list, str_ (items[i])) < 0)
-      Py_CLEAR (list);
   return list;
 }
 
+/* {caller: {callee: count}} */
 static PyObject *
-Document_callgraph (DocumentObject *self, PyObject *args)
+styled_callgraph (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  unsigned long long min_calls = 1;
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  g_autoptr (GArray) edges = NULL;
-  PyObject *d;
+  g_autoptr (GArray) edges = tc_analysis_callgraph (doc, a->count, style, text);
+  PyObject *d = PyDict_New ();
 
-  if (!PyArg_ParseTuple (args, "|Kii", &min_calls, &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  edges = tc_analysis_callgraph (self->doc, min_calls, &style, text);
-  d = PyDict_New ();
   for (guint i = 0; d && i < edges->len; i++)
     {
       const TcCallEdge *e = &g_array_index (edges, TcCallEdge, i);
@@ -1219,27 +1191,16 @@ Document_callgraph (DocumentObject *self, PyObject *args)
       if (set_ (inner, e->callee, PyLong_FromUnsignedLongLong (e->count)) < 0)
         Py_CLEAR (d);
     }
-  return pair (d, text);
+  return d;
 }
 
+/* {line: hits} */
 static PyObject *
-Document_coverage (DocumentObject *self, PyObject *args)
+styled_coverage (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  const char *file = NULL, *source = NULL;
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  TcCoverage *cov;
-  PyObject *d;
+  TcCoverage *cov = tc_analysis_coverage (doc, a->strings[0], a->strings[1], style, text);
+  PyObject *d = PyDict_New ();
 
-  if (!PyArg_ParseTuple (args, "|zzii", &file, &source, &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  cov = tc_analysis_coverage (self->doc, file, source, &style, text);
-  d = PyDict_New ();
   for (guint i = 0; d && cov && i < cov->lines->len; i++)
     {
       const TcCoverageLine *l = &g_array_index (cov->lines, TcCoverageLine, i);
@@ -1251,7 +1212,7 @@ Document_coverage (DocumentObject *self, PyObject *args)
       Py_XDECREF (v);
     }
   tc_coverage_free (cov);
-  return pair (d, text);
+  return d;
 }
 
 static PyObject *
@@ -1266,22 +1227,11 @@ strv_list (GPtrArray *array)
 }
 
 static PyObject *
-Document_deadcode (DocumentObject *self, PyObject *args)
+styled_deadcode (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  int color = 0, width = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-  TcDeadcode *dc;
-  PyObject *d, *hot;
+  TcDeadcode *dc = tc_analysis_deadcode (doc, style, text);
+  PyObject *d, *hot = PyDict_New ();
 
-  if (!PyArg_ParseTuple (args, "|ii", &color, &width))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, width);
-  dc = tc_analysis_deadcode (self->doc, &style, text);
-  hot = PyDict_New ();
   for (guint i = 0; hot && i < dc->hot->len; i++)
     if (set_ (hot, g_ptr_array_index (dc->hot, i), PyLong_FromUnsignedLongLong (g_array_index (dc->hot_calls, guint64, i))) < 0)
       Py_CLEAR (hot);
@@ -1289,27 +1239,57 @@ Document_deadcode (DocumentObject *self, PyObject *args)
                            strv_list (dc->called_once), "hot", hot)
           : NULL;
   tc_deadcode_free (dc);
-  return pair (d, text);
+  return d;
 }
 
+/* The text only: (None, text). */
 static PyObject *
-Document_heatmap (DocumentObject *self, PyObject *args)
+styled_heatmap (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
-  const char *var = NULL;
-  unsigned int width = 60;
-  int color = 0, columns = 100;
-  TcTextStyle style;
-  GString *text = g_string_new (NULL);
-
-  if (!PyArg_ParseTuple (args, "|zIii", &var, &width, &color, &columns))
-    {
-      g_string_free (text, TRUE);
-      return NULL;
-    }
-  style = style_of (color, columns);
-  tc_analysis_heatmap (self->doc, var, width, &style, text);
-  return pair (Py_NewRef (Py_None), text);
+  tc_analysis_heatmap (doc, a->strings[0], a->size, style, text);
+  return Py_NewRef (Py_None);
 }
+
+/* name, PyArg format (own arguments, then color and width), default of the
+ * number argument, doc string */
+#define TC_STYLED_ANALYSES(X) \
+  X (anomalies, "s|di", 2.5, "anomalies(metric, z, color) -> ([(t, v, z)], text)") \
+  X (memory_leak, "|dii", 5.0, "memory_leak(threshold, color, width)") \
+  X (correlations, "|dii", 0.7, "correlations(min_r, color, width)") \
+  X (exception_chain, "|ii", 0, "exception_chain(color, width)") \
+  X (loops, "|ii", 0, "loops(color, width)") \
+  X (suggestions, "|ii", 0, "suggestions(color, width)") \
+  X (callgraph, "|Kii", 1, "callgraph(min_calls, color, width)") \
+  X (coverage, "|zzii", 0, "coverage(file, source_path, color, width)") \
+  X (deadcode, "|ii", 0, "deadcode(color, width)") \
+  X (heatmap, "|zIii", 60, "heatmap(var, width, color, columns)")
+
+#define STYLED_METHOD(name, format, fallback, doc) \
+  static PyObject *Document_##name (DocumentObject *self, PyObject *args) \
+  { \
+    static const StyledAnalysis analysis = { format, fallback, styled_##name }; \
+    return run_styled (self, args, &analysis); \
+  }
+TC_STYLED_ANALYSES (STYLED_METHOD)
+#undef STYLED_METHOD
+
+/* The crash's fix checklist ([] without a crash). */
+static PyObject *
+Document_fix_checklist (DocumentObject *self, PyObject *Py_UNUSED (args))
+{
+  const TcDocCrash *crash = tc_document_get_crash (self->doc);
+  const char * const *items = tc_exception_checklist (crash ? crash->exc_type : NULL);
+  PyObject *list = PyList_New (0);
+
+  for (guint i = 0; crash && list && items[i]; i++)
+    if (append_ (list, str_ (items[i])) < 0)
+      Py_CLEAR (list);
+  return list;
+}
+
+
+
+
 
 /* [(t, value, repr, type, changed, fn)] of a variable, or None when unknown. */
 static PyObject *
@@ -1449,7 +1429,11 @@ Document_dealloc (DocumentObject *self)
   Py_TYPE (self)->tp_free ((PyObject *) self);
 }
 
+#define STYLED_METHOD_DEF(name, format, fallback, doc) \
+  { #name, (PyCFunction) Document_##name, METH_VARARGS, doc },
+
 static PyMethodDef Document_methods[] = {
+  TC_STYLED_ANALYSES (STYLED_METHOD_DEF)
   { "to_dict", (PyCFunction) (void (*) (void)) Document_to_dict, METH_VARARGS | METH_KEYWORDS,
     "to_dict(snaps=True, timings=True): the seed-compatible dict (load())." },
   { "snapshot", (PyCFunction) Document_snapshot, METH_VARARGS, "snapshot(i) -> dict" },
@@ -1461,19 +1445,9 @@ static PyMethodDef Document_methods[] = {
   { "slowest", (PyCFunction) Document_slowest, METH_VARARGS, "slowest(top_n) -> [(ms, fn)]" },
   { "rate", (PyCFunction) Document_rate, METH_NOARGS, "{fn: calls/s}" },
   { "hotlines", (PyCFunction) Document_hotlines, METH_NOARGS, "[(hits, file, line)]" },
-  { "anomalies", (PyCFunction) Document_anomalies, METH_VARARGS, "anomalies(metric, z, color) -> ([(t, v, z)], text)" },
   { "search", (PyCFunction) Document_search, METH_VARARGS, "search(query, fields) -> [snapshot index]" },
   { "memory_map", (PyCFunction) Document_memory_map, METH_NOARGS, "{var: {avg_bytes, max_bytes, n_seen, type}}" },
-  { "memory_leak", (PyCFunction) Document_memory_leak, METH_VARARGS, "memory_leak(threshold, color, width)" },
-  { "correlations", (PyCFunction) Document_correlations, METH_VARARGS, "correlations(min_r, color, width)" },
-  { "exception_chain", (PyCFunction) Document_exception_chain, METH_VARARGS, "exception_chain(color, width)" },
-  { "loops", (PyCFunction) Document_loops, METH_VARARGS, "loops(color, width)" },
-  { "suggestions", (PyCFunction) Document_suggestions, METH_VARARGS, "suggestions(color, width)" },
   { "fix_checklist", (PyCFunction) Document_fix_checklist, METH_NOARGS, "fix_checklist() -> [str]" },
-  { "callgraph", (PyCFunction) Document_callgraph, METH_VARARGS, "callgraph(min_calls, color, width)" },
-  { "coverage", (PyCFunction) Document_coverage, METH_VARARGS, "coverage(file, source_path, color, width)" },
-  { "deadcode", (PyCFunction) Document_deadcode, METH_VARARGS, "deadcode(color, width)" },
-  { "heatmap", (PyCFunction) Document_heatmap, METH_VARARGS, "heatmap(var, width, color, columns)" },
   { "history", (PyCFunction) Document_history, METH_VARARGS, "history(var) -> [(t, value, repr, type, changed, fn)] or None" },
   { "var_names", (PyCFunction) Document_var_names, METH_NOARGS, "[(display, name, function)]" },
   { "export_json", (PyCFunction) Document_export_json, METH_VARARGS, "export_json(out)" },

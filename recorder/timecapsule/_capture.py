@@ -161,19 +161,36 @@ def redact(name, value):
         return REDACTED   # cannot look inside: never risk showing a secret
 
 
+def redact_return_value(value):
+    """A return value, redacted from inside a call hook (tc-recorder-call-
+    values.c): like redact() under an ordinary name, but it looks only into
+    exact dicts, lists and tuples and rebuilds a dict only under keys of
+    builtin types, so none of the program's code (a __hash__, an items()
+    override) runs.  What it cannot see into is left to the text
+    redaction of the safe repr."""
+    try:
+        return _redact_inside(value, 0, True)
+    except Exception:
+        return REDACTED
+
+
 _REDACT_DEPTH = 6      # deeper than any container repr that fits the limit
 _REDACT_ITEMS = 64     # per container: as many as a 120-char repr can show
+_PLAIN_KEYS = (str, int, float, bytes, bool, type(None))
 
 
-def _redact_inside(value, depth):
+def _redact_inside(value, depth, exact=False):
     if depth > _REDACT_DEPTH:
         return value
-    if isinstance(value, dict):
+    if type(value) is dict if exact else isinstance(value, dict):
         new = None
         for i, (k, v) in enumerate(value.items()):
             if i >= _REDACT_ITEMS:
                 break
-            nv = REDACTED if is_secret_name(k) else _redact_inside(v, depth + 1)
+            if exact and type(k) not in _PLAIN_KEYS:
+                continue
+            nv = (REDACTED if is_secret_name(k)
+                  else _redact_inside(v, depth + 1, exact))
             if nv is not v:
                 if new is None:
                     new = value.copy()
@@ -183,7 +200,7 @@ def _redact_inside(value, depth):
         items = list(value[:_REDACT_ITEMS])
         changed = False
         for i, v in enumerate(items):
-            nv = _redact_inside(v, depth + 1)
+            nv = _redact_inside(v, depth + 1, exact)
             if nv is not v:
                 items[i] = nv
                 changed = True
@@ -211,7 +228,11 @@ def redact_text(text):
         if m is None:
             break
         v = _VALUE_RE.match(text, m.end())
-        if v is not None and v.end() > m.end() and is_secret_name(m.group(1)):
+        # A value redacted already ('password': '<redacted>' of a dict
+        # redacted before its repr) stays as it is.
+        if (v is not None and v.end() > m.end()
+                and v.group(0).strip("'\"") != REDACTED
+                and is_secret_name(m.group(1))):
             out.append(text[pos:m.end()])
             out.append(REDACTED)
             pos = v.end()

@@ -912,6 +912,12 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.core = core
         core.set_warn_callback(_warn_from_c)
         core.set_trace_callback(_trace_from_c)
+        # Return values are redacted inside the hooks, by the same rules.
+        if _capture.redacting():
+            core.set_redaction(_capture.redact_return_value,
+                               _capture.redact_text)
+        else:
+            core.set_redaction(None, None)
         s.baseline = core.system_sample() or {}
         _session = s
         s.active = True
@@ -983,7 +989,7 @@ def _open_file(s, path, items):
         VERSION, sys.implementation.name, sys.version.split()[0])
     core.open(path, items, s.session_id, producer[:47], s.src,
               _capture.OWN_DIR, s.include, s.exclude, s.calls == "tracked",
-              s.embed_source, core.HAS_MONITORING and s.mode == "full",
+              s.embed_source, s.mode == "full",
               s.flush_interval_ms, threading.main_thread().ident,
               s.flush_every)
 

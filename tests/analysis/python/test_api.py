@@ -307,3 +307,36 @@ def test_real_recording_of_the_demo(demo_recording, capsys):
     assert max(len(line) for line in out.splitlines()) <= 120
     # main() called record(): its call precedes the recording, yet it ran.
     assert not [n for n in tc.deadcode(demo_recording)["never_called"] if n.startswith("main ")]
+
+
+def test_binding_styled_analyses_take_their_arguments(timings, crash):
+    """The C methods behind the analyses: their own arguments (positional,
+    with defaults), then color and width; each returns (data, text)."""
+    from timecapsule import _analysis
+
+    doc, bad = _analysis.load(timings), _analysis.load(crash)
+    calls = [
+        (doc.memory_leak, (), dict), (doc.memory_leak, (5.0, 0, 80), dict),
+        (doc.correlations, (0.9,), list), (doc.exception_chain, (), dict),
+        (bad.exception_chain, (0, 60), dict), (doc.loops, (0, 100), list),
+        (doc.suggestions, (), list), (doc.callgraph, (2,), dict),
+        (doc.coverage, (None, None, 0, 100), dict), (doc.deadcode, (), dict),
+        (doc.heatmap, ("a", 20, 0, 100), type(None)), (doc.anomalies, ("loss",), list),
+        (doc.anomalies, ("loss", 1.0, 0), list),
+    ]
+    for method, args, kind in calls:
+        data, text = method(*args)
+        assert isinstance(data, kind), (method.__name__, args)
+        assert isinstance(text, str) and text, (method.__name__, args)
+    # The defaults are the documented ones: min_calls 1 keeps every edge, 2 drops main -> fib.
+    assert doc.callgraph()[0]["main"] == {"work": 4, "fib": 1}
+    assert doc.callgraph(2)[0].get("main") == {"work": 4}
+    # Colour on means ANSI escapes; the width reaches the text.
+    assert "\x1b[" in doc.loops(1)[1] and "\x1b[" not in doc.loops(0)[1]
+    assert re.search(r"▕.{20}▏", doc.heatmap("a", 20)[1])
+    with pytest.raises(TypeError):
+        doc.anomalies()
+    with pytest.raises(TypeError):
+        doc.loops("red")
+    with pytest.raises(TypeError):
+        doc.loops(0, 100, 3)

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * tc-recorder-call-values.c — what the hooks read from a call's arguments
+ * and from its return value, without running any of the program's code.
+ *
+ * The hooks run inside the program's calls: a __hash__ or __repr__ of the
+ * program called from there may be slow, have side effects, raise, produce
+ * megabytes or re-enter the recorder.  So
+ * - REPEATED_CALL's fingerprint hashes builtin immutable values (None,
+ *   bool, int, float, complex, str, bytes and small tuples of those) by
+ *   value with CPython's own hash, and everything else by type and
+ *   identity (the same object passed again is the same argument);
+ * - a return value is described by tc_rec_safe_repr (tc-recorder-values.c)
+ *   and redacted by the recording's rules (_capture.py, the same as the
+ *   locals') before anything is stored.
+ */
+#include "tc-recorder.h"
+
+#include <string.h>
+
+#define TC_REC_FP_TUPLE_ITEMS 16
+#define TC_REC_FP_TUPLE_DEPTH 3
+#define TC_REC_RETURN_REPR_BYTES 400
+
+static inline uint64_t
+mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x100000001b3ull;
+}
+
+static uint64_t
+hash_arg(PyObject *value, int depth)
+{
+    if (value == NULL) {
+        return 0x9e3779b97f4a7c15ull;
+    }
+    uint64_t h = mix(0xcbf29ce484222325ull, (uintptr_t)Py_TYPE(value));
+    if (value == Py_None || PyBool_Check(value) || PyLong_CheckExact(value)
+        || PyFloat_CheckExact(value) || PyComplex_CheckExact(value)
+        || PyUnicode_CheckExact(value) || PyBytes_CheckExact(value)) {
+        Py_hash_t vh = PyObject_Hash(value);
+        if (vh != -1) {
+            return mix(h, (uint64_t)vh);
+        }
+        PyErr_Clear();
+    }
+    else if (PyTuple_CheckExact(value) && depth < TC_REC_FP_TUPLE_DEPTH
+             && PyTuple_GET_SIZE(value) <= TC_REC_FP_TUPLE_ITEMS) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); i++) {
+            h = mix(h, hash_arg(PyTuple_GET_ITEM(value, i), depth + 1));
+        }
+        return h;
+    }
+    return mix(h, (uintptr_t)value);
+}
+
+int
+tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
+                        uint64_t *out)
+{
+    int nargs = code->co_argcount + code->co_kwonlyargcount;
+    if (code->co_flags & CO_VARARGS) {
+        nargs++;
+    }
+    if (code->co_flags & CO_VARKEYWORDS) {
+        nargs++;
+    }
+    uint64_t h = 0xcbf29ce484222325ull;
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *names = PyCode_GetVarnames(code);
+    if (names == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = PyFrame_GetVar(frame, PyTuple_GET_ITEM(names, i));
+        if (v == NULL) {
+            PyErr_Clear();
+        }
+        h = mix(h, hash_arg(v, 0));
+        Py_XDECREF(v);
+    }
+    Py_DECREF(names);
+#elif PY_VERSION_HEX >= 0x030B0000
+    PyObject *names = PyCode_GetVarnames(code);
+    PyObject *locals = names ? PyObject_GetAttrString((PyObject *)frame,
+                                                      "f_locals")
+                             : NULL;
+    if (locals == NULL) {
+        Py_XDECREF(names);
+        PyErr_Clear();
+        return -1;
+    }
+    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = PyDict_Check(locals)
+                      ? PyDict_GetItemWithError(locals,
+                                                PyTuple_GET_ITEM(names, i))
+                      : NULL;
+        if (v == NULL) {
+            PyErr_Clear();
+        }
+        h = mix(h, hash_arg(v, 0));   /* borrowed */
+    }
+    Py_DECREF(locals);
+    Py_DECREF(names);
+#else
+    for (int i = 0; i < nargs; i++) {
+        h = mix(h, hash_arg(frame->f_localsplus[i], 0));
+    }
+#endif
+    *out = h;
+    return 0;
+}
+
+/* ---- Return values */
+
+/* record(redact=…): _capture.redact_return_value and _capture.redact_text,
+ * or NULL when the recording redacts nothing. */
+static PyObject *redact_value_fn;
+static PyObject *redact_text_fn;
+
+void
+tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn)
+{
+    if (value_fn == Py_None) {
+        value_fn = NULL;
+    }
+    if (text_fn == Py_None) {
+        text_fn = NULL;
+    }
+    Py_XINCREF(value_fn);
+    Py_XINCREF(text_fn);
+    Py_XSETREF(redact_value_fn, value_fn);
+    Py_XSETREF(redact_text_fn, text_fn);
+}
+
+static int
+skip_return_value(PyObject *value)
+{
+    return value == Py_None || PyModule_Check(value) || PyType_Check(value)
+           || PyFunction_Check(value) || PyCFunction_Check(value)
+           || PyMethod_Check(value);
+}
+
+/* The value as the recording may show it (a new reference): secrets in
+ * builtin containers replaced; NULL when it cannot be known. */
+static PyObject *
+redacted_value(PyObject *value)
+{
+    if (redact_value_fn == NULL
+        || !(PyDict_CheckExact(value) || PyList_CheckExact(value)
+             || PyTuple_CheckExact(value))) {
+        return Py_NewRef(value);
+    }
+    PyObject *shown = PyObject_CallFunctionObjArgs(redact_value_fn, value, NULL);
+    if (shown == NULL) {
+        PyErr_Clear();
+    }
+    return shown;
+}
+
+/* A `name=value` secret inside the text: 1 when redaction changed it
+ * (*repr replaced), 0 when not, -1 when it could not be checked. */
+static int
+redact_repr(PyObject **repr)
+{
+    if (redact_text_fn == NULL
+        || (PyUnicode_FindChar(*repr, '=', 0, PY_SSIZE_T_MAX, 1) < 0
+            && PyUnicode_FindChar(*repr, ':', 0, PY_SSIZE_T_MAX, 1) < 0)) {
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *text = PyObject_CallFunctionObjArgs(redact_text_fn, *repr, NULL);
+    if (text == NULL || !PyUnicode_Check(text)) {
+        PyErr_Clear();
+        Py_XDECREF(text);
+        return -1;
+    }
+    int same = PyUnicode_Compare(text, *repr) == 0;
+    Py_SETREF(*repr, text);
+    return !same;
+}
+
+void
+tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc, PyObject *value)
+{
+    if (skip_return_value(value)) {
+        return;
+    }
+    rc->n_return_values++;
+    tc_rec.n_return_values++;
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyObject *shown = redacted_value(value);
+    PyObject *repr = shown != NULL
+                     ? tc_rec_safe_repr(shown, TC_REC_RETURN_REPR_BYTES, NULL)
+                     : NULL;
+    int keep_value = 1;
+    if (repr != NULL) {
+        /* A secret seen only in the text (a str holding "token=…", a
+         * secret under a key of the program's own type): the text says
+         * <redacted> and the structured value is left out. */
+        int changed = redact_repr(&repr);
+        if (changed < 0) {
+            Py_SETREF(repr, PyUnicode_FromString("<redacted>"));
+        }
+        keep_value = changed == 0;
+    }
+    else {
+        PyErr_Clear();
+        repr = PyUnicode_FromString("<redacted>");
+        keep_value = 0;
+    }
+    if (repr != NULL) {
+        TcRecScratch scratch;
+        tc_rec_scratch_init(&scratch);
+        TcReturnValue rv = {
+            .code_id = rc->code_id,
+            .repr = tc_rec_str(repr),
+            .type_name = TC_STR(Py_TYPE(value)->tp_name),
+        };
+        tc_rec_value_from_object(&scratch, keep_value ? shown : NULL,
+                                 &rv.value);
+        pthread_mutex_lock(&tc_rec.lock);
+        tc_rec_thread_define_locked(t);
+        if (tc_rec.writer != NULL) {
+            tc_writer_write_return_value(tc_rec.writer, t->tid, tc_rec_now(),
+                                         &rv);
+        }
+        pthread_mutex_unlock(&tc_rec.lock);
+        tc_rec_scratch_free(&scratch);
+        Py_DECREF(repr);
+    }
+    Py_XDECREF(shown);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}

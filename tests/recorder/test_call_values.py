@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: MIT
+"""What the call hooks read from arguments (REPEATED_CALL's fingerprint) and
+return values: none of the program's code runs inside a hook (no __hash__,
+__eq__ or __repr__ of its objects), the return value's repr is bounded and
+redacted like the locals."""
+
+import json
+
+import pytest
+
+from conftest import load
+
+SPY = r'''
+import sys, time, timecapsule as tc
+calls = []
+class Spy:
+    """Says when the recorder touches it; slow and failing on purpose."""
+    def __hash__(self):
+        calls.append("hash")
+        raise RuntimeError("no hash")
+    def __eq__(self, other):
+        calls.append("eq")
+        return True
+    def __repr__(self):
+        calls.append("repr")
+        time.sleep(0.05)
+        raise RuntimeError("no repr")
+class Plain:
+    def __repr__(self):
+        calls.append("plain repr")
+        return "Plain()"
+def same(x):
+    return x
+def fresh(i):
+    return Plain()
+def main():
+    spy = Spy()
+    # Fingerprints start at the 50th call: 150 leave 100 to compare.
+    for i in range(150):
+        same(spy)
+    for i in range(150):
+        fresh(i)
+# watch= keeps the snapshots from showing locals: only the hooks could
+# call the methods.
+tc.record(every=10, output="out.tc", watch=["nothing"])
+t0 = time.perf_counter()
+main()
+elapsed = time.perf_counter() - t0
+tc.stop()
+print("CALLS", calls, "ELAPSED", elapsed)
+'''
+
+
+def _return_values(r, qualname):
+    return [f for f in r.of("return_value") if r.qualname(f["code"]) == qualname]
+
+
+def test_hooks_run_no_hash_eq_or_repr_of_the_program(run, tmp_path):
+    proc = run(SPY)
+    assert proc.returncode == 0, proc.stderr
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("CALLS"))
+    assert line.startswith("CALLS [] ELAPSED"), line
+    assert float(line.split()[-1]) < 2.5   # 100 sleeping reprs would be 5 s
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    r.check_balanced()
+    assert r.calls("same") == 150 and r.calls("fresh") == 150
+    by = {(w["code"], w["var"]) for w in r.warnings}
+    # The same object 60 times is a repeated call (by identity) ...
+    assert ("REPEATED_CALL", "same") in by
+    # ... 150 different ints are not.
+    assert ("REPEATED_CALL", "fresh") not in by
+    same = _return_values(r, "same")
+    assert len(same) == 100   # at most 100 per function
+    assert {(f["repr"], f["value_type"]) for f in same} == {("<Spy object>", "Spy")}
+    assert {f["repr"] for f in _return_values(r, "fresh")} == {"<Plain object>"}
+
+
+def test_return_value_reprs_of_builtins_are_exact_and_bounded(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def small():
+    return [1, "a", (2,), {"k": 1.5}, None, b"x", {3}, frozenset(), 2**70]
+def big():
+    return "x" * 1000000
+def huge_int():
+    return 7 ** 100000
+def nested():
+    return [[[[[1]]]]]
+tc.record(every=10, output="out.tc", watch=["nothing"])
+small(); big(); huge_int(); nested()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    (small,) = _return_values(r, "small")
+    assert small["repr"] == repr([1, "a", (2,), {"k": 1.5}, None, b"x", {3},
+                                  frozenset(), 2**70])
+    (big,) = _return_values(r, "big")
+    assert big["repr"].startswith("'xxxx") and big["repr"].endswith("\u2026")
+    assert len(big["repr"]) < 500
+    (huge,) = _return_values(r, "huge_int")
+    assert huge["repr"].startswith("<int of ") and huge["repr"].endswith(" bits>")
+    (nested,) = _return_values(r, "nested")
+    assert nested["repr"] == "[[[[\u2026]]]]"
+
+
+REDACT = r'''
+import timecapsule as tc
+def config():
+    return {"user": "bob", "password": "hunter2", "nested": {"api_key": "k-123"}}
+def conn_string():
+    return "host=db password=swordfish"
+def in_tuple():
+    return ("bob", {"token": "t-456"})
+tc.record(every=10, output="out.tc", watch=["nothing"], embed_source=False%s)
+config(); conn_string(); in_tuple()
+tc.stop()
+'''
+
+SECRETS = ("hunter2", "k-123", "swordfish", "t-456")
+
+
+def test_return_values_are_redacted(run, tmp_path):
+    proc = run(REDACT % "")
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    (cfg,) = _return_values(r, "config")
+    assert cfg["repr"] == ("{'user': 'bob', 'password': '<redacted>', "
+                           "'nested': {'api_key': '<redacted>'}}")
+    (conn,) = _return_values(r, "conn_string")
+    assert "password=<redacted>" in conn["repr"]
+    (tup,) = _return_values(r, "in_tuple")
+    assert "'token': '<redacted>'" in tup["repr"]
+    everything = json.dumps(r.frames)
+    for secret in SECRETS:
+        assert secret not in everything
+
+
+def test_return_values_with_redact_false_are_kept(run, tmp_path):
+    proc = run(REDACT % ", redact=False")
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    everything = json.dumps(r.frames)
+    for secret in SECRETS:
+        assert secret in everything
+
+
+def test_numpy_return_value_is_summarised(run, tmp_path):
+    pytest.importorskip("numpy")
+    proc = run(r'''
+import numpy as np, timecapsule as tc
+def arr():
+    return np.zeros((3, 4))
+def objs():
+    class Cmp:
+        def __lt__(self, other):
+            print("COMPARED")
+            return True
+        __gt__ = __lt__
+    return np.array([Cmp(), Cmp()], dtype=object)
+tc.record(every=10, output="out.tc", watch=["nothing"])
+arr(); objs()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "COMPARED" not in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert [f["repr"] for f in _return_values(r, "arr")] == ["ndarray((3, 4)) float64"]
+    assert [f["repr"] for f in _return_values(r, "objs")] == ["ndarray((2,)) object"]
+
+
+def test_pandas_and_torch_return_values_are_summarised(run, tmp_path):
+    pytest.importorskip("pandas")
+    pytest.importorskip("torch")
+    proc = run(r'''
+import pandas as pd, torch, timecapsule as tc
+def frame():
+    return pd.DataFrame({"a": [1, 2, 3], "b": [4.0, 5.0, 6.0]})
+def series():
+    return pd.Series([1, 2, 3, 4])
+def tensor():
+    return torch.zeros(2, 3)
+class MyFrame(pd.DataFrame):
+    def __repr__(self):
+        print("MYFRAME REPR")
+        return "MyFrame"
+def subclass():
+    return MyFrame({"a": [1]})
+tc.record(every=10, output="out.tc", watch=["nothing"])
+frame(); series(); tensor(); subclass()
+tc.stop()
+''', timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "MYFRAME REPR" not in proc.stdout
+    r = load(tmp_path / "out.tc")
+    reprs = {q: [f["repr"] for f in _return_values(r, q)]
+             for q in ("frame", "series", "tensor", "subclass")}
+    assert reprs == {
+        "frame": ["DataFrame((3, 2)) cols=['a', 'b']"],
+        "series": ["Series[int64] len=4"],
+        "tensor": ["Tensor((2, 3)) torch.float32 dev=cpu grad=False"],
+        "subclass": ["<MyFrame object>"],
+    }
