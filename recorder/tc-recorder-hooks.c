@@ -39,14 +39,29 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 #define TC_REC_MAX_RETURN_VALUES 2000
 #define TC_REC_MAX_RETURN_VALUES_PER_CODE 100
 
+/* tc_rec_thread_current() sets the generation only together with a thread,
+ * and a recording's generation is never 0: no NULL test needed. */
 static inline TcRecThread *
 current_thread(void)
 {
-    if (tc_rec_tls_generation == tc_rec.generation
-        && tc_rec_tls_thread != NULL) {
+    if (__builtin_expect(tc_rec_tls_generation == tc_rec.generation, 1)) {
         return tc_rec_tls_thread;
     }
     return tc_rec_thread_current();
+}
+
+/* Room for one more open call; -1 (nothing changed) when out of memory. */
+static int __attribute__((noinline))
+grow_open(TcRecThread *t)
+{
+    uint32_t cap = t->open_cap * 2;
+    TcRecOpen *grown = realloc(t->open, sizeof(TcRecOpen) * cap);
+    if (grown == NULL) {
+        return -1;
+    }
+    t->open = grown;
+    t->open_cap = cap;
+    return 0;
 }
 
 /* CPython's holder of the co_extra slots (Objects/codeobject.c, the same
@@ -253,6 +268,9 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
         && !rc->warned_repeat) {
         fingerprint_call(rc, code, frame);
     }
+    if (rc->warned_repeat) {
+        rc->flags &= ~(uint32_t)TC_REC_CODE_FINGERPRINT;   /* fast path */
+    }
 }
 
 static inline void
@@ -265,6 +283,10 @@ tracked_exit(TcRecThread *t, TcRecCode *rc, uint32_t kind, PyObject *retval)
         && rc->n_return_values < TC_REC_MAX_RETURN_VALUES_PER_CODE
         && tc_rec.n_return_values < TC_REC_MAX_RETURN_VALUES) {
         tc_rec_return_value_record(t, rc, retval);
+    }
+    if (rc->n_return_values >= TC_REC_MAX_RETURN_VALUES_PER_CODE
+        || tc_rec.n_return_values >= TC_REC_MAX_RETURN_VALUES) {
+        rc->flags &= ~(uint32_t)TC_REC_CODE_RETVALS;   /* fast path */
     }
 }
 
@@ -324,7 +346,7 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
         PyErr_Clear();
         return 0;
     }
-    if (__builtin_expect(t->ignored | !t->named, 0)) {
+    if (__builtin_expect(t->slow, 0)) {
         if (t->ignored) {
             return 0;
         }
@@ -337,6 +359,10 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
     }
     if (rc->flags & TC_REC_CODE_SKIP) {
         return 1;
+    }
+    uint32_t d = t->depth;
+    if (__builtin_expect(d == t->open_cap, 0) && grow_open(t) < 0) {
+        return 0;   /* out of memory: neither the call nor its exit */
     }
     uint32_t kind = kind_hint;
 #if PY_VERSION_HEX < 0x030C0000
@@ -361,7 +387,9 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
     }
 #endif
     push(t, kind, rc->code_id);
-    t->depth++;
+    t->open[d].code = code;
+    t->open[d].rc = rc;
+    t->depth = d + 1;
     if (rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_TRACED)) {
         if (rc->flags & TC_REC_CODE_TRACKED) {
             tracked_enter(rc, (PyCodeObject *)code, frame, kind);
@@ -385,19 +413,30 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
         PyErr_Clear();
         return 0;
     }
-    if (t->ignored) {
-        return 0;
+    /* The exit of the newest open call: its entry is on the stack.
+     * Anything else (a call that began before the recording, code never
+     * recorded, an ignored thread, an exit the interpreter never
+     * reported) looks the code up, as every exit did before. */
+    uint32_t d = t->depth;
+    TcRecCode *rc;
+    if (__builtin_expect(d > 0 && t->open[d - 1].code == code, 1)) {
+        rc = t->open[d - 1].rc;
     }
-    TcRecCode *rc = code_lookup(code);
-    if (rc == NULL) {
-        PyErr_Clear();
-        return 0;
-    }
-    if (rc->flags & TC_REC_CODE_SKIP) {
-        return 1;
-    }
-    if (t->depth == 0) {
-        return 0;   /* began before the recording */
+    else {
+        if (t->ignored) {
+            return 0;
+        }
+        rc = code_lookup(code);
+        if (rc == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (rc->flags & TC_REC_CODE_SKIP) {
+            return 1;
+        }
+        if (d == 0) {
+            return 0;   /* began before the recording */
+        }
     }
     uint32_t kind = kind_hint;
 #if PY_VERSION_HEX < 0x030C0000
@@ -428,7 +467,7 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
         }
     }
 #endif
-    t->depth--;
+    t->depth = d - 1;
     push(t, kind, 0);
     if (rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_TRACED)) {
         if (rc->flags & TC_REC_CODE_TRACKED) {
@@ -442,18 +481,127 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
     return 0;
 }
 
+/* ---- Fast path: the usual event as straight-line code without a call, so
+ * the callbacks need no stack frame of their own.  Anything unusual (a new
+ * thread or code object, a full buffer, a code that wants its warnings,
+ * return values, lines or @tc.trace) returns 0 before anything changed, and
+ * the caller goes the general way (enter()/leave(), out of line). */
+
+#if TC_REC_HAVE_TSC && PY_VERSION_HEX < 0x030E0000
+#define TC_REC_FAST_PATH 1
+#endif
+
+static inline __attribute__((always_inline)) int
+fast_enter(PyObject *code, uint32_t kind)
+{
+#ifdef TC_REC_FAST_PATH
+    if (__builtin_expect(tc_rec_tls_generation != tc_rec.generation, 0)) {
+        return 0;
+    }
+    TcRecThread *t = tc_rec_tls_thread;
+    const TcCodeExtra *ex = ((PyCodeObject *)code)->co_extra;
+    if (__builtin_expect(ex == NULL || tc_rec_extra_index >= ex->ce_size, 0)) {
+        return 0;
+    }
+    TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
+    if (__builtin_expect(rc == NULL || rc->generation != tc_rec.generation,
+                         0)) {
+        return 0;
+    }
+    uint32_t flags = rc->flags;
+    uint32_t d = t->depth;
+    size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
+    if (__builtin_expect((flags & TC_REC_CODE_SLOW_ENTER) || t->slow
+                         || d == t->open_cap || n == t->cap
+                         || !tc_rec.use_tsc, 0)) {
+        return 0;
+    }
+    if (flags & TC_REC_CODE_TRACKED) {
+        if (__builtin_expect(rc->depth >= rc->max_depth, 0)) {
+            return 0;   /* a new deepest level: DEEP_RECURSION */
+        }
+        rc->depth++;
+    }
+    TcEvent *e = &t->buf[n];
+    e->time_ns = __rdtsc();
+    e->code_id = rc->code_id;
+    e->kind = kind;
+    atomic_store_explicit(&t->len, n + 1, memory_order_release);
+    t->open[d].code = code;
+    t->open[d].rc = rc;
+    t->depth = d + 1;
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+static inline __attribute__((always_inline)) int
+fast_leave(PyObject *code, uint32_t kind)
+{
+#ifdef TC_REC_FAST_PATH
+    if (__builtin_expect(tc_rec_tls_generation != tc_rec.generation, 0)) {
+        return 0;
+    }
+    TcRecThread *t = tc_rec_tls_thread;
+    uint32_t d = t->depth;
+    if (__builtin_expect(d == 0 || t->open[d - 1].code != code, 0)) {
+        return 0;
+    }
+    TcRecCode *rc = t->open[d - 1].rc;
+    uint32_t flags = rc->flags;
+    uint32_t slow = kind == TC_EVENT_RETURN ? TC_REC_CODE_SLOW_RETURN
+                                            : TC_REC_CODE_TRACED;
+    size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
+    if (__builtin_expect((flags & slow) || n == t->cap || !tc_rec.use_tsc,
+                         0)) {
+        return 0;
+    }
+    t->depth = d - 1;
+    TcEvent *e = &t->buf[n];
+    e->time_ns = __rdtsc();
+    e->code_id = 0;
+    e->kind = kind;
+    atomic_store_explicit(&t->len, n + 1, memory_order_release);
+    if (flags & TC_REC_CODE_TRACKED) {
+        rc->depth -= rc->depth > 0;
+    }
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 /* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11) */
+
+static int __attribute__((noinline))
+hook_enter_slow(PyObject *code, uint32_t kind)
+{
+    return enter(code, NULL, kind, 0);
+}
+
+static void __attribute__((noinline))
+hook_leave_slow(PyObject *code, uint32_t kind, PyObject *retval)
+{
+    leave(code, NULL, kind, retval, 0);
+}
 
 int
 tc_rec_hook_enter(PyObject *code, uint32_t kind)
 {
-    return enter(code, NULL, kind, 0);
+    if (fast_enter(code, kind)) {
+        return 0;
+    }
+    return hook_enter_slow(code, kind);
 }
 
 void
 tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval)
 {
-    leave(code, NULL, kind, retval, 0);
+    if (fast_leave(code, kind)) {
+        return;
+    }
+    hook_leave_slow(code, kind, retval);
 }
 
 /* ---- sys.monitoring (3.12+) */
@@ -469,6 +617,21 @@ result(int disable, int can_disable)
     Py_RETURN_NONE;
 }
 
+/* The general way, out of line, so the callbacks' fast path stays a leaf
+ * (these are tail calls). */
+static PyObject * __attribute__((noinline))
+mon_enter_slow(PyObject *code, uint32_t kind, int can_disable)
+{
+    return result(enter(code, NULL, kind, 0), can_disable);
+}
+
+static PyObject * __attribute__((noinline))
+mon_leave_slow(PyObject *code, uint32_t kind, PyObject *retval,
+               int can_disable)
+{
+    return result(leave(code, NULL, kind, retval, 0), can_disable);
+}
+
 static PyObject *
 mon_start(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -476,7 +639,10 @@ mon_start(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 1) {
         Py_RETURN_NONE;
     }
-    return result(enter(args[0], NULL, TC_EVENT_CALL, 0), 1);
+    if (fast_enter(args[0], TC_EVENT_CALL)) {
+        Py_RETURN_NONE;
+    }
+    return mon_enter_slow(args[0], TC_EVENT_CALL, 1);
 }
 
 static PyObject *
@@ -486,7 +652,10 @@ mon_resume(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 1) {
         Py_RETURN_NONE;
     }
-    return result(enter(args[0], NULL, TC_EVENT_RESUME, 0), 1);
+    if (fast_enter(args[0], TC_EVENT_RESUME)) {
+        Py_RETURN_NONE;
+    }
+    return mon_enter_slow(args[0], TC_EVENT_RESUME, 1);
 }
 
 static PyObject *
@@ -496,8 +665,10 @@ mon_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 1) {
         Py_RETURN_NONE;
     }
-    enter(args[0], NULL, TC_EVENT_RESUME, 0);
-    Py_RETURN_NONE;   /* PY_THROW cannot be disabled */
+    if (fast_enter(args[0], TC_EVENT_RESUME)) {
+        Py_RETURN_NONE;
+    }
+    return mon_enter_slow(args[0], TC_EVENT_RESUME, 0);   /* cannot be disabled */
 }
 
 static PyObject *
@@ -507,7 +678,10 @@ mon_return(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 3) {
         Py_RETURN_NONE;
     }
-    return result(leave(args[0], NULL, TC_EVENT_RETURN, args[2], 0), 1);
+    if (fast_leave(args[0], TC_EVENT_RETURN)) {
+        Py_RETURN_NONE;
+    }
+    return mon_leave_slow(args[0], TC_EVENT_RETURN, args[2], 1);
 }
 
 static PyObject *
@@ -517,7 +691,10 @@ mon_yield(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 3) {
         Py_RETURN_NONE;
     }
-    return result(leave(args[0], NULL, TC_EVENT_YIELD, NULL, 0), 1);
+    if (fast_leave(args[0], TC_EVENT_YIELD)) {
+        Py_RETURN_NONE;
+    }
+    return mon_leave_slow(args[0], TC_EVENT_YIELD, NULL, 1);
 }
 
 static PyObject *
@@ -527,8 +704,10 @@ mon_unwind(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 1) {
         Py_RETURN_NONE;
     }
-    leave(args[0], NULL, TC_EVENT_UNWIND, NULL, 0);
-    Py_RETURN_NONE;   /* PY_UNWIND cannot be disabled */
+    if (fast_leave(args[0], TC_EVENT_UNWIND)) {
+        Py_RETURN_NONE;
+    }
+    return mon_leave_slow(args[0], TC_EVENT_UNWIND, NULL, 0);   /* cannot be disabled */
 }
 
 static PyObject *

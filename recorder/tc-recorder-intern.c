@@ -280,7 +280,11 @@ tc_rec_code_lookup(PyCodeObject *code)
     int tracked = tc_rec_path_tracked(path, &skip);
     uint32_t flags = 0;
     if (tracked) {
-        rc->flags |= TC_REC_CODE_TRACKED;
+        /* The REPEATED_CALL count and the return values end after a
+         * bounded number of calls (tc-recorder-hooks.c clears the flags):
+         * from then on a call of tracked code takes the fast path. */
+        rc->flags |= TC_REC_CODE_TRACKED | TC_REC_CODE_FINGERPRINT
+                     | TC_REC_CODE_RETVALS;
         flags |= TC_CODE_FLAG_TRACKED;
     }
     if (skip) {
@@ -375,7 +379,11 @@ thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
     }
     t->cap = TC_REC_FIRST_BUFFER_EVENTS;
     t->buf = malloc(sizeof(TcEvent) * t->cap);
-    if (t->buf == NULL) {
+    t->open_cap = TC_REC_FIRST_OPEN_CALLS;
+    t->open = malloc(sizeof(TcRecOpen) * t->open_cap);
+    if (t->buf == NULL || t->open == NULL) {
+        free(t->buf);
+        free(t->open);
         free(t);
         return NULL;
     }
@@ -391,6 +399,7 @@ thread_new_locked(unsigned long ident, uint64_t native_id, const char *name,
     snprintf(t->name, sizeof(t->name), "%s", name != NULL ? name : "");
     t->flags = flags;
     t->named = named;
+    t->slow = !named;
     return t;
 }
 
@@ -465,6 +474,7 @@ tc_rec_thread_try_name(TcRecThread *t)
             t->flags |= flags;
         }
         t->named = 1;
+        t->slow = t->ignored;
         tc_rec_thread_define_locked(t);
         pthread_mutex_unlock(&tc_rec.lock);
     }
@@ -526,6 +536,7 @@ tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
         snprintf(t->name, sizeof(t->name), "%s", name);
         t->flags |= flags;
         t->named = 1;
+        t->slow = t->ignored;
     }
     if (t != NULL) {
         if (t->native_id == 0) {
@@ -555,6 +566,7 @@ tc_rec_thread_ignore_current(void)
         return;
     }
     t->ignored = 1;
+    t->slow = 1;
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.n_recorder_native < 8) {
         tc_rec.recorder_native[tc_rec.n_recorder_native++] = t->native_id;

@@ -39,6 +39,7 @@
 
 #define TC_REC_BUFFER_EVENTS 16384   /* 256 KiB per busy thread's buffer */
 #define TC_REC_FIRST_BUFFER_EVENTS 512  /* 8 KiB: most threads stay small */
+#define TC_REC_FIRST_OPEN_CALLS 64      /* open-call stack, grows by doubling */
 #define TC_REC_MAX_PATTERNS 64
 
 /* Per-code state, kept in the code object's extra slot so the hook finds it
@@ -50,7 +51,16 @@ enum {
     TC_REC_CODE_GENLIKE = 1 << 2,   /* generator, coroutine, async generator */
     TC_REC_CODE_TRACED = 1 << 3,    /* @tc.trace: call/return callbacks */
     TC_REC_CODE_LINES_DONE = 1 << 4,  /* 3.12+: every line covered, LINE off next */
+    TC_REC_CODE_FINGERPRINT = 1 << 5, /* tracked: REPEATED_CALL still counting */
+    TC_REC_CODE_RETVALS = 1 << 6,   /* tracked: return values still stored */
 };
+
+/* Calls whose entry the hooks' fast path hands to the slow one (the rest
+ * of a tracked call is a depth counter). */
+#define TC_REC_CODE_SLOW_ENTER (TC_REC_CODE_SKIP | TC_REC_CODE_TRACED \
+                                | TC_REC_CODE_LINES_DONE \
+                                | TC_REC_CODE_FINGERPRINT)
+#define TC_REC_CODE_SLOW_RETURN (TC_REC_CODE_TRACED | TC_REC_CODE_RETVALS)
 
 #define TC_REC_LINE_BITS 512            /* coverage bitmap: lines from first_line */
 
@@ -78,17 +88,28 @@ typedef struct {
     uint8_t line_seen[TC_REC_LINE_BITS / 8];
 } TcRecCode;
 
-/* Per-thread state, found through thread-local storage. */
+/* An open call: its exit finds the code entry here instead of looking the
+ * code up again.  `code` is only compared, never dereferenced. */
+typedef struct {
+    PyObject *code;
+    TcRecCode *rc;
+} TcRecOpen;
+
+/* Per-thread state, found through thread-local storage.  The fields the
+ * hooks touch on every event come first (one cache line). */
 typedef struct TcRecThread {
+    int slow;                       /* ignored || !named: hooks' slow path */
+    uint32_t depth;                 /* open calls recorded on this thread */
+    uint32_t open_cap;
+    TcRecOpen *open;                /* open[depth - 1]: the newest open call */
+    TcEvent *buf;
+    size_t cap;                     /* events buf holds */
+    _Atomic size_t len;             /* stored by the owner with release */
     struct TcRecThread *next;
     uint32_t tid;
     unsigned long ident;            /* threading.get_ident() */
     uint64_t native_id;
     int ignored;                    /* a recorder thread: no events */
-    uint32_t depth;                 /* open calls recorded on this thread */
-    TcEvent *buf;
-    size_t cap;                     /* events buf holds */
-    _Atomic size_t len;             /* stored by the owner with release */
     size_t consumed;                /* writer side, under tc_rec.lock */
     uint64_t last_time;
     uint64_t last_written_ns;       /* writer side: converted times */
@@ -211,8 +232,9 @@ enum {
     TC_REC_BACKEND_SAMPLE = 3,
 };
 
-extern TcRecState tc_rec;
-extern Py_ssize_t tc_rec_extra_index;
+/* Hidden: the hooks reach them without a GOT load. */
+extern TcRecState tc_rec __attribute__((visibility("hidden")));
+extern Py_ssize_t tc_rec_extra_index __attribute__((visibility("hidden")));
 
 /* Clock. */
 static inline uint64_t
