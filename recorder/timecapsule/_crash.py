@@ -6,7 +6,6 @@ internal StopIteration."""
 
 import sys
 import threading
-import traceback
 
 from . import _recorder as core
 from . import _recording as rec
@@ -82,6 +81,9 @@ def record_crash(s, exc_type, exc, tb, ident):
             locs = []
         frames.append((f.f_code, item.tb_lineno, locs))
     try:
+        # Imported here, not with the module: record() imports this module,
+        # and traceback (with textwrap's regexes) cost ~10 ms of its start.
+        import traceback
         text = "".join(traceback.format_exception(exc_type, exc, tbs[0] if tbs else None))
     except Exception:
         text = "%s: %s" % (getattr(exc_type, "__name__", "?"), exc)
