@@ -104,11 +104,11 @@ add_tile (TcOverviewSection *self,
 }
 
 static void
-add_fact (TcOverviewSection *self,
-          const char        *title,
-          const char        *value)
+add_fact (GtkListBox *list,
+          const char *title,
+          const char *value)
 {
-  gtk_list_box_append (self->facts_list, tc_ui_fact_row_new (title, value));
+  gtk_list_box_append (list, tc_ui_fact_row_new (title, value));
 }
 
 static void
@@ -265,10 +265,21 @@ format_final_metrics (TcDocument *document)
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
-static void
-load_facts (TcOverviewSection *self,
-            TcDocument        *document)
+/**
+ * tc_overview_section_fill_facts:
+ *
+ * Appends the "Session" rows of @document to @list.  For a summary
+ * (tc_document_load_summary(), shown while the full load runs) only what
+ * the summary knows, with the number of threads and call events instead of
+ * what needs the events themselves (snapshots, variables, peaks, metrics).
+ */
+void
+tc_overview_section_fill_facts (GtkListBox *list,
+                                TcDocument *document)
 {
+  gboolean summary = tc_document_get_summary_only (document);
+  g_autofree char *threads = NULL;
+  g_autofree char *events = NULL;
   const TcDocSession *session = tc_document_get_session (document);
   g_autoptr(GString) argv = g_string_new (NULL);
   g_autofree char *saved = NULL;
@@ -302,31 +313,41 @@ load_facts (TcOverviewSection *self,
                              *session->backend ? session->backend : "?",
                              *session->mode ? session->mode : "?");
   duration = g_strdup_printf (_("%.6f s"), tc_document_get_duration (document));
-  snapshots = tc_units_format_count (tc_document_get_snapshots (document)->len);
-  variables = tc_units_format_count (tc_document_get_vars (document)->len);
-  ram = g_strdup_printf (_("%.1f MB"), tc_document_get_ram_peak_mb (document));
-  fds = g_strdup_printf ("%.0f", tc_document_get_fd_peak (document));
-  metrics = format_final_metrics (document);
   size = g_format_size (tc_document_get_file_size (document));
 
-  add_fact (self, _("Script"), *session->script ? session->script : session->src);
-  add_fact (self, _("Session"), session->session_id);
-  add_fact (self, _("Recorded"), saved);
-  add_fact (self, _("Python"), session->python);
-  add_fact (self, _("Platform"), session->platform);
-  add_fact (self, _("Process ID"), pid);
-  add_fact (self, _("Backend / mode"), backend);
-  add_fact (self, _("Arguments"), argv->str);
-  add_fact (self, _("Duration"), duration);
-  add_fact (self, _("Snapshots"), snapshots);
-  add_fact (self, _("Variables"), variables);
-  add_fact (self, _("RAM peak"), ram);
-  add_fact (self, _("Open files peak"), fds);
-  add_fact (self, _("Final metrics"), metrics);
-  add_fact (self, _("Recorder"), session->producer);
-  add_fact (self, _("File"), tc_document_get_path (document));
-  add_fact (self, _("File size"), size);
-  add_fact (self, _("State"), tc_document_get_truncated (document)
+  add_fact (list, _("Script"), *session->script ? session->script : session->src);
+  add_fact (list, _("Session"), session->session_id);
+  add_fact (list, _("Recorded"), saved);
+  add_fact (list, _("Python"), session->python);
+  add_fact (list, _("Platform"), session->platform);
+  add_fact (list, _("Process ID"), pid);
+  add_fact (list, _("Backend / mode"), backend);
+  add_fact (list, _("Arguments"), argv->str);
+  add_fact (list, _("Duration"), duration);
+  if (summary)
+    {
+      threads = tc_units_format_count (tc_document_get_threads (document)->len);
+      events = tc_units_format_count (tc_document_get_n_events (document));
+      add_fact (list, _("Threads"), threads);
+      add_fact (list, _("Call events"), events);
+    }
+  else
+    {
+      snapshots = tc_units_format_count (tc_document_get_snapshots (document)->len);
+      variables = tc_units_format_count (tc_document_get_vars (document)->len);
+      ram = g_strdup_printf (_("%.1f MB"), tc_document_get_ram_peak_mb (document));
+      fds = g_strdup_printf ("%.0f", tc_document_get_fd_peak (document));
+      metrics = format_final_metrics (document);
+      add_fact (list, _("Snapshots"), snapshots);
+      add_fact (list, _("Variables"), variables);
+      add_fact (list, _("RAM peak"), ram);
+      add_fact (list, _("Open files peak"), fds);
+      add_fact (list, _("Final metrics"), metrics);
+    }
+  add_fact (list, _("Recorder"), session->producer);
+  add_fact (list, _("File"), tc_document_get_path (document));
+  add_fact (list, _("File size"), size);
+  add_fact (list, _("State"), tc_document_get_truncated (document)
                                 ? tc_document_get_state_message (document)
                                 : _("Complete"));
 }
@@ -353,7 +374,7 @@ tc_overview_section_load (TcSection *section,
     }
   gtk_label_set_text (self->explain_label, text->str);
 
-  load_facts (self, document);
+  tc_overview_section_fill_facts (self->facts_list, document);
 }
 
 static void

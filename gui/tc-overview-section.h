@@ -18,5 +18,7 @@ G_BEGIN_DECLS
 
 GtkWidget *tc_overview_section_get_moments_strip   (TcOverviewSection *self);
 GtkWidget *tc_overview_section_get_suggestions_row (TcOverviewSection *self);
+void       tc_overview_section_fill_facts          (GtkListBox        *list,
+                                                    TcDocument        *document);
 
 G_END_DECLS

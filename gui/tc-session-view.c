@@ -34,6 +34,7 @@ struct _TcSessionView
   GtkStack       *state_stack;
   AdwStatusPage  *loading_page;
   GtkProgressBar *progress_bar;
+  GtkListBox     *summary_list;
   AdwStatusPage  *error_page;
   GtkRevealer    *banner;
   GtkLabel       *banner_label;
@@ -165,6 +166,25 @@ update_progress_cb (TcSessionView *self)
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+/* While a big recording loads: what it is, from its summary (the rest of
+ * the report needs the whole load). */
+static void
+update_summary_cb (TcSessionView *self)
+{
+  TcDocument *summary = tc_viewer_session_get_summary (self->session);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_list))) != NULL)
+    gtk_list_box_remove (self->summary_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_list), summary != NULL);
+  if (summary == NULL)
+    return;
+  tc_overview_section_fill_facts (self->summary_list, summary);
+  adw_status_page_set_description (self->loading_page,
+                                   _("The report opens once the call trees and statistics of every "
+                                     "event are computed."));
+}
+
 static void
 show_report (TcSessionView *self)
 {
@@ -271,6 +291,9 @@ tc_session_view_constructed (GObject *object)
   g_signal_connect_object (self->session, "notify::progress",
                            G_CALLBACK (update_progress_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::summary",
+                           G_CALLBACK (update_summary_cb), self,
+                           G_CONNECT_SWAPPED);
 
   if (tc_viewer_session_get_title (self->session) != NULL)
     {
@@ -357,6 +380,7 @@ tc_session_view_class_init (TcSessionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, state_stack);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, loading_page);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TcSessionView, summary_list);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, error_page);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, banner);
   gtk_widget_class_bind_template_child (widget_class, TcSessionView, banner_label);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "tc-viewer-session.h"
@@ -19,6 +21,7 @@ struct _TcViewerSession
   GFile      *file;
   char       *title;
   TcDocument *document;
+  TcDocument *summary;
   char       *error_message;
 
   double      progress;
@@ -39,6 +42,7 @@ enum {
   PROP_FILE,
   PROP_TITLE,
   PROP_DOCUMENT,
+  PROP_SUMMARY,
   PROP_LOADING,
   PROP_PROGRESS,
   PROP_ERROR_MESSAGE,
@@ -81,7 +85,10 @@ tc_viewer_session_progress_cb (double   fraction,
   g_assert (TC_IS_VIEWER_SESSION (self));
 
   fraction = CLAMP (fraction, 0.0, 1.0);
-  if (fraction == self->progress)
+  /* A notification repaints the progress bar: whole percents are all it
+   * shows. */
+  if (fraction == self->progress
+      || (fraction < 1.0 && floor (fraction * 100.0) == floor (self->progress * 100.0)))
     return;
 
   self->progress = fraction;
@@ -117,7 +124,56 @@ tc_viewer_session_load_cb (GObject      *object,
   tc_viewer_session_progress_cb (1.0, self);
   tc_viewer_session_set_document (self, document);
   tc_viewer_session_set_loading (self, FALSE);
+  if (self->summary != NULL)
+    {
+      g_clear_object (&self->summary);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SUMMARY]);
+    }
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+tc_viewer_session_summary_thread (GTask        *task,
+                                  gpointer      source_object,
+                                  gpointer      task_data,
+                                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  TcDocument *summary = tc_document_load_summary (task_data, &error);
+
+  if (summary == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, g_object_unref);
+}
+
+/* The summary is read first (milliseconds, and it brings the file into
+ * the page cache for the full load), then the full load starts. */
+static void
+tc_viewer_session_summary_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  TcViewerSession *self = TC_VIEWER_SESSION (object);
+  GTask *task = user_data;
+  g_autoptr(TcDocument) summary = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A file the summary cannot read fails the full load too, which says
+   * why. */
+  if (summary != NULL)
+    {
+      g_set_object (&self->summary, summary);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SUMMARY]);
+    }
+
+  /* The task holds a reference on self, which keeps progress_data alive
+   * until the callback ran, as the loader requires. */
+  tc_document_load_async (g_task_get_task_data (task),
+                          tc_viewer_session_progress_cb,
+                          self,
+                          g_task_get_cancellable (task),
+                          tc_viewer_session_load_cb,
+                          task);
 }
 
 static void
@@ -127,6 +183,7 @@ tc_viewer_session_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->document);
+  g_clear_object (&self->summary);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->error_message, g_free);
 
@@ -153,6 +210,10 @@ tc_viewer_session_get_property (GObject    *object,
 
     case PROP_DOCUMENT:
       g_value_set_object (value, self->document);
+      break;
+
+    case PROP_SUMMARY:
+      g_value_set_object (value, self->summary);
       break;
 
     case PROP_LOADING:
@@ -259,6 +320,11 @@ tc_viewer_session_class_init (TcViewerSessionClass *klass)
   properties [PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, TC_TYPE_DOCUMENT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* While loading: what the recording is (tc_document_load_summary()),
+   * read in milliseconds, for a first page before the full load ends. */
+  properties [PROP_SUMMARY] =
+    g_param_spec_object ("summary", NULL, NULL, TC_TYPE_DOCUMENT,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties [PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
@@ -434,14 +500,18 @@ tc_viewer_session_load_async (TcViewerSession           *self,
   self->progress = 0.0;
   tc_viewer_session_set_loading (self, TRUE);
 
-  /* The task holds a reference on self, which keeps progress_data alive
-   * until the callback ran, as the loader requires. */
-  tc_document_load_async (path,
-                          tc_viewer_session_progress_cb,
-                          self,
-                          cancellable,
-                          tc_viewer_session_load_cb,
-                          g_steal_pointer (&task));
+  /* First the few frames that say what the recording is: a big
+   * recording's window shows them (and the load's progress) in a fraction
+   * of a second instead of after the whole load. */
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  {
+    g_autoptr(GTask) summary_task = g_task_new (self, cancellable, tc_viewer_session_summary_cb,
+                                                g_steal_pointer (&task));
+
+    g_task_set_source_tag (summary_task, tc_viewer_session_summary_cb);
+    g_task_set_task_data (summary_task, g_strdup (path), g_free);
+    g_task_run_in_thread (summary_task, tc_viewer_session_summary_thread);
+  }
 }
 
 gboolean
@@ -453,6 +523,20 @@ tc_viewer_session_load_finish (TcViewerSession     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tc_viewer_session_get_summary:
+ *
+ * Returns: (transfer none) (nullable): while loading, a summary of the
+ *   recording (tc_document_load_summary()) once it is read
+ */
+TcDocument *
+tc_viewer_session_get_summary (TcViewerSession *self)
+{
+  g_return_val_if_fail (TC_IS_VIEWER_SESSION (self), NULL);
+
+  return self->summary;
 }
 
 gboolean

@@ -27,6 +27,7 @@ void        tc_viewer_session_load_async           (TcViewerSession           *s
 gboolean    tc_viewer_session_load_finish          (TcViewerSession           *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+TcDocument *tc_viewer_session_get_summary         (TcViewerSession           *self);
 gboolean    tc_viewer_session_get_loading          (TcViewerSession           *self);
 double      tc_viewer_session_get_progress         (TcViewerSession           *self);
 const char *tc_viewer_session_get_error_message    (TcViewerSession           *self);

@@ -457,6 +457,7 @@ static void
 tc_compare_section_init (TcCompareSection *self)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (_("_Choose Recording…"));
+  GtkWidget *spinner;
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
@@ -477,8 +478,14 @@ tc_compare_section_init (TcCompareSection *self)
   g_signal_connect_object (button, "clicked", G_CALLBACK (choose_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_status_page_set_child (self->empty_page, button);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
-  gtk_stack_add_named (self->stack, gtk_spinner_new (), "loading");
-  gtk_spinner_start (GTK_SPINNER (gtk_stack_get_child_by_name (self->stack, "loading")));
+  /* Spinning only while shown: a spinning GtkSpinner keeps the window's
+   * frame clock running even on a stack page that is not visible, which
+   * repainted the whole window ~30 times a second, while a recording
+   * loads and after. */
+  spinner = gtk_spinner_new ();
+  g_signal_connect (spinner, "map", G_CALLBACK (gtk_spinner_start), NULL);
+  g_signal_connect (spinner, "unmap", G_CALLBACK (gtk_spinner_stop), NULL);
+  gtk_stack_add_named (self->stack, spinner, "loading");
 
   self->result_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 8));
   gtk_widget_set_margin_start (GTK_WIDGET (self->result_box), 24);
