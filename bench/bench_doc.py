@@ -162,19 +162,22 @@ def scale_tables(results):
             if d.get("rc"):
                 return "failed (rc %d)" % d["rc"]
             return "%.1f s / %.1f s / %.0f MB" % (d["wall_s"], d["cpu_s"], d["rss_mb"])
-        lines.append("| %s | %.0f MB | %.1f s / %.1f s (load %.1f s CPU, report %.2f s CPU) "
+        lines.append("| %s | %.0f MB | %.1f s / %.1f s (load %.1f s CPU, %.1f s of it in the "
+                     "loading thread; report %.2f s CPU) "
                      "| %s MB | %s | %s |" % (
                          _count(br.get("events", int(n))), br.get("file_mb", 0),
                          br.get("load_wall_s", 0) + br.get("report_wall_s", 0),
                          br.get("load_cpu_s", 0) + br.get("report_cpu_s", 0),
-                         br.get("load_cpu_s", 0), br.get("report_cpu_s", 0),
+                         br.get("load_cpu_s", 0), br.get("load_thread_cpu_s", 0),
+                         br.get("report_cpu_s", 0),
                          br.get("rss_mb", "?"), tv(e.get("cli")), tv(e.get("pdf"))))
     lines.append("")
     opened = [(n, e["open"]) for n, e in sorted(scale["sizes"].items(), key=lambda kv: int(kv[0]))
               if e.get("open")]
     if opened:
         lines.append("Viewer window (tests/gui/tc-open-benchmark under xvfb-run): open → "
-                     "first frame of the report page\n")
+                     "first frame (the loading page), → the recording's summary shown beside "
+                     "the progress bar, → the report, → the report's first frame\n")
         lines.append("```")
         for n, o in opened:
             for ln in o.get("lines", []):
@@ -265,9 +268,13 @@ def generated(results):
     lines += size_table(results)
     lines += ["### Analysis and viewer at scale", "",
               "Recordings generated with the format writer by `bench/bench-report` "
-              "(400-function layered call graph, 200 snapshots, metrics, line hits). Wall "
-              "times include waiting for a core on the shared machine; these steps are "
-              "single-threaded, so the CPU time is what an idle machine's wall time would be.",
+              "(400-function layered call graph, 200 snapshots, metrics, line hits). The load "
+              "is parallel: worker threads (one per core) decode each event block and fold it "
+              "into a call tree of its own, the loading thread merges them in file order, and "
+              "the per-function statistics are sorted in parallel. CPU is the sum over every "
+              "thread; on an idle machine the wall time is about the larger of the loading "
+              "thread's CPU and CPU ÷ cores. Wall times here include waiting for a core on "
+              "the shared machine.",
               ""]
     lines += scale_tables(results)
     lines += ["### Instructions per call (callgrind)", "",

@@ -14,7 +14,8 @@ bench-charts gives the viewer's load time and flame graph / flame chart
 frame times while zooming a 10 M-event recording.
 
 The machine is shared: wall times include waiting for a core, so CPU time
-(user+sys, these are single-threaded steps) is reported next to them.
+(user+sys of every thread: the load runs on every core) is reported next to
+them, and bench-report's CPU time of the loading thread alone.
 """
 
 import os
@@ -54,6 +55,13 @@ def _bench_report_figures(text):
         if m:
             fig[key + "_wall_s"] = float(m.group(1))
             fig[key + "_cpu_s"] = float(m.group(2))
+    m = re.search(r"^load\s*: .*loading thread ([\d.]+) s", text, re.M)
+    if m:
+        fig["load_thread_cpu_s"] = float(m.group(1))
+    m = re.search(r"^summary\s*: ([\d.]+) s wall, ([\d.]+) s cpu", text, re.M)
+    if m:
+        fig["summary_wall_s"] = float(m.group(1))
+        fig["summary_cpu_s"] = float(m.group(2))
     m = re.search(r"^file\s*: ([\d.]+) MB, (\d+) events", text, re.M)
     if m:
         fig["file_mb"] = float(m.group(1))
