@@ -123,6 +123,7 @@ free_threads_locked(void)
     while (t != NULL) {
         TcRecThread *next = t->next;
         free(t->buf);
+        free(t->open);
         free(t);
         t = next;
     }
@@ -427,6 +428,9 @@ rec_set_active(PyObject *self, PyObject *arg)
         return NULL;
     }
     atomic_store(&tc_rec.active, on);
+#if PY_VERSION_HEX < 0x030C0000
+    tc_rec_line_trace_activate(on);   /* coverage on 3.8-3.11 */
+#endif
     Py_RETURN_NONE;
 }
 
@@ -459,6 +463,12 @@ rec_set_trace_callback(PyObject *self, PyObject *cb)
 {
     Py_XSETREF(tc_rec.trace_callback, cb == Py_None ? NULL : Py_NewRef(cb));
     Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_eval_hook_active(PyObject *self, PyObject *unused)
+{
+    return PyBool_FromLong(tc_rec_eval_hook_active());
 }
 
 /* set_redaction(value_fn, text_fn): how return values are redacted (both
@@ -1278,6 +1288,8 @@ static PyMethodDef rec_methods[] = {
     {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
     {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},
     {"set_trace_callback", rec_set_trace_callback, METH_O, NULL},
+    {"eval_hook_active", rec_eval_hook_active, METH_NOARGS,
+     "Whether the PEP 523 eval hook (3.9-3.11) is installed."},
     {"set_redaction", rec_set_redaction, METH_VARARGS,
      "set_redaction(value_fn, text_fn): redaction of return values."},
     {"set_traced", rec_set_traced, METH_O, NULL},

@@ -701,18 +701,32 @@ def _after_fork_child():
     _recorder_idents.clear()
     s.timer_ident = None
     if not was_active or _in_fork_exec():
+        if was_active:
+            _unhook_fork_child(s)
         _session = None
         return
     try:
         _open_fork_child(s)
     except Exception as exc:
         # The program comes first: the child runs unrecorded.
+        _unhook_fork_child(s)
         _session = None
         try:
             sys.stderr.write("[TC] cannot record the forked child %d: %s\n"
                              % (os.getpid(), exc))
         except Exception:
             pass
+
+
+def _unhook_fork_child(s):
+    """A forked child that does not record: the hooks inherited from the
+    parent (the PEP 523 eval hook, the profile function, the
+    sys.monitoring callbacks) are inactive there but would still be called
+    on every call, so they go."""
+    try:
+        _remove_hooks(s)
+    except Exception:
+        pass
 
 
 def _open_fork_child(s):

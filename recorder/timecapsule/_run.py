@@ -33,8 +33,14 @@ def _parser():
     p.add_argument("--sample-rate", type=float, default=1000,
                    help="samples per second in sample mode")
     p.add_argument("--calls", choices=("all", "tracked"), default="all")
-    p.add_argument("--no-source", action="store_true",
+    p.add_argument("--no-embed-source", "--no-source", dest="no_source",
+                   action="store_true",
                    help="do not embed the source of tracked files")
+    p.add_argument("--no-redact", action="store_true",
+                   help="record values of secret-looking names as they are")
+    p.add_argument("--redact", action="append", metavar="NAME",
+                   help="also redact NAME (a substring of variable names, or "
+                        "a glob pattern such as '*_pin'; repeatable)")
     p.add_argument("--subprocesses", action="store_true",
                    help="also record Python child processes (subprocess, "
                         "multiprocessing) into <output>.<pid>.tc")
@@ -71,13 +77,18 @@ def main_run(argv):
         prog_argv = [script] + list(opts.target[1:])
         sys.path.insert(0, os.path.dirname(src))
 
+    if opts.no_redact and opts.redact:
+        sys.stderr.write("timecapsule run: --no-redact and --redact exclude "
+                         "each other\n")
+        return 2
     sys.argv = prog_argv
     options = dict(every=opts.every, watch=opts.watch, max_snaps=opts.max_snaps,
                    flush_every=opts.flush_every, warn=not opts.no_warn,
                    tags=opts.tag, include_files=opts.include,
                    exclude_files=opts.exclude, mode=opts.mode,
                    sample_rate_hz=opts.sample_rate, calls=opts.calls,
-                   embed_source=not opts.no_source)
+                   embed_source=not opts.no_source,
+                   redact=False if opts.no_redact else (opts.redact or True))
     session = rec.record(output=opts.output, live=opts.live, _src=src,
                          _argv=prog_argv, **options)
     if opts.subprocesses and session is not None and session.active:

@@ -36,7 +36,7 @@ ENV = "TIMECAPSULE_SUBPROCESSES"
 # left out: one status line per process on a shared terminal is noise).
 CHILD_OPTIONS = ("every", "watch", "max_snaps", "flush_every", "warn", "tags",
                  "include_files", "exclude_files", "mode", "sample_rate_hz",
-                 "calls", "embed_source")
+                 "calls", "embed_source", "redact")
 
 _STUB = '''\
 # SPDX-License-Identifier: MIT
@@ -170,6 +170,8 @@ def start_child():
     _quiet_sigterm(rec)
     if role == "spawn-child":
         _watch_process_exit(session, state)
+    else:
+        _watch_sys_exit(state)
     # Registered after record()'s own handler, so it runs first (atexit is
     # last in, first out) and the "saved" line stays off the child's stdout.
     atexit.register(_finish, session, state)
@@ -197,6 +199,32 @@ def _finish(session, state):
         return   # the program called tc.record() itself: its session now
     with contextlib.redirect_stdout(io.StringIO()):
         rec.stop(_exit_status=state["exit"])
+
+
+def _exit_status(code):
+    """The process exit status of SystemExit(code), as Python computes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    return 1   # printed to stderr, then exit status 1
+
+
+def _watch_sys_exit(state):
+    """A plain subprocess child ends with the program's own sys.exit(n): by
+    the time the atexit hook closes the file the status is gone, so the
+    main thread's sys.exit() notes it on the way.  (A bare `raise
+    SystemExit(n)` is not seen and is recorded as 0.)"""
+    import functools
+    import threading
+    real_exit = sys.exit
+
+    @functools.wraps(real_exit)
+    def exit(*args):
+        if threading.current_thread() is threading.main_thread():
+            state["exit"] = _exit_status(args[0] if args else None)
+        return real_exit(*args)
+    sys.exit = exit
 
 
 def _watch_process_exit(session, state):

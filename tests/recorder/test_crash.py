@@ -265,3 +265,30 @@ os.kill(os.getpid(), signal.SIGSEGV)
     r = load(tmp_path / "out.tc")
     assert r.state == "truncated"
     assert any(s["evt"] == "SNAP:before" for s in r.snapshots)
+
+
+def test_a_forked_child_that_does_not_record_drops_the_hooks(run, tmp_path):
+    # subprocess's preexec_fn runs in a forked child that execs at once: it
+    # is not recorded, and the parent's hooks must not stay in it.
+    proc = run(r'''
+import subprocess, sys, threading, timecapsule as tc
+from timecapsule import _recorder as core
+from timecapsule._recording import TOOL_ID
+def hooks():
+    mon = getattr(sys, "monitoring", None)
+    return {"eval_hook": core.eval_hook_active(),
+            "profile": threading._profile_hook is not None,
+            "monitoring": mon is not None and mon.get_tool(TOOL_ID) is not None}
+def in_child():
+    with open("child.txt", "w") as f:
+        f.write(repr(sorted(k for k, v in hooks().items() if v)))
+tc.record(every=10, output="out.tc")
+print("parent", sorted(k for k, v in hooks().items() if v))
+subprocess.run([sys.executable, "-c", "pass"], preexec_fn=in_child)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    parent = proc.stdout.split("parent ")[1].splitlines()[0]
+    assert parent != "[]"   # the parent does have hooks
+    assert (tmp_path / "child.txt").read_text() == "[]"
+    assert sorted(tmp_path.glob("out.*.tc")) == []
