@@ -67,8 +67,13 @@ fill_bars (TcHotLinesSection *self)
       TcBar bar = { 0 };
 
       bar.label = g_strdup_printf ("%s:%u", file != NULL ? file->basename : line->file, line->line);
-      bar.value_text = line->time_ns > 0 ? g_strdup_printf (_("%s hits · %s"), hits, time)
-                                         : g_strdup_printf (_("%s hits"), hits);
+      /* "1 hit", not "1 hits": the count is a formatted string, its plural
+       * chosen by the number. */
+      bar.value_text = line->time_ns > 0
+                       ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s hit · %s", "%s hits · %s",
+                                                       tc_units_plural_n (line->hits)), hits, time)
+                       : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s hit", "%s hits",
+                                                       tc_units_plural_n (line->hits)), hits);
       bar.value = self->by_time ? (double) line->time_ns : (double) line->hits;
       /* The colour of the file's functions in the flame graph: find the
        * module through any code object of the file. */

@@ -19,7 +19,7 @@
 #include "tc-metric-chart.h"
 
 #define TITLE_HEIGHT 24.0
-#define PLOT_PAD     4.0
+#define PLOT_PAD     7.0   /* room for an anomaly ring (5.5) on the plot's edge */
 
 struct _TcMetricChart
 {

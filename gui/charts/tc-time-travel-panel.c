@@ -151,6 +151,13 @@ rebuild (TcTimeTravelPanel *self)
 
   snap = &g_array_index (tc_document_get_snapshots (doc), TcDocSnapshot, index);
   at = tc_units_format_seconds (snap->time_ns);
+  /* A wrapped title keeps "1.1990 s" whole: no-break spaces inside it. */
+  {
+    g_auto(GStrv) words = g_strsplit (at, " ", -1);
+
+    g_free (at);
+    at = g_strjoinv ("\u00a0", words);
+  }
   /* The index goes in as a string: a G_GUINT64_FORMAT inside _() never
    * reaches the translators. */
   number = g_strdup_printf ("%" G_GUINT64_FORMAT, snap->index);

@@ -113,6 +113,22 @@ test_series_stats_and_shape (void)
   tc_series_nice_range (&stats, TRUE, &lo, &hi);
   g_assert_cmpfloat (lo, ==, 0.0);
   g_assert_cmpfloat (hi, >, 5.0);
+
+  /* A constant count spans whole numbers around it; a constant fraction
+   * a tenth of itself. */
+  {
+    const double threads[] = { 2, 2, 2, 2 };
+    const double ratio[] = { 0.5, 0.5 };
+
+    tc_series_stats (threads, G_N_ELEMENTS (threads), &stats);
+    tc_series_nice_range (&stats, FALSE, &lo, &hi);
+    g_assert_cmpfloat (lo, <=, 1.0);
+    g_assert_cmpfloat (hi, >=, 3.0);
+    tc_series_stats (ratio, G_N_ELEMENTS (ratio), &stats);
+    tc_series_nice_range (&stats, FALSE, &lo, &hi);
+    g_assert_cmpfloat_with_epsilon (lo, 0.45, 1e-9);
+    g_assert_cmpfloat (hi, <, 0.6);
+  }
 }
 
 static void

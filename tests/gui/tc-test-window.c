@@ -73,6 +73,22 @@ tc_test_open_path (TcWindow   *window,
   return view;
 }
 
+GtkWidget *
+tc_test_find_widget (GtkWidget *root,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = tc_test_find_widget (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 gboolean
 tc_test_save_window (GtkWidget  *window,
                      const char *dir,

@@ -25,6 +25,9 @@ void           tc_test_wait_loaded      (TcSessionView  *view);
  * page. */
 TcSessionView *tc_test_open_path        (TcWindow       *window,
                                          const char     *path);
+/* The first widget of `type` in `root`'s tree (depth first), or NULL. */
+GtkWidget     *tc_test_find_widget      (GtkWidget      *root,
+                                         GType           type);
 /* Saves what GTK draws of `window`, header bar included, as DIR/NAME.png. */
 gboolean       tc_test_save_window      (GtkWidget      *window,
                                          const char     *dir,

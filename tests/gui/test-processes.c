@@ -20,20 +20,6 @@ set_loaded (gpointer section)
   return tc_processes_section_get_set (section) != NULL;
 }
 
-static GtkWidget *
-find_lanes (GtkWidget *widget)
-{
-  if (TC_IS_PROCESS_LANES (widget))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_lanes (c);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_processes_page (void)
 {
@@ -64,7 +50,7 @@ test_processes_page (void)
   g_assert_true (tc_process_set_get_member (set, 0)->document
                  == tc_viewer_session_get_document (tc_session_view_get_session (view)));
 
-  lanes = find_lanes (GTK_WIDGET (section));
+  lanes = tc_test_find_widget (GTK_WIDGET (section), TC_TYPE_PROCESS_LANES);
   g_assert_nonnull (lanes);
   g_assert_cmpuint (tc_process_lanes_get_n_spans (TC_PROCESS_LANES (lanes), 0), ==, 3);
   g_assert_cmpuint (tc_process_lanes_get_n_spans (TC_PROCESS_LANES (lanes), 1), ==, 5);
