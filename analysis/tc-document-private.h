@@ -39,7 +39,8 @@ struct _TcDocument
 
   gboolean      truncated;
   gboolean      corrupt;
-  gboolean      summary_only; /* tc_document_load_summary() */
+  gboolean      summary_only; /* tc_document_load_summary(): no reader */
+  guint64       summary_file_size;
   char         *state_message;
   TcEndFixed    end;
   gboolean      has_end;

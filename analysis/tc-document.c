@@ -123,6 +123,10 @@ tc_document_load_summary (const char  *path,
     return NULL;
   if (!tc_document_build_summary (self, error))
     return NULL;
+  /* Nothing more is read: the mapping would only double the resident
+   * memory of a viewer that loads the same file in full beside it. */
+  self->summary_file_size = tc_reader_file_size (self->reader);
+  g_clear_pointer (&self->reader, tc_reader_free);
   return g_steal_pointer (&self);
 }
 
@@ -256,6 +260,7 @@ tc_document_refresh (TcDocument *self, gboolean *changed, GError **error)
   gboolean grew;
 
   g_return_val_if_fail (TC_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (!self->summary_only, FALSE);
 
   if (changed)
     *changed = FALSE;
@@ -290,7 +295,7 @@ tc_document_get_path (TcDocument *self)
 guint64
 tc_document_get_file_size (TcDocument *self)
 {
-  return tc_reader_file_size (self->reader);
+  return self->reader != NULL ? tc_reader_file_size (self->reader) : self->summary_file_size;
 }
 
 gboolean
