@@ -170,6 +170,10 @@ tc_series_format_value (double      value,
     return g_strdup ("—");
   if (unit != NULL && strcmp (unit, "%") == 0)
     return g_strdup_printf ("%.1f %%", value);
+  /* %.4g writes 12920 as "1.292e+04" (an axis label read "1e+04"):
+   * large values in full, without decimals. */
+  if (fabs (value) >= 1e4 && fabs (value) < 1e12)
+    return unit != NULL && *unit ? g_strdup_printf ("%.0f %s", value, unit) : g_strdup_printf ("%.0f", value);
   if (unit != NULL && *unit)
     return g_strdup_printf ("%.4g %s", value, unit);
   return g_strdup_printf ("%.4g", value);
@@ -388,7 +392,9 @@ tc_draw_series (cairo_t             *cr,
       cairo_line_to (cr, scale->width, y);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
-      tc_chart_draw_text (cr, style, &style->error, scale->width - 4, MAX (y - 15, 0), 1.0, -1, label);
+      /* Above the line, or below it when the peak is at the top of the
+       * plot (no room above: the line would strike the text through). */
+      tc_chart_draw_text (cr, style, &style->error, scale->width - 4, y >= 15 ? y - 15 : y + 2, 1.0, -1, label);
     }
 
   if (s->shape == TC_SERIES_DOTS)

@@ -91,6 +91,10 @@ draw_series_chart (cairo_t           *cr,
   scale.width = width - TC_CHART_LEFT - TC_CHART_RIGHT;
   scale.height = height - 40;
   tc_series_nice_range (&stats, chart->threshold > 0, &scale.y_min, &scale.y_max);
+  /* Room above the peak line for the series and the line's label, as on
+   * screen (tc-metric-chart.c). */
+  if (isfinite (chart->peak))
+    scale.y_max = MAX (scale.y_max, chart->peak * 1.08);
 
   draw.times = times;
   draw.values = values;

@@ -114,6 +114,17 @@ test_series_stats_and_shape (void)
   g_assert_cmpfloat (lo, ==, 0.0);
   g_assert_cmpfloat (hi, >, 5.0);
 
+  /* Large values in full, small ones with four significant digits. */
+  {
+    g_autofree char *big = tc_series_format_value (12920.53, NULL);
+    g_autofree char *tick = tc_series_format_value (10000, "MB");
+    g_autofree char *small = tc_series_format_value (0.902469, NULL);
+
+    g_assert_cmpstr (big, ==, "12921");
+    g_assert_cmpstr (tick, ==, "10000 MB");
+    g_assert_cmpstr (small, ==, "0.9025");
+  }
+
   /* A constant count spans whole numbers around it; a constant fraction
    * a tenth of itself. */
   {
