@@ -14,6 +14,16 @@ tc_test_app_new (void)
   return app;
 }
 
+TcApplication *
+tc_test_init (int    *argc,
+              char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  adw_init ();
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+  return tc_test_app_new ();
+}
+
 void
 tc_test_settle (guint ms)
 {

@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* A GUI test program's start: GLib's test framework, libadwaita, warnings
+ * and criticals fatal, and the application (tc_test_app_new()). */
+TcApplication *tc_test_init             (int            *argc,
+                                         char         ***argv);
 /* A registered, non-unique application that takes files to open. */
 TcApplication *tc_test_app_new          (void);
 /* Runs the main loop for `ms` milliseconds (layout, painting, idles). */

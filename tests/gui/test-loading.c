@@ -148,10 +148,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-  app = tc_test_app_new ();
+  app = tc_test_init (&argc, &argv);
 
   g_test_add_func ("/Tc/Gui/loading/summary-while-loading", test_summary_while_loading);
   g_test_add_func ("/Tc/Gui/loading/idle-window-does-not-paint", test_idle_window_does_not_paint);

@@ -697,11 +697,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  app = tc_test_app_new ();
+  app = tc_test_init (&argc, &argv);
   g_assert_nonnull (tc_application_get_settings (app));
 
   g_test_add_func ("/Tc/Gui/viewer/open-recording", test_open_recording);
