@@ -84,19 +84,34 @@ tc_test_open_path (TcWindow   *window,
 }
 
 GtkWidget *
-tc_test_find_widget (GtkWidget *root,
-                     GType      type)
+tc_test_find (GtkWidget      *root,
+              gboolean      (*match) (GtkWidget *, gconstpointer),
+              gconstpointer   data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+  if (match (root, data))
     return root;
   for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = tc_test_find_widget (c, type);
+      GtkWidget *found = tc_test_find (c, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_type (GtkWidget     *widget,
+         gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+tc_test_find_widget (GtkWidget *root,
+                     GType      type)
+{
+  return tc_test_find (root, is_type, GSIZE_TO_POINTER (type));
 }
 
 gboolean

@@ -29,7 +29,12 @@ void           tc_test_wait_loaded      (TcSessionView  *view);
  * page. */
 TcSessionView *tc_test_open_path        (TcWindow       *window,
                                          const char     *path);
-/* The first widget of `type` in `root`'s tree (depth first), or NULL. */
+/* The first widget in `root`'s tree (depth first, `root` included) for
+ * which `match (widget, data)` holds, or NULL. */
+GtkWidget     *tc_test_find             (GtkWidget      *root,
+                                         gboolean      (*match) (GtkWidget *, gconstpointer),
+                                         gconstpointer   data);
+/* The first widget of `type` in `root`'s tree, or NULL. */
 GtkWidget     *tc_test_find_widget      (GtkWidget      *root,
                                          GType           type);
 /* Saves what GTK draws of `window`, header bar included, as DIR/NAME.png. */

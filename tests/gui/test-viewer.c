@@ -641,19 +641,12 @@ test_moments_strip (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-find_sidebar_row (GtkWidget  *widget,
-                  const char *id)
+/* A sidebar row by its page id. */
+static gboolean
+is_sidebar_row (GtkWidget     *widget,
+                gconstpointer  id)
 {
-  if (GTK_IS_LIST_BOX_ROW (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "section-id"), id) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_sidebar_row (c, id);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_LIST_BOX_ROW (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "section-id"), id) == 0;
 }
 
 /* Opening the source from another page moves the sidebar's selection and
@@ -667,8 +660,8 @@ test_show_source_selection (void)
   TcSessionView *view = tc_test_open_path (window, path);
   TcDocument *doc = tc_viewer_session_get_document (tc_session_view_get_session (view));
   const TcDocFile *file = g_ptr_array_index (tc_document_get_files (doc), 0);
-  GtkWidget *compare = find_sidebar_row (GTK_WIDGET (view), "compare");
-  GtkWidget *source = find_sidebar_row (GTK_WIDGET (view), "source");
+  GtkWidget *compare = tc_test_find (GTK_WIDGET (view), is_sidebar_row, "compare");
+  GtkWidget *source = tc_test_find (GTK_WIDGET (view), is_sidebar_row, "source");
 
   g_assert_nonnull (compare);
   g_assert_nonnull (source);
