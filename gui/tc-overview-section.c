@@ -315,6 +315,16 @@ tc_overview_section_fill_facts (GtkListBox *list,
   duration = g_strdup_printf (_("%.6f s"), tc_document_get_duration (document));
   size = g_format_size (tc_document_get_file_size (document));
 
+  /* A summary leads with what the wait is for. */
+  if (summary)
+    {
+      threads = tc_units_format_count (tc_document_get_threads (document)->len);
+      events = tc_units_format_count (tc_document_get_n_events (document));
+      add_fact (list, _("Call events"), events);
+      add_fact (list, _("Threads"), threads);
+      add_fact (list, _("Duration"), duration);
+      add_fact (list, _("File size"), size);
+    }
   add_fact (list, _("Script"), *session->script ? session->script : session->src);
   add_fact (list, _("Session"), session->session_id);
   add_fact (list, _("Recorded"), saved);
@@ -323,16 +333,9 @@ tc_overview_section_fill_facts (GtkListBox *list,
   add_fact (list, _("Process ID"), pid);
   add_fact (list, _("Backend / mode"), backend);
   add_fact (list, _("Arguments"), argv->str);
-  add_fact (list, _("Duration"), duration);
-  if (summary)
+  if (!summary)
     {
-      threads = tc_units_format_count (tc_document_get_threads (document)->len);
-      events = tc_units_format_count (tc_document_get_n_events (document));
-      add_fact (list, _("Threads"), threads);
-      add_fact (list, _("Call events"), events);
-    }
-  else
-    {
+      add_fact (list, _("Duration"), duration);
       snapshots = tc_units_format_count (tc_document_get_snapshots (document)->len);
       variables = tc_units_format_count (tc_document_get_vars (document)->len);
       ram = g_strdup_printf (_("%.1f MB"), tc_document_get_ram_peak_mb (document));
@@ -346,7 +349,8 @@ tc_overview_section_fill_facts (GtkListBox *list,
     }
   add_fact (list, _("Recorder"), session->producer);
   add_fact (list, _("File"), tc_document_get_path (document));
-  add_fact (list, _("File size"), size);
+  if (!summary)
+    add_fact (list, _("File size"), size);
   add_fact (list, _("State"), tc_document_get_truncated (document)
                                 ? tc_document_get_state_message (document)
                                 : _("Complete"));
