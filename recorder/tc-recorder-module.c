@@ -123,7 +123,6 @@ free_threads_locked(void)
     while (t != NULL) {
         TcRecThread *next = t->next;
         free(t->buf);
-        free(t->open);
         free(t);
         t = next;
     }
@@ -428,9 +427,6 @@ rec_set_active(PyObject *self, PyObject *arg)
         return NULL;
     }
     atomic_store(&tc_rec.active, on);
-#if PY_VERSION_HEX < 0x030C0000
-    tc_rec_line_trace_activate(on);   /* coverage on 3.8-3.11 */
-#endif
     Py_RETURN_NONE;
 }
 
