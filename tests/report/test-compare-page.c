@@ -17,17 +17,11 @@
 #include "source/tc-source-section.h"
 #include "tc-report-fixture.h"
 #include "tc-session-view.h"
+#include "tc-test-window.h"
 
 static char *tmp_dir;
 static char *before_path;
 static char *after_path;
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 static TcSessionView *
 open_view (const char *path)
@@ -35,14 +29,9 @@ open_view (const char *path)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(TcViewerSession) session = tc_viewer_session_new (file);
   TcSessionView *view = g_object_ref_sink (tc_session_view_new (session));
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
 
   tc_session_view_load (view);
-  while (!timed_out && g_strcmp0 (tc_session_view_get_state (view), "loading") == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  tc_test_wait_loaded (view);
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
 
   return view;
@@ -64,16 +53,10 @@ find_drop_target (GtkWidget *widget)
   return NULL;
 }
 
-static void
-wait_comparison (TcCompareSection *section)
+static gboolean
+has_comparison (gpointer section)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-
-  while (!timed_out && tc_compare_section_get_comparison (section) == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  return tc_compare_section_get_comparison (section) != NULL;
 }
 
 static void
@@ -105,7 +88,7 @@ test_drop_and_jump (void)
   g_slist_free (files);
   g_assert_true (handled);
 
-  wait_comparison (compare);
+  tc_test_wait_for (has_comparison, compare);
   work = tc_comparison_find_row (tc_compare_section_get_comparison (compare), "work");
   g_assert_nonnull (work);
   g_assert_cmpfloat_with_epsilon (tc_compare_row_delta_pct (work), -60.0, 1e-6);
@@ -180,7 +163,7 @@ test_print (void)
   guint n;
 
   tc_compare_section_set_before_file (compare, before);
-  wait_comparison (compare);
+  tc_test_wait_for (has_comparison, compare);
 
   g_assert_true (tc_report_export_pdf_for_view (view, exported, &error));
   g_assert_no_error (error);

@@ -10,16 +10,30 @@
 #include "tc-report-fixture.h"
 #include "tc-viewer-session.h"
 
-static void
-test_gutter (void)
+/* The source page of the recording at `path`, filled; it keeps the
+ * session, which keeps the document. */
+static TcSourceSection *
+load_section (const char *path)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tc-source-XXXXXX", NULL);
-  g_autofree char *path = tc_report_fixture_write (dir, "after.tc", "app.py", TRUE);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(TcViewerSession) session = tc_viewer_session_new (file);
   g_autoptr(GError) error = NULL;
   g_autoptr(TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
   TcSourceSection *section;
+
+  g_assert_no_error (error);
+  tc_viewer_session_set_document (session, doc);
+  section = g_object_ref_sink (g_object_new (TC_TYPE_SOURCE_SECTION, "session", session, NULL));
+  tc_section_load (TC_SECTION (section));
+  return section;
+}
+
+static void
+test_gutter (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tc-source-XXXXXX", NULL);
+  g_autofree char *path = tc_report_fixture_write (dir, "after.tc", "app.py", TRUE);
+  TcSourceSection *section = load_section (path);
   TcLineGutter *gutter;
   GArray *never;
   GPtrArray *dead;
@@ -29,10 +43,6 @@ test_gutter (void)
   GtkTextIter iter;
   gboolean never_unused = FALSE, never_body = FALSE;
 
-  g_assert_no_error (error);
-  tc_viewer_session_set_document (session, doc);
-  section = g_object_ref_sink (g_object_new (TC_TYPE_SOURCE_SECTION, "session", session, NULL));
-  tc_section_load (TC_SECTION (section));
   g_assert_true (tc_section_get_has_data (TC_SECTION (section)));
   g_assert_cmpuint (tc_source_section_get_n_files (section), ==, 1);
 
@@ -78,20 +88,11 @@ test_per_function (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("tc-source-XXXXXX", NULL);
   g_autofree char *path = tc_report_fixture_write_no_lines (dir, "after.tc");
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(TcViewerSession) session = tc_viewer_session_new (file);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
-  TcSourceSection *section;
+  TcSourceSection *section = load_section (path);
   TcLineGutter *gutter;
   GArray *never;
   g_autofree char *work = NULL;
   g_autofree char *body = NULL;
-
-  g_assert_no_error (error);
-  tc_viewer_session_set_document (session, doc);
-  section = g_object_ref_sink (g_object_new (TC_TYPE_SOURCE_SECTION, "session", session, NULL));
-  tc_section_load (TC_SECTION (section));
 
   gutter = tc_source_section_get_gutter (section);
   work = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_WORK);
