@@ -461,6 +461,20 @@ thread_describe(unsigned long ident, char *name, size_t name_len,
     return found;
 }
 
+/* A thread defined before threading registered it (the writer drained its
+ * first events, or a snapshot saw it) carries the placeholder name: it is
+ * defined again with the real one, and readers keep a thread's last
+ * THREAD frame.  Under tc_rec.lock. */
+static void
+rename_locked(TcRecThread *t, const char *name, uint32_t flags)
+{
+    if (strcmp(t->name, name) != 0 || (t->flags | flags) != t->flags) {
+        snprintf(t->name, sizeof(t->name), "%s", name);
+        t->flags |= flags;
+        t->defined = 0;
+    }
+}
+
 /* Called by the hooks while a thread's name is unknown. */
 void
 tc_rec_thread_try_name(TcRecThread *t)
@@ -469,10 +483,7 @@ tc_rec_thread_try_name(TcRecThread *t)
     uint32_t flags = 0;
     if (thread_describe(t->ident, name, sizeof(name), &flags)) {
         pthread_mutex_lock(&tc_rec.lock);
-        if (!t->defined) {
-            snprintf(t->name, sizeof(t->name), "%s", name);
-            t->flags |= flags;
-        }
+        rename_locked(t, name, flags);
         t->named = 1;
         t->slow = t->ignored;
         tc_rec_thread_define_locked(t);
@@ -532,9 +543,8 @@ tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
         t = thread_new_locked(ident, native_id, name, flags,
                               name != NULL && name[0] != '\0');
     }
-    else if (!t->defined && name != NULL && name[0] != '\0') {
-        snprintf(t->name, sizeof(t->name), "%s", name);
-        t->flags |= flags;
+    else if (!t->named && name != NULL && name[0] != '\0') {
+        rename_locked(t, name, flags);
         t->named = 1;
         t->slow = t->ignored;
     }

@@ -325,6 +325,40 @@ tc.stop()
     assert all(r.threads[c["tid"]]["name"] != "tc-timer" for c in s["threads"])
 
 
+def test_a_thread_seen_before_threading_names_it_gets_its_name(run, tmp_path):
+    # The hooks see a new thread's first calls before threading registers
+    # it (3.9-3.11's eval hook, 3.12's monitoring): when the writer drains
+    # those events first, the thread is defined under a placeholder name
+    # and must be renamed once threading knows it.  The sleep holds the
+    # window open past the writer's 200 ms drain (it was a 3.9 flake).
+    proc = run(r'''
+import threading, time, timecapsule as tc
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+class Late(threading.Thread):
+    def _bootstrap_inner(self):
+        fib(5)
+        time.sleep(0.4)
+        super()._bootstrap_inner()
+def work():
+    fib(8)
+tc.record(every=10, output="out.tc")
+ts = [Late(target=work, name="late-%d" % i) for i in range(3)]
+ts.append(threading.Thread(target=work, name="plain"))
+for t in ts: t.start()
+for t in ts: t.join()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    r.check_balanced()
+    named = {}
+    for tid, evs in r.events.items():
+        if any(r.qualname(c) == "work" for _, k, c in evs if k == 0):
+            named[r.threads[tid]["name"]] = tid
+    assert sorted(named) == ["late-0", "late-1", "late-2", "plain"]
+
+
 def test_speedtest_and_profile(run, tmp_path):
     proc = run(r'''
 import timecapsule as tc

@@ -72,12 +72,14 @@ secrets()
 sys.exit(int(sys.argv[1]))
 '''
 
+# The child by absolute path: 3.8 names a script's code by the path as
+# given, which is another matter than the options reaching the child.
 PARENT = r'''
-import subprocess, sys
+import os, subprocess, sys
 def secrets():
     return {"password": "pw-parent-1", "user_ssn": "ssn-parent-2"}
 secrets()
-child = subprocess.run([sys.executable, "child.py", "3"])
+child = subprocess.run([sys.executable, os.path.abspath("child.py"), "3"])
 print("child exit", child.returncode)
 '''
 
