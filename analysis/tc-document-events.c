@@ -1098,7 +1098,9 @@ compute_all_stats (TcCallBuilder *b, StatsJob *jobs, guint n_jobs, guint64 total
   g_autofree StatsJob **order = NULL;
   ScratchPool scratch;
   GThreadPool *pool = NULL;
-  guint threads = b->n_workers + 1;
+  /* One per worker: the workers were sized to the cores, and more sort
+   * threads than cores only add sort buffers and page faults. */
+  guint threads = b->n_workers;
 
   g_mutex_init (&scratch.lock);
   scratch.free = g_ptr_array_new_with_free_func ((GDestroyNotify) scratch_buf_free);

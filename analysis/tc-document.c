@@ -181,10 +181,10 @@ progress_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs in the worker: hop to the caller's context, at most ~10 times a
+/* Runs in the worker: hop to the caller's context, at most 4 times a
  * second.  Each report repaints the caller's progress bar, and a repaint
- * costs CPU beside the loader (at 30 a second, ~3 % of a core under a
- * software renderer). */
+ * of a whole window costs tens of milliseconds of CPU beside the loader
+ * under a software renderer (llvmpipe, Xvfb). */
 static void
 load_task_progress (double fraction, gpointer data)
 {
@@ -194,7 +194,7 @@ load_task_progress (double fraction, gpointer data)
 
   if (task->progress == NULL)
     return;
-  if (fraction < 1.0 && now - task->last_report_us < 100000)
+  if (fraction < 1.0 && now - task->last_report_us < 250000)
     return;
   task->last_report_us = now;
   p = g_new (ProgressIdle, 1);

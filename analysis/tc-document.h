@@ -45,7 +45,7 @@ G_DECLARE_FINAL_TYPE (TcDocument, tc_document, TC, DOCUMENT, GObject)
 /* Progress while loading: fraction in [0, 1] of the file's bytes decoded.
  * Called in the loading thread for tc_document_load(); for
  * tc_document_load_async() it is called in the thread-default main context
- * of the caller (from an idle), never more than ~10 times a second. */
+ * of the caller (from an idle), never more than 4 times a second. */
 typedef void (*TcProgressFunc) (double fraction, gpointer user_data);
 
 TcDocument *tc_document_load        (const char          *path,
