@@ -537,7 +537,7 @@ fast_enter(PyObject *code, uint32_t kind)
 }
 
 static inline __attribute__((always_inline)) int
-fast_leave(PyObject *code, uint32_t kind)
+fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
 {
 #ifdef TC_REC_FAST_PATH
     if (__builtin_expect(tc_rec_tls_generation != tc_rec.generation, 0)) {
@@ -550,8 +550,10 @@ fast_leave(PyObject *code, uint32_t kind)
     }
     TcRecCode *rc = t->open[d - 1].rc;
     uint32_t flags = rc->flags;
-    uint32_t slow = kind == TC_EVENT_RETURN ? TC_REC_CODE_SLOW_RETURN
-                                            : TC_REC_CODE_TRACED;
+    /* None is never stored as a return value (a function returning None
+     * would otherwise never reach the bound and stay slow forever). */
+    uint32_t slow = kind == TC_EVENT_RETURN && retval != Py_None
+                    ? TC_REC_CODE_SLOW_RETURN : TC_REC_CODE_TRACED;
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
     if (__builtin_expect((flags & slow) || n == t->cap || !tc_rec.use_tsc,
                          0)) {
@@ -598,7 +600,7 @@ tc_rec_hook_enter(PyObject *code, uint32_t kind)
 void
 tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval)
 {
-    if (fast_leave(code, kind)) {
+    if (fast_leave(code, kind, retval)) {
         return;
     }
     hook_leave_slow(code, kind, retval);
@@ -678,7 +680,7 @@ mon_return(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 3) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_RETURN)) {
+    if (fast_leave(args[0], TC_EVENT_RETURN, args[2])) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_RETURN, args[2], 1);
@@ -691,7 +693,7 @@ mon_yield(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 3) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_YIELD)) {
+    if (fast_leave(args[0], TC_EVENT_YIELD, NULL)) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_YIELD, NULL, 1);
@@ -704,7 +706,7 @@ mon_unwind(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         || nargs < 1) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_UNWIND)) {
+    if (fast_leave(args[0], TC_EVENT_UNWIND, NULL)) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_UNWIND, NULL, 0);   /* cannot be disabled */
