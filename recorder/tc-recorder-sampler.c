@@ -62,13 +62,60 @@ batch_for(uint32_t tid)
     return b;
 }
 
+/* The recorder's thread of each sampled thread state, so a sample costs no
+ * lookup in threading (tc_rec_thread_for_ident asks it for the name):
+ * kept once the thread is named, dropped after a tick that did not see its
+ * state (a new thread may reuse both the state's memory and the ident). */
+typedef struct {
+    PyThreadState *ts;
+    unsigned long ident;
+    TcRecThread *t;
+    uint64_t tick;
+} KnownThread;
+
+static KnownThread known[TC_REC_SAMPLE_THREADS];
+static size_t n_known;
+static uint64_t tick;
+
+static TcRecThread *
+thread_of(PyThreadState *ts)
+{
+    for (size_t i = 0; i < n_known; i++) {
+        if (known[i].ts == ts && known[i].ident == ts->thread_id) {
+            known[i].tick = tick;
+            return known[i].t;
+        }
+    }
+    TcRecThread *t = tc_rec_thread_for_ident(ts->thread_id, 0, "", 0);
+    if (t == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if ((t->named || t->ignored) && n_known < TC_REC_SAMPLE_THREADS) {
+        known[n_known++] = (KnownThread){ts, ts->thread_id, t, tick};
+    }
+    return t;
+}
+
+static void
+forget_unseen_threads(void)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n_known; i++) {
+        if (known[i].tick == tick) {
+            known[k++] = known[i];
+        }
+    }
+    n_known = k;
+    tick++;
+}
+
 /* With the GIL held: one sample of thread state `ts`. */
 static void
 sample_thread(PyThreadState *ts, uint64_t now)
 {
-    TcRecThread *t = tc_rec_thread_for_ident(ts->thread_id, 0, "", 0);
+    TcRecThread *t = thread_of(ts);
     if (t == NULL) {
-        PyErr_Clear();
         return;
     }
     if (t->ignored) {
@@ -132,9 +179,27 @@ sampler_main(void *data)
     if (period_ns < 100000) {
         period_ns = 100000;
     }
+    /* Ticks on a fixed schedule: the wait for the GIL (up to the switch
+     * interval) is part of the period, not added to it, or 1 kHz would
+     * be ~500 Hz.  A tick missed by more than a period is skipped, not
+     * made up in a burst. */
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
     while (!atomic_load(&tc_rec.sampler_stop)) {
-        struct timespec ts = {period_ns / 1000000000L, period_ns % 1000000000L};
-        nanosleep(&ts, NULL);
+        next.tv_nsec += period_ns;
+        while (next.tv_nsec >= 1000000000L) {
+            next.tv_sec++;
+            next.tv_nsec -= 1000000000L;
+        }
+        struct timespec now_ts;
+        clock_gettime(CLOCK_MONOTONIC, &now_ts);
+        if ((now_ts.tv_sec - next.tv_sec) * 1000000000L
+            + (now_ts.tv_nsec - next.tv_nsec) > period_ns) {
+            next = now_ts;
+        }
+        else {
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        }
         if (atomic_load(&tc_rec.sampler_stop)) {
             break;
         }
@@ -150,6 +215,7 @@ sampler_main(void *data)
                     sample_thread(t, now);
                 }
             }
+            forget_unseen_threads();
         }
         PyGILState_Release(gil);
         for (size_t i = 0; i < n_batches; i++) {
@@ -163,6 +229,7 @@ sampler_main(void *data)
         free(batches[i].frames);
     }
     n_batches = 0;
+    n_known = 0;
     return NULL;
 }
 
