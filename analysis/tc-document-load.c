@@ -1245,18 +1245,15 @@ tc_document_build_model (TcDocument     *self,
 static gboolean
 summary_frame (TcDocument *self, const TcFrame *frame, GError **error)
 {
-  note_frame_time (self, frame);
   switch ((TcFrameType) frame->header->type)
     {
     case TC_FRAME_SESSION:
-      {
-        TcSession s;
-        DECODE (tc_decode_session (frame, self->arena, &s), "session");
-        add_session (self, &s);
-        break;
-      }
     case TC_FRAME_THREAD:
-      return add_thread (self, frame, error);
+    case TC_FRAME_METRICS:
+    case TC_FRAME_SAMPLES:
+    case TC_FRAME_END:
+      /* Small frames, read as the full load reads them. */
+      return handle_frame (self, frame, NULL, NULL, NULL, error);
     case TC_FRAME_EVENTS:
       {
         TcDocThread *thread = ensure_thread (self, frame->header->thread_id);
@@ -1274,30 +1271,8 @@ summary_frame (TcDocument *self, const TcFrame *frame, GError **error)
         thread->last_ns = MAX (thread->last_ns, (gint64) fixed->last_time_ns);
         break;
       }
-    case TC_FRAME_METRICS:
-      {
-        TcMetricPoint *points;
-        size_t n;
-        DECODE (tc_decode_metrics (frame, self->arena, &points, &n), "metrics");
-        for (size_t i = 0; i < n; i++)
-          self->end_ns = MAX (self->end_ns, (gint64) points[i].time_ns);
-        break;
-      }
-    case TC_FRAME_SAMPLES:
-      {
-        TcStackSample *samples;
-        size_t n;
-        DECODE (tc_decode_samples (frame, self->arena, &samples, &n), "samples");
-        for (size_t i = 0; i < n; i++)
-          self->end_ns = MAX (self->end_ns, (gint64) samples[i].time_ns);
-        break;
-      }
-    case TC_FRAME_END:
-      DECODE (tc_decode_end (frame, &self->end), "end");
-      self->has_end = TRUE;
-      self->end_ns = MAX (self->end_ns, (gint64) frame->header->time_ns);
-      break;
     default:
+      note_frame_time (self, frame);
       break;
     }
   return TRUE;

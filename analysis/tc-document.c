@@ -89,6 +89,17 @@ open_reader (TcDocument *self, GError **error)
   return FALSE;
 }
 
+static TcDocument *
+document_open (const char *path, GError **error)
+{
+  g_autoptr (TcDocument) self = g_object_new (TC_TYPE_DOCUMENT, NULL);
+
+  self->path = g_strdup (path);
+  if (!open_reader (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 TcDocument *
 tc_document_load (const char     *path,
                   TcProgressFunc  progress,
@@ -100,11 +111,8 @@ tc_document_load (const char     *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = g_object_new (TC_TYPE_DOCUMENT, NULL);
-  self->path = g_strdup (path);
-  if (!open_reader (self, error))
-    return NULL;
-  if (!tc_document_build_model (self, progress, progress_data, cancellable, error))
+  self = document_open (path, error);
+  if (self == NULL || !tc_document_build_model (self, progress, progress_data, cancellable, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -117,11 +125,8 @@ tc_document_load_summary (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = g_object_new (TC_TYPE_DOCUMENT, NULL);
-  self->path = g_strdup (path);
-  if (!open_reader (self, error))
-    return NULL;
-  if (!tc_document_build_summary (self, error))
+  self = document_open (path, error);
+  if (self == NULL || !tc_document_build_summary (self, error))
     return NULL;
   /* Nothing more is read: the mapping would only double the resident
    * memory of a viewer that loads the same file in full beside it. */
