@@ -3,7 +3,9 @@
  * tc-analysis-coverage.c — line coverage of one file from the recorded line
  * hits and the embedded source (spec §7.9), per file (the seed summed hits
  * by line number across all files) and with the percentage over executable
- * lines (the seed divided by every line, blanks included).
+ * lines (the seed divided by every line, blanks included).  First-hit
+ * recordings (every current one) say "ran / never ran", not counts, and
+ * top-level code that ran before record() is not judged.
  */
 #include "tc-document-private.h"
 #include "tc-text-private.h"
@@ -57,12 +59,171 @@ find_file (TcDocument *doc, const char *name)
   return NULL;
 }
 
-static gboolean
-is_executable (const char *line)
+gboolean
+tc_analysis_line_hits_counted (TcDocument *doc)
 {
-  while (*line == ' ' || *line == '\t')
-    line++;
-  return *line != '\0' && *line != '#' && *line != '\r';
+  GArray *items = tc_document_get_session (doc)->items;
+
+  for (guint i = 0; items && i < items->len; i++)
+    {
+      const TcDocKeyValue *kv = &g_array_index (items, TcDocKeyValue, i);
+
+      if (g_strcmp0 (kv->key, "line_hits") == 0)
+        return g_strcmp0 (kv->value, "first") != 0;
+    }
+  return TRUE;
+}
+
+/* Line kinds from a scan of Python source, by line (index line - 1). */
+enum { KIND_NONE, KIND_TOP, KIND_BODY };   /* not code, definition time, in a def */
+
+static gboolean
+word_at (const char *p, const char *word)
+{
+  size_t n = strlen (word);
+
+  return strncmp (p, word, n) == 0 && !g_ascii_isalnum (p[n]) && p[n] != '_';
+}
+
+/* Statements the compiler leaves no line event for (or not always):
+ * judged only when they ran. */
+static gboolean
+no_event_statement (const char *p)
+{
+  return word_at (p, "else") || word_at (p, "try") || word_at (p, "finally")
+         || word_at (p, "global") || word_at (p, "nonlocal");
+}
+
+/* A small tokenizer: strings (triple-quoted too), comments, brackets and
+ * backslash continuations, enough to find where each logical line starts,
+ * whether it is a bare string (a docstring: compiled away) and whether it
+ * lies inside a function body (runs when called) or at module/class level
+ * (runs when the module is imported). */
+static guint8 *
+scan_python (const char *text, guint n_lines)
+{
+  guint8 *kinds = g_new0 (guint8, n_lines + 1);
+  g_autoptr (GArray) defs = g_array_new (FALSE, FALSE, sizeof (gint64)); /* indent << 1 | is_def */
+  const char *p = text;
+  guint line = 0;          /* 0-based line of p */
+  int depth = 0;           /* open brackets */
+  char quote = 0;          /* inside a string: its quote char */
+  gboolean triple = FALSE;
+  gboolean continued = FALSE;  /* backslash at the end of the previous line */
+  guint stmt_line = 0;     /* first line of the current logical line */
+  gboolean string_only = FALSE, in_stmt = FALSE;
+
+  while (*p && line < n_lines)
+    {
+      /* At the start of a physical line outside any string or bracket: a
+       * new logical line, unless continued. */
+      if (quote == 0 && depth == 0 && !continued)
+        {
+          const char *q = p;
+          guint indent = 0;
+
+          while (*q == ' ' || *q == '\t')
+            {
+              indent += *q == '\t' ? 8 - indent % 8 : 1;
+              q++;
+            }
+          if (*q == '\n' || *q == '\r' || *q == '#' || *q == '\0')
+            {
+              p = q;     /* blank or comment line: no statement starts */
+            }
+          else
+            {
+              gboolean in_def = FALSE;
+
+              if (in_stmt && string_only)
+                for (guint l = stmt_line; l < line; l++)
+                  kinds[l] = KIND_NONE;
+              while (defs->len > 0 && (g_array_index (defs, gint64, defs->len - 1) >> 1) >= indent)
+                g_array_set_size (defs, defs->len - 1);
+              for (guint d = 0; d < defs->len; d++)
+                in_def |= g_array_index (defs, gint64, d) & 1;
+              stmt_line = line;
+              in_stmt = TRUE;
+              string_only = strchr ("'\"", *q) != NULL
+                            || (strchr ("rRbBuU", *q) && (strchr ("'\"", q[1]) || (strchr ("rRbB", q[1]) && strchr ("'\"", q[2]))));
+              kinds[line] = no_event_statement (q) ? KIND_NONE : in_def ? KIND_BODY : KIND_TOP;
+              {
+                const char *h = q;
+
+                if (word_at (h, "async"))
+                  for (h += 5; *h == ' '; h++)
+                    ;
+                if (word_at (h, "def") || word_at (q, "class"))
+                  {
+                    gint64 entry = ((gint64) indent << 1) | (word_at (h, "def") ? 1 : 0);
+
+                    g_array_append_val (defs, entry);
+                  }
+              }
+              p = q;
+            }
+        }
+      continued = FALSE;
+      /* The rest of the physical line. */
+      while (*p && *p != '\n')
+        {
+          if (quote != 0)
+            {
+              if (*p == '\\' && p[1] != '\0' && p[1] != '\n')
+                p += 2;
+              else if (*p == '\\' && p[1] == '\n')
+                {
+                  p++;
+                  break;
+                }
+              else if (*p == quote && (!triple || (p[1] == quote && p[2] == quote)))
+                {
+                  p += triple ? 3 : 1;
+                  quote = 0;
+                }
+              else
+                p++;
+              continue;
+            }
+          if (*p == '#')
+            {
+              while (*p && *p != '\n')
+                p++;
+              break;
+            }
+          if (*p == '\'' || *p == '"')
+            {
+              quote = *p;
+              triple = p[1] == quote && p[2] == quote;
+              p += triple ? 3 : 1;
+              continue;
+            }
+          if (*p == '\\' && (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n')))
+            {
+              continued = TRUE;
+              p++;
+              continue;
+            }
+          if (*p == '(' || *p == '[' || *p == '{')
+            depth++;
+          else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0)
+            depth--;
+          /* Anything but a string prefix, a space or a '\r' after the first
+           * token makes the statement more than a bare string. */
+          if (string_only && !g_ascii_isspace (*p) && !strchr ("rRbBuU", *p))
+            string_only = FALSE;
+          p++;
+        }
+      if (quote != 0 && !triple)
+        quote = 0;     /* an unterminated one-line string ends at the line */
+      if (*p == '\n')
+        p++;
+      line++;
+    }
+  if (in_stmt && string_only)
+    for (guint l = stmt_line; l < line && l < n_lines; l++)
+      kinds[l] = KIND_NONE;
+  return kinds;
 }
 
 TcCoverage *
@@ -75,7 +236,8 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
   g_auto (GStrv) lines = NULL;
   TcCoverage *cov;
   guint64 max_hits = 0;
-  guint n_lines;
+  guint n_lines, first_top = 0;
+  guint8 *kinds;
 
   if (out)
     tc_text_banner (out, style, "COVERAGE");
@@ -119,26 +281,56 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
       g_array_index (cov->lines, TcCoverageLine, hit->line - 1).time_ns += hit->time_ns;
       max_hits = MAX (max_hits, g_array_index (cov->lines, TcCoverageLine, hit->line - 1).hits);
     }
+  cov->counted = tc_analysis_line_hits_counted (doc);
+  kinds = scan_python (text, n_lines);
+  /* The module's top level ran while recording when one of its
+   * definition-time lines has a hit; the lines above the first such hit
+   * (imports, definitions above record()) ran before: not judged.  With no
+   * such hit at all the whole top level ran before (or never). */
+  for (guint l = 0; l < n_lines && first_top == 0; l++)
+    if (kinds[l] == KIND_TOP && g_array_index (cov->lines, TcCoverageLine, l).hits > 0)
+      first_top = l + 1;
   for (guint l = 0; l < n_lines; l++)
-    if (is_executable (lines[l]))
-      {
-        cov->n_executable++;
-        if (g_array_index (cov->lines, TcCoverageLine, l).hits > 0)
-          cov->n_hit++;
-      }
+    {
+      TcCoverageLine *entry = &g_array_index (cov->lines, TcCoverageLine, l);
+
+      if (entry->hits > 0)
+        entry->state = TC_COVERAGE_RAN;
+      else if (kinds[l] == KIND_BODY)
+        entry->state = TC_COVERAGE_NEVER_RAN;
+      else if (kinds[l] == KIND_TOP)
+        entry->state = first_top == 0 || l + 1 < first_top ? TC_COVERAGE_BEFORE_RECORDING : TC_COVERAGE_NEVER_RAN;
+      else
+        entry->state = TC_COVERAGE_NOT_CODE;
+      cov->n_hit += entry->state == TC_COVERAGE_RAN;
+      cov->n_executable += entry->state == TC_COVERAGE_RAN || entry->state == TC_COVERAGE_NEVER_RAN;
+      cov->n_before += entry->state == TC_COVERAGE_BEFORE_RECORDING;
+    }
+  g_free (kinds);
 
   if (out)
     {
-      g_string_append_printf (out, "  %s\n\n  %5s %8s  SOURCE\n", file->path, "LINE", "HITS");
+      if (cov->counted)
+        g_string_append_printf (out, "  %s\n\n  %5s %8s  SOURCE\n", file->path, "LINE", "HITS");
+      else
+        g_string_append_printf (out, "  %s\n  (this recording knows which lines ran, not how often)\n\n"
+                                "  %5s %8s  SOURCE\n", file->path, "LINE", "RAN");
       for (guint l = 0; l < n_lines; l++)
         {
-          guint64 hits = g_array_index (cov->lines, TcCoverageLine, l).hits;
+          const TcCoverageLine *entry = &g_array_index (cov->lines, TcCoverageLine, l);
+          guint64 hits = entry->hits;
           const char *src = lines[l];
 
-          if (!is_executable (src) && hits == 0)
+          if (entry->state == TC_COVERAGE_NOT_CODE)
             g_string_append_printf (out, "  %s%5u %8s  %s%s\n", tc_c (style, TC_DIM), l + 1, "", src, tc_r (style));
-          else if (hits == 0)
-            g_string_append_printf (out, "  %s%5u %8d  %s  ← never hit%s\n", tc_c (style, TC_RED), l + 1, 0, src, tc_r (style));
+          else if (entry->state == TC_COVERAGE_BEFORE_RECORDING)
+            g_string_append_printf (out, "  %s%5u %8s  %s  · before recording%s\n", tc_c (style, TC_DIM), l + 1, "",
+                                    src, tc_r (style));
+          else if (entry->state == TC_COVERAGE_NEVER_RAN)
+            g_string_append_printf (out, "  %s%5u %8s  %s  ← never %s%s\n", tc_c (style, TC_RED), l + 1,
+                                    cov->counted ? "0" : "✗", src, cov->counted ? "hit" : "ran", tc_r (style));
+          else if (!cov->counted)
+            g_string_append_printf (out, "  %s%5u %8s%s  %s\n", tc_c (style, TC_GREEN), l + 1, "✓", tc_r (style), src);
           else
             {
               const char *colour = hits * 10 >= max_hits * 8 ? TC_RED TC_BOLD
@@ -149,10 +341,14 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
                                       hits * 10 >= max_hits * 8 ? "  ← HOT" : "");
             }
         }
-      g_string_append_printf (out, "\n  %u/%u executable lines hit (%.1f%%) | %u executable lines never reached\n",
+      g_string_append_printf (out, cov->counted ? "\n  %u/%u executable lines hit (%.1f%%) | %u executable lines never reached"
+                                                : "\n  %u/%u executable lines ran (%.1f%%) | %u never ran",
                               cov->n_hit, cov->n_executable,
                               cov->n_executable ? 100.0 * cov->n_hit / cov->n_executable : 0.0,
                               cov->n_executable - cov->n_hit);
+      if (cov->n_before > 0)
+        g_string_append_printf (out, " | %u ran before recording (not judged)", cov->n_before);
+      g_string_append_c (out, '\n');
     }
   return cov;
 }

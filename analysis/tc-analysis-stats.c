@@ -72,6 +72,9 @@ tc_analysis_hotlines (TcDocument *doc)
   GPtrArray *files = tc_document_get_files (doc);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (TcHotLine));
 
+  /* A line that ran 40 times reads "1" in first-hit data: no ranking. */
+  if (!tc_analysis_line_hits_counted (doc))
+    return out;
   for (guint i = 0; i < files->len; i++)
     {
       const TcDocFile *file = g_ptr_array_index (files, i);

@@ -32,7 +32,8 @@ GArray *tc_analysis_slowest (TcDocument *doc, guint top_n);
 double  tc_analysis_rate    (TcDocument *doc, const TcFunctionStats *stats);
 
 typedef struct { guint32 file_id; const char *file; guint32 line; guint64 hits; gint64 time_ns; } TcHotLine;
-/* Every (file, line) with hits, most hits first (GArray of TcHotLine). */
+/* Every (file, line) with hits, most hits first (GArray of TcHotLine).
+ * Empty when the hits are first-hit data (tc_analysis_line_hits_counted). */
 GArray *tc_analysis_hotlines (TcDocument *doc);
 
 typedef struct { const char *name; double total_ms; double avg_ms; double min_ms; double max_ms; guint calls; } TcBlockStats;
@@ -194,21 +195,42 @@ typedef struct { const char *caller; const char *callee; guint64 count; gint64 t
 GArray *tc_analysis_callgraph (TcDocument *doc, guint64 min_calls,
                                const TcTextStyle *style, GString *out);
 
-typedef struct { guint32 line; guint64 hits; gint64 time_ns; } TcCoverageLine;
+/* What coverage can say about one line of source. */
+typedef enum
+{
+  TC_COVERAGE_NOT_CODE = 0,     /* blank, comment, docstring, continuation */
+  TC_COVERAGE_RAN,              /* ran while recording */
+  TC_COVERAGE_NEVER_RAN,        /* code that did not run while recording */
+  TC_COVERAGE_BEFORE_RECORDING, /* definition-time code of a module whose
+                                   top level ran before record(): not judged */
+} TcCoverageState;
+
+typedef struct { guint32 line; guint64 hits; gint64 time_ns; guint32 state; } TcCoverageLine;
 
 typedef struct
 {
   guint32     file_id;
   const char *path;
+  gboolean    counted;          /* hits are counts; FALSE: 1 = "ran at least once" */
   guint       n_lines;          /* lines of source */
-  guint       n_executable;     /* non-blank, non-comment lines */
-  guint       n_hit;            /* executable lines with hits */
+  guint       n_executable;     /* code lines judged: ran + never ran */
+  guint       n_hit;            /* code lines that ran */
+  guint       n_before;         /* TC_COVERAGE_BEFORE_RECORDING lines */
   GArray     *lines;            /* TcCoverageLine, by line */
 } TcCoverage;
 
+/* Whether the line hits of `doc` are counts (old files, converted seed
+ * recordings) or only say that a line ran at least once (SESSION key
+ * `line_hits` = `first`: the recorder stops listening to a line after its
+ * first run).  First-hit data is never a ranking. */
+gboolean    tc_analysis_line_hits_counted (TcDocument *doc);
+
 /* Coverage of one file (by path or basename; NULL = the recorded script),
  * per file, never summed across files.  Uses the embedded source, else the
- * file on disk (`source_path` overrides).  NULL when the file is unknown. */
+ * file on disk (`source_path` overrides).  NULL when the file is unknown.
+ * Code lines come from a scan of the source (statements; docstrings,
+ * comments, continuation lines and `else:`/`try:`/`finally:` are not code)
+ * plus every line that ran. */
 TcCoverage *tc_analysis_coverage (TcDocument *doc, const char *file, const char *source_path,
                                   const TcTextStyle *style, GString *out);
 void        tc_coverage_free     (TcCoverage *coverage);

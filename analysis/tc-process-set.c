@@ -253,6 +253,26 @@ tc_process_set_load (const char    *path,
       m->end_ns = offset + MAX (last, 0);
     }
 
+  /* A child killed before its first flush (Pool.terminate() on a busy
+   * worker, kill -9) has only the SESSION frame record() wrote when it
+   * opened the file: its parent_pid came later and was lost.  Named like a
+   * member and started while the parent recorded, it is a child of this
+   * run, not a leftover of an earlier one: it hangs under the parent,
+   * marked as cut short by its document's truncated state. */
+  {
+    const TcProcessMember *root = &g_array_index (all, TcProcessMember, 0);
+
+    for (guint i = 1; i < all->len; i++)
+      {
+        TcProcessMember *m = &g_array_index (all, TcProcessMember, i);
+
+        if (m->document != NULL && m->parent_pid == 0 && m->pid != root->pid
+            && session_value (m->document, "parent_pid") == NULL
+            && m->offset_ns >= root->start_ns && m->offset_ns <= root->end_ns + G_GINT64_CONSTANT (1000000000))
+          m->parent_pid = root->pid;
+      }
+  }
+
   self = g_object_new (TC_TYPE_PROCESS_SET, NULL);
   used = g_new0 (gboolean, all->len);
   append_tree (self->members, all, 0, 0, used);

@@ -635,12 +635,31 @@ section_timelines (Ctx *ctx)
 
 /* ---- 9 hot lines, 10 return values ---------------------------------------- */
 
+static gboolean
+has_line_hits (TcDocument *doc)
+{
+  GPtrArray *files = tc_document_get_files (doc);
+
+  for (guint i = 0; i < files->len; i++)
+    if (((const TcDocFile *) g_ptr_array_index (files, i))->line_hits->len > 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 section_hotlines (Ctx *ctx)
 {
   g_autoptr (GArray) hot = tc_analysis_hotlines (ctx->doc);
   guint64 max;
 
+  if (hot->len == 0 && !tc_analysis_line_hits_counted (ctx->doc) && has_line_hits (ctx->doc))
+    {
+      tc_text_banner (ctx->out, ctx->style, "HOT LINES");
+      g_string_append (ctx->out, "  This recording knows which lines ran, not how often (the recorder stops\n"
+                                 "  listening to a line after its first run), so it has no line ranking:\n"
+                                 "  see COVERAGE for the lines that ran and FUNCTIONS for where the time went.\n");
+      return;
+    }
   if (hot->len == 0)
     return;
   max = g_array_index (hot, TcHotLine, 0).hits;

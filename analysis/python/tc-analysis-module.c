@@ -1398,6 +1398,13 @@ Document_get_truncated (DocumentObject *self, void *closure)
   return PyBool_FromLong (tc_document_get_truncated (self->doc));
 }
 
+/* False when line hits only say a line ran (docs/FORMAT.md 5.15). */
+static PyObject *
+Document_get_line_hits_counted (DocumentObject *self, void *closure)
+{
+  return PyBool_FromLong (tc_analysis_line_hits_counted (self->doc));
+}
+
 static PyObject *
 Document_get_state_message (DocumentObject *self, void *closure)
 {
@@ -1462,6 +1469,7 @@ static PyMethodDef Document_methods[] = {
 static PyGetSetDef Document_getset[] = {
   { "path", (getter) Document_get_path, NULL, NULL, NULL },
   { "truncated", (getter) Document_get_truncated, NULL, NULL, NULL },
+  { "line_hits_counted", (getter) Document_get_line_hits_counted, NULL, NULL, NULL },
   { "state_message", (getter) Document_get_state_message, NULL, NULL, NULL },
   { "n_snapshots", (getter) Document_get_n_snapshots, NULL, NULL, NULL },
   { "duration", (getter) Document_get_duration, NULL, NULL, NULL },

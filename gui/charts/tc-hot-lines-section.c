@@ -1,10 +1,12 @@
 /* tc-hot-lines-section.c — the most executed lines (file:line) as bars,
- * by hits or by time; a click opens the annotated source at the line
+ * by hits or by time; a click opens the annotated source at the line.
+ * Recordings whose line hits only say "ran" get a page that says so.
  *
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "tc-analysis.h"
@@ -23,6 +25,7 @@ struct _TcHotLinesSection
   GArray     *lines;      /* TcHotLine */
   GtkWidget  *chart;
   gboolean    by_time;
+  gboolean    first_hit;  /* no counts: a status page says why */
 };
 
 G_DEFINE_FINAL_TYPE (TcHotLinesSection, tc_hot_lines_section, TC_TYPE_SECTION)
@@ -116,13 +119,45 @@ order_toggled_cb (TcHotLinesSection *self,
   tc_hot_lines_section_set_by_time (self, gtk_toggle_button_get_active (button));
 }
 
+/* Line hits that only say a line ran (every current recording): the page
+ * says so instead of ranking lines that all read "1". */
+static gboolean
+is_first_hit_data (TcDocument *doc)
+{
+  GPtrArray *files = tc_document_get_files (doc);
+
+  if (tc_analysis_line_hits_counted (doc))
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    if (((const TcDocFile *) g_ptr_array_index (files, i))->line_hits->len > 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 tc_hot_lines_section_has_data (TcSection       *section,
                                TcViewerSession *session)
 {
-  g_autoptr(GArray) lines = tc_analysis_hotlines (tc_viewer_session_get_document (session));
+  TcDocument *doc = tc_viewer_session_get_document (session);
+  g_autoptr(GArray) lines = tc_analysis_hotlines (doc);
 
-  return lines != NULL && lines->len > 0;
+  return (lines != NULL && lines->len > 0) || is_first_hit_data (doc);
+}
+
+static void
+load_first_hit (TcHotLinesSection *self)
+{
+  GtkWidget *status = adw_status_page_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "format-justify-left-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("No Line Counts"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("This recording knows which lines ran, not how often: the recorder stops "
+                                     "listening to a line after its first run to keep its overhead low. "
+                                     "Source Coverage shows the lines that ran; Functions and Flame Graph show "
+                                     "where the time went."));
+  gtk_widget_set_parent (status, GTK_WIDGET (self));
+  self->first_hit = TRUE;
 }
 
 static void
@@ -130,13 +165,24 @@ tc_hot_lines_section_load (TcSection       *section,
                            TcViewerSession *session)
 {
   TcHotLinesSection *self = TC_HOT_LINES_SECTION (section);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *hits = gtk_toggle_button_new_with_label (_("By Hits"));
-  GtkWidget *time = gtk_toggle_button_new_with_label (_("By Time"));
-  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *box;
+  GtkWidget *toolbar;
+  GtkWidget *hits;
+  GtkWidget *time;
+  GtkWidget *scroller;
 
   self->lines = tc_analysis_hotlines (tc_viewer_session_get_document (session));
+  if (self->lines->len == 0 && is_first_hit_data (tc_viewer_session_get_document (session)))
+    {
+      load_first_hit (self);
+      return;
+    }
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  hits = gtk_toggle_button_new_with_label (_("By Hits"));
+  time = gtk_toggle_button_new_with_label (_("By Time"));
+  scroller = gtk_scrolled_window_new ();
+
   self->chart = tc_bar_chart_new ();
   gtk_widget_set_margin_start (self->chart, 12);
   gtk_widget_set_margin_end (self->chart, 12);
@@ -206,4 +252,12 @@ GArray *
 tc_hot_lines_section_get_bars (TcHotLinesSection *self)
 {
   return self->chart != NULL ? tc_bar_chart_get_bars (TC_BAR_CHART (self->chart)) : NULL;
+}
+
+gboolean
+tc_hot_lines_section_is_first_hit (TcHotLinesSection *self)
+{
+  g_return_val_if_fail (TC_IS_HOT_LINES_SECTION (self), FALSE);
+
+  return self->first_hit;
 }

@@ -568,7 +568,22 @@ build_hot_lines (TcReportPages *self,
   TcReportTable *table;
 
   if (lines->len == 0)
-    return;
+    {
+      GPtrArray *files = tc_document_get_files (doc);
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < files->len && !any; i++)
+        any = ((const TcDocFile *) g_ptr_array_index (files, i))->line_hits->len > 0;
+      /* First-hit data: say why there is no ranking rather than rank 1s. */
+      if (any && !tc_analysis_line_hits_counted (doc))
+        {
+          _tc_report_section (self, _("Hot Lines"));
+          _tc_report_text (self, _("This recording knows which lines ran, not how often: the recorder stops "
+                                   "listening to a line after its first run to keep its overhead low. "
+                                   "Source Coverage shows the lines that ran; Functions shows where the time went."));
+        }
+      return;
+    }
 
   _tc_report_section (self, _("Hot Lines"));
   table = _tc_report_table (self, "File:0.5|Line:0.15r|Hits:0.17r|Time:0.18r");
@@ -761,38 +776,52 @@ _tc_report_build_source (TcReportPages *self,
                                   "each of the %u functions that ran are shown at its first line."),
                           annotations->n_functions);
       else
-        _tc_report_textf (self, _("%u of %u executable lines ran (%.0f%%). Lines that never ran are dimmed."),
-                          annotations->n_hit, annotations->n_executable,
-                          annotations->n_executable ? 100.0 * annotations->n_hit / annotations->n_executable : 0.0);
+        {
+          _tc_report_textf (self, _("%u of %u executable lines ran (%.0f%%). Lines that never ran are dimmed."),
+                            annotations->n_hit, annotations->n_executable,
+                            annotations->n_executable ? 100.0 * annotations->n_hit / annotations->n_executable : 0.0);
+          if (!annotations->counted)
+            _tc_report_text (self, _("This recording knows which lines ran (✓), not how often."));
+          if (annotations->n_before > 0)
+            _tc_report_textf (self, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u top-level line ran before recording started (–): not judged.",
+                                                 "%u top-level lines ran before recording started (–): not judged.",
+                                                 annotations->n_before),
+                              annotations->n_before);
+        }
 
       for (guint i = 0; i < hits->len; i++)
         max_hits = MAX (max_hits, g_array_index (hits, TcCoverageLine, i).hits);
 
       lines = g_strsplit (file->source, "\n", -1);
       n = MIN (g_strv_length (lines), MAX_SOURCE_LINES);
-      table = _tc_report_table (self, "Line:0.07rm|Hits:0.1rm|Time:0.11rm|Source:0.72m");
+      table = annotations->counted
+              ? _tc_report_table (self, "Line:0.07rm|Hits:0.1rm|Time:0.11rm|Source:0.72m")
+              : _tc_report_table (self, "Line:0.07rm|Ran:0.06m|Source:0.87m");
       for (guint l = 1; l <= n; l++)
         {
           const TcCoverageLine *hit = NULL;
-          gboolean executable;
-          const char *p = lines[l - 1];
+          guint state;
 
           while (next < hits->len && g_array_index (hits, TcCoverageLine, next).line < l)
             next++;
           if (next < hits->len && g_array_index (hits, TcCoverageLine, next).line == l)
             hit = &g_array_index (hits, TcCoverageLine, next);
+          state = hit ? hit->state : TC_COVERAGE_NOT_CODE;
 
-          while (*p == ' ' || *p == '\t')
-            p++;
-          executable = *p != '\0' && *p != '#';
-
-          _tc_report_row (self, table,
-                          hit && hit->hits > 0 && hit->hits * 10 >= max_hits * 8 ? TC_ROW_HIGHLIGHT :
-                          (!hit || hit->hits == 0) && executable && !annotations->per_function ? TC_ROW_DIM : 0,
-                          g_strdup_printf ("%u", l),
-                          hit && hit->hits ? count (hit->hits) : g_strdup (""),
-                          hit && hit->time_ns ? ms (tc_ns_to_ms (hit->time_ns)) : g_strdup (""),
-                          g_strdup (lines[l - 1]));
+          if (!annotations->counted)
+            _tc_report_row (self, table, state == TC_COVERAGE_NEVER_RAN ? TC_ROW_DIM : 0,
+                            g_strdup_printf ("%u", l),
+                            g_strdup (state == TC_COVERAGE_RAN ? "✓" : state == TC_COVERAGE_BEFORE_RECORDING ? "–" : ""),
+                            g_strdup (lines[l - 1]));
+          else
+            _tc_report_row (self, table,
+                            hit && hit->hits > 0 && hit->hits * 10 >= max_hits * 8 ? TC_ROW_HIGHLIGHT :
+                            state == TC_COVERAGE_NEVER_RAN && !annotations->per_function ? TC_ROW_DIM : 0,
+                            g_strdup_printf ("%u", l),
+                            hit && hit->hits ? count (hit->hits) : g_strdup (""),
+                            hit && hit->time_ns ? ms (tc_ns_to_ms (hit->time_ns)) : g_strdup (""),
+                            g_strdup (lines[l - 1]));
         }
       if (g_strv_length (lines) > MAX_SOURCE_LINES)
         _tc_report_textf (self, _("… %u more lines."), g_strv_length (lines) - MAX_SOURCE_LINES);

@@ -16,6 +16,7 @@ struct _TcLineGutter
 
   GArray                      *lines;   /* TcCoverageLine, indexed by line - 1 */
   guint64                      max_hits;
+  gboolean                     counted;  /* hits are counts, not "ran" */
 };
 
 G_DEFINE_FINAL_TYPE (TcLineGutter, tc_line_gutter, GTK_SOURCE_TYPE_GUTTER_RENDERER_TEXT)
@@ -106,12 +107,14 @@ tc_line_gutter_new (void)
 
 void
 tc_line_gutter_set_lines (TcLineGutter *self,
-                          GArray       *lines)
+                          GArray       *lines,
+                          gboolean      counted)
 {
   guint width = 1;
 
   g_return_if_fail (TC_IS_LINE_GUTTER (self));
 
+  self->counted = counted;
   g_clear_pointer (&self->lines, g_array_unref);
   self->max_hits = 0;
   self->lines = g_array_new (FALSE, TRUE, sizeof (TcCoverageLine));
@@ -156,8 +159,13 @@ tc_line_gutter_dup_text (TcLineGutter *self,
   g_return_val_if_fail (TC_IS_LINE_GUTTER (self), NULL);
 
   entry = lookup (self, line);
+  if (entry != NULL && entry->state == TC_COVERAGE_BEFORE_RECORDING)
+    return g_strdup ("–");
   if (entry == NULL || entry->hits == 0)
     return g_strdup ("");
+  /* First-hit data: the line ran, how often is not known. */
+  if (!self->counted)
+    return g_strdup ("✓");
 
   if (entry->time_ns <= 0)
     return g_strdup_printf ("%" G_GUINT64_FORMAT "×", entry->hits);
@@ -176,7 +184,7 @@ tc_line_gutter_get_heat (TcLineGutter *self,
   g_return_val_if_fail (TC_IS_LINE_GUTTER (self), 0.0);
 
   entry = lookup (self, line);
-  if (entry == NULL || entry->hits == 0 || self->max_hits == 0)
+  if (entry == NULL || entry->hits == 0 || self->max_hits == 0 || !self->counted)
     return 0.0;
 
   return (double)entry->hits / (double)self->max_hits;

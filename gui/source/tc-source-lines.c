@@ -44,7 +44,7 @@ function_lines (TcDocument      *doc,
       pos = GPOINTER_TO_UINT (g_hash_table_lookup (index, GUINT_TO_POINTER (code->first_line)));
       if (pos == 0)
         {
-          TcCoverageLine empty = { code->first_line, 0, 0 };
+          TcCoverageLine empty = { code->first_line, 0, 0, TC_COVERAGE_RAN };
 
           g_array_append_val (lines, empty);
           pos = lines->len;
@@ -83,11 +83,14 @@ tc_source_lines_new (TcDocument      *doc,
       self->lines = g_array_ref (coverage->lines);
       self->n_executable = coverage->n_executable;
       self->n_hit = coverage->n_hit;
+      self->n_before = coverage->n_before;
+      self->counted = coverage->counted;
       tc_coverage_free (coverage);
       return self;
     }
 
   self->per_function = TRUE;
+  self->counted = TRUE;      /* calls per function are counts */
   self->lines = function_lines (doc, file, &self->n_functions);
 
   return self;

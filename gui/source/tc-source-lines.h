@@ -18,8 +18,10 @@ typedef struct
 {
   GArray   *lines;          /* TcCoverageLine, by line */
   gboolean  per_function;   /* no line hits: calls/time at each def line */
-  guint     n_executable;   /* line coverage only */
+  gboolean  counted;        /* hits are counts (else: 1 = ran at least once) */
+  guint     n_executable;   /* line coverage only: code lines judged */
   guint     n_hit;
+  guint     n_before;       /* top-level lines that ran before recording */
   guint     n_functions;    /* functions of the file that ran */
 } TcSourceLines;
 

@@ -43,15 +43,6 @@ get_document (TcSourceSection *self)
   return tc_viewer_session_get_document (tc_section_get_session (TC_SECTION (self)));
 }
 
-static gboolean
-is_executable (const char *line)
-{
-  while (*line == ' ' || *line == '\t')
-    line++;
-
-  return *line != '\0' && *line != '#' && *line != '\r';
-}
-
 static void
 dead_row_activated_cb (TcSourceSection *self,
                        GtkListBoxRow   *row,
@@ -141,7 +132,6 @@ show_file (TcSourceSection *self,
   TcDocument *doc = get_document (self);
   const TcDocFile *file = tc_document_get_file (doc, file_id);
   g_autoptr(TcSourceLines) annotations = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autofree char *summary = NULL;
 
   if (file == NULL || file->source == NULL || self->file_id == file_id)
@@ -151,7 +141,7 @@ show_file (TcSourceSection *self,
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), file->source, (int)file->source_len);
 
   annotations = tc_source_lines_new (doc, file);
-  tc_line_gutter_set_lines (self->gutter, annotations->lines);
+  tc_line_gutter_set_lines (self->gutter, annotations->lines, annotations->counted);
   fill_dead_code (self, doc, file);
 
   g_array_set_size (self->never_run, 0);
@@ -166,18 +156,34 @@ show_file (TcSourceSection *self,
     }
   else
     {
-      lines = g_strsplit (file->source, "\n", -1);
-      for (guint l = 1; lines[l - 1] != NULL; l++)
+      for (guint i = 0; i < annotations->lines->len; i++)
         {
-          g_autofree char *text = tc_line_gutter_dup_text (self->gutter, l);
+          const TcCoverageLine *entry = &g_array_index (annotations->lines, TcCoverageLine, i);
 
-          if (*text == '\0' && is_executable (lines[l - 1]))
-            mark_line (self, l);
+          if (entry->state == TC_COVERAGE_NEVER_RAN)
+            mark_line (self, entry->line);
         }
-      summary = g_strdup_printf (_("%u of %u executable lines ran (%.0f %%) · %u never ran"),
+      /* Say what the data is: first-hit data knows which lines ran, not
+       * how often; the top level above record() is not judged. */
+      summary = g_strdup_printf (annotations->counted
+                                 ? _("%u of %u executable lines ran (%.0f %%) · %u never ran")
+                                 : _("%u of %u executable lines ran (%.0f %%) · %u never ran · "
+                                     "the recording knows which lines ran (✓), not how often"),
                                  annotations->n_hit, annotations->n_executable,
                                  annotations->n_executable ? 100.0 * annotations->n_hit / annotations->n_executable : 0.0,
                                  self->never_run->len);
+      if (annotations->n_before > 0)
+        {
+          g_autofree char *before = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                  "%u top-level line ran before recording (–, not judged)",
+                                                                  "%u top-level lines ran before recording (–, not judged)",
+                                                                  annotations->n_before),
+                                                     annotations->n_before);
+          char *joined = g_strjoin (" · ", summary, before, NULL);
+
+          g_free (summary);
+          summary = joined;
+        }
     }
   gtk_label_set_text (self->summary, summary);
 }

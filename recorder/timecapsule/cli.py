@@ -186,6 +186,11 @@ def _anomaly(path, metric):
 def _hotlines(path, top):
     from . import analysis as A
     rows = A.hotlines(path, top)
+    if not rows and not A._doc(path).line_hits_counted:
+        # First-hit line data (docs/FORMAT.md 5.15): no counts to rank.
+        print("Hot lines: this recording knows which lines ran, not how often "
+              "(see --coverage for the lines that ran, --timings for where the time went).")
+        return
     print("Hot lines (%d):" % len(rows))
     for hits, f, ln in rows:
         print("  %8d  %s:%d" % (hits, f[-30:], ln))

@@ -39,9 +39,10 @@ test_gutter (void)
   GPtrArray *dead;
   g_autofree char *loop = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *blank = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *never_text = NULL;
   GtkTextIter iter;
-  gboolean never_unused = FALSE, never_body = FALSE;
+  gboolean never_unused = FALSE, never_body = FALSE, never_def = FALSE;
 
   g_assert_true (tc_section_get_has_data (TC_SECTION (section)));
   g_assert_cmpuint (tc_source_section_get_n_files (section), ==, 1);
@@ -49,10 +50,14 @@ test_gutter (void)
   gutter = tc_source_section_get_gutter (section);
   loop = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_LOOP);
   body = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_WORK_BODY);
-  blank = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_UNUSED);
+  before = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_UNUSED);
+  never_text = tc_line_gutter_dup_text (gutter, FIX_AFTER_LINE_UNUSED + 1);
   g_assert_cmpstr (loop, ==, "4×");
   g_assert_cmpstr (body, ==, "3× 12.0 ms");
-  g_assert_cmpstr (blank, ==, "");
+  /* `def unused():` ran when the module was imported, before the
+   * recording: not judged ("–"); its body never ran (""). */
+  g_assert_cmpstr (before, ==, "–");
+  g_assert_cmpstr (never_text, ==, "");
   g_assert_cmpfloat_with_epsilon (tc_line_gutter_get_heat (gutter, FIX_AFTER_LINE_LOOP), 1.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (tc_line_gutter_get_heat (gutter, FIX_AFTER_LINE_WORK_BODY), 0.75, 1e-9);
 
@@ -60,10 +65,12 @@ test_gutter (void)
   never = tc_source_section_get_never_run (section);
   for (guint i = 0; i < never->len; i++)
     {
-      never_unused |= g_array_index (never, guint, i) == FIX_AFTER_LINE_UNUSED;
+      never_unused |= g_array_index (never, guint, i) == FIX_AFTER_LINE_UNUSED + 1;
+      never_def |= g_array_index (never, guint, i) == FIX_AFTER_LINE_UNUSED;
       never_body |= g_array_index (never, guint, i) == FIX_AFTER_LINE_WORK_BODY;
     }
   g_assert_true (never_unused);
+  g_assert_false (never_def);
   g_assert_false (never_body);
   dead = tc_source_section_get_dead_code (section);
   g_assert_cmpuint (dead->len, ==, 1);

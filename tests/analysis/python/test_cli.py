@@ -58,7 +58,7 @@ def test_export_and_full(timings, tmp_path):
     ("--summary", "✓ clean demo_src.py | 10 snaps"),
     ("--explain", "WHAT YOUR CODE DID"),
     ("--callgraph", "CALL GRAPH"),
-    ("--coverage", "4/13 executable lines hit"),
+    ("--coverage", "4/7 executable lines hit"),
     ("--loops", "[TIGHT   ]"),
     ("--correlations", "VARIABLE CORRELATIONS"),
     ("--exception-chain", "No crash in this recording."),

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test-coverage.c — line coverage says what the data is: first-hit line
+ * hits (SESSION line_hits=first) are "ran / never ran", never counts or a
+ * hot-lines ranking; docstrings, comments and continuation lines are not
+ * code; top-level lines above record() are "before recording", not dead.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tc-analysis.h"
+#include "tc-report.h"
+#include "tc-test-recordings.h"
+
+static const char source[] =
+  "\"\"\"A module docstring\n"            /* 1 */
+  "on two lines.\"\"\"\n"                 /* 2 */
+  "import os\n"                           /* 3  top, before record() */
+  "\n"                                    /* 4 */
+  "def work(n):\n"                        /* 5  top, before record() */
+  "    '''Docstring of work.'''\n"        /* 6  not code */
+  "    total = sum(\n"                    /* 7  ran */
+  "        range(n))\n"                   /* 8  continuation: not code */
+  "    # a comment\n"                     /* 9  not code */
+  "    if total < 0:\n"                   /* 10 ran */
+  "        total = 0\n"                   /* 11 never ran */
+  "    else:\n"                           /* 12 no line event: not code */
+  "        total += 1\n"                  /* 13 ran */
+  "    return total\n"                    /* 14 ran */
+  "\n"                                    /* 15 */
+  "class Box:\n"                          /* 16 top, before record() */
+  "    size = 3\n"                        /* 17 class body: before record() */
+  "    def get(self):\n"                  /* 18 class body: before record() */
+  "        return self.size\n"            /* 19 never ran */
+  "\n"                                    /* 20 */
+  "import timecapsule as tc\n"            /* 21 top, before record() */
+  "tc.record()\n"                         /* 22 top, running: before */
+  "x = work(40)\n"                        /* 23 top, ran */
+  "print(x)\n"                            /* 24 top, never ran (crashed?) */
+  "s = \"\"\"text\n"                      /* 25 top, ran */
+  "more\"\"\"\n";                         /* 26 continuation */
+
+static char *
+write_recording (gboolean first_hit)
+{
+  char *path = g_build_filename (tc_test_dir (), first_hit ? "cov-first.tc" : "cov-count.tc", NULL);
+  TcError err = { 0 };
+  TcWriterOptions opts = { "c0ffee01", "timecapsule-tests", 0, 0 };
+  TcKeyValue items[] = {
+    { TC_STR ("src"), TC_STR ("/tmp/tc-tests/cov.py") },
+    { TC_STR ("mode"), TC_STR ("full") },
+    { TC_STR ("line_hits"), TC_STR ("first") },
+  };
+  TcSession session = { items, first_hit ? 3 : 2 };
+  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/cov.py") };
+  /* Counted data: work() ran 40 times.  First-hit data: each line once. */
+  guint64 n = first_hit ? 1 : 40;
+  TcLineHit hits[] = { { 7, n, 0 }, { 10, n, 0 }, { 13, n, 0 }, { 14, n, 0 }, { 23, 1, 0 }, { 25, 1, 0 } };
+  TcLineHits h = { 1, hits, G_N_ELEMENTS (hits) };
+  TcEndFixed end = { 0 };
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_source (w, 0, 1, source, strlen (source)), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_line_hits (w, 1000, &h), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}
+
+static TcDocument *
+load (gboolean first_hit)
+{
+  g_autofree char *path = write_recording (first_hit);
+  g_autoptr (GError) error = NULL;
+  TcDocument *doc = tc_document_load (path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return doc;
+}
+
+static guint
+state_of (TcCoverage *cov, guint line)
+{
+  return g_array_index (cov->lines, TcCoverageLine, line - 1).state;
+}
+
+static void
+test_code_lines (void)
+{
+  g_autoptr (TcDocument) doc = load (TRUE);
+  TcCoverage *cov = tc_analysis_coverage (doc, NULL, NULL, NULL, NULL);
+  const guint not_code[] = { 1, 2, 4, 6, 8, 9, 12, 15, 20, 26 };
+  const guint before[] = { 3, 5, 16, 17, 18, 21, 22 };
+  const guint ran[] = { 7, 10, 13, 14, 23, 25 };
+  const guint never[] = { 11, 19, 24 };
+
+  g_assert_nonnull (cov);
+  g_assert_cmpuint (cov->n_lines, ==, 26);
+  for (guint i = 0; i < G_N_ELEMENTS (not_code); i++)
+    g_assert_cmpuint (state_of (cov, not_code[i]), ==, TC_COVERAGE_NOT_CODE);
+  for (guint i = 0; i < G_N_ELEMENTS (before); i++)
+    g_assert_cmpuint (state_of (cov, before[i]), ==, TC_COVERAGE_BEFORE_RECORDING);
+  for (guint i = 0; i < G_N_ELEMENTS (ran); i++)
+    g_assert_cmpuint (state_of (cov, ran[i]), ==, TC_COVERAGE_RAN);
+  for (guint i = 0; i < G_N_ELEMENTS (never); i++)
+    g_assert_cmpuint (state_of (cov, never[i]), ==, TC_COVERAGE_NEVER_RAN);
+  g_assert_cmpuint (cov->n_hit, ==, 6);
+  g_assert_cmpuint (cov->n_executable, ==, 9);
+  g_assert_cmpuint (cov->n_before, ==, 7);
+  tc_coverage_free (cov);
+}
+
+static void
+test_first_hit_is_not_a_count (void)
+{
+  g_autoptr (TcDocument) doc = load (TRUE);
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GArray) hot = tc_analysis_hotlines (doc);
+  g_autofree char *report = NULL;
+  TcReportOptions options = { { 0 }, 0, FALSE, NULL };
+  TcCoverage *cov;
+
+  g_assert_false (tc_analysis_line_hits_counted (doc));
+  cov = tc_analysis_coverage (doc, NULL, NULL, NULL, out);
+  g_assert_false (cov->counted);
+  tc_coverage_free (cov);
+  g_assert_nonnull (strstr (out->str, "knows which lines ran, not how often"));
+  g_assert_nonnull (strstr (out->str, "6/9 executable lines ran (66.7%) | 3 never ran | 7 ran before recording (not judged)"));
+  g_assert_nonnull (strstr (out->str, "← never ran"));
+  g_assert_null (strstr (out->str, "HOT"));
+  g_assert_null (strstr (out->str, "HITS"));
+  /* No ranking of lines that all read 1. */
+  g_assert_cmpuint (hot->len, ==, 0);
+  report = tc_report_render (doc, &options);
+  g_assert_nonnull (strstr (report, "HOT LINES"));
+  g_assert_nonnull (strstr (report, "knows which lines ran, not how often"));
+}
+
+static void
+test_counts_still_count (void)
+{
+  g_autoptr (TcDocument) doc = load (FALSE);
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GArray) hot = tc_analysis_hotlines (doc);
+  TcCoverage *cov;
+
+  g_assert_true (tc_analysis_line_hits_counted (doc));
+  cov = tc_analysis_coverage (doc, NULL, NULL, NULL, out);
+  g_assert_true (cov->counted);
+  g_assert_cmpuint (g_array_index (cov->lines, TcCoverageLine, 6).hits, ==, 40);
+  tc_coverage_free (cov);
+  g_assert_nonnull (strstr (out->str, "6/9 executable lines hit (66.7%) | 3 executable lines never reached"));
+  g_assert_cmpuint (hot->len, ==, 6);
+  g_assert_cmpuint (g_array_index (hot, TcHotLine, 0).hits, ==, 40);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tc/analysis/coverage/code-lines", test_code_lines);
+  g_test_add_func ("/tc/analysis/coverage/first-hit", test_first_hit_is_not_a_count);
+  g_test_add_func ("/tc/analysis/coverage/counts", test_counts_still_count);
+  return g_test_run ();
+}
