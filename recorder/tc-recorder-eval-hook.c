@@ -27,7 +27,11 @@
  * - C functions are not events (the profile function ignores C_CALL too);
  * - calls made while a trace or profile function runs (tstate->tracing),
  *   including the recorder's own Python callbacks, are not recorded, as
- *   CPython never profiles them.
+ *   CPython never profiles them;
+ * - coverage: enter() switches the line trace function to what the entered
+ *   code wants; when the frame is done the hook gives the caller back the
+ *   state it had (kept here, in the hook's C frame), the one place that
+ *   sees every frame's end, skipped code's included.
  *
  * enter()/leave() find the frame they describe with PyEval_GetFrame() (for
  * @tc.trace and argument fingerprints), so the hook makes the frame the
@@ -110,6 +114,16 @@ hook_wanted(PyThreadState *ts)
            && !ts->tracing;
 }
 
+/* Coverage: the caller gets back the line trace state it had (the
+ * entered frame switched it to its own, tc-recorder-line-trace.c). */
+static inline void
+restore_lines(int lines)
+{
+    if (__builtin_expect(lines || tc_rec_line_trace_state(), 0)) {
+        tc_rec_line_trace_restore(lines);
+    }
+}
+
 static inline int
 same_recording(uint64_t generation)
 {
@@ -182,6 +196,7 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
     }
 
     uint64_t generation = tc_rec.generation;
+    int lines = tc_rec_line_trace_state();
     _PyCFrame *cframe = ts->cframe;
     _PyInterpreterFrame *caller = cframe->current_frame;
     /* _PyEval_EvalFrameDefault links the frame the same way first thing. */
@@ -195,16 +210,19 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
-    if (skip || !same_recording(generation)) {
+    if (!same_recording(generation)) {
         return result;
     }
-    kind = gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
-           ? TC_EVENT_YIELD : TC_EVENT_RETURN;
-    cframe = ts->cframe;
-    caller = cframe->current_frame;
-    cframe->current_frame = frame;
-    hook_leave(ts, code, kind, result);
-    cframe->current_frame = caller;
+    if (!skip) {
+        kind = gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
+               ? TC_EVENT_YIELD : TC_EVENT_RETURN;
+        cframe = ts->cframe;
+        caller = cframe->current_frame;
+        cframe->current_frame = frame;
+        hook_leave(ts, code, kind, result);
+        cframe->current_frame = caller;
+    }
+    restore_lines(lines);
     return result;
 }
 
@@ -238,6 +256,7 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
     uint32_t kind = genlike && frame->f_lasti != -1 ? TC_EVENT_RESUME
                                                     : TC_EVENT_CALL;
     uint64_t generation = tc_rec.generation;
+    int lines = tc_rec_line_trace_state();
     PyFrameObject *caller = ts->frame;
     ts->frame = frame;   /* frame->f_back is the caller already */
     int skip = hook_enter(ts, code, kind, throwflag);
@@ -245,7 +264,11 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
-    if (skip || !same_recording(generation)) {
+    if (!same_recording(generation)) {
+        return result;
+    }
+    if (skip) {
+        restore_lines(lines);
         return result;
     }
     kind = TC_EVENT_RETURN;
@@ -266,6 +289,7 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
     ts->frame = frame;
     hook_leave(ts, code, kind, result);
     ts->frame = caller;
+    restore_lines(lines);
     return result;
 }
 

@@ -95,6 +95,12 @@ code_lookup(PyObject *code)
     return tc_rec_code_lookup((PyCodeObject *)code);
 }
 
+TcRecCode *
+tc_rec_code_find(PyObject *code)
+{
+    return code_lookup(code);
+}
+
 /* Hand a full buffer to the writer and start a fresh one. */
 static void __attribute__((noinline))
 rotate(TcRecThread *t)
@@ -357,6 +363,13 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
         PyErr_Clear();
         return 0;
     }
+#if PY_VERSION_HEX < 0x030C0000
+    /* Coverage: the line trace function runs while this frame does only if
+     * its code has uncovered lines (tc-recorder-line-trace.c). */
+    if ((rc->flags & TC_REC_CODE_LINES_WANTED) || t->line_trace) {
+        tc_rec_line_trace_switch(t, (rc->flags & TC_REC_CODE_LINES_WANTED) != 0);
+    }
+#endif
     if (rc->flags & TC_REC_CODE_SKIP) {
         return 1;
     }
@@ -516,6 +529,13 @@ fast_enter(PyObject *code, uint32_t kind)
                          || !tc_rec.use_tsc, 0)) {
         return 0;
     }
+#if PY_VERSION_HEX < 0x030C0000
+    /* The line trace function is wanted or must go: enter() sees to it. */
+    if (__builtin_expect((flags & TC_REC_CODE_LINES_WANTED) || t->line_trace,
+                         0)) {
+        return 0;
+    }
+#endif
     if (flags & TC_REC_CODE_TRACKED) {
         if (__builtin_expect(rc->depth >= rc->max_depth, 0)) {
             return 0;   /* a new deepest level: DEEP_RECURSION */
@@ -724,35 +744,7 @@ mon_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_Clear();
         Py_RETURN_NONE;
     }
-    long line = PyLong_AsLong(args[1]);
-    if (line > 0 && line < (1 << 24)) {
-        pthread_mutex_lock(&tc_rec.lock);
-        TcRecFile *rf = &tc_rec.files[rc->file_index];
-        if ((uint32_t)line >= rf->n_lines) {
-            uint32_t n = (uint32_t)line + 256;
-            uint32_t *grown = realloc(rf->hits, n * sizeof(uint32_t));
-            if (grown != NULL) {
-                memset(grown + rf->n_lines, 0,
-                       (n - rf->n_lines) * sizeof(uint32_t));
-                rf->hits = grown;
-                rf->n_lines = n;
-            }
-        }
-        if ((uint32_t)line < rf->n_lines) {
-            rf->hits[line]++;
-            rf->dirty = 1;
-        }
-        pthread_mutex_unlock(&tc_rec.lock);
-        uint32_t bit = (uint32_t)line - rc->first_line;
-        if (rc->lines_left > 0 && (uint32_t)line >= rc->first_line
-            && bit < TC_REC_LINE_BITS
-            && !(rc->line_seen[bit / 8] & (1u << (bit % 8)))) {
-            rc->line_seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
-            if (--rc->lines_left == 0) {
-                rc->flags |= TC_REC_CODE_LINES_DONE;
-            }
-        }
-    }
+    tc_rec_line_hit(rc, PyLong_AsLong(args[1]));
     PyErr_Clear();
     return result(1, 1);
 }
@@ -786,6 +778,9 @@ profile_func(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     }
     else {
         leave((PyObject *)code, frame, TC_EVENT_RETURN, arg, 1);
+#if PY_VERSION_HEX < 0x030C0000
+        tc_rec_line_trace_return(frame);   /* coverage: the caller's state */
+#endif
     }
     return 0;
 }
@@ -895,6 +890,8 @@ PyMethodDef tc_rec_hook_methods[] = {
     {"profile_install", profile_install, METH_NOARGS,
      "Install the 3.8-3.11 hook (3.9-3.11: PEP 523 eval hook if usable, else the "
      "C profile function on every thread); returns the backend's name."},
+    {"line_trace_owner", tc_rec_line_trace_owner, METH_NOARGS,
+     "Whose C trace function this thread has: 'timecapsule', 'other' or None."},
     {"hook_backend", hook_backend, METH_NOARGS,
      "The full-mode backend a recording started now would use."},
     {"profile_uninstall", profile_uninstall, METH_NOARGS,

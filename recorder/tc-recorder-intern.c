@@ -8,7 +8,7 @@
 #include "tc-recorder.h"
 
 #include <fnmatch.h>
-#if PY_VERSION_HEX >= 0x030C0000
+#if PY_VERSION_HEX >= 0x030B0000
 #include <opcode.h>
 #endif
 #include <stdio.h>
@@ -50,6 +50,18 @@ tc_rec_path_tracked(const char *path, int *skip)
     if (!own && !match_any(tc_rec.exclude, tc_rec.n_exclude, path)) {
         tracked = (tc_rec.src != NULL && strcmp(path, tc_rec.src) == 0)
                   || match_any(tc_rec.include, tc_rec.n_include, path);
+        /* 3.8 names the __main__ script as given on the command line
+         * ("prog.py"); the recording script is kept as an absolute path. */
+        char abs[4096];
+        if (!tracked && tc_rec.src != NULL && path[0] != '/'
+            && path[0] != '<' && getcwd(abs, sizeof(abs)) != NULL) {
+            size_t n = strlen(abs);
+            if (n + 1 + strlen(path) < sizeof(abs)) {
+                abs[n] = '/';
+                strcpy(abs + n + 1, path);
+                tracked = strcmp(abs, tc_rec.src) == 0;
+            }
+        }
     }
     *skip = own || (tc_rec.calls_tracked_only && !tracked);
     return tracked;
@@ -171,20 +183,44 @@ code_qualname(PyCodeObject *code)
 #endif
 }
 
-/* The lines LINE events can report for `code` (3.12+): those of the
- * instructions from the first traceable one on, as CPython's instrumentation
- * computes them.  Sets rc->lines_left, or leaves it 0 when a line falls
- * outside the bitmap. */
+/* Coverage bookkeeping: one line of `code` can be reported.  Returns 0 when
+ * it falls outside the bitmap (the code is then never "all covered"). */
+static int
+count_line(uint8_t *seen, uint32_t *n, long first, long line)
+{
+    if (line < first || line - first >= TC_REC_LINE_BITS) {
+        return 0;
+    }
+    uint32_t bit = (uint32_t)(line - first);
+    if (!(seen[bit / 8] & (1u << (bit % 8)))) {
+        seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        (*n)++;
+    }
+    return 1;
+}
+
+/* The lines coverage can report for `code`, so that the recorder knows when
+ * all of them ran (a superset is safe: the code is then only watched
+ * longer).  Sets rc->lines_left, or leaves it 0 when a line falls outside
+ * the bitmap.
+ * 3.12+ (LINE events) and 3.11 (the trace function's line events): the
+ * lines of the instructions after the first RESUME, as CPython's
+ * instrumentation and maybe_call_line_trace compute them.  3.10: every
+ * line of co_lines().  3.8/3.9: the line in effect at each address where
+ * co_lnotab starts a line (maybe_call_line_trace reports a line when the
+ * instruction at the start of its range runs, or on a backward jump). */
 static void
 count_lines(TcRecCode *rc, PyCodeObject *code)
 {
-#if PY_VERSION_HEX >= 0x030C0000
     uint8_t seen[TC_REC_LINE_BITS / 8];
     uint32_t n = 0;
     long first = code->co_firstlineno;
+    memset(seen, 0, sizeof(seen));
+#if PY_VERSION_HEX >= 0x030A0000
+    long from = 0;
+#if PY_VERSION_HEX >= 0x030B0000
     /* The first traceable instruction follows the first RESUME (CPython's
      * _co_firsttraceable is only set once the code is instrumented). */
-    long from = 0;
     PyObject *bytes = PyCode_GetCode(code);
     if (bytes == NULL) {
         PyErr_Clear();
@@ -198,7 +234,7 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
         }
     }
     Py_DECREF(bytes);
-    memset(seen, 0, sizeof(seen));
+#endif
     PyObject *it = PyObject_CallMethod((PyObject *)code, "co_lines", NULL);
     PyObject *iter = it ? PyObject_GetIter(it) : NULL;
     Py_XDECREF(it);
@@ -217,24 +253,41 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
         if (line < 0 || end <= from) {
             continue;
         }
-        if (line < first || line - first >= TC_REC_LINE_BITS) {
+        if (!count_line(seen, &n, first, line)) {
             n = 0;   /* outside the bitmap: never "all covered" */
             break;
-        }
-        uint32_t bit = (uint32_t)(line - first);
-        if (!(seen[bit / 8] & (1u << (bit % 8)))) {
-            seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
-            n++;
         }
     }
     Py_DECREF(iter);
     PyErr_Clear();
+#else
+    const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(
+        code->co_lnotab);
+    Py_ssize_t size = PyBytes_GET_SIZE(code->co_lnotab) / 2;
+    Py_ssize_t code_size = PyBytes_GET_SIZE(code->co_code);
+    long addr = 0, line = first;
+    int pending = 1;   /* address 0 starts a line */
+    int ok = 1;
+    for (Py_ssize_t i = 0; i < size && ok; i++, p += 2) {
+        if (p[0] != 0 && pending) {
+            ok = count_line(seen, &n, first, line);
+            pending = 0;
+        }
+        addr += p[0];
+        if ((signed char)p[1] != 0) {
+            line += (signed char)p[1];
+            pending = 1;
+        }
+    }
+    if (ok && pending && addr < code_size) {
+        ok = count_line(seen, &n, first, line);
+    }
+    if (!ok) {
+        n = 0;   /* outside the bitmap: never "all covered" */
+    }
+#endif
     rc->first_line = (uint32_t)first;
     rc->lines_left = n;
-#else
-    (void)rc;
-    (void)code;
-#endif
 }
 
 TcRecCode *
@@ -337,6 +390,7 @@ tc_rec_code_lookup(PyCodeObject *code)
     }
     pthread_mutex_unlock(&tc_rec.lock);
 
+#if PY_VERSION_HEX >= 0x030C0000
     if (tracked && tc_rec.want_lines && tc_rec.set_local_events != NULL) {
         count_lines(rc, code);
         /* Coverage on 3.12+: LINE events for tracked code only; each line
@@ -349,6 +403,15 @@ tc_rec_code_lookup(PyCodeObject *code)
         }
         Py_XDECREF(r);
     }
+#else
+    if (tracked && tc_rec.want_lines) {
+        /* Coverage on 3.8-3.11: the line trace function runs while a frame
+         * of this code does, until every line is covered
+         * (tc-recorder-line-trace.c). */
+        count_lines(rc, code);
+        rc->flags |= TC_REC_CODE_LINES_WANTED;
+    }
+#endif
     return rc;
 }
 

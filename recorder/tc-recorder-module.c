@@ -427,6 +427,9 @@ rec_set_active(PyObject *self, PyObject *arg)
         return NULL;
     }
     atomic_store(&tc_rec.active, on);
+#if PY_VERSION_HEX < 0x030C0000
+    tc_rec_line_trace_activate(on);   /* coverage on 3.8-3.11 */
+#endif
     Py_RETURN_NONE;
 }
 

@@ -1,0 +1,433 @@
+# SPDX-License-Identifier: MIT
+"""Line coverage of tracked files on every interpreter: 3.12+ through
+sys.monitoring LINE events, 3.8-3.11 through a C trace function switched on
+per thread only while a frame with uncovered lines runs.  The covered lines
+must be exactly those a plain sys.settrace tracer sees run (the ground
+truth, on the same interpreter), however often the trace function was
+switched on and off in the middle of frames."""
+
+import json
+import sys
+
+from conftest import load
+
+# Untracked: the ground-truth tracer and the start/stop switch live here, so
+# the program's own file holds only the code under test.
+HELPER = r'''
+import json, os, sys, threading
+
+GROUND = os.environ.get("GROUND") == "1"
+PROG = os.path.abspath("prog.py")
+lines = set()
+
+
+def tracer(frame, event, arg):
+    if event == "line" and os.path.abspath(frame.f_code.co_filename) == PROG:
+        lines.add(frame.f_lineno)
+    return tracer
+
+
+def start():
+    threading.settrace(tracer)
+    sys.settrace(tracer)
+    sys._getframe(1).f_trace = tracer
+
+
+def finish():
+    if GROUND:
+        sys.settrace(None)
+        threading.settrace(None)
+        with open("ground.json", "w") as f:
+            json.dump(sorted(lines), f)
+    else:
+        import timecapsule as tc
+        from timecapsule import _recorder
+        with open("after.json", "w") as f:
+            json.dump({"owner": _recorder.line_trace_owner(),
+                       "gettrace": repr(sys.gettrace())}, f)
+        tc.stop()
+        with open("stopped.json", "w") as f:
+            json.dump({"owner": _recorder.line_trace_owner(),
+                       "gettrace": repr(sys.gettrace())}, f)
+'''
+
+PROGRAM = r'''
+import asyncio, threading
+import helper
+import timecapsule as tc
+
+def branch(x):
+    if x > 0:
+        sign = 1
+    elif x < 0:
+        sign = -1
+    else:
+        sign = 0
+    return sign
+
+def never_called(x):
+    y = x + 1
+    return y
+
+def double(x):
+    return x * 2
+
+def mixed(flag):
+    a = double(1)
+    b = double(2)
+    if flag:
+        c = 1
+    else:
+        c = 2
+    return a + b + c
+
+def countdown(n):
+    if n == 0:
+        return 0
+    r = countdown(n - 1)
+    return r + 1
+
+def gen(n):
+    total = 0
+    for i in range(n):
+        total += i
+        yield total
+    return total
+
+def deep_raise(n):
+    if n == 0:
+        raise KeyError(n)
+    deep_raise(n - 1)
+
+def handler():
+    try:
+        deep_raise(3)
+    except KeyError:
+        caught = True
+    return caught
+
+def unused_branch_in_loop(n):
+    s = 0
+    for i in range(n):
+        if i < 0:
+            s -= 1
+        s += i
+    return s
+
+def worker(k):
+    s = 0
+    for i in range(k):
+        s += branch(i - 1)
+    return s
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def get(self):
+        return self.v
+
+async def leaf(i):
+    await asyncio.sleep(0)
+    return i * 2
+
+async def main_async():
+    values = await asyncio.gather(leaf(1), leaf(2))
+    return sum(values)
+
+helper.start() if helper.GROUND else tc.record(every=10, output="out.tc")
+before = 1
+mixed(True)
+after_call = branch(5)
+for v in gen(3):
+    last = v
+countdown(4)
+handled = handler()
+unused_branch_in_loop(50)
+box = Box(3)
+box.get()
+squares = [i * i for i in range(4)]
+asyncio.run(main_async())
+t = threading.Thread(target=worker, args=(3,))
+t.start()
+t.join()
+branch(-2)
+mixed(False)
+end = 1
+helper.finish()
+'''
+
+
+def ln(src, text, nth=0):
+    """Line number (1-based, as the run fixture writes the program) of the
+    nth line whose text is `text`."""
+    hits = [i + 1 for i, l in enumerate(src.splitlines()) if l.strip() == text]
+    return hits[nth]
+
+
+def covered(r):
+    lines = {}
+    for h in r.of("line_hits"):
+        path = r.files[h["file"]]["path"]
+        for line, n in h["lines"]:
+            if n > 0:
+                lines.setdefault(path, set()).add(line)
+    return lines
+
+
+def run_both(run, tmp_path, program, helper=HELPER, env=None):
+    (tmp_path / "helper.py").write_text(helper)
+    ground = run(program, env=dict(env or {}, GROUND="1"))
+    assert ground.returncode == 0, ground.stderr
+    truth = set(json.loads((tmp_path / "ground.json").read_text()))
+    proc = run(program, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return truth, load(tmp_path / "out.tc")
+
+
+def prog_lines(r):
+    files = covered(r)
+    prog = [p for p in files if p.endswith("prog.py")]
+    assert len(prog) == 1, files.keys()
+    return files[prog[0]], files
+
+
+def test_covered_lines_match_a_plain_tracer(run, tmp_path):
+    truth, r = run_both(run, tmp_path, PROGRAM)
+    lines, files = prog_lines(r)
+
+    def line_of(text):
+        return ln(PROGRAM, text)
+
+    # Hand-checked facts first (they hold on every interpreter) ...
+    assert line_of("y = x + 1") not in lines            # never called
+    assert line_of("sign = 1") in lines and line_of("sign = -1") in lines
+    assert line_of("sign = 0") in lines                  # worker thread: branch(0)
+    assert line_of("b = double(2)") in lines             # after a call returned
+    assert line_of("c = 1") in lines and line_of("c = 2") in lines
+    assert line_of("return r + 1") in lines              # recursion unwinding
+    assert line_of("yield total") in lines and line_of("last = v") in lines
+    assert line_of("caught = True") in lines             # after an unwind
+    assert line_of("s -= 1") not in lines                # branch never taken
+    assert line_of("s += branch(i - 1)") in lines        # another thread
+    assert line_of("return self.v") in lines
+    assert line_of("return i * 2") in lines              # coroutine after await
+    assert line_of("before = 1") in lines                # record()'s caller
+    assert line_of("end = 1") in lines
+    assert line_of('helper.start() if helper.GROUND else '
+                   'tc.record(every=10, output="out.tc")') not in lines
+    assert line_of("import asyncio, threading") not in lines
+    # ... then everything: exactly the lines a sys.settrace tracer saw.
+    assert lines == truth, (sorted(lines - truth), sorted(truth - lines))
+    # Untracked files (helper.py, asyncio, threading) have no line data.
+    assert [p for p in files if not p.endswith("prog.py")] == []
+
+
+def test_hits_mean_covered(run, tmp_path):
+    # Each covered line is counted once, however often it ran.
+    _, r = run_both(run, tmp_path, PROGRAM)
+    total = {}
+    for h in r.of("line_hits"):
+        for line, n in h["lines"]:
+            total[line] = total.get(line, 0) + n
+    assert total[ln(PROGRAM, "s += i")] == 1
+
+
+def test_stop_leaves_no_trace_function(run, tmp_path):
+    run_both(run, tmp_path, PROGRAM)
+    after = json.loads((tmp_path / "after.json").read_text())
+    stopped = json.loads((tmp_path / "stopped.json").read_text())
+    # sys.gettrace() shows nothing of the recorder, during or after.
+    assert after["gettrace"] == "None" and stopped["gettrace"] == "None"
+    if sys.version_info < (3, 12):
+        # finish() runs in untracked code: the function is off there already.
+        assert after["owner"] is None
+    assert stopped["owner"] is None
+
+
+def test_trace_function_on_only_while_needed(run, tmp_path):
+    if sys.version_info >= (3, 12):
+        return   # sys.monitoring: no trace function at all
+    proc = run(r'''
+import json
+import timecapsule as tc
+from timecapsule import _recorder as core
+
+seen = {}
+def small():
+    seen.setdefault("small", core.line_trace_owner())
+    return 1
+
+def partial(flag):
+    seen.setdefault("partial-start", core.line_trace_owner())
+    small()
+    seen.setdefault("partial-after-call", core.line_trace_owner())
+    if flag:
+        return 2
+    return 3
+
+tc.record(every=10, output="out.tc")
+seen["module"] = core.line_trace_owner()
+for _ in range(3):
+    small()
+partial(True)
+seen["lib"] = json.dumps([core.line_trace_owner()])
+tc.stop()
+seen["stopped"] = core.line_trace_owner()
+print(json.dumps(seen))
+''')
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["module"] == "timecapsule"          # record()'s caller, not done
+    assert seen["small"] == "timecapsule"           # first call: lines left
+    assert seen["partial-start"] == "timecapsule"
+    assert seen["partial-after-call"] == "timecapsule"  # back from a done callee
+    assert seen["lib"] == '["timecapsule"]'
+    assert seen["stopped"] is None
+
+
+USER_TRACER = r'''
+import sys, threading, json
+import timecapsule as tc
+
+events = []
+def mine(frame, event, arg):
+    if frame.f_code.co_name == "work":
+        events.append((event, frame.f_lineno))
+    return mine
+
+def work(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+sys.settrace(mine)
+tc.record(every=10, output="out.tc")
+work(3)
+during = sys.gettrace() is mine
+tc.stop()
+after = sys.gettrace() is mine
+sys.settrace(None)
+lines = sorted({l for e, l in events if e == "line"})
+print(json.dumps({"during": during, "after": after, "lines": lines}))
+'''
+
+
+def test_user_trace_function_keeps_working(run, tmp_path):
+    # A debugger or coverage.py already tracing: the recorder never replaces
+    # or removes its function.  On 3.8-3.11 that thread then has no line
+    # coverage (one trace function per thread); 3.12+ records it anyway.
+    proc = run(USER_TRACER)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["during"] and out["after"]
+    body = {ln(USER_TRACER, t) for t in ("total = 0", "for i in range(n):",
+                                        "total += i", "return total")}
+    assert set(out["lines"]) == body
+    r = load(tmp_path / "out.tc")
+    lines = set().union(*covered(r).values()) if covered(r) else set()
+    if sys.version_info >= (3, 12):
+        assert body <= lines
+    else:
+        assert lines == set()
+
+
+SETTRACE_MID = r'''
+import sys, json
+import timecapsule as tc
+
+events = []
+def mine(frame, event, arg):
+    if frame.f_code.co_name == "traced_part" and event == "line":
+        events.append(frame.f_lineno)
+    return mine
+
+def traced_part():
+    a = 1
+    return a
+
+def later(x):
+    if x:
+        return 1
+    return 2
+
+tc.record(every=10, output="out.tc")
+sys.settrace(mine)
+traced_part()
+sys.settrace(None)
+later(1)
+tc.stop()
+print(json.dumps(sorted(set(events))))
+'''
+
+
+def test_settrace_during_recording(run, tmp_path):
+    # The program installs and removes its own tracer mid-recording: it gets
+    # its events, and the recorder's coverage comes back afterwards.
+    proc = run(SETTRACE_MID)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [
+        ln(SETTRACE_MID, "a = 1"), ln(SETTRACE_MID, "return a")]
+    r = load(tmp_path / "out.tc")
+    lines = set().union(*covered(r).values())
+    # later(): recorded again once the program's tracer is gone.
+    assert {ln(SETTRACE_MID, "if x:"), ln(SETTRACE_MID, "return 1")} <= lines
+    assert ln(SETTRACE_MID, "return 2") not in lines
+
+
+THREADS = r'''
+import threading
+import timecapsule as tc
+
+def one(n):
+    out = []
+    for i in range(n):
+        out.append(i)
+    return out
+
+def two(n):
+    if n > 100:
+        return -1
+    return n
+
+def body(k):
+    for _ in range(k):
+        one(3)
+        two(5)
+
+tc.record(every=10, output="out.tc")
+ts = [threading.Thread(target=body, args=(k,)) for k in (1, 50, 200)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+tc.stop()
+'''
+
+
+def test_threads_each_get_their_coverage(run, tmp_path):
+    proc = run(THREADS)
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    lines = set().union(*covered(r).values())
+    want = {ln(THREADS, t) for t in (
+        "out = []", "for i in range(n):", "out.append(i)", "return out",
+        "if n > 100:", "return n", "for _ in range(k):", "one(3)", "two(5)",
+        "for t in ts:", "tc.stop()")}
+    assert want <= lines
+    assert ln(THREADS, "return -1") not in lines
+
+
+def test_sample_mode_records_no_lines(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+def f(x):
+    return x + 1
+tc.record(every=10, output="out.tc", mode="sample")
+for i in range(100):
+    f(i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert load(tmp_path / "out.tc").of("line_hits") == []
