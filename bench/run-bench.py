@@ -352,6 +352,20 @@ def build_baseline_stage(name, python, build_dir, rev):
     return stage
 
 
+def bench_env(py, stage, build_dir):
+    """The workers' environment.  Bytecode is cached, in BUILD/pycache (not
+    next to the sources), and compiled here once: a real program imports an
+    installed package from its .pyc files, so a module that record() or
+    stop() imports late must not be compiled inside the timed window."""
+    env = dict(os.environ, PYTHONPATH=stage,
+               PYTHONPYCACHEPREFIX=os.path.join(build_dir, "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for path in stage.split(os.pathsep) + [WORKLOAD_DIR]:
+        subprocess.call([py, "-m", "compileall", "-q", path], env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return env
+
+
 def tool_available(tool, py, env, version):
     if tool in PEERS:
         return subprocess.call([py, "-c", "import " + tool], env=env,
@@ -452,11 +466,11 @@ def main_instructions(opts):
             out = json.load(f)
     for name, base_py in interpreters(opts.python):
         stage = build_stage(name, base_py, build_dir)
-        env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
+        env = bench_env(base_py, stage, build_dir)
         base_env = None
         if opts.baseline:
-            base_env = dict(env, PYTHONPATH=build_baseline_stage(
-                name, base_py, build_dir, opts.baseline) + os.pathsep + stage)
+            base_env = bench_env(base_py, build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
         venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
         py = venv_py if os.path.exists(venv_py) else base_py
         out.setdefault(name, {})
@@ -508,7 +522,7 @@ def main_driver(opts):
         venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
         py = venv_py if os.path.exists(venv_py) else base_py
         stage = build_stage(name, base_py, build_dir)
-        env = dict(os.environ, PYTHONPATH=stage, PYTHONDONTWRITEBYTECODE="1")
+        env = bench_env(base_py, stage, build_dir)
         version = subprocess.check_output(
             [py, "-c", "import sys; print(sys.version.split()[0])"], text=True).strip()
         tools = [t for t in (opts.tool or TOOLS) if t == "none" or
@@ -517,8 +531,8 @@ def main_driver(opts):
             tools.insert(0, "none")
         base_env = None
         if opts.baseline:
-            base_env = dict(env, PYTHONPATH=build_baseline_stage(
-                name, base_py, build_dir, opts.baseline) + os.pathsep + stage)
+            base_env = bench_env(base_py, build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
             if "tc-base" not in tools:
                 tools.append("tc-base")
         missing = [t for t in (opts.tool or TOOLS) if t not in tools and t != "tc-base"]
