@@ -99,11 +99,15 @@ no_event_statement (const char *p)
  * whether it is a bare string (a docstring: compiled away) and whether it
  * lies inside a function body (runs when called) or at module/class level
  * (runs when the module is imported). */
+typedef struct { guint indent; guint line; gboolean is_def; } Block;
+
+/* Returns the kind of each line; `owners[l]` is the 1-based header line of
+ * the innermost def a line belongs to (0: module or class level). */
 static guint8 *
-scan_python (const char *text, guint n_lines)
+scan_python (const char *text, guint n_lines, guint *owners)
 {
   guint8 *kinds = g_new0 (guint8, n_lines + 1);
-  g_autoptr (GArray) defs = g_array_new (FALSE, FALSE, sizeof (gint64)); /* indent << 1 | is_def */
+  g_autoptr (GArray) defs = g_array_new (FALSE, FALSE, sizeof (Block));   /* open def/class headers */
   const char *p = text;
   guint line = 0;          /* 0-based line of p */
   int depth = 0;           /* open brackets */
@@ -133,20 +137,22 @@ scan_python (const char *text, guint n_lines)
             }
           else
             {
-              gboolean in_def = FALSE;
+              guint owner = 0;
 
               if (in_stmt && string_only)
                 for (guint l = stmt_line; l < line; l++)
                   kinds[l] = KIND_NONE;
-              while (defs->len > 0 && (g_array_index (defs, gint64, defs->len - 1) >> 1) >= indent)
+              while (defs->len > 0 && g_array_index (defs, Block, defs->len - 1).indent >= indent)
                 g_array_set_size (defs, defs->len - 1);
               for (guint d = 0; d < defs->len; d++)
-                in_def |= g_array_index (defs, gint64, d) & 1;
+                if (g_array_index (defs, Block, d).is_def)
+                  owner = g_array_index (defs, Block, d).line + 1;
+              owners[line] = owner;
               stmt_line = line;
               in_stmt = TRUE;
               string_only = strchr ("'\"", *q) != NULL
                             || (strchr ("rRbBuU", *q) && (strchr ("'\"", q[1]) || (strchr ("rRbB", q[1]) && strchr ("'\"", q[2]))));
-              kinds[line] = no_event_statement (q) ? KIND_NONE : in_def ? KIND_BODY : KIND_TOP;
+              kinds[line] = no_event_statement (q) ? KIND_NONE : owner != 0 ? KIND_BODY : KIND_TOP;
               {
                 const char *h = q;
 
@@ -155,9 +161,9 @@ scan_python (const char *text, guint n_lines)
                     ;
                 if (word_at (h, "def") || word_at (q, "class"))
                   {
-                    gint64 entry = ((gint64) indent << 1) | (word_at (h, "def") ? 1 : 0);
+                    Block block = { indent, line, word_at (h, "def") };
 
-                    g_array_append_val (defs, entry);
+                    g_array_append_val (defs, block);
                   }
               }
               p = q;
@@ -236,8 +242,9 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
   g_auto (GStrv) lines = NULL;
   TcCoverage *cov;
   guint64 max_hits = 0;
-  guint n_lines, first_top = 0;
+  guint n_lines;
   guint8 *kinds;
+  guint *owners, *first_code, *first_ran;
 
   if (out)
     tc_text_banner (out, style, "COVERAGE");
@@ -282,30 +289,50 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
       max_hits = MAX (max_hits, g_array_index (cov->lines, TcCoverageLine, hit->line - 1).hits);
     }
   cov->counted = tc_analysis_line_hits_counted (doc);
-  kinds = scan_python (text, n_lines);
-  /* The module's top level ran while recording when one of its
-   * definition-time lines has a hit; the lines above the first such hit
-   * (imports, definitions above record()) ran before: not judged.  With no
-   * such hit at all the whole top level ran before (or never). */
-  for (guint l = 0; l < n_lines && first_top == 0; l++)
-    if (kinds[l] == KIND_TOP && g_array_index (cov->lines, TcCoverageLine, l).hits > 0)
-      first_top = l + 1;
+  owners = g_new0 (guint, n_lines + 1);
+  kinds = scan_python (text, n_lines, owners);
+  /* Per block of code (the top level, each def body): its first code line
+   * and the first line that ran.  A block whose later lines ran but whose
+   * first line did not was already running when the recording started
+   * (the top level above record(), the function that called record()):
+   * its lines above the first hit ran before, not judged.  A top level
+   * with no hit at all ran before too (imports, definitions); a def body
+   * with none was never called. */
+  first_code = g_new0 (guint, n_lines + 2);
+  first_ran = g_new0 (guint, n_lines + 2);
+  for (guint l = 0; l < n_lines; l++)
+    {
+      guint o = owners[l];
+
+      if (kinds[l] == KIND_NONE && g_array_index (cov->lines, TcCoverageLine, l).hits == 0)
+        continue;
+      if (first_code[o] == 0)
+        first_code[o] = l + 1;
+      if (first_ran[o] == 0 && g_array_index (cov->lines, TcCoverageLine, l).hits > 0)
+        first_ran[o] = l + 1;
+    }
   for (guint l = 0; l < n_lines; l++)
     {
       TcCoverageLine *entry = &g_array_index (cov->lines, TcCoverageLine, l);
+      guint o = owners[l];
 
       if (entry->hits > 0)
         entry->state = TC_COVERAGE_RAN;
-      else if (kinds[l] == KIND_BODY)
-        entry->state = TC_COVERAGE_NEVER_RAN;
-      else if (kinds[l] == KIND_TOP)
-        entry->state = first_top == 0 || l + 1 < first_top ? TC_COVERAGE_BEFORE_RECORDING : TC_COVERAGE_NEVER_RAN;
-      else
+      else if (kinds[l] == KIND_NONE)
         entry->state = TC_COVERAGE_NOT_CODE;
+      else if (first_ran[o] == 0)
+        entry->state = kinds[l] == KIND_TOP ? TC_COVERAGE_BEFORE_RECORDING : TC_COVERAGE_NEVER_RAN;
+      else if (first_code[o] != first_ran[o] && l + 1 < first_ran[o])
+        entry->state = TC_COVERAGE_BEFORE_RECORDING;
+      else
+        entry->state = TC_COVERAGE_NEVER_RAN;
       cov->n_hit += entry->state == TC_COVERAGE_RAN;
       cov->n_executable += entry->state == TC_COVERAGE_RAN || entry->state == TC_COVERAGE_NEVER_RAN;
       cov->n_before += entry->state == TC_COVERAGE_BEFORE_RECORDING;
     }
+  g_free (owners);
+  g_free (first_code);
+  g_free (first_ran);
   g_free (kinds);
 
   if (out)

@@ -3,7 +3,8 @@
  * test-coverage.c — line coverage says what the data is: first-hit line
  * hits (SESSION line_hits=first) are "ran / never ran", never counts or a
  * hot-lines ranking; docstrings, comments and continuation lines are not
- * code; top-level lines above record() are "before recording", not dead.
+ * code; top-level lines above record(), and the lines of the function that
+ * called record() above the call, are "before recording", not dead.
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -38,7 +39,12 @@ static const char source[] =
   "x = work(40)\n"                        /* 23 top, ran */
   "print(x)\n"                            /* 24 top, never ran (crashed?) */
   "s = \"\"\"text\n"                      /* 25 top, ran */
-  "more\"\"\"\n";                         /* 26 continuation */
+  "more\"\"\"\n"                          /* 26 continuation */
+  "def main():\n"                         /* 27 top, ran (defined) */
+  "    setup = 1\n"                       /* 28 main() was running: before */
+  "    tc.record()\n"                     /* 29 before */
+  "    work(3)\n"                         /* 30 ran */
+  "    return setup\n";                   /* 31 never ran */
 
 static char *
 write_recording (gboolean first_hit)
@@ -55,7 +61,7 @@ write_recording (gboolean first_hit)
   TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/cov.py") };
   /* Counted data: work() ran 40 times.  First-hit data: each line once. */
   guint64 n = first_hit ? 1 : 40;
-  TcLineHit hits[] = { { 7, n, 0 }, { 10, n, 0 }, { 13, n, 0 }, { 14, n, 0 }, { 23, 1, 0 }, { 25, 1, 0 } };
+  TcLineHit hits[] = { { 7, n, 0 }, { 10, n, 0 }, { 13, n, 0 }, { 14, n, 0 }, { 23, 1, 0 }, { 25, 1, 0 }, { 27, 1, 0 }, { 30, 1, 0 } };
   TcLineHits h = { 1, hits, G_N_ELEMENTS (hits) };
   TcEndFixed end = { 0 };
   TcWriter *w;
@@ -94,12 +100,12 @@ test_code_lines (void)
   g_autoptr (TcDocument) doc = load (TRUE);
   TcCoverage *cov = tc_analysis_coverage (doc, NULL, NULL, NULL, NULL);
   const guint not_code[] = { 1, 2, 4, 6, 8, 9, 12, 15, 20, 26 };
-  const guint before[] = { 3, 5, 16, 17, 18, 21, 22 };
-  const guint ran[] = { 7, 10, 13, 14, 23, 25 };
-  const guint never[] = { 11, 19, 24 };
+  const guint before[] = { 3, 5, 16, 17, 18, 21, 22, 28, 29 };
+  const guint ran[] = { 7, 10, 13, 14, 23, 25, 27, 30 };
+  const guint never[] = { 11, 19, 24, 31 };
 
   g_assert_nonnull (cov);
-  g_assert_cmpuint (cov->n_lines, ==, 26);
+  g_assert_cmpuint (cov->n_lines, ==, 31);
   for (guint i = 0; i < G_N_ELEMENTS (not_code); i++)
     g_assert_cmpuint (state_of (cov, not_code[i]), ==, TC_COVERAGE_NOT_CODE);
   for (guint i = 0; i < G_N_ELEMENTS (before); i++)
@@ -108,9 +114,9 @@ test_code_lines (void)
     g_assert_cmpuint (state_of (cov, ran[i]), ==, TC_COVERAGE_RAN);
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
     g_assert_cmpuint (state_of (cov, never[i]), ==, TC_COVERAGE_NEVER_RAN);
-  g_assert_cmpuint (cov->n_hit, ==, 6);
-  g_assert_cmpuint (cov->n_executable, ==, 9);
-  g_assert_cmpuint (cov->n_before, ==, 7);
+  g_assert_cmpuint (cov->n_hit, ==, 8);
+  g_assert_cmpuint (cov->n_executable, ==, 12);
+  g_assert_cmpuint (cov->n_before, ==, 9);
   tc_coverage_free (cov);
 }
 
@@ -129,7 +135,7 @@ test_first_hit_is_not_a_count (void)
   g_assert_false (cov->counted);
   tc_coverage_free (cov);
   g_assert_nonnull (strstr (out->str, "knows which lines ran, not how often"));
-  g_assert_nonnull (strstr (out->str, "6/9 executable lines ran (66.7%) | 3 never ran | 7 ran before recording (not judged)"));
+  g_assert_nonnull (strstr (out->str, "8/12 executable lines ran (66.7%) | 4 never ran | 9 ran before recording (not judged)"));
   g_assert_nonnull (strstr (out->str, "← never ran"));
   g_assert_null (strstr (out->str, "HOT"));
   g_assert_null (strstr (out->str, "HITS"));
@@ -153,8 +159,8 @@ test_counts_still_count (void)
   g_assert_true (cov->counted);
   g_assert_cmpuint (g_array_index (cov->lines, TcCoverageLine, 6).hits, ==, 40);
   tc_coverage_free (cov);
-  g_assert_nonnull (strstr (out->str, "6/9 executable lines hit (66.7%) | 3 executable lines never reached"));
-  g_assert_cmpuint (hot->len, ==, 6);
+  g_assert_nonnull (strstr (out->str, "8/12 executable lines hit (66.7%) | 4 executable lines never reached"));
+  g_assert_cmpuint (hot->len, ==, 8);
   g_assert_cmpuint (g_array_index (hot, TcHotLine, 0).hits, ==, 40);
 }
 
