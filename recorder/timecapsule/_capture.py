@@ -53,8 +53,18 @@ def _len_text(value):
         return "?"
 
 
+# Stored as the value of a local whose repr had a secret redacted: the C
+# side keeps no structured value for an object it does not know.
+NO_VALUE = object()
+
+
 def smart_repr(value):
-    """Return (repr, truncated) following the seed's rules.
+    """(repr, truncated): smart_repr_checked without the third item."""
+    return smart_repr_checked(value)[:2]
+
+
+def smart_repr_checked(value):
+    """Return (repr, truncated, redacted) following the seed's rules.
 
     numpy/pandas/torch objects are summarised from their attributes without
     importing those libraries.  Never raises: the value's own __len__,
@@ -65,10 +75,13 @@ def smart_repr(value):
     try:
         text, cut = _smart_repr(value)
     except Exception:
-        return "<%s>" % type(value).__name__, False
+        return "<%s>" % type(value).__name__, False, False
+    redacted = False
     if _redact_on and text:
-        text = redact_text(text)
-    return text, cut
+        shown = redact_text(text)
+        redacted = shown != text
+        text = shown
+    return text, cut, redacted
 
 
 # ---------------------------------------------------------------------------
@@ -212,7 +225,10 @@ def _redact_inside(value, depth, exact=False):
 
 
 _PAIR_RE = re.compile(r"""([A-Za-z_][\w\-]*)(['"]?\s*[=:]\s*)""")
-_VALUE_RE = re.compile(r"""'[^']*'|"[^"]*"|[^\s,;)}\]&{\[(][^\s,;)}\]&]*""")
+# An unquoted value ends before a closing quote that ends the text or a
+# field ("x='host=db password=pw'" keeps its last quote).
+_VALUE_RE = re.compile(r"""'[^']*'|"[^"]*"|[^\s,;)}\]&{\[(][^\s,;)}\]&]*?"""
+                       r"""(?=['"]?(?:[\s,;)}\]&]|$))""")
 
 
 def redact_text(text):

@@ -212,7 +212,11 @@ def _capture_locals(s, frame, t, exprs=True):
         if shown is _capture.REDACTED:
             r, cut = shown, False
         else:
-            r, cut = _capture.smart_repr(shown)
+            r, cut, hidden = _capture.smart_repr_checked(shown)
+            if hidden:
+                # A secret only the repr showed ("host=db password=…" in a
+                # str): the value itself is not stored either.
+                shown = _capture.NO_VALUE
         key = (code, name)
         last = s.var_last.get(key)
         flags = core.LOCAL_TRUNCATED if cut else 0
@@ -247,11 +251,11 @@ def _capture_locals(s, frame, t, exprs=True):
         try:
             value = _capture.redact(ename, eval(compiled, frame.f_globals,
                                                 dict(frame.f_locals)))
-            r, cut = _capture.smart_repr(value)
+            r, cut, hidden = _capture.smart_repr_checked(value)
             out.append((code, ename, core.LOCAL_EXPR
                         | (core.LOCAL_TRUNCATED if cut else 0), r,
                         type(value).__name__, _capture.approx_size(value),
-                        value))
+                        _capture.NO_VALUE if hidden else value))
         except Exception as exc:
             out.append((code, ename, core.LOCAL_EXPR | core.LOCAL_ERROR,
                         "<eval:%s>" % exc, "error", 0, None))

@@ -202,3 +202,29 @@ tc.stop()
         "tensor": ["Tensor((2, 3)) torch.float32 dev=cpu grad=False"],
         "subclass": ["<MyFrame object>"],
     }
+
+
+def test_a_local_whose_repr_had_a_secret_keeps_no_value(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+tc.watch_expr("dsn_expr", "'db://x?token=' + api_key_tail")
+def f():
+    api_key_tail = "tk-" + "999"
+    conn = "host=db password=" + "swordfish"
+    plain = "host=db user=bob"
+    tc.snap("x")
+tc.record(every=10, output="out.tc", embed_source=False)
+f()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert "swordfish" not in json.dumps(r.frames)
+    assert "tk-999" not in json.dumps(r.frames)
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:x")
+    locs = r.locals_of(s["threads"][0])
+    assert locs["conn"]["repr"] == "'host=db password=<redacted>'"
+    assert locs["conn"]["value"] == {"repr_only": True}
+    assert locs["plain"]["value"] == "host=db user=bob"
+    assert locs["dsn_expr"]["repr"] == "'db://x?token=<redacted>'"
+    assert locs["dsn_expr"]["value"] == {"repr_only": True}

@@ -88,3 +88,11 @@ def test_off():
     value = {"password": "x"}
     assert cap.redact("password", value) is value
     assert "x" in cap.smart_repr(value)[0]
+
+
+def test_text_redaction_is_reported_and_keeps_the_closing_quote():
+    text, cut, redacted = cap.smart_repr_checked("host=db password=swordfish")
+    assert text == "'host=db password=<redacted>'" and redacted and not cut
+    assert cap.smart_repr_checked("host=db")[2] is False
+    # A cut repr (no closing quote) is still redacted.
+    assert cap.redact_text("password='hunter2\u2026") == "password=<redacted>"
