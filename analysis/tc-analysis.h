@@ -201,8 +201,10 @@ typedef enum
   TC_COVERAGE_NOT_CODE = 0,     /* blank, comment, docstring, continuation */
   TC_COVERAGE_RAN,              /* ran while recording */
   TC_COVERAGE_NEVER_RAN,        /* code that did not run while recording */
-  TC_COVERAGE_BEFORE_RECORDING, /* definition-time code of a module whose
-                                   top level ran before record(): not judged */
+  TC_COVERAGE_BEFORE_RECORDING, /* ran before record(), cannot be known: the
+                                   top level above it, imported modules'
+                                   definitions, the caller's lines above the
+                                   call: not judged */
 } TcCoverageState;
 
 typedef struct { guint32 line; guint64 hits; gint64 time_ns; guint32 state; } TcCoverageLine;

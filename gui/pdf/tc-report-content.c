@@ -784,8 +784,8 @@ _tc_report_build_source (TcReportPages *self,
             _tc_report_text (self, _("This recording knows which lines ran (✓), not how often."));
           if (annotations->n_before > 0)
             _tc_report_textf (self, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%u top-level line ran before recording started (–): not judged.",
-                                                 "%u top-level lines ran before recording started (–): not judged.",
+                                                 "%u line ran before recording started (–): not judged.",
+                                                 "%u lines ran before recording started (–): not judged.",
                                                  annotations->n_before),
                               annotations->n_before);
         }

@@ -21,7 +21,7 @@ typedef struct
   gboolean  counted;        /* hits are counts (else: 1 = ran at least once) */
   guint     n_executable;   /* line coverage only: code lines judged */
   guint     n_hit;
-  guint     n_before;       /* top-level lines that ran before recording */
+  guint     n_before;       /* lines that ran before recording: not judged */
   guint     n_functions;    /* functions of the file that ran */
 } TcSourceLines;
 

@@ -175,8 +175,8 @@ show_file (TcSourceSection *self,
       if (annotations->n_before > 0)
         {
           g_autofree char *before = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                  "%u top-level line ran before recording (–, not judged)",
-                                                                  "%u top-level lines ran before recording (–, not judged)",
+                                                                  "%u line ran before recording (–, not judged)",
+                                                                  "%u lines ran before recording (–, not judged)",
                                                                   annotations->n_before),
                                                      annotations->n_before);
           char *joined = g_strjoin (" · ", summary, before, NULL);
@@ -319,7 +319,9 @@ tc_source_section_init (TcSourceSection *self)
   self->summary = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
   gtk_label_set_xalign (self->summary, 0);
-  gtk_label_set_ellipsize (self->summary, PANGO_ELLIPSIZE_END);
+  /* Wrapped, not cut: its last sentences say what the marks mean. */
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_label_set_wrap_mode (self->summary, PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_hexpand (GTK_WIDGET (self->summary), TRUE);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->files));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->summary));
