@@ -823,7 +823,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
            calls="all", embed_source=True, redact=True, _src=None,
-           _argv=None, _flush_interval_ms=500):
+           _argv=None, _flush_interval_ms=500, _session_items=()):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
@@ -895,6 +895,10 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             # listening to a line after its first run (docs/FORMAT.md 5.1).
             ("line_hits", "first"),
         ]
+        # A --subprocesses child's parent_pid/process_role: in the SESSION
+        # frame written when the file opens, so a worker killed at once
+        # still names its parent (docs/PROCESSES.md).
+        items += [(str(k), str(v)) for k, v in _session_items]
         items += [("include_files", p) for p in s.include]
         items += [("exclude_files", p) for p in s.exclude]
         for k, v in (("every", every), ("max_snaps", max_snaps),

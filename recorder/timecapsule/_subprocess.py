@@ -146,7 +146,6 @@ def start_child():
     if role is None:
         return
     from . import _recording as rec
-    from ._recorder import write_session
 
     parent = _parent_pid(cfg, stem)
     argv = cmdline[1:]
@@ -156,13 +155,16 @@ def start_child():
         script = sys.argv[0] if sys.argv else ""
         src = os.path.abspath(script) if script and os.path.isfile(script) else os.getcwd()
     opts = dict(cfg.get("options") or {})
+    family = [("parent_pid", str(parent)), ("process_role", role),
+              ("root_pid", str(cfg.get("root_pid", parent)))]
     with contextlib.redirect_stdout(io.StringIO()):
+        # The family goes into the first SESSION frame, which reaches the
+        # disk when the file opens: a worker that Pool.terminate() kills a
+        # moment later still names its parent.
         session = rec.record(output="%s.%d.tc" % (stem, os.getpid()), live=False,
-                             _src=src, _argv=argv, **opts)
+                             _src=src, _argv=argv, _session_items=family, **opts)
     if session is None or not session.active:
         return
-    write_session([("parent_pid", str(parent)), ("process_role", role),
-                   ("root_pid", str(cfg.get("root_pid", parent)))])
     # Grandchildren name this process as their parent.
     cfg["parent_pid"] = os.getpid()
     os.environ[ENV] = json.dumps(cfg)

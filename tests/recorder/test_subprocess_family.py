@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+"""`timecapsule run --subprocesses`: a child's parent_pid and process_role
+are in the SESSION frame written when its file opens, so a worker killed a
+moment after record() (Pool.terminate() on a still-starting worker) still
+names its parent and the process set keeps it."""
+
+import subprocess
+import sys
+
+from conftest import load
+
+RUN = ["-c", "import sys; from timecapsule._run import main_run; "
+             "sys.exit(main_run(sys.argv[1:]))"]
+
+PARENT = """\
+import os, subprocess, sys
+subprocess.run([sys.executable, "-c", "pass"], check=True)
+print("parent", os.getpid())
+"""
+
+
+def test_child_names_its_parent_in_the_first_session_frame(tmp_path):
+    (tmp_path / "parent.py").write_text(PARENT)
+    proc = subprocess.run([sys.executable] + RUN + ["--subprocesses", "-o", "fam.tc",
+                                                    "parent.py"],
+                          capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    parent_pid = proc.stdout.split("parent ")[1].split()[0]
+    children = sorted(tmp_path.glob("fam.*.tc"))
+    assert len(children) == 1, children
+    r = load(children[0])
+    first = dict(r.of("session")[0]["items"])
+    assert first["parent_pid"] == parent_pid
+    assert first["process_role"] == "subprocess"
+    assert first["root_pid"] == parent_pid
