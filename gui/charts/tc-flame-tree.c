@@ -166,19 +166,48 @@ tc_flame_tree_finish (TcFlameTree *tree)
     nodes[0].total += nodes[c].total;
 }
 
+/* `timecapsule run`'s launching frames (runpy.run_path → _run_module_code
+ * → _run_code → the script's <module>): the program did not call them, so
+ * at the root of a tree they are left out and the script's <module> is the
+ * root.  Deeper down (a program's own runpy call) they stay. */
+static gboolean
+is_launcher (TcDocument *doc,
+             guint32     code_id)
+{
+  const TcDocCode *code = tc_document_get_code (doc, code_id);
+  const TcDocFile *file = code != NULL ? tc_document_get_file (doc, code->file_id) : NULL;
+
+  /* The recorder names no module for these: runpy.py, or "<frozen runpy>"
+   * on 3.11+ where runpy is frozen. */
+  return file != NULL && (g_strcmp0 (file->basename, "runpy.py") == 0
+                          || g_strcmp0 (file->path, "<frozen runpy>") == 0)
+         && (g_strcmp0 (code->name, "run_path") == 0 || g_strcmp0 (code->name, "run_module") == 0
+             || g_strcmp0 (code->name, "_run_module_code") == 0 || g_strcmp0 (code->name, "_run_code") == 0
+             || g_strcmp0 (code->name, "_run_module_as_main") == 0);
+}
+
 /* Copies one recorded call tree into the merged tree. */
 static void
 merge_call_tree (TcFlameTree *tree,
+                 TcDocument  *doc,
                  GArray      *call_tree)
 {
   g_autofree guint32 *map = g_new (guint32, MAX (call_tree->len, 1));
+  g_autofree gboolean *launcher = g_new0 (gboolean, MAX (call_tree->len, 1));
 
   map[0] = 0;
+  launcher[0] = TRUE;
   for (guint i = 1; i < call_tree->len; i++)
     {
       const TcCallNode *cn = &g_array_index (call_tree, TcCallNode, i);
       TcFlameNode *node;
 
+      if (launcher[cn->parent] && is_launcher (doc, cn->code_id))
+        {
+          launcher[i] = TRUE;
+          map[i] = map[cn->parent];
+          continue;
+        }
       map[i] = child_of (tree, map[cn->parent], cn->code_id);
       node = &g_array_index (tree->nodes, TcFlameNode, map[i]);
       node->calls += cn->calls;
@@ -200,7 +229,7 @@ tc_flame_tree_new_from_threads (TcDocument *doc,
 
       if ((thread_id == 0 || thread->id == thread_id) && thread->call_tree != NULL &&
           thread->call_tree->len > 0)
-        merge_call_tree (tree, thread->call_tree);
+        merge_call_tree (tree, doc, thread->call_tree);
     }
 
   tc_flame_tree_finish (tree);
@@ -248,6 +277,7 @@ compare_span_start (gconstpointer a,
 
 static void
 add_spans (TcFlameTree *tree,
+           TcDocument  *doc,
            GArray      *spans,
            gint64       begin_ns,
            gint64       end_ns)
@@ -283,8 +313,15 @@ add_spans (TcFlameTree *tree,
           g_array_set_size (path, s->depth + 1);
           for (guint d = 0; d <= s->depth; d++)
             g_array_index (path, guint32, d) = g_array_index (spans, TcSpan, g_array_index (open, guint, d)).code_id;
-          tc_flame_tree_add_path (tree, (guint32 *) (gpointer) path->data, path->len,
-                                  MAX (dur - child_ns[i], 0), 1);
+          {
+            guint skip = 0;
+
+            while (skip < path->len && is_launcher (doc, g_array_index (path, guint32, skip)))
+              skip++;
+            if (skip < path->len)
+              tc_flame_tree_add_path (tree, &g_array_index (path, guint32, skip), path->len - skip,
+                                      MAX (dur - child_ns[i], 0), 1);
+          }
         }
     }
 }
@@ -312,7 +349,7 @@ tc_flame_tree_new_from_range (TcDocument  *doc,
           tc_flame_tree_unref (tree);
           return NULL;
         }
-      add_spans (tree, spans, begin_ns, end_ns);
+      add_spans (tree, doc, spans, begin_ns, end_ns);
     }
 
   tc_flame_tree_finish (tree);
