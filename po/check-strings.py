@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Fails when a translatable string cannot be translated whole.
+"""Fails when a translatable string cannot be translated whole, or (with
+--complete) when a translation in po/LINGUAS lacks a string of the sources.
 
 xgettext stops a string at a macro: _("%" G_GUINT64_FORMAT " calls") reaches
 the translators as "%" and the rest is never translated.  Runs xgettext over
 po/POTFILES.in (as the template is made) and lists every message that ends in
 a cut conversion ("%" or "%'"), with its source line.
 
-usage: check-strings.py SOURCE_ROOT
+With --complete, the C sources and .ui templates are extracted the same way
+and merged into each po/LANG.po: every message left untranslated or fuzzy is
+listed (a stale timecapsule.pot hides them from msgfmt --check).
+
+usage: check-strings.py [--complete] SOURCE_ROOT
 """
 
 import os
@@ -26,18 +31,51 @@ def macro_follows(root, where):
     return re.search(r'"\s*(G_\w*FORMAT|PRI[diouxX]\w*)\b', "".join(lines)) is not None
 
 
-def main():
-    root = sys.argv[1]
+def extract(root, files, pot):
+    """The template of FILES (C with glib's keywords; .ui as Glade)."""
+    subprocess.check_call(["xgettext", "--from-code=UTF-8", "--keyword=_", "--keyword=N_",
+                           "--keyword=C_:1c,2", "--keyword=NC_:1c,2", "--keyword=g_dngettext:2,3",
+                           "--keyword=ngettext:1,2", "--no-wrap", "-o", pot] + files, cwd=root)
+    with open(pot, encoding="utf-8") as f:
+        return f.read()
+
+
+def source_files(root):
     with open(os.path.join(root, "po", "POTFILES.in"), encoding="utf-8") as f:
-        files = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+def check_complete(root):
+    """Lists the messages each translation lacks; returns how many."""
+    files = [f for f in source_files(root) if f.endswith((".c", ".ui"))]
+    with open(os.path.join(root, "po", "LINGUAS"), encoding="utf-8") as f:
+        langs = f.read().split()
+    missing = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, "all.pot")
+        extract(root, files, pot)
+        for lang in langs:
+            merged = os.path.join(tmp, lang + ".po")
+            subprocess.check_call(["msgmerge", "--quiet", "--no-wrap", "-o", merged,
+                                   os.path.join(root, "po", lang + ".po"), pot])
+            for flag, what in (("--untranslated", "untranslated"), ("--only-fuzzy", "fuzzy")):
+                out = subprocess.run(["msgattrib", flag, "--no-obsolete", "--no-wrap", merged],
+                                     check=True, capture_output=True, text=True).stdout
+                for msgid in re.findall(r'^msgid "(.+)"$', out, re.M):
+                    print("%s: %s: %r" % (lang, what, msgid))
+                    missing += 1
+    print("%d messages untranslated or fuzzy" % missing)
+    return missing
+
+
+def main():
+    if sys.argv[1] == "--complete":
+        return 1 if check_complete(sys.argv[2]) else 0
+    root = sys.argv[1]
+    files = source_files(root)
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "check.pot")
-        subprocess.check_call(["xgettext", "--from-code=UTF-8", "--language=C", "--keyword=_", "--keyword=N_",
-                               "--keyword=C_:1c,2", "--keyword=NC_:1c,2", "--keyword=g_dngettext:2,3",
-                               "--keyword=ngettext:1,2", "--no-wrap", "-o", pot]
-                              + [f for f in files if f.endswith(".c")], cwd=root)
-        with open(pot, encoding="utf-8") as f:
-            text = f.read()
+        text = extract(root, [f for f in files if f.endswith(".c")], pot)
     bad = []
     for entry in text.split("\n\n"):
         where = " ".join(re.findall(r"^#: (.*)$", entry, re.M)).split()
