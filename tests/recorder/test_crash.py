@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import pytest
 from conftest import load
 
 
@@ -96,12 +97,29 @@ tc.stop()
     assert r.threads[r.of("crash")[0]["thread"]]["name"] == "crasher"
 
 
+_started = []
+
+
+@pytest.fixture(autouse=True)
+def _kill_leftovers():
+    """A test that fails while its program still runs (a signal that was not
+    handled, a timeout) must not leave the program spinning on the machine."""
+    yield
+    while _started:
+        p = _started.pop()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def _start(tmp_path, code):
     script = tmp_path / "prog.py"
     script.write_text(textwrap.dedent(code))
-    return subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    p = subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    _started.append(p)
+    return p
 
 
 LOOP = r'''
