@@ -119,7 +119,7 @@ hook_wanted(PyThreadState *ts)
 static inline void
 restore_lines(int lines)
 {
-    if (__builtin_expect(lines || tc_rec_line_trace_state(), 0)) {
+    if (__builtin_expect(lines | tc_rec_line_trace_state(), 0)) {
         tc_rec_line_trace_restore(lines);
     }
 }

@@ -366,7 +366,7 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
 #if PY_VERSION_HEX < 0x030C0000
     /* Coverage: the line trace function runs while this frame does only if
      * its code has uncovered lines (tc-recorder-line-trace.c). */
-    if ((rc->flags & TC_REC_CODE_LINES_WANTED) || t->line_trace) {
+    if ((rc->flags & TC_REC_CODE_LINES_WANTED) || tc_rec_line_trace_state()) {
         tc_rec_line_trace_switch(t, (rc->flags & TC_REC_CODE_LINES_WANTED) != 0);
     }
 #endif
@@ -531,8 +531,8 @@ fast_enter(PyObject *code, uint32_t kind)
     }
 #if PY_VERSION_HEX < 0x030C0000
     /* The line trace function is wanted or must go: enter() sees to it. */
-    if (__builtin_expect((flags & TC_REC_CODE_LINES_WANTED) || t->line_trace,
-                         0)) {
+    if (__builtin_expect((flags & TC_REC_CODE_LINES_WANTED)
+                         || tc_rec_line_trace_state(), 0)) {
         return 0;
     }
 #endif

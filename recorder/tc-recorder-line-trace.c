@@ -17,6 +17,8 @@
  * installed on a thread only while the frame running there belongs to
  * tracked code that still has uncovered lines:
  *
+ * - whether it is wanted is one thread-local (tc_rec_tls_lines), so the
+ *   hooks' fast path pays one load and compare per call;
  * - at each frame entry the call hook (enter() in tc-recorder-hooks.c, for
  *   the PEP 523 eval hook and the profile function alike) switches it to
  *   what the entered code wants (TC_REC_CODE_LINES_WANTED);
@@ -105,6 +107,10 @@ tc_rec_line_hit(TcRecCode *rc, long line)
 
 #if PY_VERSION_HEX < 0x030C0000
 
+__thread uint64_t tc_rec_tls_lines TC_REC_TLS;
+extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
+extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
+
 static int line_trace(PyObject *obj, PyFrameObject *frame, int what,
                       PyObject *arg);
 
@@ -169,7 +175,7 @@ uninstall(PyThreadState *ts)
 void
 tc_rec_line_trace_switch(TcRecThread *t, int on)
 {
-    t->line_trace = on;
+    tc_rec_tls_lines = on ? tc_rec.generation : 0;
     PyThreadState *ts = PyThreadState_Get();
     if (on) {
         install(ts);
@@ -184,10 +190,7 @@ tc_rec_line_trace_switch(TcRecThread *t, int on)
 void
 tc_rec_line_trace_restore(int on)
 {
-    TcRecThread *t = tc_rec_tls_thread;
-    if (t != NULL && tc_rec_tls_generation == tc_rec.generation) {
-        tc_rec_line_trace_switch(t, on);
-    }
+    tc_rec_line_trace_switch(NULL, on);
 }
 
 static int
@@ -229,7 +232,7 @@ tc_rec_line_trace_return(PyFrameObject *frame)
         return;
     }
     int want = code_wants_lines(caller_code(frame));
-    if (want || t->line_trace) {
+    if (want || tc_rec_line_trace_state()) {
         tc_rec_line_trace_switch(t, want);
     }
 }
@@ -266,13 +269,7 @@ line_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
      * recorder's own, a frame older than the recording) only pass by. */
     if ((rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_LINES_WANTED))
         == TC_REC_CODE_TRACKED) {
-        TcRecThread *t = tc_rec_tls_thread;
-        if (t != NULL && tc_rec_tls_generation == tc_rec.generation) {
-            tc_rec_line_trace_switch(t, 0);
-        }
-        else {
-            uninstall(PyThreadState_Get());
-        }
+        tc_rec_line_trace_switch(NULL, 0);
     }
     return 0;
 }

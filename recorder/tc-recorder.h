@@ -120,7 +120,6 @@ typedef struct TcRecThread {
     uint32_t flags;
     int named;
     int defined;
-    int line_trace;                 /* 3.8-3.11: lines of the running frame wanted */
 } TcRecThread;
 
 /* A full buffer waiting for the writer. */
@@ -328,7 +327,7 @@ int tc_rec_eval_hook_active(void);
 /* tc-recorder-line-trace.c: coverage.  The shared "a line ran" bookkeeping
  * (3.12+ LINE callbacks, the 3.8-3.11 trace function) and, on 3.8-3.11, a
  * C trace function installed on a thread only while a frame of tracked code
- * with uncovered lines runs (TcRecThread.line_trace says it is wanted). */
+ * with uncovered lines runs (tc_rec_line_trace_state() says it is wanted). */
 #define TC_REC_CODE_LINES_WANTED (1u << 7)   /* 3.8-3.11: lines left to cover */
 void tc_rec_line_hit(TcRecCode *rc, long line);
 TcRecCode *tc_rec_code_find(PyObject *code);              /* hooks.c: the fast lookup */
@@ -337,16 +336,15 @@ PyObject *tc_rec_line_trace_owner(PyObject *self, PyObject *unused);
 void tc_rec_line_trace_switch(TcRecThread *t, int on);
 void tc_rec_line_trace_return(PyFrameObject *frame);
 void tc_rec_line_trace_activate(int on);
-/* The running thread's TcRecThread.line_trace (0 for a thread not seen yet
- * in this recording). */
-extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
-extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
+/* Whether the line trace function is wanted on the running thread: the
+ * recording's generation while it is, anything else (0, an older
+ * recording's) when not, so one load and compare answer it on every call
+ * and a new recording starts with every thread off. */
+extern __thread uint64_t tc_rec_tls_lines TC_REC_TLS;
 static inline int
 tc_rec_line_trace_state(void)
 {
-    TcRecThread *t = tc_rec_tls_thread;
-    return t != NULL && tc_rec_tls_generation == tc_rec.generation
-           ? t->line_trace : 0;
+    return tc_rec_tls_lines == tc_rec.generation;
 }
 void tc_rec_line_trace_restore(int on);
 #endif
