@@ -123,6 +123,7 @@ free_threads_locked(void)
     while (t != NULL) {
         TcRecThread *next = t->next;
         free(t->buf);
+        free(t->open);
         free(t);
         t = next;
     }
