@@ -294,12 +294,7 @@ start_current_thread(void)
             want = (rc->flags & TC_REC_CODE_LINES_WANTED) != 0;
             break;
         }
-#if PY_VERSION_HEX >= 0x03090000
         PyFrameObject *back = PyFrame_GetBack(frame);
-#else
-        PyFrameObject *back = frame->f_back;
-        Py_XINCREF(back);
-#endif
         Py_DECREF(frame);
         frame = back;
     }

@@ -149,12 +149,7 @@ sample_thread(PyThreadState *ts, uint64_t now)
             depth++;
         }
         Py_DECREF(code);
-#if PY_VERSION_HEX >= 0x03090000
         PyFrameObject *back = PyFrame_GetBack(f);
-#else
-        PyFrameObject *back = f->f_back;
-        Py_XINCREF(back);
-#endif
         Py_DECREF(f);
         f = back;
     }

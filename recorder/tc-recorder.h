@@ -295,6 +295,13 @@ PyThreadState_GetInterpreter(PyThreadState *ts)
 {
     return ts->interp;
 }
+
+static inline PyFrameObject *
+PyFrame_GetBack(PyFrameObject *frame)
+{
+    Py_XINCREF(frame->f_back);
+    return frame->f_back;
+}
 #endif
 int tc_rec_path_tracked(const char *path, int *skip);
 
