@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: MIT
  *
- * tc-recorder-sampler.c — sample mode: a C thread that wakes at
- * sample_rate_hz, takes the GIL, and records the Python stack of every
- * thread (recorder threads excluded) as one TcStackSample per thread.
- * Samples are batched per thread and written as SAMPLES frames; no call
- * hooks run in this mode.
+ * tc-recorder-sampler.c — sample mode: a C thread that ticks at
+ * sample_rate_hz and has the Python stack of every thread (recorder
+ * threads excluded) recorded as one TcStackSample per thread.  Samples are
+ * batched per thread and written as SAMPLES frames; no call hooks run in
+ * this mode.
+ *
+ * A tick is a pending call (Py_AddPendingCall): the thread running Python
+ * takes the samples itself at its next eval-breaker check, so sampling
+ * costs no hand-over of the GIL (two context switches per sample when the
+ * sampler thread took it, up to 1 000 times a second).  When that call has
+ * not run by the next tick (the main thread waits in C with the GIL
+ * released, e.g. in sleep or I/O), the sampler thread takes the GIL, which
+ * is then free, and samples directly.  All batch state is touched with the
+ * GIL held only.
  */
 #include "tc-recorder.h"
 
@@ -163,6 +172,45 @@ sample_thread(PyThreadState *ts, uint64_t now)
     b->n++;
 }
 
+/* With the GIL held: one sample of every thread but `skip`, then the full
+ * batches written. */
+static void
+sample_all(PyThreadState *skip)
+{
+    if (!atomic_load(&tc_rec.sampler_live) || !atomic_load(&tc_rec.active)) {
+        return;
+    }
+    uint64_t now = tc_rec_now();
+    PyThreadState *self = PyThreadState_Get();
+    PyInterpreterState *interp = PyThreadState_GetInterpreter(self);
+    for (PyThreadState *t = PyInterpreterState_ThreadHead(interp);
+         t != NULL; t = PyThreadState_Next(t)) {
+        if (t != skip) {
+            sample_thread(t, now);
+        }
+    }
+    forget_unseen_threads();
+    for (size_t i = 0; i < n_batches; i++) {
+        if (batches[i].n == TC_REC_SAMPLE_BATCH) {
+            flush_batch(&batches[i]);
+        }
+    }
+}
+
+/* Set by the sampler thread when it queues a tick, cleared when the tick
+ * runs: at most one is queued. */
+static _Atomic int tick_queued;
+
+/* The pending call: runs in the interpreter's main thread, GIL held; the
+ * running thread is sampled too. */
+static int
+pending_tick(void *unused)
+{
+    sample_all(NULL);
+    atomic_store(&tick_queued, 0);
+    return 0;
+}
+
 static void *
 sampler_main(void *data)
 {
@@ -198,33 +246,19 @@ sampler_main(void *data)
         if (atomic_load(&tc_rec.sampler_stop)) {
             break;
         }
-        PyGILState_STATE gil = PyGILState_Ensure();
-        if (!atomic_load(&tc_rec.sampler_stop)
-            && atomic_load(&tc_rec.active)) {
-            PyThreadState *self = PyThreadState_Get();
-            uint64_t now = tc_rec_now();
-            PyInterpreterState *interp = PyThreadState_GetInterpreter(self);
-            for (PyThreadState *t = PyInterpreterState_ThreadHead(interp);
-                 t != NULL; t = PyThreadState_Next(t)) {
-                if (t != self) {
-                    sample_thread(t, now);
-                }
+        if (!atomic_exchange(&tick_queued, 1)) {
+            if (Py_AddPendingCall(pending_tick, NULL) < 0) {
+                atomic_store(&tick_queued, 0);   /* queue full: no tick */
             }
-            forget_unseen_threads();
+            continue;
+        }
+        /* The last tick has not run: nobody is running Python. */
+        PyGILState_STATE gil = PyGILState_Ensure();
+        if (!atomic_load(&tc_rec.sampler_stop)) {
+            sample_all(PyThreadState_Get());
         }
         PyGILState_Release(gil);
-        for (size_t i = 0; i < n_batches; i++) {
-            if (batches[i].n == TC_REC_SAMPLE_BATCH) {
-                flush_batch(&batches[i]);
-            }
-        }
     }
-    for (size_t i = 0; i < n_batches; i++) {
-        flush_batch(&batches[i]);
-        free(batches[i].frames);
-    }
-    n_batches = 0;
-    n_known = 0;
     return NULL;
 }
 
@@ -233,6 +267,8 @@ tc_rec_sampler_start(double rate_hz)
 {
     tc_rec.sample_rate_hz = rate_hz;
     atomic_store(&tc_rec.sampler_stop, 0);
+    atomic_store(&tick_queued, 0);
+    atomic_store(&tc_rec.sampler_live, 1);
     if (pthread_create(&tc_rec.sampler_thread, NULL, sampler_main, NULL)
         != 0) {
         return -1;
@@ -247,9 +283,18 @@ tc_rec_sampler_stop(void)
     if (!tc_rec.sampler_running) {
         return;
     }
+    /* Called with the GIL held, so no tick runs meanwhile; a tick still
+     * queued finds sampler_live off and does nothing. */
+    atomic_store(&tc_rec.sampler_live, 0);
     atomic_store(&tc_rec.sampler_stop, 1);
     Py_BEGIN_ALLOW_THREADS
     pthread_join(tc_rec.sampler_thread, NULL);
     Py_END_ALLOW_THREADS
     tc_rec.sampler_running = 0;
+    for (size_t i = 0; i < n_batches; i++) {
+        flush_batch(&batches[i]);
+        free(batches[i].frames);
+    }
+    n_batches = 0;
+    n_known = 0;
 }

@@ -222,6 +222,7 @@ typedef struct {
     pthread_t sampler_thread;
     int sampler_running;
     _Atomic int sampler_stop;
+    _Atomic int sampler_live;   /* ticks may sample (GIL held to change) */
     double sample_rate_hz;
 } TcRecState;
 
