@@ -389,18 +389,29 @@ tree_child (GArray *tree, guint32 parent, guint32 code_id)
   return tree->len - 1;
 }
 
+/* Grows `*items` (`*cap` elements of `size` bytes) so that `index` is in
+ * it, doubling from at least `min`, and fills the new elements' bytes with
+ * `fill`: the by-id tables of the call-tree builder and the fold. */
+static void
+grow_to_index (gpointer *items, guint32 *cap, guint32 index, gsize size,
+               guint32 min, int fill)
+{
+  guint32 n = MAX (min, *cap);
+
+  while (n <= index)
+    n *= 2;
+  *items = g_realloc_n (*items, n, size);
+  memset ((char *) *items + (gsize) *cap * size, fill, (gsize) (n - *cap) * size);
+  *cap = n;
+}
+
 /* Makes room for code ids up to `code_id` (< TC_MAX_CODE_ID) in the
  * per-function table. */
 static void
 reserve_code (TcCallBuilder *b, guint32 code_id)
 {
-  guint32 n = MAX (64, b->n_accums);
-
-  while (n <= code_id)
-    n *= 2;
-  b->accums = g_renew (FnAccum, b->accums, n);
-  memset (b->accums + b->n_accums, 0, (n - b->n_accums) * sizeof (FnAccum));
-  b->n_accums = n;
+  grow_to_index ((gpointer *) &b->accums, &b->n_accums, code_id,
+                 sizeof (FnAccum), 64, 0);
 }
 
 static inline void
@@ -570,15 +581,8 @@ local_standin (LocalFold *f, guint32 pop)
   guint32 id;
 
   if (pop >= f->standin_cap)
-    {
-      guint32 n = MAX (64, f->standin_cap * 2);
-
-      while (n <= pop)
-        n *= 2;
-      f->standin = g_renew (guint32, f->standin, n);
-      memset (f->standin + f->standin_cap, 0xff, (n - f->standin_cap) * sizeof (guint32));
-      f->standin_cap = n;
-    }
+    grow_to_index ((gpointer *) &f->standin, &f->standin_cap, pop,
+                   sizeof (guint32), 64, 0xff);   /* 0xff…: TC_CALL_NODE_NONE */
   if (f->standin[pop] != TC_CALL_NODE_NONE)
     return f->standin[pop];
   id = local_new_node (f);
@@ -757,15 +761,8 @@ merge_block (TcCallBuilder *b, DecodeJob *job, GError **error)
       g = tree_child (thread->call_tree, f->gmap[ln->parent], ln->code_id);
       f->gmap[i] = g;
       if (g >= state->stamps_cap)
-        {
-          guint32 n = MAX (256, state->stamps_cap);
-
-          while (n <= g)
-            n *= 2;
-          state->stamps = g_renew (guint64, state->stamps, n);
-          memset (state->stamps + state->stamps_cap, 0, (n - state->stamps_cap) * sizeof (guint64));
-          state->stamps_cap = n;
-        }
+        grow_to_index ((gpointer *) &state->stamps, &state->stamps_cap, g,
+                       sizeof (guint64), 256, 0);
       state->stamps[g] = MAX (state->stamps[g], stamp_base | ln->last_enter);
       node = &g_array_index (thread->call_tree, TcCallNode, g);
       node->calls += ln->calls;
