@@ -396,3 +396,35 @@ tc_test_write_process (const char *name,
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return path;
 }
+
+char *
+tc_test_write_line_hits (const char    *path,
+                         const char    *file_name,
+                         const char    *source,
+                         TcLineHit     *hits,
+                         guint32        n_hits,
+                         gboolean       first_hit)
+{
+  TcWriterOptions opts = { "11e5a11e", "timecapsule-tests", 0, 0 };
+  TcError err = { 0 };
+  TcKeyValue items[] = {
+    { TC_STR ("src"), TC_STR (file_name) },
+    { TC_STR ("mode"), TC_STR ("full") },
+    { TC_STR ("line_hits"), TC_STR ("first") },
+  };
+  TcSession session = { items, first_hit ? 3 : 2 };
+  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR (file_name) };
+  TcLineHits h = { 1, hits, n_hits };
+  TcEndFixed end = { 0 };
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_source (w, 0, 1, source, strlen (source)), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_line_hits (w, 1000, &h), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return g_strdup (path);
+}

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "tc-format.h"
+
 G_BEGIN_DECLS
 
 /* A temporary directory removed at exit of the test program. */
@@ -29,6 +31,17 @@ char *tc_test_write_crash (void);
 
 /* A copy of timings.tc cut in the middle of its frames (no END). */
 char *tc_test_write_truncated (void);
+
+/* `path`: a recording of one tracked file `file_name` with its `source` and
+ * `n_hits` line hits, no calls.  With `first_hit` the SESSION says
+ * line_hits=first (what the recorder writes: "ran at least once"),
+ * otherwise the hits are counts (older files). */
+char *tc_test_write_line_hits (const char    *path,
+                               const char    *file_name,
+                               const char    *source,
+                               TcLineHit     *hits,
+                               guint32        n_hits,
+                               gboolean       first_hit);
 
 /* `name` in tc_test_dir(): one process of a multi-process recording, with
  * "pid", "parent_pid" and "process_role" (the last two left out when `role`

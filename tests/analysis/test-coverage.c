@@ -49,32 +49,13 @@ static const char source[] =
 static char *
 write_recording (gboolean first_hit)
 {
-  char *path = g_build_filename (tc_test_dir (), first_hit ? "cov-first.tc" : "cov-count.tc", NULL);
-  TcError err = { 0 };
-  TcWriterOptions opts = { "c0ffee01", "timecapsule-tests", 0, 0 };
-  TcKeyValue items[] = {
-    { TC_STR ("src"), TC_STR ("/tmp/tc-tests/cov.py") },
-    { TC_STR ("mode"), TC_STR ("full") },
-    { TC_STR ("line_hits"), TC_STR ("first") },
-  };
-  TcSession session = { items, first_hit ? 3 : 2 };
-  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/cov.py") };
+  g_autofree char *path = g_build_filename (tc_test_dir (), first_hit ? "cov-first.tc" : "cov-count.tc", NULL);
   /* Counted data: work() ran 40 times.  First-hit data: each line once. */
   guint64 n = first_hit ? 1 : 40;
   TcLineHit hits[] = { { 7, n, 0 }, { 10, n, 0 }, { 13, n, 0 }, { 14, n, 0 }, { 23, 1, 0 }, { 25, 1, 0 }, { 27, 1, 0 }, { 30, 1, 0 } };
-  TcLineHits h = { 1, hits, G_N_ELEMENTS (hits) };
-  TcEndFixed end = { 0 };
-  TcWriter *w;
 
-  g_remove (path);
-  w = tc_writer_open (path, &opts, &err);
-  g_assert_nonnull (w);
-  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_source (w, 0, 1, source, strlen (source)), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_line_hits (w, 1000, &h), ==, TC_OK);
-  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
-  return path;
+  return tc_test_write_line_hits (path, "/tmp/tc-tests/cov.py", source,
+                                  hits, G_N_ELEMENTS (hits), first_hit);
 }
 
 static TcDocument *

@@ -12,6 +12,7 @@
 
 #include "charts/tc-hot-lines-section.h"
 #include "source/tc-source-section.h"
+#include "tc-test-recordings.h"
 #include "tc-viewer-session.h"
 
 static const char source[] =
@@ -30,28 +31,11 @@ static const char source[] =
 static char *
 write_recording (const char *dir)
 {
-  char *path = g_build_filename (dir, "first.tc", NULL);
-  TcWriterOptions opts = { "f1a5f1a5", "timecapsule-tests", 0, 0 };
-  TcError err = { 0 };
-  TcKeyValue items[] = {
-    { TC_STR ("src"), TC_STR ("/tmp/tc-tests/steps.py") },
-    { TC_STR ("mode"), TC_STR ("full") },
-    { TC_STR ("line_hits"), TC_STR ("first") },
-  };
-  TcSession session = { items, G_N_ELEMENTS (items) };
-  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/steps.py") };
+  g_autofree char *path = g_build_filename (dir, "first.tc", NULL);
   TcLineHit hits[] = { { 5, 1, 0 }, { 7, 1, 0 }, { 10, 1, 0 }, { 11, 1, 0 } };
-  TcLineHits h = { 1, hits, G_N_ELEMENTS (hits) };
-  TcEndFixed end = { 0 };
-  TcWriter *w = tc_writer_open (path, &opts, &err);
 
-  g_assert_nonnull (w);
-  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_source (w, 0, 1, source, strlen (source)), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_line_hits (w, 1000, &h), ==, TC_OK);
-  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
-  return path;
+  return tc_test_write_line_hits (path, "/tmp/tc-tests/steps.py", source,
+                                  hits, G_N_ELEMENTS (hits), TRUE);
 }
 
 static TcSection *
