@@ -14,6 +14,7 @@ END = "<!-- run-bench: end -->"
 TOOL_NAMES = {
     "setprofile": "sys.setprofile (Python)", "c-empty": "empty C hook",
     "c-store": "C hook + rdtsc + 16 B", "cprofile": "cProfile", "yappi": "yappi",
+    "c-vector": "vectorcall C hook + rdtsc + 16 B",
     "viztracer": "viztracer", "pyinstrument": "pyinstrument", "py-spy": "py-spy 1 kHz",
     "tc-all": "tc calls=all", "tc-tracked": "tc calls=tracked", "tc-sample": "tc sample 1 kHz",
     "tc-base": "tc calls=all (baseline revision)",

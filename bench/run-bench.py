@@ -28,6 +28,8 @@ Tools (a tool missing on an interpreter is reported as such):
   setprofile    a Python sys.setprofile callback that returns (floor)
   c-empty       an empty C hook: sys.monitoring (3.12+) / PyEval_SetProfile
   c-store       the same + rdtsc + a 16-byte store per event (floor)
+  c-vector      3.12+: c-store in a vectorcall object instead of a
+                PyCFunction, as timecapsule's callbacks are (floor)
   cprofile      cProfile, saved with dump_stats
   yappi         yappi (wall clock), saved as pstat
   viztracer     viztracer, saved as JSON
@@ -61,7 +63,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORKLOAD_DIR = os.path.join(HERE, "workloads")
 WORKLOADS = ["fib", "oo", "loops", "orders", "aio", "threads"]
-TOOLS = ["none", "setprofile", "c-empty", "c-store", "cprofile", "yappi",
+TOOLS = ["none", "setprofile", "c-empty", "c-store", "c-vector", "cprofile", "yappi",
          "viztracer", "pyinstrument", "py-spy", "tc-all", "tc-tracked",
          "tc-sample", "tc-base"]
 PEERS = ["yappi", "viztracer", "pyinstrument"]
@@ -116,11 +118,14 @@ def start_tool(tool, wl_path, out_dir, n_calls, save=True):
             sys.setprofile(None)
             threading.setprofile(None)
         return stop
-    if tool in ("c-empty", "c-store"):
+    if tool in ("c-empty", "c-store", "c-vector"):
         import _tc_bench_hook as hook
         store = tool == "c-store"
+        if tool == "c-vector" and sys.version_info < (3, 12):
+            raise SystemExit("c-vector: sys.monitoring (3.12+) only")
         if sys.version_info >= (3, 12):
-            _monitoring_on(hook.mon_store if store else hook.mon_empty)
+            _monitoring_on(hook.vec_store if tool == "c-vector"
+                           else hook.mon_store if store else hook.mon_empty)
             return _monitoring_off
         hook.set_profile(store)
         threading.setprofile(hook.trampoline)
@@ -229,7 +234,8 @@ def worker(tool, workload, size_name, n_calls, save):
     # stop, save): a real program imports it once.
     for name in {"cprofile": ["cProfile"], "yappi": ["yappi"],
                  "viztracer": ["viztracer"], "pyinstrument": ["pyinstrument"],
-                 "c-empty": ["_tc_bench_hook"], "c-store": ["_tc_bench_hook"]}.get(
+                 "c-empty": ["_tc_bench_hook"], "c-store": ["_tc_bench_hook"],
+                 "c-vector": ["_tc_bench_hook"]}.get(
                      tool, ["timecapsule"] if tool in TC_TOOLS else []):
         importlib.import_module(name)
     out_dir = tempfile.mkdtemp(prefix="tc-bench-")

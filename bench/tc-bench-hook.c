@@ -6,9 +6,13 @@
  *
  *   empty   a C callback that returns at once;
  *   store   the same plus one rdtsc and a 16-byte store (time, code) into a
- *           per-thread ring: the smallest useful event recorder.
+ *           per-thread ring: the smallest useful event recorder;
+ *   vector  (3.12+) the store, in an object whose type has its own
+ *           vectorcall slot, as the recorder's callbacks are
+ *           (recorder/tc-recorder-callback.c): CPython calls it without
+ *           cfunction_vectorcall_FASTCALL in between.
  *
- * On 3.12+ the callbacks are METH_FASTCALL functions registered with
+ * On 3.12+ the first two are METH_FASTCALL functions registered with
  * sys.monitoring from Python (run-bench.py does that); on 3.8–3.11
  * set_profile() installs a C PyEval_SetProfile function in the calling
  * thread, and trampoline() does the same from threading.setprofile in each
@@ -18,6 +22,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <frameobject.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 /* Callgrind's client requests (a no-op outside valgrind): the runner counts
@@ -54,6 +59,31 @@ mon_store (PyObject *self, PyObject *const *args, Py_ssize_t nargs)
   store (nargs > 0 ? args[0] : NULL);
   Py_RETURN_NONE;
 }
+
+#if PY_VERSION_HEX >= 0x030C0000
+typedef struct
+{
+  PyObject_HEAD
+  vectorcallfunc vectorcall;
+} VectorStore;
+
+static PyObject *
+vector_store (PyObject *self, PyObject *const *args, size_t nargsf,
+              PyObject *kwnames)
+{
+  store (PyVectorcall_NARGS (nargsf) > 0 ? args[0] : NULL);
+  Py_RETURN_NONE;
+}
+
+static PyTypeObject vector_store_type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "_tc_bench_hook.VectorStore",
+  .tp_basicsize = sizeof (VectorStore),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+  .tp_vectorcall_offset = offsetof (VectorStore, vectorcall),
+  .tp_call = PyVectorcall_Call,
+};
+#endif
 
 static int
 profile_empty (PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
@@ -127,5 +157,27 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__tc_bench_hook (void)
 {
-  return PyModule_Create (&module);
+  PyObject *m = PyModule_Create (&module);
+
+#if PY_VERSION_HEX >= 0x030C0000
+  if (m == NULL || PyType_Ready (&vector_store_type) < 0)
+    {
+      Py_XDECREF (m);
+      return NULL;
+    }
+  VectorStore *vs = PyObject_New (VectorStore, &vector_store_type);
+  if (vs == NULL)
+    {
+      Py_DECREF (m);
+      return NULL;
+    }
+  vs->vectorcall = vector_store;
+  if (PyModule_AddObject (m, "vec_store", (PyObject *) vs) < 0)
+    {
+      Py_DECREF (vs);
+      Py_DECREF (m);
+      return NULL;
+    }
+#endif
+  return m;
 }

@@ -655,8 +655,10 @@ mon_leave_slow(PyObject *code, uint32_t kind, PyObject *retval,
 }
 
 static PyObject *
-mon_start(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_start(PyObject *callable, PyObject *const *args, size_t nargsf,
+           PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 1) {
         Py_RETURN_NONE;
@@ -668,8 +670,10 @@ mon_start(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_resume(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_resume(PyObject *callable, PyObject *const *args, size_t nargsf,
+            PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 1) {
         Py_RETURN_NONE;
@@ -681,8 +685,10 @@ mon_resume(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_throw(PyObject *callable, PyObject *const *args, size_t nargsf,
+           PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 1) {
         Py_RETURN_NONE;
@@ -694,8 +700,10 @@ mon_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_return(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_return(PyObject *callable, PyObject *const *args, size_t nargsf,
+            PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 3) {
         Py_RETURN_NONE;
@@ -707,8 +715,10 @@ mon_return(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_yield(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_yield(PyObject *callable, PyObject *const *args, size_t nargsf,
+           PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 3) {
         Py_RETURN_NONE;
@@ -720,8 +730,10 @@ mon_yield(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_unwind(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_unwind(PyObject *callable, PyObject *const *args, size_t nargsf,
+            PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 1) {
         Py_RETURN_NONE;
@@ -733,8 +745,10 @@ mon_unwind(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-mon_line(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+mon_line(PyObject *callable, PyObject *const *args, size_t nargsf,
+          PyObject *kwnames)
 {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
         || nargs < 2) {
         Py_RETURN_NONE;
@@ -873,15 +887,40 @@ profile_uninstall(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* The sys.monitoring callbacks, as TcRecCallback objects
+ * (tc-recorder-callback.c): CPython calls them without a PyCFunction in
+ * between. */
+int
+tc_rec_hooks_add_callbacks(PyObject *module)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    static const struct {
+        const char *name;
+        vectorcallfunc fn;
+    } callbacks[] = {
+        {"_mon_py_start", mon_start},
+        {"_mon_py_resume", mon_resume},
+        {"_mon_py_throw", mon_throw},
+        {"_mon_py_return", mon_return},
+        {"_mon_py_yield", mon_yield},
+        {"_mon_py_unwind", mon_unwind},
+        {"_mon_line", mon_line},
+    };
+    for (size_t i = 0; i < sizeof(callbacks) / sizeof(callbacks[0]); i++) {
+        PyObject *cb = tc_rec_callback_new(callbacks[i].name,
+                                           callbacks[i].fn);
+        if (cb == NULL || PyModule_AddObject(module, callbacks[i].name,
+                                             cb) < 0) {
+            Py_XDECREF(cb);
+            return -1;
+        }
+    }
+#endif
+    return 0;
+}
+
 PyMethodDef tc_rec_hook_methods[] = {
 #if PY_VERSION_HEX >= 0x030C0000
-    {"_mon_py_start", (PyCFunction)(void (*)(void))mon_start, METH_FASTCALL, NULL},
-    {"_mon_py_resume", (PyCFunction)(void (*)(void))mon_resume, METH_FASTCALL, NULL},
-    {"_mon_py_throw", (PyCFunction)(void (*)(void))mon_throw, METH_FASTCALL, NULL},
-    {"_mon_py_return", (PyCFunction)(void (*)(void))mon_return, METH_FASTCALL, NULL},
-    {"_mon_py_yield", (PyCFunction)(void (*)(void))mon_yield, METH_FASTCALL, NULL},
-    {"_mon_py_unwind", (PyCFunction)(void (*)(void))mon_unwind, METH_FASTCALL, NULL},
-    {"_mon_line", (PyCFunction)(void (*)(void))mon_line, METH_FASTCALL, NULL},
     {"_mon_empty", (PyCFunction)(void (*)(void))mon_empty, METH_FASTCALL,
      "Does nothing (benchmark baseline)."},
 #endif

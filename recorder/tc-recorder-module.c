@@ -1329,7 +1329,8 @@ PyInit__recorder(void)
     if (m == NULL) {
         return NULL;
     }
-    if (PyModule_AddFunctions(m, tc_rec_hook_methods) < 0) {
+    if (PyModule_AddFunctions(m, tc_rec_hook_methods) < 0
+        || tc_rec_hooks_add_callbacks(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

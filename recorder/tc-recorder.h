@@ -312,6 +312,13 @@ void tc_rec_hooks_remove(void);
 void tc_rec_events_close_open_calls(void);
 void tc_rec_event_push(TcRecThread *t, uint32_t kind, uint32_t code_id);
 extern PyMethodDef tc_rec_hook_methods[];
+int tc_rec_hooks_add_callbacks(PyObject *module);
+
+#if PY_VERSION_HEX >= 0x030C0000
+/* tc-recorder-callback.c: a callable with its own vectorcall slot. */
+extern PyTypeObject TcRecCallback_Type;
+PyObject *tc_rec_callback_new(const char *name, vectorcallfunc fn);
+#endif
 /* Entry points for the PEP 523 hook: the kind is decided, the frame is the
  * thread's current one.  tc_rec_hook_enter returns 1 for code never recorded. */
 int tc_rec_hook_enter(PyObject *code, uint32_t kind);

@@ -183,6 +183,46 @@ except RuntimeError as exc:
     assert not (tmp_path / "out.tc").exists()
 
 
+def test_monitoring_callbacks_are_vectorcall_objects(run, tmp_path):
+    # 3.12+: the callbacks are called by CPython without a PyCFunction in
+    # between (tc-recorder-callback.c); each one is registered for its own
+    # event, and a direct call with odd arguments is harmless.
+    if sys.version_info < (3, 12):
+        return
+    proc = run(r'''
+import sys, types, timecapsule as tc
+from timecapsule import _recorder as core
+mon = sys.monitoring
+E = mon.events
+def f(n):
+    return n + 1
+tc.record(every=10, output="out.tc")
+f(1)
+seen = {}
+for name, ev in (("_mon_py_start", E.PY_START), ("_mon_py_resume", E.PY_RESUME),
+                 ("_mon_py_throw", E.PY_THROW), ("_mon_py_return", E.PY_RETURN),
+                 ("_mon_py_yield", E.PY_YIELD), ("_mon_py_unwind", E.PY_UNWIND),
+                 ("_mon_line", E.LINE)):
+    cb = mon.register_callback(2, ev, None)
+    mon.register_callback(2, ev, cb)
+    seen[name] = (cb is getattr(core, name), type(cb).__name__,
+                  isinstance(cb, types.BuiltinFunctionType), name in repr(cb))
+print("tool:", mon.get_tool(2))
+print("direct:", core._mon_py_start(), core._mon_py_return(1),
+      core._mon_line(extra=1))
+f(2)
+tc.stop()
+print("seen:", sorted(set(seen.values())), len(seen))
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "tool: timecapsule" in proc.stdout
+    assert "direct: None None None" in proc.stdout
+    assert "seen: [(True, 'Callback', False, True)] 7" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.calls("f") == 2
+    r.check_balanced()
+
+
 def test_line_coverage_on_monitoring(run, tmp_path):
     if sys.version_info < (3, 12):
         return   # coverage comes from sys.monitoring LINE events only
