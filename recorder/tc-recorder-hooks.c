@@ -2,8 +2,9 @@
  *
  * tc-recorder-hooks.c — the hot path.
  *
- * 3.12+: sys.monitoring callbacks written in C (METH_FASTCALL), registered
- * by the Python side.  PY_START/PY_RESUME/PY_THROW enter a call,
+ * 3.12+: sys.monitoring callbacks written in C (vectorcall functions of
+ * TcRecCallback objects, tc-recorder-callback.c), registered by the Python
+ * side.  PY_START/PY_RESUME/PY_THROW enter a call,
  * PY_RETURN/PY_YIELD/PY_UNWIND leave it, so every call gets its exit.
  * 3.8–3.11: a C profile function (PyEval_SetProfile) on every thread, the
  * threads started later reach it through a threading.setprofile trampoline;
@@ -508,7 +509,9 @@ static inline __attribute__((always_inline)) int
 fast_enter(PyObject *code, uint32_t kind)
 {
 #ifdef TC_REC_FAST_PATH
-    if (__builtin_expect(tc_rec_tls_generation != tc_rec.generation, 0)) {
+    /* Also false while the hooks are off or the clock is not the TSC. */
+    uint64_t generation = tc_rec.fast_generation;
+    if (__builtin_expect(tc_rec_tls_generation != generation, 0)) {
         return 0;
     }
     TcRecThread *t = tc_rec_tls_thread;
@@ -517,16 +520,14 @@ fast_enter(PyObject *code, uint32_t kind)
         return 0;
     }
     TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
-    if (__builtin_expect(rc == NULL || rc->generation != tc_rec.generation,
-                         0)) {
+    if (__builtin_expect(rc == NULL || rc->generation != generation, 0)) {
         return 0;
     }
     uint32_t flags = rc->flags;
     uint32_t d = t->depth;
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
     if (__builtin_expect((flags & TC_REC_CODE_SLOW_ENTER) || t->slow
-                         || d == t->open_cap || n == t->cap
-                         || !tc_rec.use_tsc, 0)) {
+                         || d == t->open_cap || n == t->cap, 0)) {
         return 0;
     }
 #if PY_VERSION_HEX < 0x030C0000
@@ -560,7 +561,8 @@ static inline __attribute__((always_inline)) int
 fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
 {
 #ifdef TC_REC_FAST_PATH
-    if (__builtin_expect(tc_rec_tls_generation != tc_rec.generation, 0)) {
+    if (__builtin_expect(tc_rec_tls_generation != tc_rec.fast_generation,
+                         0)) {
         return 0;
     }
     TcRecThread *t = tc_rec_tls_thread;
@@ -575,8 +577,7 @@ fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
     uint32_t slow = kind == TC_EVENT_RETURN && retval != Py_None
                     ? TC_REC_CODE_SLOW_RETURN : TC_REC_CODE_TRACED;
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
-    if (__builtin_expect((flags & slow) || n == t->cap || !tc_rec.use_tsc,
-                         0)) {
+    if (__builtin_expect((flags & slow) || n == t->cap, 0)) {
         return 0;
     }
     t->depth = d - 1;
@@ -644,6 +645,9 @@ result(int disable, int can_disable)
 static PyObject * __attribute__((noinline))
 mon_enter_slow(PyObject *code, uint32_t kind, int can_disable)
 {
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)) {
+        Py_RETURN_NONE;
+    }
     return result(enter(code, NULL, kind, 0), can_disable);
 }
 
@@ -651,6 +655,9 @@ static PyObject * __attribute__((noinline))
 mon_leave_slow(PyObject *code, uint32_t kind, PyObject *retval,
                int can_disable)
 {
+    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)) {
+        Py_RETURN_NONE;
+    }
     return result(leave(code, NULL, kind, retval, 0), can_disable);
 }
 
@@ -659,8 +666,7 @@ mon_start(PyObject *callable, PyObject *const *args, size_t nargsf,
            PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 1) {
+    if (nargs < 1) {
         Py_RETURN_NONE;
     }
     if (fast_enter(args[0], TC_EVENT_CALL)) {
@@ -674,8 +680,7 @@ mon_resume(PyObject *callable, PyObject *const *args, size_t nargsf,
             PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 1) {
+    if (nargs < 1) {
         Py_RETURN_NONE;
     }
     if (fast_enter(args[0], TC_EVENT_RESUME)) {
@@ -689,8 +694,7 @@ mon_throw(PyObject *callable, PyObject *const *args, size_t nargsf,
            PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 1) {
+    if (nargs < 1) {
         Py_RETURN_NONE;
     }
     if (fast_enter(args[0], TC_EVENT_RESUME)) {
@@ -704,8 +708,7 @@ mon_return(PyObject *callable, PyObject *const *args, size_t nargsf,
             PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 3) {
+    if (nargs < 3) {
         Py_RETURN_NONE;
     }
     if (fast_leave(args[0], TC_EVENT_RETURN, args[2])) {
@@ -719,8 +722,7 @@ mon_yield(PyObject *callable, PyObject *const *args, size_t nargsf,
            PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 3) {
+    if (nargs < 3) {
         Py_RETURN_NONE;
     }
     if (fast_leave(args[0], TC_EVENT_YIELD, NULL)) {
@@ -734,8 +736,7 @@ mon_unwind(PyObject *callable, PyObject *const *args, size_t nargsf,
             PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (!atomic_load_explicit(&tc_rec.active, memory_order_relaxed)
-        || nargs < 1) {
+    if (nargs < 1) {
         Py_RETURN_NONE;
     }
     if (fast_leave(args[0], TC_EVENT_UNWIND, NULL)) {

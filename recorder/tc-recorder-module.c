@@ -14,6 +14,7 @@
 TcRecState tc_rec = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .writer_cond = PTHREAD_COND_INITIALIZER,
+    .fast_generation = TC_REC_NO_FAST_PATH,
 };
 Py_ssize_t tc_rec_extra_index = -1;
 
@@ -270,7 +271,7 @@ rec_close(PyObject *self, PyObject *args)
     if (tc_rec.writer == NULL) {
         Py_RETURN_NONE;
     }
-    atomic_store(&tc_rec.active, 0);
+    tc_rec_active_store(0);
     tc_rec_sampler_stop();
     tc_rec_events_close_open_calls();
     tc_rec_writer_stop();
@@ -342,7 +343,7 @@ static struct {
 static void
 atfork_child(void)
 {
-    atomic_store(&tc_rec.active, 0);
+    tc_rec_active_store(0);
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
 }
@@ -392,7 +393,7 @@ rec_fork_parent(PyObject *self, PyObject *unused)
 static PyObject *
 rec_fork_child(PyObject *self, PyObject *unused)
 {
-    atomic_store(&tc_rec.active, 0);
+    tc_rec_active_store(0);
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
     tc_rec.writer_running = 0;
@@ -427,7 +428,7 @@ rec_set_active(PyObject *self, PyObject *arg)
         PyErr_SetString(PyExc_RuntimeError, "timecapsule: no open recording");
         return NULL;
     }
-    atomic_store(&tc_rec.active, on);
+    tc_rec_active_store(on);
 #if PY_VERSION_HEX < 0x030C0000
     tc_rec_line_trace_activate(on);   /* coverage on 3.8-3.11 */
 #endif

@@ -143,6 +143,11 @@ typedef struct {
     /* Set once per recording, read by the hooks. */
     uint64_t generation;
     _Atomic int active;             /* hooks record events */
+    /* The hooks' fast path runs on a thread whose generation equals this:
+     * the generation while `active` with the TSC as the clock, else
+     * TC_REC_NO_FAST_PATH (no thread's), so one compare stands for three.
+     * Set with `active` (tc_rec_active_store). */
+    uint64_t fast_generation;
     int backend;                    /* TC_REC_BACKEND_* */
     int calls_tracked_only;
     int want_lines;
@@ -236,6 +241,18 @@ enum {
 /* Hidden: the hooks reach them without a GOT load. */
 extern TcRecState tc_rec __attribute__((visibility("hidden")));
 extern Py_ssize_t tc_rec_extra_index __attribute__((visibility("hidden")));
+
+#define TC_REC_NO_FAST_PATH UINT64_MAX
+
+/* Hooks on or off; the fast path's generation follows (the generation and
+ * the clock change only while the hooks are off). */
+static inline void
+tc_rec_active_store(int on)
+{
+    atomic_store(&tc_rec.active, on);
+    tc_rec.fast_generation = on && tc_rec.use_tsc ? tc_rec.generation
+                                                  : TC_REC_NO_FAST_PATH;
+}
 
 /* Clock. */
 static inline uint64_t
