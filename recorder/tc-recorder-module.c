@@ -1311,7 +1311,8 @@ static PyMethodDef rec_methods[] = {
     {"timer_start", rec_timer_start, METH_VARARGS,
      "timer_start(interval_s, callback): the snapshot timer thread."},
     {"timer_stop", rec_timer_stop, METH_VARARGS,
-     "timer_stop(wait_s=2.0) -> True when the thread has ended."},
+     "timer_stop(wait_s=2.0) -> True when the thread has ended (or, never "
+     "having ticked, ends without touching Python)."},
     {"stats", rec_stats, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

@@ -6,9 +6,15 @@
  * see one more thread in threading.enumerate() or active_count().  It waits
  * on a condition variable (so stop() wakes it at once instead of waiting
  * out the interval), then takes the GIL with its own thread state and calls
- * the Python tick function.  The thread state is kept for the thread's
- * whole life, so the hooks find the same (ignored) recorder thread every
- * tick.
+ * the Python tick function.  The thread state is made at the first tick
+ * and kept for the thread's whole life, so the hooks find the same
+ * (ignored) recorder thread every tick.
+ *
+ * Until its first tick the thread never touches Python: record() does not
+ * hand it the GIL at start, and stop() of a timer that never ticked (a
+ * recording shorter than `every`) does not wait for it — stop() drops the
+ * callback itself and the thread, detached, only frees its C memory.  Both
+ * waits cost milliseconds of wall time under load.
  *
  * Each start allocates its own TcRecTimer, owned by the thread and freed by
  * it: a tick that outlives stop()'s wait (a program's __repr__ that sleeps)
@@ -26,8 +32,9 @@ typedef struct {
     pthread_mutex_t mutex;
     pthread_cond_t cond;            /* on CLOCK_MONOTONIC */
     int stop;
+    int entered;                    /* the thread has gone for the GIL */
     uint64_t interval_ns;
-    PyObject *callback;             /* owned by the thread */
+    PyObject *callback;             /* owned by the thread once entered */
 } TcRecTimer;
 
 static TcRecTimer *current;
@@ -54,17 +61,12 @@ tick(TcRecTimer *timer)
     Py_XDECREF(r);
 }
 
-static void *
-timer_main(void *data)
+/* The first tick: the thread's own thread state (PyGILState_Ensure), and
+ * the thread defined in the recording as a recorder thread.  Returns with
+ * the GIL held. */
+static PyGILState_STATE
+enter_python(void)
 {
-    TcRecTimer *timer = data;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
-#ifdef __linux__
-    pthread_setname_np(pthread_self(), "tc-timer");
-#endif
-
     PyGILState_STATE gil = PyGILState_Ensure();
     if (tc_rec.writer != NULL) {
         /* A recorder thread: defined with its name, and no events. */
@@ -76,7 +78,21 @@ timer_main(void *data)
         }
         tc_rec_thread_ignore_current();
     }
-    PyThreadState *ts = PyEval_SaveThread();
+    return gil;
+}
+
+static void *
+timer_main(void *data)
+{
+    TcRecTimer *timer = data;
+    PyGILState_STATE gil = PyGILState_UNLOCKED;
+    PyThreadState *ts = NULL;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), "tc-timer");
+#endif
 
     pthread_mutex_lock(&timer->mutex);
     while (!timer->stop) {
@@ -90,19 +106,30 @@ timer_main(void *data)
         if (timer->stop) {
             break;
         }
+        /* Decided under the mutex: a stop() that sees `entered` waits for
+         * this thread, one that does not has taken the callback back. */
+        int first = !timer->entered;
+        timer->entered = 1;
         pthread_mutex_unlock(&timer->mutex);
-        PyEval_RestoreThread(ts);
+        if (first) {
+            gil = enter_python();
+        } else {
+            PyEval_RestoreThread(ts);
+        }
         if (!timer->stop) {
             tick(timer);
         }
         ts = PyEval_SaveThread();
         pthread_mutex_lock(&timer->mutex);
     }
+    int entered = timer->entered;
     pthread_mutex_unlock(&timer->mutex);
 
-    PyEval_RestoreThread(ts);
-    Py_CLEAR(timer->callback);
-    PyGILState_Release(gil);
+    if (entered) {
+        PyEval_RestoreThread(ts);
+        Py_CLEAR(timer->callback);
+        PyGILState_Release(gil);
+    }
     pthread_cond_destroy(&timer->cond);
     pthread_mutex_destroy(&timer->mutex);
     free(timer);
@@ -145,8 +172,9 @@ tc_rec_timer_start(double interval_s, PyObject *callback)
 }
 
 /* Wakes the thread and waits (GIL released) up to wait_s for the tick in
- * progress; a longer one finishes detached.  Returns 1 when the thread has
- * ended. */
+ * progress; a longer one finishes detached.  A thread that never ticked is
+ * not waited for: it ends without touching Python.  Returns 1 when the
+ * thread has ended or will end without touching Python. */
 int
 tc_rec_timer_stop(double wait_s)
 {
@@ -158,9 +186,21 @@ tc_rec_timer_stop(double wait_s)
     pthread_t thread = current_thread;
     pthread_mutex_lock(&timer->mutex);
     timer->stop = 1;
+    int entered = timer->entered;
+    /* Never ticked: the thread will not touch Python, so the callback is
+     * dropped here (with the GIL) and nobody waits for the thread. */
+    PyObject *callback = entered ? NULL : timer->callback;
+    if (!entered) {
+        timer->callback = NULL;
+    }
     pthread_cond_signal(&timer->cond);
     pthread_mutex_unlock(&timer->mutex);
     /* From here on the thread may free `timer`. */
+    if (!entered) {
+        pthread_detach(thread);
+        Py_XDECREF(callback);
+        return 1;
+    }
     if (pthread_equal(thread, pthread_self())) {
         pthread_detach(thread);   /* stop() called by a tick */
         return 0;
