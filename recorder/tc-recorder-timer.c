@@ -39,6 +39,9 @@ typedef struct {
 
 static TcRecTimer *current;
 static pthread_t current_thread;
+/* Timer threads alive that have not entered Python, so are not among the
+ * recorder threads the system counters leave out (tc_rec.recorder_native). */
+static int outside;
 
 static void
 deadline_after(struct timespec *ts, uint64_t ns)
@@ -78,6 +81,7 @@ enter_python(void)
         }
         tc_rec_thread_ignore_current();
     }
+    __atomic_sub_fetch(&outside, 1, __ATOMIC_RELAXED);
     return gil;
 }
 
@@ -130,6 +134,9 @@ timer_main(void *data)
         Py_CLEAR(timer->callback);
         PyGILState_Release(gil);
     }
+    else {
+        __atomic_sub_fetch(&outside, 1, __ATOMIC_RELAXED);
+    }
     pthread_cond_destroy(&timer->cond);
     pthread_mutex_destroy(&timer->mutex);
     free(timer);
@@ -158,7 +165,9 @@ tc_rec_timer_start(double interval_s, PyObject *callback)
     timer->interval_ns = ns < 1e6 ? 1000000u
                          : ns > 3.6e12 ? (uint64_t)3.6e12 : (uint64_t)ns;
     timer->callback = Py_NewRef(callback);
+    __atomic_add_fetch(&outside, 1, __ATOMIC_RELAXED);
     if (pthread_create(&current_thread, NULL, timer_main, timer) != 0) {
+        __atomic_sub_fetch(&outside, 1, __ATOMIC_RELAXED);
         Py_DECREF(timer->callback);
         pthread_cond_destroy(&timer->cond);
         pthread_mutex_destroy(&timer->mutex);
@@ -223,6 +232,12 @@ tc_rec_timer_stop(double wait_s)
 }
 
 int
+tc_rec_timer_threads_outside(void)
+{
+    return __atomic_load_n(&outside, __ATOMIC_RELAXED);
+}
+
+int
 tc_rec_timer_running(void)
 {
     return current != NULL;
@@ -234,4 +249,5 @@ void
 tc_rec_timer_forget(void)
 {
     current = NULL;
+    outside = 0;
 }
