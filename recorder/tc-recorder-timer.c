@@ -182,10 +182,12 @@ tc_rec_timer_start(double interval_s, PyObject *callback)
 
 /* Wakes the thread and waits (GIL released) up to wait_s for the tick in
  * progress; a longer one finishes detached.  A thread that never ticked is
- * not waited for: it ends without touching Python.  Returns 1 when the
- * thread has ended or will end without touching Python. */
+ * not waited for — it ends without touching Python — unless `join_idle`
+ * (before fork(): no thread may be left, and this one needs no GIL to end).
+ * Returns 1 when the thread has ended or will end without touching
+ * Python. */
 int
-tc_rec_timer_stop(double wait_s)
+tc_rec_timer_stop(double wait_s, int join_idle)
 {
     TcRecTimer *timer = current;
     if (timer == NULL) {
@@ -206,8 +208,15 @@ tc_rec_timer_stop(double wait_s)
     pthread_mutex_unlock(&timer->mutex);
     /* From here on the thread may free `timer`. */
     if (!entered) {
-        pthread_detach(thread);
         Py_XDECREF(callback);
+        if (join_idle) {
+            Py_BEGIN_ALLOW_THREADS
+            pthread_join(thread, NULL);
+            Py_END_ALLOW_THREADS
+        }
+        else {
+            pthread_detach(thread);
+        }
         return 1;
     }
     if (pthread_equal(thread, pthread_self())) {

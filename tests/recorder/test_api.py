@@ -553,3 +553,24 @@ tc.stop()
     r = load(tmp_path / "ticked.tc")
     assert any(s["evt"] == "TIMER" for s in r.snapshots)
     assert [t for t in r.threads.values() if t["name"] == "tc-timer"]
+
+
+def test_fork_finds_no_timer_thread_left(run, tmp_path):
+    """A timer that never ticked is not waited for at stop(), but before
+    fork() it is: the child must not inherit a process that had another
+    thread (3.12+ warns that such a fork may deadlock)."""
+    proc = run(r'''
+import os, warnings, timecapsule as tc
+tc.record(every=30, output="out.tc", warn=False)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for i in range(20):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+tc.stop()
+print("warnings:", [str(w.message)[:60] for w in caught])
+''', timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "warnings: []" in proc.stdout
