@@ -14,7 +14,9 @@
  * hand it the GIL at start, and stop() of a timer that never ticked (a
  * recording shorter than `every`) does not wait for it — stop() drops the
  * callback itself and the thread, detached, only frees its C memory.  Both
- * waits cost milliseconds of wall time under load.
+ * waits cost milliseconds of wall time under load.  Before fork() such a
+ * thread is still joined (quickly: it needs no GIL to end), so that the
+ * process forks with no other thread.
  *
  * Each start allocates its own TcRecTimer, owned by the thread and freed by
  * it: a tick that outlives stop()'s wait (a program's __repr__ that sleeps)
