@@ -232,6 +232,23 @@ scan_python (const char *text, guint n_lines, guint *owners)
   return kinds;
 }
 
+const char *
+tc_coverage_state_name (TcCoverageState state)
+{
+  switch (state)
+    {
+    case TC_COVERAGE_RAN:
+      return "ran";
+    case TC_COVERAGE_NEVER_RAN:
+      return "never ran";
+    case TC_COVERAGE_BEFORE_RECORDING:
+      return "before recording";
+    case TC_COVERAGE_NOT_CODE:
+    default:
+      return NULL;
+    }
+}
+
 TcCoverage *
 tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source_path,
                       const TcTextStyle *style, GString *out)
@@ -351,11 +368,12 @@ tc_analysis_coverage (TcDocument *doc, const char *file_name, const char *source
           if (entry->state == TC_COVERAGE_NOT_CODE)
             g_string_append_printf (out, "  %s%5u %8s  %s%s\n", tc_c (style, TC_DIM), l + 1, "", src, tc_r (style));
           else if (entry->state == TC_COVERAGE_BEFORE_RECORDING)
-            g_string_append_printf (out, "  %s%5u %8s  %s  · before recording%s\n", tc_c (style, TC_DIM), l + 1, "",
-                                    src, tc_r (style));
+            g_string_append_printf (out, "  %s%5u %8s  %s  · %s%s\n", tc_c (style, TC_DIM), l + 1, "",
+                                    src, tc_coverage_state_name (entry->state), tc_r (style));
           else if (entry->state == TC_COVERAGE_NEVER_RAN)
-            g_string_append_printf (out, "  %s%5u %8s  %s  ← never %s%s\n", tc_c (style, TC_RED), l + 1,
-                                    cov->counted ? "0" : "✗", src, cov->counted ? "hit" : "ran", tc_r (style));
+            g_string_append_printf (out, "  %s%5u %8s  %s  ← %s%s\n", tc_c (style, TC_RED), l + 1,
+                                    cov->counted ? "0" : "✗", src,
+                                    cov->counted ? "never hit" : tc_coverage_state_name (entry->state), tc_r (style));
           else if (!cov->counted)
             g_string_append_printf (out, "  %s%5u %8s%s  %s\n", tc_c (style, TC_GREEN), l + 1, "✓", tc_r (style), src);
           else

@@ -207,6 +207,10 @@ typedef enum
                                    call: not judged */
 } TcCoverageState;
 
+/* "ran", "never ran", "before recording"; NULL for TC_COVERAGE_NOT_CODE:
+ * the words of the text report and of the Python API for first-hit data. */
+const char *tc_coverage_state_name (TcCoverageState state);
+
 typedef struct { guint32 line; guint64 hits; gint64 time_ns; guint32 state; } TcCoverageLine;
 
 typedef struct

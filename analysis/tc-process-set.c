@@ -294,19 +294,45 @@ tc_process_set_load (const char    *path,
   return g_steal_pointer (&self);
 }
 
+/* `path`'s own stem ("<dir>/<base>.tc" → base) and its set's parent's
+ * stem; FALSE when `path` is not a .tc file. */
+static gboolean
+path_stems (const char *path,
+            char      **dir,
+            char      **base,
+            char      **stem)
+{
+  *dir = g_path_get_dirname (path);
+  *base = g_path_get_basename (path);
+  *stem = NULL;
+  if (!g_str_has_suffix (*base, ".tc"))
+    return FALSE;
+  (*base)[strlen (*base) - 3] = '\0';
+  *stem = root_stem (*dir, *base);
+  return TRUE;
+}
+
+gboolean
+tc_process_set_is_child_path (const char *path)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *stem = NULL;
+
+  return path_stems (path, &dir, &base, &stem) && strcmp (stem, base) != 0;
+}
+
 gboolean
 tc_process_set_has_members (const char *path)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
   g_autofree char *stem = NULL;
   g_autoptr(GDir) d = NULL;
   const char *file;
 
-  if (!g_str_has_suffix (base, ".tc"))
+  if (!path_stems (path, &dir, &base, &stem))
     return FALSE;
-  base[strlen (base) - 3] = '\0';
-  stem = root_stem (dir, base);
   if (strcmp (stem, base) != 0)
     return TRUE;            /* a child, and its parent's file is there */
   d = g_dir_open (dir, 0, NULL);

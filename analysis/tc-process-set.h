@@ -71,6 +71,11 @@ void                   tc_process_set_get_time_range (TcProcessSet *self,
 /* Whether files named like members of `path`'s set lie beside it (a
  * directory listing, no loading): FALSE means a set of one. */
 gboolean tc_process_set_has_members (const char *path);
+/* Whether `path` is a child's file: "<stem>.<pid>.tc" (".<pid>" repeated
+ * for grandchildren) with the parent's "<stem>.tc" beside it — the one
+ * naming rule of a process set, also used by the Python package to skip
+ * children when it looks for the newest recording (no loading). */
+gboolean tc_process_set_is_child_path (const char *path);
 
 /* "ok", "exit 3", "crashed: ValueError", "signal 15", "truncated", "unreadable". */
 char *tc_process_member_status  (const TcProcessMember *member);

@@ -1259,10 +1259,11 @@ static PyObject *
 rec_timer_stop(PyObject *self, PyObject *args)
 {
     double wait = 2.0;
-    if (!PyArg_ParseTuple(args, "|d", &wait)) {
+    int join_idle = 0;
+    if (!PyArg_ParseTuple(args, "|dp", &wait, &join_idle)) {
         return NULL;
     }
-    return PyBool_FromLong(tc_rec_timer_stop(wait));
+    return PyBool_FromLong(tc_rec_timer_stop(wait, join_idle));
 }
 
 static PyObject *
@@ -1312,7 +1313,9 @@ static PyMethodDef rec_methods[] = {
     {"timer_start", rec_timer_start, METH_VARARGS,
      "timer_start(interval_s, callback): the snapshot timer thread."},
     {"timer_stop", rec_timer_stop, METH_VARARGS,
-     "timer_stop(wait_s=2.0) -> True when the thread has ended."},
+     "timer_stop(wait_s=2.0, join_idle=False) -> True when the thread has "
+     "ended (or, never having ticked, ends without touching Python; "
+     "join_idle waits for that end too)."},
     {"stats", rec_stats, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

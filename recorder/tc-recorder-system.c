@@ -201,9 +201,11 @@ tc_rec_system_sample(TcCounterValue *out, size_t cap)
 
     long threads = os_threads();
     if (threads > 0) {
-        /* The writer thread, the sampler and the Python timer thread. */
+        /* The writer thread, the sampler and the Python timer thread
+         * (defined as a recorder thread at its first tick). */
         long own = 1 + (tc_rec.sampler_running ? 1 : 0)
-                   + tc_rec.n_recorder_native;
+                   + tc_rec.n_recorder_native
+                   + tc_rec_timer_threads_outside();
         put(out, cap, &n, "threads", threads > own ? threads - own : 1);
     }
     put(out, cap, &n, "open_fds", (double)open_fds());

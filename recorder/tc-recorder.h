@@ -414,8 +414,11 @@ void tc_rec_sampler_stop(void);
 /* tc-recorder-timer.c: the snapshot timer (a C thread, invisible to
  * threading) calling `callback` with the GIL every interval. */
 int tc_rec_timer_start(double interval_s, PyObject *callback);
-int tc_rec_timer_stop(double wait_s);
+int tc_rec_timer_stop(double wait_s, int join_idle);
 int tc_rec_timer_running(void);
+/* Timer threads that have not ticked yet: alive, not recorder threads of
+ * the recording (they are defined at their first tick). */
+int tc_rec_timer_threads_outside(void);
 void tc_rec_timer_forget(void);
 
 PyMODINIT_FUNC PyInit__recorder(void);

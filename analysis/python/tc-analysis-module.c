@@ -1194,7 +1194,22 @@ styled_callgraph (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style
   return d;
 }
 
-/* {line: hits} */
+/* {line: hits} for counted line hits; for first-hit data (every current
+ * recording) {line: "ran" | "never ran" | "before recording" | None (not
+ * code)}, the text report's verdicts, never a made-up count. */
+static PyObject *
+coverage_value (const TcCoverage *cov, const TcCoverageLine *l)
+{
+  const char *name;
+
+  if (cov->counted)
+    return PyLong_FromUnsignedLongLong (l->hits);
+  name = tc_coverage_state_name (l->state);
+  if (name == NULL)
+    Py_RETURN_NONE;
+  return PyUnicode_FromString (name);
+}
+
 static PyObject *
 styled_coverage (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
 {
@@ -1204,7 +1219,7 @@ styled_coverage (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style,
   for (guint i = 0; d && cov && i < cov->lines->len; i++)
     {
       const TcCoverageLine *l = &g_array_index (cov->lines, TcCoverageLine, i);
-      PyObject *k = PyLong_FromUnsignedLong (l->line), *v = PyLong_FromUnsignedLongLong (l->hits);
+      PyObject *k = PyLong_FromUnsignedLong (l->line), *v = coverage_value (cov, l);
 
       if (!k || !v || PyDict_SetItem (d, k, v) < 0)
         Py_CLEAR (d);
@@ -1749,6 +1764,8 @@ static PyMethodDef module_methods[] = {
     "process_set(path, color=False, width=100) -> (members, text): the recording's processes." },
   { "process_set_has_members", tc_analysis_process_set_has_members, METH_VARARGS,
     "process_set_has_members(path) -> bool: other processes' files lie beside it (no loading)." },
+  { "process_set_is_child", tc_analysis_process_set_is_child, METH_VARARGS,
+    "process_set_is_child(path) -> bool: a child's <stem>.<pid>.tc with its parent's <stem>.tc beside it." },
   { "write_recording", tc_analysis_write_recording, METH_VARARGS,
     "write_recording(path, spec, session_id=None): write a .tc from plain data (timecapsule convert)." },
   { NULL },

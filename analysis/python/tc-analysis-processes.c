@@ -124,3 +124,13 @@ tc_analysis_process_set_has_members (PyObject *module, PyObject *args)
     return NULL;
   return PyBool_FromLong (tc_process_set_has_members (path));
 }
+
+PyObject *
+tc_analysis_process_set_is_child (PyObject *module, PyObject *args)
+{
+  const char *path;
+
+  if (!PyArg_ParseTuple (args, "s", &path))
+    return NULL;
+  return PyBool_FromLong (tc_process_set_is_child_path (path));
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * tc-analysis-processes.h — _analysis.process_set and process_set_has_members
- * (tc-analysis-processes.c).
+ * tc-analysis-processes.h — _analysis.process_set, process_set_has_members
+ * and process_set_is_child (tc-analysis-processes.c).
  */
 #pragma once
 
@@ -9,3 +9,4 @@
 
 PyObject *tc_analysis_process_set             (PyObject *module, PyObject *args);
 PyObject *tc_analysis_process_set_has_members (PyObject *module, PyObject *args);
+PyObject *tc_analysis_process_set_is_child    (PyObject *module, PyObject *args);

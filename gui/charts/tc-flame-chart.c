@@ -6,7 +6,8 @@
  * depth.  Only the spans of the visible range are decoded (the document
  * decodes the event blocks that overlap it), in a worker thread, leaving out
  * spans shorter than half a pixel; until they arrive the previous spans are
- * drawn at the new scale.
+ * drawn at the new scale.  After `timecapsule run` the launching frames
+ * (runpy) are left out, as in the flame graph: the top row is the script.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-chart-draw.h"
+#include "tc-launcher.h"
 #include "tc-time-navigation.h"
 #include "tc-units.h"
 
@@ -103,7 +105,7 @@ build_lanes (TcFlameChart *self)
       lane = g_new0 (Lane, 1);
       lane->thread_id = thread->id;
       lane->name = g_strdup (*thread->name ? thread->name : _("Thread"));
-      lane->n_rows = thread->max_depth + 1;
+      lane->n_rows = tc_launcher_max_depth (doc, thread) + 1;
       g_ptr_array_add (self->lanes, lane);
     }
 }
@@ -148,6 +150,8 @@ load_worker (GTask        *task,
       if (!tc_document_collect_spans (job->doc, g_array_index (job->thread_ids, guint32, i),
                                       job->begin, job->end, job->min_duration, spans, &error))
         g_debug ("flame chart: %s", error->message);
+      /* After `timecapsule run` the top row is the script's <module>. */
+      tc_launcher_drop_spans (job->doc, spans);
       g_array_sort (spans, tc_span_compare);
       g_ptr_array_add (job->results, spans);
       if (g_cancellable_is_cancelled (cancellable))
@@ -305,6 +309,8 @@ search_worker (GTask        *task,
         if (!tc_document_collect_spans (job->doc, g_array_index (job->thread_ids, guint32, t), at,
                                         MIN (at + slice, job->end), 0, spans, NULL))
           continue;
+        /* Only what the lanes draw can match. */
+        tc_launcher_drop_spans (job->doc, spans);
         for (guint i = 0; i < spans->len; i++)
           {
             const TcSpan *s = &g_array_index (spans, TcSpan, i);

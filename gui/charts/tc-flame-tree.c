@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "tc-launcher.h"
+
 #include "tc-flame-tree.h"
 
 struct _TcFlameTree
@@ -166,26 +168,6 @@ tc_flame_tree_finish (TcFlameTree *tree)
     nodes[0].total += nodes[c].total;
 }
 
-/* `timecapsule run`'s launching frames (runpy.run_path → _run_module_code
- * → _run_code → the script's <module>): the program did not call them, so
- * at the root of a tree they are left out and the script's <module> is the
- * root.  Deeper down (a program's own runpy call) they stay. */
-static gboolean
-is_launcher (TcDocument *doc,
-             guint32     code_id)
-{
-  const TcDocCode *code = tc_document_get_code (doc, code_id);
-  const TcDocFile *file = code != NULL ? tc_document_get_file (doc, code->file_id) : NULL;
-
-  /* The recorder names no module for these: runpy.py, or "<frozen runpy>"
-   * on 3.11+ where runpy is frozen. */
-  return file != NULL && (g_strcmp0 (file->basename, "runpy.py") == 0
-                          || g_strcmp0 (file->path, "<frozen runpy>") == 0)
-         && (g_strcmp0 (code->name, "run_path") == 0 || g_strcmp0 (code->name, "run_module") == 0
-             || g_strcmp0 (code->name, "_run_module_code") == 0 || g_strcmp0 (code->name, "_run_code") == 0
-             || g_strcmp0 (code->name, "_run_module_as_main") == 0);
-}
-
 /* Copies one recorded call tree into the merged tree. */
 static void
 merge_call_tree (TcFlameTree *tree,
@@ -193,18 +175,18 @@ merge_call_tree (TcFlameTree *tree,
                  GArray      *call_tree)
 {
   g_autofree guint32 *map = g_new (guint32, MAX (call_tree->len, 1));
-  g_autofree gboolean *launcher = g_new0 (gboolean, MAX (call_tree->len, 1));
+  g_autofree guint32 *lift = tc_launcher_call_tree_lift (doc, call_tree);
 
+  /* `timecapsule run`'s launching frames are left out at the root: the
+   * script's <module> is a root. */
   map[0] = 0;
-  launcher[0] = TRUE;
   for (guint i = 1; i < call_tree->len; i++)
     {
       const TcCallNode *cn = &g_array_index (call_tree, TcCallNode, i);
       TcFlameNode *node;
 
-      if (launcher[cn->parent] && is_launcher (doc, cn->code_id))
+      if (lift[i] == cn->depth)
         {
-          launcher[i] = TRUE;
           map[i] = map[cn->parent];
           continue;
         }
@@ -261,20 +243,6 @@ tc_flame_tree_new_from_samples (TcDocument *doc,
   return tree;
 }
 
-static int
-compare_span_start (gconstpointer a,
-                    gconstpointer b)
-{
-  const TcSpan *sa = a;
-  const TcSpan *sb = b;
-
-  /* A caller starts no later than its callees; at the same instant the
-   * shallower one comes first. */
-  if (sa->start_ns != sb->start_ns)
-    return sa->start_ns < sb->start_ns ? -1 : 1;
-  return (sa->depth > sb->depth) - (sa->depth < sb->depth);
-}
-
 static void
 add_spans (TcFlameTree *tree,
            TcDocument  *doc,
@@ -286,7 +254,8 @@ add_spans (TcFlameTree *tree,
   g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (guint));   /* span index by depth */
   g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint32));
 
-  g_array_sort (spans, compare_span_start);
+  /* In start order, without the launching frames at the root. */
+  tc_launcher_drop_spans (doc, spans);
 
   /* First the time each span's callees took, then every span's own time
    * on its call path (add_path sums it into the callers' totals). */
@@ -313,15 +282,8 @@ add_spans (TcFlameTree *tree,
           g_array_set_size (path, s->depth + 1);
           for (guint d = 0; d <= s->depth; d++)
             g_array_index (path, guint32, d) = g_array_index (spans, TcSpan, g_array_index (open, guint, d)).code_id;
-          {
-            guint skip = 0;
-
-            while (skip < path->len && is_launcher (doc, g_array_index (path, guint32, skip)))
-              skip++;
-            if (skip < path->len)
-              tc_flame_tree_add_path (tree, &g_array_index (path, guint32, skip), path->len - skip,
-                                      MAX (dur - child_ns[i], 0), 1);
-          }
+          tc_flame_tree_add_path (tree, (guint32 *) (gpointer) path->data, path->len,
+                                  MAX (dur - child_ns[i], 0), 1);
         }
     }
 }

@@ -455,8 +455,10 @@ def _start_timer(s):
     core.timer_start(s.every, tick)
 
 
-def _stop_timer(s, wait=2.0):
-    core.timer_stop(wait)
+def _stop_timer(s, wait=2.0, join_idle=False):
+    # A timer that never ticked is not waited for (it ends without touching
+    # Python) unless join_idle: fork() must find no thread left.
+    core.timer_stop(wait, join_idle)
     _recorder_idents.discard(s.timer_ident)
     s.timer_ident = None
 
@@ -665,7 +667,7 @@ def _before_fork():
     if s is None or not s.active or s.pid != os.getpid():
         return
     s.forking = True
-    _stop_timer(s, wait=5.0)
+    _stop_timer(s, wait=5.0, join_idle=True)
     core.fork_prepare()
 
 

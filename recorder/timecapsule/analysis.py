@@ -9,7 +9,6 @@ print write to stdout, with colour only when stdout is a terminal.
 
 import glob
 import os
-import re
 import shutil
 import sys
 import time
@@ -69,20 +68,11 @@ def _out(text):
         sys.stdout.flush()
 
 
-_MEMBER = re.compile(r"^(.+?)((?:\.\d+)+)\.tc$")
-
-
-def _is_child_file(path):
-    """`<stem>.<pid>.tc` beside its parent's `<stem>.tc` (multi-process)."""
-    m = _MEMBER.match(os.path.basename(path))
-    return m is not None and os.path.exists(
-        os.path.join(os.path.dirname(path), m.group(1) + ".tc"))
-
-
 def _latest():
     # A multi-process run's children finish around the parent: the newest
     # recording is the newest parent, whose report lists its processes.
-    found = sorted((p for p in glob.glob("*.tc") if not _is_child_file(p)),
+    # Which file is a child is the process set's naming rule, in C.
+    found = sorted((p for p in glob.glob("*.tc") if not _analysis.process_set_is_child(p)),
                    key=os.path.getmtime, reverse=True) or \
         sorted(glob.glob("*.tc"), key=os.path.getmtime, reverse=True)
     if not found:
@@ -318,6 +308,18 @@ def callgraph(path=None, *, min_calls=1, export=None):
 
 
 def coverage_report(path=None, *, source_path=None, export=None, file=None):
+    """Prints the coverage of the recorded script (or ``file``) and returns
+    ``{lineno: value}`` for every line of its source, like the text:
+
+    - first-hit data (``SESSION line_hits=first``, every recording made by
+      this recorder: it knows which lines ran, not how often):
+      ``"ran"``, ``"never ran"``, ``"before recording"`` (ran before
+      ``record()``, not judged) or ``None`` (not code: blank, comment,
+      docstring, continuation line);
+    - counted data (older files, converted seed recordings): the hit
+      count, 0 for lines that never ran.
+
+    One recording has one kind: ints, or strings and None."""
     lines, text = _doc(path).coverage(file, source_path, _color(), _width())
     _show(text, export, "coverage")
     return lines

@@ -88,6 +88,10 @@ test_set (void)
   g_assert_true (tc_process_set_has_members (parent));
   g_assert_true (tc_process_set_has_members (grandchild));
   g_assert_false (tc_process_set_has_members (other));
+  g_assert_false (tc_process_set_is_child_path (parent));
+  g_assert_true (tc_process_set_is_child_path (child));
+  g_assert_true (tc_process_set_is_child_path (grandchild));
+  g_assert_false (tc_process_set_is_child_path (other));
   g_assert_cmpint (tc_process_set_get_member (set, 2)->offset_ns, ==,
                    tc_process_set_get_member (set, 2)->start_ns);
 

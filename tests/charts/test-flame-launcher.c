@@ -1,14 +1,18 @@
 /* test-flame-launcher.c — after `timecapsule run script.py` the flame
  * graph's root is the script's <module>, not runpy's run_path →
  * _run_module_code → _run_code that launched it (whole recording and a
- * time range); a program's own runpy call deeper down stays.
+ * time range), and the flame chart's top row is that <module> too (rows,
+ * lane height, search); a program's own runpy call deeper down stays.
  *
  * SPDX-License-Identifier: MIT
  */
+#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tc-flame-chart.h"
 #include "tc-flame-tree.h"
+#include "tc-test-window.h"
 
 enum { RUN_PATH = 1, RUN_MODULE_CODE, RUN_CODE, MODULE, WORK, NESTED_RUN_CODE };
 
@@ -93,10 +97,77 @@ test_launcher_left_out (void)
   g_rmdir (dir);
 }
 
+static gboolean
+chart_ready (gpointer chart)
+{
+  return tc_flame_chart_get_ready (chart);
+}
+
+static gboolean
+search_ready (gpointer chart)
+{
+  return tc_flame_chart_get_search_ready (chart);
+}
+
+static void
+test_chart_starts_at_the_script (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tc-flame-launcher-XXXXXX", NULL);
+  g_autofree char *path = write_recording (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  g_autoptr(TcViewerSession) session = tc_viewer_session_new (NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart;
+  const struct { guint32 code; guint depth; gint64 start, end; } expect[] = {
+    { MODULE, 0, 4000, 9000 }, { WORK, 1, 5000, 8000 }, { NESTED_RUN_CODE, 2, 6000, 7000 },
+  };
+  GArray *spans;
+  int height, natural;
+
+  g_assert_no_error (error);
+  tc_viewer_session_set_document (session, doc);
+  chart = tc_flame_chart_new (session);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  tc_viewer_session_set_visible_range (session, 0, 20000);
+  tc_test_wait_for (chart_ready, chart);
+
+  /* Depth 0 is the script's <module>; no row for run_path & co. */
+  spans = tc_flame_chart_get_spans (TC_FLAME_CHART (chart), 1);
+  g_assert_nonnull (spans);
+  g_assert_cmpuint (spans->len, ==, G_N_ELEMENTS (expect));
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const TcSpan *s = &g_array_index (spans, TcSpan, i);
+
+      g_assert_cmpuint (s->code_id, ==, expect[i].code);
+      g_assert_cmpuint (s->depth, ==, expect[i].depth);
+      g_assert_cmpint (s->start_ns, ==, expect[i].start);
+      g_assert_cmpint (s->end_ns, ==, expect[i].end);
+    }
+  /* The lane is as tall as the program's stack (3 levels, and the one
+   * spare row every lane has), not the launcher's 6. */
+  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, &height, &natural, NULL, NULL);
+  g_assert_cmpint (height, ==, (int) (TC_FLAME_CHART_HEADER + 4 * TC_FLAME_CHART_ROW + 6));
+
+  /* Searching finds only what is drawn: the program's own _run_code. */
+  tc_flame_chart_set_search (TC_FLAME_CHART (chart), "_run_code");
+  tc_test_wait_for (search_ready, chart);
+  g_assert_cmpuint (tc_flame_chart_get_n_matches (TC_FLAME_CHART (chart), NULL), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
   g_test_add_func ("/tc/charts/flame/launcher", test_launcher_left_out);
+  g_test_add_func ("/tc/charts/flame/chart-launcher", test_chart_starts_at_the_script);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 writes into the file."""
 
 import re
+import sys
 
 from conftest import load
 
@@ -517,3 +518,69 @@ tc.stop()
     # (calls="all"), but it has no tracked files.
     assert r.calls("work") == 30
     assert not any(f["flags"] & 1 for f in r.files.values())
+
+
+def test_timer_enters_python_at_its_first_tick(run, tmp_path):
+    """The timer thread takes the GIL (and gets its thread state, defined in
+    the recording as tc-timer) only at its first tick: a recording shorter
+    than `every` never has it, and stop() does not wait for it.  Many short
+    recordings leave no thread behind."""
+    proc = run(r'''
+import os, time, timecapsule as tc
+
+def tasks():
+    return len(os.listdir("/proc/self/task"))
+
+before = tasks()
+for i in range(200):
+    tc.record(every=30, output="short-%d.tc" % i, warn=False)
+    tc.stop()
+deadline = time.monotonic() + 10
+while tasks() > before and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("tasks", before, tasks())
+tc.record(every=0.02, output="ticked.tc")
+time.sleep(0.3)
+tc.stop()
+''', timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    before, after = map(int, re.search(r"tasks (\d+) (\d+)", proc.stdout).groups())
+    assert after == before
+    for i in (0, 199):
+        r = load(tmp_path / ("short-%d.tc" % i))
+        assert r.state == "complete"
+        assert r.snapshots[-1]["evt"] == "SNAP:record_stop"
+        assert all(t["name"] != "tc-timer" for t in r.threads.values())
+    r = load(tmp_path / "ticked.tc")
+    assert any(s["evt"] == "TIMER" for s in r.snapshots)
+    assert [t for t in r.threads.values() if t["name"] == "tc-timer"]
+
+
+def test_fork_finds_no_timer_thread_left(run, tmp_path):
+    """A timer that never ticked is not waited for at stop(), but before
+    fork() it is: the child must not inherit a process that had another
+    thread.  Counted by a before-fork hook registered before timecapsule's
+    (so run after it), and by 3.12's warning that such a fork may deadlock
+    (3.13 warns while recording even with the old timer that was always
+    joined: not this thread's doing)."""
+    proc = run(r'''
+import os, sys, warnings
+seen = []
+os.register_at_fork(before=lambda: seen.append(len(os.listdir("/proc/self/task"))))
+import timecapsule as tc
+tc.record(every=30, output="out.tc", warn=False)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for i in range(20):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+tc.stop()
+print("threads at fork:", sorted(set(seen)))
+print("fork warnings:", sum("multi-threaded" in str(w.message) for w in caught))
+''', timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "threads at fork: [1]" in proc.stdout
+    if sys.version_info[:2] == (3, 12):
+        assert "fork warnings: 0" in proc.stdout

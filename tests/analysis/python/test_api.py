@@ -273,6 +273,26 @@ def test_latest_file_default(fixtures, monkeypatch, capsys):
     assert "[TC] loading: crash.tc" in capsys.readouterr().out
 
 
+def test_latest_skips_children_by_the_process_set_rule(fixtures, tmp_path, monkeypatch, capsys):
+    """The newest recording is the newest parent: a child's file (the C
+    process set's naming rule, whose parent's own name may end in digits)
+    is skipped even when it was written last."""
+    from timecapsule import _analysis
+
+    data = (fixtures / "crash.tc").read_bytes()
+    now = time.time()
+    for i, name in enumerate(("model.2024.tc", "model.2024.123.tc", "model.2024.123.7.tc")):
+        (tmp_path / name).write_bytes(data)
+        os.utime(tmp_path / name, (now + i, now + i))
+    monkeypatch.chdir(tmp_path)
+    assert not _analysis.process_set_is_child("model.2024.tc")
+    assert _analysis.process_set_is_child("model.2024.123.tc")
+    assert _analysis.process_set_is_child("model.2024.123.7.tc")
+    assert not _analysis.process_set_is_child("missing.5.tc")
+    tc.load()
+    assert "[TC] loading: model.2024.tc" in capsys.readouterr().out
+
+
 def test_tail_follows_a_growing_file(fixtures, capsys):
     full = (fixtures / "timings.tc").read_bytes()
     live = fixtures / "live.tc"

@@ -52,7 +52,7 @@ def test_first_hit_lines_are_not_ranked(tmp_path, capsys):
     assert "Hot lines (" not in out
 
     capsys.readouterr()
-    A.coverage_report(path)
+    lines = A.coverage_report(path)
     text = capsys.readouterr().out
     rows = {int(l.split()[0]): l for l in text.splitlines()
             if l.strip() and l.split()[0].isdigit()}
@@ -62,6 +62,20 @@ def test_first_hit_lines_are_not_ranked(tmp_path, capsys):
     assert "never" not in rows[line_of('"""Docstring of square."""')]
     assert rows[line_of('"""Docstring of square."""')].split()[1:2] == ['"""Docstring']
     assert "HOT" not in text
+
+    # The returned dict says what the text says, for every line: no counts.
+    assert sorted(lines) == sorted(rows) == list(range(1, len(PROGRAM.splitlines()) + 1))
+    assert lines[line_of("total += square(i)")] == "ran"
+    assert lines[line_of("return x * x")] == "ran"
+    assert lines[line_of("import timecapsule as tc")] == "before recording"
+    assert lines[line_of("def square(x):")] == "before recording"
+    assert lines[line_of('"""Docstring of square."""')] is None
+    for n, value in lines.items():
+        row = rows[n]
+        assert value in ("ran", "never ran", "before recording", None)
+        assert (value == "ran") == (row.split()[1:2] == ["✓"])
+        assert (value == "never ran") == ("← never ran" in row)
+        assert (value == "before recording") == ("· before recording" in row)
 
 
 def test_counted_fixture_still_ranks(timings):
