@@ -63,11 +63,16 @@ typedef struct
 /* Compress `len` bytes into d->out; returns the compressed size, or 0 when
  * compression failed or did not make the data smaller. */
 size_t tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len);
+/* The same, ending a deflate block at each of the `n_cuts` increasing
+ * offsets, so every plane of an event stream gets its own Huffman codes. */
+size_t tc_deflater_run_planes (TcDeflater *d, const uint8_t *data, size_t len,
+                               const size_t *cuts, size_t n_cuts);
 void   tc_deflater_end (TcDeflater *d);
 
 /* Event blocks (tc-events.c). */
-/* Appends the three-plane stream of `events` to `raw` (which must be empty);
- * `codes` is scratch.  Sets *codes_offset. */
+/* Appends the four-plane stream (kind planes layout, FORMAT.md §6) of
+ * `events` to `raw` (which must be empty); `codes` is scratch.  Sets
+ * *codes_offset. */
 TcStatus tc_events_encode (TcEncoder *raw, TcEncoder *codes, uint64_t base_ns,
                            const TcEvent *events, size_t n, uint32_t *codes_offset);
 

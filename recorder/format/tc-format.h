@@ -35,7 +35,7 @@ extern "C" {
 #define TC_MAGIC            "\x89TCAP\r\n\x1a"
 #define TC_MAGIC_LEN        8
 #define TC_VERSION_MAJOR    1   /* bumped only when the header or frame header change */
-#define TC_VERSION_MINOR    0   /* bumped when frame types or fields are added */
+#define TC_VERSION_MINOR    1   /* bumped when frame types, fields or codecs are added (1: event codecs 2, 3) */
 #define TC_HEADER_SIZE      256
 #define TC_FRAME_ALIGN      8
 #define TC_FRAME_MAX_LEN    (64u * 1024u * 1024u) /* sanity bound checked by readers */
@@ -270,9 +270,26 @@ enum
 enum { TC_SOURCE_FLAG_LAST = 1 << 0 };
 enum { TC_END_FLAG_CRASHED = 1 << 0, TC_END_FLAG_SIGNAL = 1 << 1 };
 
-typedef enum { TC_CODEC_RAW = 0, TC_CODEC_ZLIB = 1 /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */ } TcCodec;
+/* EVENTS codecs (FORMAT.md §6): the stream layout and its compression.
+ * 0 and 1 are the "head planes" layout of 1.0 (read, no longer written),
+ * 2 and 3 the "kind planes" layout of 1.1 (what writers write). */
+typedef enum
+{
+  TC_CODEC_RAW        = 0,
+  TC_CODEC_ZLIB       = 1, /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */
+  TC_CODEC_KINDS_RAW  = 2,
+  TC_CODEC_KINDS_ZLIB = 3,
+} TcCodec;
 
-/* Event kinds, the low 3 bits of each event's head varint. */
+/* Whether an EVENTS block with this codec needs raw_len bytes of scratch. */
+static inline bool
+tc_codec_is_zlib (unsigned codec)
+{
+  return codec == TC_CODEC_ZLIB || codec == TC_CODEC_KINDS_ZLIB;
+}
+
+/* Event kinds (0-7: the low 3 bits of a 1.0 head varint, a byte of the
+ * kind plane since 1.1). */
 typedef enum
 {
   TC_EVENT_CALL      = 0, /* enter a Python function (code id follows) */
@@ -795,7 +812,7 @@ TcStatus tc_decode_counter_def  (const TcFrame *f, TcCounterDef *out);
 /* Events: *out is an arena array of n events with absolute times. */
 TcStatus tc_decode_events       (const TcFrame *f, TcArena *arena, TcEvent **out, size_t *n);
 /* Zero-allocation variant for hot loops: `out` must hold n_events entries
- * (TcEventsFixed.n_events) and `scratch` raw_len bytes when the codec is zlib. */
+ * (TcEventsFixed.n_events) and `scratch` raw_len bytes when tc_codec_is_zlib (codec). */
 TcStatus tc_decode_events_into  (const TcFrame *f, TcEvent *out, size_t capacity, uint8_t *scratch, size_t scratch_len, size_t *n);
 TcStatus tc_decode_snapshot     (const TcFrame *f, TcArena *arena, TcSnapshot *out);
 TcStatus tc_decode_metrics      (const TcFrame *f, TcArena *arena, TcMetricPoint **out, size_t *n);

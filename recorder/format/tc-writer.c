@@ -222,15 +222,15 @@ emit_payload (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
   return emit_frame (w, type, 0, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
-/* Emit `fixed` + body (w->body), zlib-wrapped when that is smaller. */
+/* Build `fixed` + body (w->body) in w->payload, zlib-wrapped when that is
+ * smaller; the frame flags to use in *flags. */
 static TcStatus
-emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
-                     const void *fixed, size_t fixed_size, bool try_zlib, size_t zlib_threshold,
-                     uint64_t end_ns, uint32_t n_items)
+build_fixed_and_body (TcWriter *w, const void *fixed, size_t fixed_size, bool try_zlib,
+                      size_t zlib_threshold, uint16_t *flags)
 {
   size_t zlen = 0;
-  uint16_t flags = 0;
 
+  *flags = 0;
   if (w->body.failed)
     return TC_ERR_NOMEM;
   if (try_zlib && w->body.len >= zlib_threshold && w->body.len <= UINT32_MAX)
@@ -243,12 +243,24 @@ emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t ti
 
       tc_encode_bytes (&w->payload, &prefix, sizeof prefix);
       tc_encode_bytes (&w->payload, w->deflater.out, zlen);
-      flags = TC_FRAME_FLAG_ZLIB;
+      *flags = TC_FRAME_FLAG_ZLIB;
     }
   else
     tc_encode_bytes (&w->payload, w->body.data, w->body.len);
-  if (w->payload.failed)
-    return TC_ERR_NOMEM;
+  return w->payload.failed ? TC_ERR_NOMEM : TC_OK;
+}
+
+/* Emit `fixed` + body (w->body), zlib-wrapped when that is smaller. */
+static TcStatus
+emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
+                     const void *fixed, size_t fixed_size, bool try_zlib, size_t zlib_threshold,
+                     uint64_t end_ns, uint32_t n_items)
+{
+  uint16_t flags;
+  TcStatus status = build_fixed_and_body (w, fixed, fixed_size, try_zlib, zlib_threshold, &flags);
+
+  if (status != TC_OK)
+    return status;
   return emit_frame (w, type, flags, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
@@ -699,10 +711,14 @@ tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error)
   if (!w->index_overflow)
     {
       TcIndexFixed ix = { (uint32_t) w->n_index, 0 };
+      uint16_t flags;
 
-      tc_encoder_clear (&w->payload);
-      tc_encode_bytes (&w->payload, &ix, sizeof ix);
-      tc_encode_bytes (&w->payload, w->index, w->n_index * sizeof (TcIndexEntry));
+      /* Compressed since 1.1 (readers of 1.0 already had to accept it):
+       * offsets and times of neighbouring frames share their high bytes,
+       * and the entries were ~5 % of a short recording. */
+      tc_encoder_clear (&w->body);
+      tc_encode_bytes (&w->body, w->index, w->n_index * sizeof (TcIndexEntry));
+      status = build_fixed_and_body (w, &ix, sizeof ix, true, ZLIB_BODY_THRESHOLD, &flags);
       index_offset = w->file_off + w->buf_len;
       if (w->buf_cap - w->buf_len < tc_align8 (sizeof (TcFrameHeader) + w->payload.len))
         {
@@ -710,7 +726,9 @@ tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error)
             goto failed;
           index_offset = w->file_off;
         }
-      status = emit_payload (w, TC_FRAME_INDEX, 0, w->newest_ns, TC_OK, w->newest_ns, (uint32_t) w->n_index);
+      if (status == TC_OK)
+        status = emit_frame (w, TC_FRAME_INDEX, flags, 0, w->newest_ns, w->payload.data, w->payload.len,
+                             w->newest_ns, (uint32_t) w->n_index);
       if (status == TC_ERR_NOMEM)
         index_offset = 0;  /* no index is allowed; carry on with END */
       else if (status != TC_OK)
