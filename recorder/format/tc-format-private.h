@@ -119,7 +119,6 @@ TcStatus tc_encode_warning_payload      (TcEncoder *enc, const TcWarning *w);
 TcStatus tc_encode_crash_body           (TcEncoder *enc, const TcCrash *c);
 TcStatus tc_encode_mark_payload         (TcEncoder *enc, const TcMark *m);
 TcStatus tc_encode_line_hits_payload    (TcEncoder *enc, const TcLineHits *h);
-TcStatus tc_encode_return_value_payload (TcEncoder *enc, const TcReturnValue *rv);
 TcStatus tc_encode_samples_payload      (TcEncoder *enc, uint64_t time_ns, const TcStackSample *samples, size_t n);
 
 /* crc32 of a frame: its header with the crc field as 0, then the payload

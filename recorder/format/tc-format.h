@@ -64,6 +64,7 @@ typedef enum
   TC_FRAME_SAMPLES      = 18, /* sample-mode stack samples of one thread */
   TC_FRAME_INDEX        = 19, /* offsets of the frames before it, for big files */
   TC_FRAME_END          = 20, /* clean end of the recording; always the last frame */
+  TC_FRAME_RETURN_VALUES = 21, /* since 1.1: a batch of return values (written instead of 17) */
 } TcFrameType;
 
 /* TcFrameHeader.flags */
@@ -221,6 +222,9 @@ static_assert (sizeof (TcSourceFixed) == 32, "");
 
 typedef struct { uint32_t code_id; uint32_t reserved; } TcReturnValueFixed;
 static_assert (sizeof (TcReturnValueFixed) == 8, "");
+
+typedef struct { uint32_t n_values; uint32_t reserved; } TcReturnValuesFixed;
+static_assert (sizeof (TcReturnValuesFixed) == 8, "");
 
 typedef struct { uint32_t n_samples; uint32_t reserved; } TcSamplesFixed;
 static_assert (sizeof (TcSamplesFixed) == 8, "");
@@ -646,6 +650,15 @@ typedef struct
   TcValue  value;
 } TcReturnValue;
 
+/* One item of a RETURN_VALUES batch. */
+typedef struct
+{
+  uint64_t      time_ns;
+  uint32_t      thread_id;
+  uint32_t      reserved;
+  TcReturnValue rv;
+} TcReturnValueItem;
+
 typedef struct
 {
   uint64_t      time_ns;
@@ -704,6 +717,8 @@ TcStatus tc_writer_write_mark        (TcWriter *w, uint32_t thread_id, uint64_t 
 TcStatus tc_writer_write_line_hits   (TcWriter *w, uint64_t time_ns, const TcLineHits *hits);
 /* Embeds a whole source text as SOURCE chunks of at most 1 MiB (zlib). */
 TcStatus tc_writer_write_source      (TcWriter *w, uint64_t time_ns, uint32_t file_id, const void *text, size_t len);
+/* Return values are batched: one zlib-compressed RETURN_VALUES frame per
+ * flush (or per 256 KiB of values), not a frame each. */
 TcStatus tc_writer_write_return_value(TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv);
 TcStatus tc_writer_write_samples     (TcWriter *w, uint32_t thread_id, const TcStackSample *samples, size_t n);
 
@@ -733,10 +748,13 @@ TcStatus        tc_writer_write_packed (TcWriter *w, TcEventsPacker *p);
 TcStatus tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id,
                               uint64_t time_ns, const void *payload, size_t len);
 
-/* Write the buffered frames with pwrite(2) and patch data_end/end_time_ns in
- * the header.  With `sync`, fdatasync as well.  Uses no allocation, so it is
- * safe to call from a fatal-signal handler (without sync). */
+/* Close the pending batches (return values) into frames, write the buffered
+ * frames with pwrite(2) and patch data_end/end_time_ns in the header.  With
+ * `sync`, fdatasync as well. */
 TcStatus tc_writer_flush (TcWriter *w, bool sync);
+/* tc_writer_flush without closing the batches: no allocation, so it is
+ * safe to call from a fatal-signal handler. */
+TcStatus tc_writer_flush_frames (TcWriter *w);
 /* Append INDEX then END, flush, patch the header, fsync, close.  Frees w
  * whatever the result.  `end` may be NULL; its n_events, n_snapshots and
  * n_frames are filled in by the writer (its own counts), the other fields
@@ -823,6 +841,7 @@ TcStatus tc_decode_mark         (const TcFrame *f, TcMark *out);
 TcStatus tc_decode_line_hits    (const TcFrame *f, TcArena *arena, TcLineHits *out);
 TcStatus tc_decode_source       (const TcFrame *f, TcArena *arena, TcSourceChunk *out);
 TcStatus tc_decode_return_value (const TcFrame *f, TcReturnValue *out);
+TcStatus tc_decode_return_values(const TcFrame *f, TcArena *arena, TcReturnValueItem **out, size_t *n);
 TcStatus tc_decode_samples      (const TcFrame *f, TcArena *arena, TcStackSample **out, size_t *n);
 TcStatus tc_decode_index        (const TcFrame *f, TcArena *arena, TcIndex *out);
 TcStatus tc_decode_end          (const TcFrame *f, TcEndFixed *out);

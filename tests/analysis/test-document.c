@@ -268,6 +268,9 @@ test_format_v1_0 (void)
   g_assert_cmpuint (tc_document_get_n_events (doc), ==, 4001);
   /* 1593 CALL (thread 2's, still open, among them), 149 C_CALL, 259 RESUME. */
   g_assert_cmpuint (tc_document_get_total_calls (doc), ==, 2001);
+  /* Its return value is a RETURN_VALUE frame of its own (1.1 batches them). */
+  g_assert_cmpuint (tc_document_get_return_values (doc)->len, ==, 1);
+  g_assert_cmpstr (g_array_index (tc_document_get_return_values (doc), TcDocReturn, 0).repr, ==, "42");
 }
 
 static void

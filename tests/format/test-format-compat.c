@@ -6,9 +6,10 @@
  * (commit a4e7f25, event blocks in the "head planes" layout, codecs 0 and
  * 1) with `test-format-compat --write-v1.0 PATH`: the events of
  * compat_events() for thread 1 (a DEFLATE block), one event for thread 2
- * (a RAW block) and a CODE frame.  The test decodes it with today's reader,
- * and writes the same events again to show that today's writer produces a
- * different layout that decodes to the same events.
+ * (a RAW block), a CODE frame and a return value (a RETURN_VALUE frame).
+ * The test decodes it with today's reader, and writes the same again to
+ * show that today's writer produces other encodings (kind planes, a
+ * RETURN_VALUES batch) that decode to the same content.
  */
 #include "tc-test-util.h"
 
@@ -58,6 +59,7 @@ write_events (const char *path)
   TcWriter *w = tc_writer_open (path, NULL, &error);
   const TcCodeDef code = { 1, 0, 1, 0, TC_STR ("work"), TC_STR ("work"), TC_STR ("compat") };
   const TcEvent one = { 6000, 9, TC_EVENT_CALL };
+  const TcReturnValue rv = { 1, TC_STR ("42"), TC_STR ("int"), { .kind = TC_VALUE_INT, .i = 42 } };
   g_autofree TcEvent *ev = NULL;
   size_t n;
 
@@ -66,6 +68,7 @@ write_events (const char *path)
   g_assert_cmpint (tc_writer_write_code (w, 0, &code), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_events (w, 1, ev, n), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_events (w, 2, &one, 1), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_return_value (w, 1, 7000, &rv), ==, TC_OK);
   g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
 }
 
@@ -80,7 +83,7 @@ check_file (const char *path, guint16 want_minor, guint8 want_raw_codec, guint8 
   TcFrameIter iter;
   TcFrame f;
   size_t n_expected, seen = 0;
-  guint blocks = 0;
+  guint blocks = 0, returns = 0;
 
   g_assert_nonnull (r);
   g_assert_cmpint (tc_reader_state (r), ==, TC_STATE_COMPLETE);
@@ -93,6 +96,36 @@ check_file (const char *path, guint16 want_minor, guint8 want_raw_codec, guint8 
       TcEvent *ev;
       size_t m;
 
+      if (f.header->type == TC_FRAME_RETURN_VALUE || f.header->type == TC_FRAME_RETURN_VALUES)
+        {
+          TcReturnValueItem *items, one;
+
+          /* 1.0 wrote a frame per value, 1.1 writes batches. */
+          if (f.header->type == TC_FRAME_RETURN_VALUE)
+            {
+              g_assert_cmpint (want_minor, ==, 0);
+              one.time_ns = f.header->time_ns;
+              one.thread_id = f.header->thread_id;
+              g_assert_cmpint (tc_decode_return_value (&f, &one.rv), ==, TC_OK);
+              items = &one;
+              m = 1;
+            }
+          else
+            {
+              g_assert_cmpint (want_minor, >=, 1);
+              g_assert_cmpint (tc_decode_return_values (&f, arena, &items, &m), ==, TC_OK);
+              g_assert_cmpuint (m, ==, 1);
+            }
+          g_assert_cmpuint (items[0].time_ns, ==, 7000);
+          g_assert_cmpuint (items[0].thread_id, ==, 1);
+          g_assert_cmpuint (items[0].rv.code_id, ==, 1);
+          tc_assert_str (items[0].rv.repr, TC_STR ("42"));
+          tc_assert_str (items[0].rv.type_name, TC_STR ("int"));
+          g_assert_cmpint (items[0].rv.value.kind, ==, TC_VALUE_INT);
+          g_assert_cmpint (items[0].rv.value.i, ==, 42);
+          returns++;
+          continue;
+        }
       if (f.header->type != TC_FRAME_EVENTS)
         continue;
       blocks++;
@@ -119,6 +152,7 @@ check_file (const char *path, guint16 want_minor, guint8 want_raw_codec, guint8 
     }
   g_assert_cmpuint (seen, ==, n_expected);
   g_assert_cmpuint (blocks, ==, 2);
+  g_assert_cmpuint (returns, ==, 1);
   tc_reader_free (r);
   tc_arena_free (arena);
 }

@@ -430,16 +430,6 @@ test_roundtrip_all_frames (void)
       }
   }
   {
-    TcReturnValue rv;
-
-    next_frame (&iter, &f, TC_FRAME_RETURN_VALUE);
-    g_assert_cmpint (tc_decode_return_value (&f, &rv), ==, TC_OK);
-    g_assert_cmpuint (rv.code_id, ==, x->return_value.code_id);
-    tc_assert_str (rv.repr, x->return_value.repr);
-    tc_assert_str (rv.type_name, x->return_value.type_name);
-    tc_assert_value (&rv.value, &x->return_value.value);
-  }
-  {
     TcStackSample *s;
     size_t n;
 
@@ -476,6 +466,22 @@ test_roundtrip_all_frames (void)
 
   next_frame (&iter, &f, TC_FRAME_EVENTS);
   check_events (&f, arena, x->events + x->n_events / 2, x->n_events - x->n_events / 2);
+  {
+    /* Return values are batched until the next flush (since 1.1). */
+    TcReturnValueItem *items;
+    size_t n;
+
+    next_frame (&iter, &f, TC_FRAME_RETURN_VALUES);
+    g_assert_cmpuint (f.header->time_ns, ==, 7000);
+    g_assert_cmpint (tc_decode_return_values (&f, arena, &items, &n), ==, TC_OK);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (items[0].time_ns, ==, 7000);
+    g_assert_cmpuint (items[0].thread_id, ==, 1);
+    g_assert_cmpuint (items[0].rv.code_id, ==, x->return_value.code_id);
+    tc_assert_str (items[0].rv.repr, x->return_value.repr);
+    tc_assert_str (items[0].rv.type_name, x->return_value.type_name);
+    tc_assert_value (&items[0].rv.value, &x->return_value.value);
+  }
 
   {
     TcIndex ix;
