@@ -16,7 +16,7 @@ import zlib
 NAMES = {1: "SESSION", 2: "THREAD", 3: "FILE", 4: "CODE", 5: "VAR", 6: "METRIC_DEF",
          7: "COUNTER_DEF", 8: "EVENTS", 9: "SNAPSHOT", 10: "METRICS", 11: "SYSTEM",
          12: "WARNING", 13: "CRASH", 14: "MARK", 15: "LINE_HITS", 16: "SOURCE",
-         17: "RETURN_VALUE", 18: "SAMPLES", 19: "INDEX", 20: "END"}
+         17: "RETURN_VALUE", 18: "SAMPLES", 19: "INDEX", 20: "END", 21: "RETURN_VALUES"}
 HEADER_SIZE = 256
 FRAME_HEADER = struct.Struct("<IHHIIQ")
 EVENTS_FIXED = struct.Struct("<IIQB3xI")

