@@ -898,6 +898,88 @@ test_events_spec_example (void)
   tc_test_tmp_remove (path);
 }
 
+/* Return values are batched: a flush closes the open batch, a batch of
+ * 256 KiB closes itself, items keep their thread, time (also going back
+ * across threads) and value. */
+static void
+test_return_value_batches (void)
+{
+  g_autofree char *path = tc_test_tmp_path ("returns.tc");
+  g_autofree char *big = g_strnfill (1000, 'x');
+  TcError error = { 0 };
+  TcArena *arena = tc_arena_new ();
+  TcWriter *w = tc_writer_open (path, NULL, &error);
+  const guint64 times[5] = { 100, 90, 300, 300, 5000 };
+  TcReader *r;
+  TcFrameIter iter;
+  TcFrame f;
+  guint frames = 0, seen = 0, big_seen = 0;
+
+  g_assert_nonnull (w);
+  for (guint i = 0; i < 5; i++)
+    {
+      TcReturnValue rv = { 10 + i, TC_STR ("7"), TC_STR ("int"), { .kind = TC_VALUE_INT, .i = (int64_t) i - 2 } };
+
+      g_assert_cmpint (tc_writer_write_return_value (w, 1 + i % 2, times[i], &rv), ==, TC_OK);
+      if (i == 2)
+        g_assert_cmpint (tc_writer_flush (w, false), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_flush (w, false), ==, TC_OK);
+  /* 300 values of 1 KB: the batch closes itself at 256 KiB. */
+  for (guint i = 0; i < 300; i++)
+    {
+      TcReturnValue rv = { 99, { big, 1000 }, TC_STR ("str"), { .kind = TC_VALUE_REPR_ONLY } };
+
+      g_assert_cmpint (tc_writer_write_return_value (w, 3, 6000 + i, &rv), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
+
+  r = tc_reader_open (path, &error);
+  g_assert_nonnull (r);
+  tc_frame_iter_init (&iter, r);
+  while (tc_frame_iter_next (&iter, &f))
+    {
+      TcReturnValueItem *items;
+      size_t n;
+
+      if (f.header->type != TC_FRAME_RETURN_VALUES)
+        continue;
+      g_assert_cmpint (tc_decode_return_values (&f, arena, &items, &n), ==, TC_OK);
+      /* Bodies under 64 bytes are stored, the big ones compressed. */
+      g_assert_cmpuint (f.header->flags & TC_FRAME_FLAG_ZLIB, ==, frames < 2 ? 0 : TC_FRAME_FLAG_ZLIB);
+      if (frames < 2)
+        {
+          /* The flushes cut the first five into 3 + 2. */
+          g_assert_cmpuint (n, ==, frames == 0 ? 3 : 2);
+          g_assert_cmpuint (f.header->time_ns, ==, times[seen]);
+          for (size_t i = 0; i < n; i++, seen++)
+            {
+              g_assert_cmpuint (items[i].time_ns, ==, times[seen]);
+              g_assert_cmpuint (items[i].thread_id, ==, 1 + seen % 2);
+              g_assert_cmpuint (items[i].rv.code_id, ==, 10 + seen);
+              tc_assert_str (items[i].rv.repr, TC_STR ("7"));
+              g_assert_cmpint (items[i].rv.value.i, ==, (int64_t) seen - 2);
+            }
+        }
+      else
+        {
+          g_assert_cmpuint (n, <, 300);
+          for (size_t i = 0; i < n; i++, big_seen++)
+            {
+              g_assert_cmpuint (items[i].time_ns, ==, 6000 + big_seen);
+              g_assert_cmpuint (items[i].rv.repr.len, ==, 1000);
+            }
+        }
+      frames++;
+    }
+  g_assert_cmpuint (seen, ==, 5);
+  g_assert_cmpuint (big_seen, ==, 300);
+  g_assert_cmpuint (frames, ==, 4);
+  tc_reader_free (r);
+  tc_arena_free (arena);
+  tc_test_tmp_remove (path);
+}
+
 /* Bad arguments are refused without poisoning the writer. */
 static void
 test_writer_invalid_args (void)
@@ -952,6 +1034,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/format/roundtrip/packed-events", test_roundtrip_packed_events);
   g_test_add_func ("/tc/format/roundtrip/source-chunks", test_roundtrip_source_chunks);
   g_test_add_func ("/tc/format/events/spec-example", test_events_spec_example);
+  g_test_add_func ("/tc/format/return-values/batches", test_return_value_batches);
   g_test_add_func ("/tc/format/writer/invalid-args", test_writer_invalid_args);
   return g_test_run ();
 }
