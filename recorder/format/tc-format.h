@@ -35,7 +35,7 @@ extern "C" {
 #define TC_MAGIC            "\x89TCAP\r\n\x1a"
 #define TC_MAGIC_LEN        8
 #define TC_VERSION_MAJOR    1   /* bumped only when the header or frame header change */
-#define TC_VERSION_MINOR    1   /* bumped when frame types, fields or codecs are added (1: event codecs 2, 3) */
+#define TC_VERSION_MINOR    1   /* bumped when frame types, fields or codecs are added (1.1: event codecs 2, 3, RETURN_VALUES) */
 #define TC_HEADER_SIZE      256
 #define TC_FRAME_ALIGN      8
 #define TC_FRAME_MAX_LEN    (64u * 1024u * 1024u) /* sanity bound checked by readers */

@@ -230,7 +230,7 @@ emit_payload (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
   return emit_frame (w, type, 0, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
-/* Build `fixed` + body (w->body) in w->payload, zlib-wrapped when that is
+/* Build `fixed` + `body` in w->payload, the body zlib-wrapped when that is
  * smaller; the frame flags to use in *flags. */
 static TcStatus
 build_fixed_and_body (TcWriter *w, const void *fixed, size_t fixed_size, const TcEncoder *body,
