@@ -188,7 +188,7 @@ decode_block (TcEvent **events, gsize *events_cap, guint8 **scratch, gsize *scra
     goto corrupt;
   fixed = (const TcEventsFixed *) frame->payload;
   if (fixed->n_events > *events_cap
-      || (fixed->codec == TC_CODEC_ZLIB && fixed->raw_len > *scratch_cap))
+      || (tc_codec_is_zlib (fixed->codec) && fixed->raw_len > *scratch_cap))
     {
       /* The sizes come from the file: let the decoder validate the block
        * header (n_events <= 65536, raw_len bounded by the compressed size)
@@ -205,7 +205,7 @@ decode_block (TcEvent **events, gsize *events_cap, guint8 **scratch, gsize *scra
       *events_cap = MAX (fixed->n_events, 1024);
       *events = g_renew (TcEvent, *events, *events_cap);
     }
-  if (fixed->codec == TC_CODEC_ZLIB && fixed->raw_len > *scratch_cap)
+  if (tc_codec_is_zlib (fixed->codec) && fixed->raw_len > *scratch_cap)
     {
       *scratch_cap = fixed->raw_len;
       *scratch = g_realloc (*scratch, *scratch_cap);

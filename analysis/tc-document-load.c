@@ -975,6 +975,21 @@ is_recorder_thread (const TcDocThread *thread)
          || g_str_equal (thread->name, "tc-sampler") || g_str_equal (thread->name, "tc-writer");
 }
 
+/* A RETURN_VALUE frame (1.0) or one item of a RETURN_VALUES batch (1.1). */
+static void
+add_return_value (TcDocument *self, gint64 t, guint32 thread_id, const TcReturnValue *rv)
+{
+  TcDocReturn ret = { 0 };
+
+  ret.time_ns = t;
+  ret.thread_id = thread_id;
+  ret.code_id = rv->code_id;
+  ret.repr = tc_document_intern (self, rv->repr);
+  ret.type_name = tc_document_intern (self, rv->type_name);
+  ret.value = rv->value;
+  g_array_append_val (self->returns, ret);
+}
+
 static gboolean
 handle_frame (TcDocument     *self,
               const TcFrame  *frame,
@@ -1119,15 +1134,17 @@ handle_frame (TcDocument     *self,
     case TC_FRAME_RETURN_VALUE:
       {
         TcReturnValue rv;
-        TcDocReturn ret = { 0 };
         DECODE (tc_decode_return_value (frame, &rv), "return value");
-        ret.time_ns = t;
-        ret.thread_id = frame->header->thread_id;
-        ret.code_id = rv.code_id;
-        ret.repr = tc_document_intern (self, rv.repr);
-        ret.type_name = tc_document_intern (self, rv.type_name);
-        ret.value = rv.value;
-        g_array_append_val (self->returns, ret);
+        add_return_value (self, t, frame->header->thread_id, &rv);
+        break;
+      }
+    case TC_FRAME_RETURN_VALUES:
+      {
+        TcReturnValueItem *items;
+        size_t n;
+        DECODE (tc_decode_return_values (frame, self->arena, &items, &n), "return values");
+        for (size_t i = 0; i < n; i++)
+          add_return_value (self, (gint64) items[i].time_ns, items[i].thread_id, &items[i].rv);
         break;
       }
     case TC_FRAME_SAMPLES:

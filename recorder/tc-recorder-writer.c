@@ -473,7 +473,8 @@ fatal_handler(int sig)
 {
     if (tc_rec.writer != NULL && pthread_mutex_trylock(&tc_rec.lock) == 0) {
         if (tc_rec.writer != NULL) {
-            tc_writer_flush(tc_rec.writer, false);
+            /* Whole frames only: closing a batch would allocate. */
+            tc_writer_flush_frames(tc_rec.writer);
         }
         pthread_mutex_unlock(&tc_rec.lock);
     }

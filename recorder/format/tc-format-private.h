@@ -63,11 +63,16 @@ typedef struct
 /* Compress `len` bytes into d->out; returns the compressed size, or 0 when
  * compression failed or did not make the data smaller. */
 size_t tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len);
+/* The same, ending a deflate block at each of the `n_cuts` increasing
+ * offsets, so every plane of an event stream gets its own Huffman codes. */
+size_t tc_deflater_run_planes (TcDeflater *d, const uint8_t *data, size_t len,
+                               const size_t *cuts, size_t n_cuts);
 void   tc_deflater_end (TcDeflater *d);
 
 /* Event blocks (tc-events.c). */
-/* Appends the three-plane stream of `events` to `raw` (which must be empty);
- * `codes` is scratch.  Sets *codes_offset. */
+/* Appends the four-plane stream (kind planes layout, FORMAT.md §6) of
+ * `events` to `raw` (which must be empty); `codes` is scratch.  Sets
+ * *codes_offset. */
 TcStatus tc_events_encode (TcEncoder *raw, TcEncoder *codes, uint64_t base_ns,
                            const TcEvent *events, size_t n, uint32_t *codes_offset);
 
@@ -114,7 +119,6 @@ TcStatus tc_encode_warning_payload      (TcEncoder *enc, const TcWarning *w);
 TcStatus tc_encode_crash_body           (TcEncoder *enc, const TcCrash *c);
 TcStatus tc_encode_mark_payload         (TcEncoder *enc, const TcMark *m);
 TcStatus tc_encode_line_hits_payload    (TcEncoder *enc, const TcLineHits *h);
-TcStatus tc_encode_return_value_payload (TcEncoder *enc, const TcReturnValue *rv);
 TcStatus tc_encode_samples_payload      (TcEncoder *enc, uint64_t time_ns, const TcStackSample *samples, size_t n);
 
 /* crc32 of a frame: its header with the crc field as 0, then the payload

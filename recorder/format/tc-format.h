@@ -35,7 +35,7 @@ extern "C" {
 #define TC_MAGIC            "\x89TCAP\r\n\x1a"
 #define TC_MAGIC_LEN        8
 #define TC_VERSION_MAJOR    1   /* bumped only when the header or frame header change */
-#define TC_VERSION_MINOR    0   /* bumped when frame types or fields are added */
+#define TC_VERSION_MINOR    1   /* bumped when frame types, fields or codecs are added (1.1: event codecs 2, 3, RETURN_VALUES) */
 #define TC_HEADER_SIZE      256
 #define TC_FRAME_ALIGN      8
 #define TC_FRAME_MAX_LEN    (64u * 1024u * 1024u) /* sanity bound checked by readers */
@@ -64,6 +64,7 @@ typedef enum
   TC_FRAME_SAMPLES      = 18, /* sample-mode stack samples of one thread */
   TC_FRAME_INDEX        = 19, /* offsets of the frames before it, for big files */
   TC_FRAME_END          = 20, /* clean end of the recording; always the last frame */
+  TC_FRAME_RETURN_VALUES = 21, /* since 1.1: a batch of return values (written instead of 17) */
 } TcFrameType;
 
 /* TcFrameHeader.flags */
@@ -222,6 +223,9 @@ static_assert (sizeof (TcSourceFixed) == 32, "");
 typedef struct { uint32_t code_id; uint32_t reserved; } TcReturnValueFixed;
 static_assert (sizeof (TcReturnValueFixed) == 8, "");
 
+typedef struct { uint32_t n_values; uint32_t reserved; } TcReturnValuesFixed;
+static_assert (sizeof (TcReturnValuesFixed) == 8, "");
+
 typedef struct { uint32_t n_samples; uint32_t reserved; } TcSamplesFixed;
 static_assert (sizeof (TcSamplesFixed) == 8, "");
 
@@ -270,9 +274,26 @@ enum
 enum { TC_SOURCE_FLAG_LAST = 1 << 0 };
 enum { TC_END_FLAG_CRASHED = 1 << 0, TC_END_FLAG_SIGNAL = 1 << 1 };
 
-typedef enum { TC_CODEC_RAW = 0, TC_CODEC_ZLIB = 1 /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */ } TcCodec;
+/* EVENTS codecs (FORMAT.md §6): the stream layout and its compression.
+ * 0 and 1 are the "head planes" layout of 1.0 (read, no longer written),
+ * 2 and 3 the "kind planes" layout of 1.1 (what writers write). */
+typedef enum
+{
+  TC_CODEC_RAW        = 0,
+  TC_CODEC_ZLIB       = 1, /* raw DEFLATE, as TC_FRAME_FLAG_ZLIB */
+  TC_CODEC_KINDS_RAW  = 2,
+  TC_CODEC_KINDS_ZLIB = 3,
+} TcCodec;
 
-/* Event kinds, the low 3 bits of each event's head varint. */
+/* Whether an EVENTS block with this codec needs raw_len bytes of scratch. */
+static inline bool
+tc_codec_is_zlib (unsigned codec)
+{
+  return codec == TC_CODEC_ZLIB || codec == TC_CODEC_KINDS_ZLIB;
+}
+
+/* Event kinds (0-7: the low 3 bits of a 1.0 head varint, a byte of the
+ * kind plane since 1.1). */
 typedef enum
 {
   TC_EVENT_CALL      = 0, /* enter a Python function (code id follows) */
@@ -629,6 +650,15 @@ typedef struct
   TcValue  value;
 } TcReturnValue;
 
+/* One item of a RETURN_VALUES batch. */
+typedef struct
+{
+  uint64_t      time_ns;
+  uint32_t      thread_id;
+  uint32_t      reserved;
+  TcReturnValue rv;
+} TcReturnValueItem;
+
 typedef struct
 {
   uint64_t      time_ns;
@@ -687,6 +717,8 @@ TcStatus tc_writer_write_mark        (TcWriter *w, uint32_t thread_id, uint64_t 
 TcStatus tc_writer_write_line_hits   (TcWriter *w, uint64_t time_ns, const TcLineHits *hits);
 /* Embeds a whole source text as SOURCE chunks of at most 1 MiB (zlib). */
 TcStatus tc_writer_write_source      (TcWriter *w, uint64_t time_ns, uint32_t file_id, const void *text, size_t len);
+/* Return values are batched: one zlib-compressed RETURN_VALUES frame per
+ * flush (or per 256 KiB of values), not a frame each. */
 TcStatus tc_writer_write_return_value(TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv);
 TcStatus tc_writer_write_samples     (TcWriter *w, uint32_t thread_id, const TcStackSample *samples, size_t n);
 
@@ -716,10 +748,13 @@ TcStatus        tc_writer_write_packed (TcWriter *w, TcEventsPacker *p);
 TcStatus tc_writer_write_raw (TcWriter *w, uint16_t type, uint16_t flags, uint32_t thread_id,
                               uint64_t time_ns, const void *payload, size_t len);
 
-/* Write the buffered frames with pwrite(2) and patch data_end/end_time_ns in
- * the header.  With `sync`, fdatasync as well.  Uses no allocation, so it is
- * safe to call from a fatal-signal handler (without sync). */
+/* Close the pending batches (return values) into frames, write the buffered
+ * frames with pwrite(2) and patch data_end/end_time_ns in the header.  With
+ * `sync`, fdatasync as well. */
 TcStatus tc_writer_flush (TcWriter *w, bool sync);
+/* tc_writer_flush without closing the batches: no allocation, so it is
+ * safe to call from a fatal-signal handler. */
+TcStatus tc_writer_flush_frames (TcWriter *w);
 /* Append INDEX then END, flush, patch the header, fsync, close.  Frees w
  * whatever the result.  `end` may be NULL; its n_events, n_snapshots and
  * n_frames are filled in by the writer (its own counts), the other fields
@@ -795,7 +830,7 @@ TcStatus tc_decode_counter_def  (const TcFrame *f, TcCounterDef *out);
 /* Events: *out is an arena array of n events with absolute times. */
 TcStatus tc_decode_events       (const TcFrame *f, TcArena *arena, TcEvent **out, size_t *n);
 /* Zero-allocation variant for hot loops: `out` must hold n_events entries
- * (TcEventsFixed.n_events) and `scratch` raw_len bytes when the codec is zlib. */
+ * (TcEventsFixed.n_events) and `scratch` raw_len bytes when tc_codec_is_zlib (codec). */
 TcStatus tc_decode_events_into  (const TcFrame *f, TcEvent *out, size_t capacity, uint8_t *scratch, size_t scratch_len, size_t *n);
 TcStatus tc_decode_snapshot     (const TcFrame *f, TcArena *arena, TcSnapshot *out);
 TcStatus tc_decode_metrics      (const TcFrame *f, TcArena *arena, TcMetricPoint **out, size_t *n);
@@ -806,6 +841,7 @@ TcStatus tc_decode_mark         (const TcFrame *f, TcMark *out);
 TcStatus tc_decode_line_hits    (const TcFrame *f, TcArena *arena, TcLineHits *out);
 TcStatus tc_decode_source       (const TcFrame *f, TcArena *arena, TcSourceChunk *out);
 TcStatus tc_decode_return_value (const TcFrame *f, TcReturnValue *out);
+TcStatus tc_decode_return_values(const TcFrame *f, TcArena *arena, TcReturnValueItem **out, size_t *n);
 TcStatus tc_decode_samples      (const TcFrame *f, TcArena *arena, TcStackSample **out, size_t *n);
 TcStatus tc_decode_index        (const TcFrame *f, TcArena *arena, TcIndex *out);
 TcStatus tc_decode_end          (const TcFrame *f, TcEndFixed *out);

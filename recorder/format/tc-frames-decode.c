@@ -605,6 +605,44 @@ tc_decode_return_value (const TcFrame *f, TcReturnValue *out)
 }
 
 TcStatus
+tc_decode_return_values (const TcFrame *f, TcArena *arena, TcReturnValueItem **out, size_t *n)
+{
+  TcReturnValuesFixed fx;
+  TcDecoder dec;
+  TcStatus status;
+  TcReturnValueItem *items;
+  uint64_t t;
+
+  *out = NULL;
+  *n = 0;
+  status = tc_frame_body (f, TC_FRAME_RETURN_VALUES, &fx, sizeof fx, arena, &dec);
+  if (status != TC_OK)
+    return status;
+  /* Each item takes at least 6 bytes (thread, dt, code, two empty strings,
+   * a value kind). */
+  items = tc_decoder_alloc_array (&dec, arena, fx.n_values, sizeof *items, 6);
+  if (items == NULL)
+    return TC_ERR_CORRUPT;
+  t = f->header->time_ns;
+  for (uint32_t i = 0; i < fx.n_values && dec.ok; i++)
+    {
+      memset (&items[i], 0, sizeof items[i]);
+      items[i].thread_id = decode_u32 (&dec);
+      t += (uint64_t) tc_decode_svarint (&dec);
+      items[i].time_ns = t;
+      items[i].rv.code_id = decode_u32 (&dec);
+      items[i].rv.repr = tc_decode_str (&dec);
+      items[i].rv.type_name = tc_decode_str (&dec);
+      tc_decode_value (&dec, &items[i].rv.value);
+    }
+  if (!dec.ok)
+    return TC_ERR_CORRUPT;
+  *out = items;
+  *n = fx.n_values;
+  return TC_OK;
+}
+
+TcStatus
 tc_decode_samples (const TcFrame *f, TcArena *arena, TcStackSample **out, size_t *n)
 {
   TcSamplesFixed fx;

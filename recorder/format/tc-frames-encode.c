@@ -268,18 +268,6 @@ tc_encode_line_hits_payload (TcEncoder *enc, const TcLineHits *h)
 }
 
 TcStatus
-tc_encode_return_value_payload (TcEncoder *enc, const TcReturnValue *rv)
-{
-  TcReturnValueFixed fx = { rv->code_id, 0 };
-
-  ENC_FIXED (enc, fx);
-  tc_encode_str (enc, rv->repr);
-  tc_encode_str (enc, rv->type_name);
-  tc_encode_value (enc, &rv->value);
-  return done (enc);
-}
-
-TcStatus
 tc_encode_samples_payload (TcEncoder *enc, uint64_t time_ns, const TcStackSample *samples, size_t n)
 {
   TcSamplesFixed fx = { (uint32_t) n, 0 };

@@ -187,9 +187,9 @@ tc_encode_str (TcEncoder *enc, TcStr s)
 /* ------------------------------------------------------------------------ */
 
 size_t
-tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len)
+tc_deflater_run_planes (TcDeflater *d, const uint8_t *data, size_t len, const size_t *cuts, size_t n_cuts)
 {
-  size_t bound;
+  size_t bound, done = 0;
 
   if (len == 0 || len > TC_FRAME_MAX_LEN)
     return 0;
@@ -203,7 +203,9 @@ tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len)
     }
   else if (deflateReset (&d->zs) != Z_OK)
     return 0;
-  bound = deflateBound (&d->zs, (uLong) len);
+  /* Each plane boundary closes a deflate block: at most a few bytes of
+   * block header and alignment more than one stream. */
+  bound = deflateBound (&d->zs, (uLong) len) + 8 * n_cuts;
   if (bound > d->cap)
     {
       uint8_t *out = realloc (d->out, bound);
@@ -213,15 +215,34 @@ tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len)
       d->out = out;
       d->cap = bound;
     }
-  d->zs.next_in = (Bytef *) data;
-  d->zs.avail_in = (uInt) len;
   d->zs.next_out = d->out;
   d->zs.avail_out = (uInt) d->cap;
-  if (deflate (&d->zs, Z_FINISH) != Z_STREAM_END)
-    return 0;
+  for (size_t i = 0; i <= n_cuts; i++)
+    {
+      size_t end = i < n_cuts ? cuts[i] : len;
+      int flush = i < n_cuts ? Z_BLOCK : Z_FINISH;
+
+      if (end < done || end > len)
+        return 0;
+      if (end == done && flush != Z_FINISH)
+        continue;   /* an empty plane: zlib reports a flush without input as an error */
+      d->zs.next_in = (Bytef *) data + done;
+      d->zs.avail_in = (uInt) (end - done);
+      /* Z_BLOCK ends the deflate block without the empty stored block of a
+       * sync flush: the next plane starts with Huffman codes of its own. */
+      if (deflate (&d->zs, flush) != (flush == Z_FINISH ? Z_STREAM_END : Z_OK) || d->zs.avail_in != 0)
+        return 0;
+      done = end;
+    }
   if (d->zs.total_out >= len)
     return 0;
   return (size_t) d->zs.total_out;
+}
+
+size_t
+tc_deflater_run (TcDeflater *d, const uint8_t *data, size_t len)
+{
+  return tc_deflater_run_planes (d, data, len, NULL, 0);
 }
 
 void

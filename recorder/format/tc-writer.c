@@ -22,6 +22,8 @@
 #define SOURCE_CHUNK         (1024u * 1024u)
 /* Snapshot and crash bodies smaller than this are not worth a zlib stream. */
 #define ZLIB_BODY_THRESHOLD  512u
+/* A RETURN_VALUES batch is closed at each flush, or when it gets this big. */
+#define RETURN_VALUES_BATCH  (256u * 1024u)
 #define MAX_INDEX_ENTRIES    ((TC_FRAME_MAX_LEN - sizeof (TcFrameHeader) - sizeof (TcIndexFixed)) / sizeof (TcIndexEntry))
 
 struct TcWriter
@@ -41,6 +43,12 @@ struct TcWriter
   TcEncoder  body;            /* body before compression */
   TcDeflater deflater;
   TcEventsPacker packer;      /* tc_writer_write_events */
+
+  TcEncoder  rv_body;         /* the open RETURN_VALUES batch: its body */
+  uint32_t   rv_n;
+  uint64_t   rv_first_ns;
+  uint64_t   rv_prev_ns;
+  uint64_t   rv_end_ns;
 
   TcIndexEntry *index;
   size_t        n_index;
@@ -222,33 +230,45 @@ emit_payload (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
   return emit_frame (w, type, 0, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
+/* Build `fixed` + `body` in w->payload, the body zlib-wrapped when that is
+ * smaller; the frame flags to use in *flags. */
+static TcStatus
+build_fixed_and_body (TcWriter *w, const void *fixed, size_t fixed_size, const TcEncoder *body,
+                      bool try_zlib, size_t zlib_threshold, uint16_t *flags)
+{
+  size_t zlen = 0;
+
+  *flags = 0;
+  if (body->failed)
+    return TC_ERR_NOMEM;
+  if (try_zlib && body->len >= zlib_threshold && body->len <= UINT32_MAX)
+    zlen = tc_deflater_run (&w->deflater, body->data, body->len);
+  tc_encoder_clear (&w->payload);
+  tc_encode_bytes (&w->payload, fixed, fixed_size);
+  if (zlen > 0)
+    {
+      TcZlibPrefix prefix = { (uint32_t) body->len, 0 };
+
+      tc_encode_bytes (&w->payload, &prefix, sizeof prefix);
+      tc_encode_bytes (&w->payload, w->deflater.out, zlen);
+      *flags = TC_FRAME_FLAG_ZLIB;
+    }
+  else
+    tc_encode_bytes (&w->payload, body->data, body->len);
+  return w->payload.failed ? TC_ERR_NOMEM : TC_OK;
+}
+
 /* Emit `fixed` + body (w->body), zlib-wrapped when that is smaller. */
 static TcStatus
 emit_fixed_and_body (TcWriter *w, uint16_t type, uint32_t thread_id, uint64_t time_ns,
                      const void *fixed, size_t fixed_size, bool try_zlib, size_t zlib_threshold,
                      uint64_t end_ns, uint32_t n_items)
 {
-  size_t zlen = 0;
-  uint16_t flags = 0;
+  uint16_t flags;
+  TcStatus status = build_fixed_and_body (w, fixed, fixed_size, &w->body, try_zlib, zlib_threshold, &flags);
 
-  if (w->body.failed)
-    return TC_ERR_NOMEM;
-  if (try_zlib && w->body.len >= zlib_threshold && w->body.len <= UINT32_MAX)
-    zlen = tc_deflater_run (&w->deflater, w->body.data, w->body.len);
-  tc_encoder_clear (&w->payload);
-  tc_encode_bytes (&w->payload, fixed, fixed_size);
-  if (zlen > 0)
-    {
-      TcZlibPrefix prefix = { (uint32_t) w->body.len, 0 };
-
-      tc_encode_bytes (&w->payload, &prefix, sizeof prefix);
-      tc_encode_bytes (&w->payload, w->deflater.out, zlen);
-      flags = TC_FRAME_FLAG_ZLIB;
-    }
-  else
-    tc_encode_bytes (&w->payload, w->body.data, w->body.len);
-  if (w->payload.failed)
-    return TC_ERR_NOMEM;
+  if (status != TC_OK)
+    return status;
   return emit_frame (w, type, flags, thread_id, time_ns, w->payload.data, w->payload.len, end_ns, n_items);
 }
 
@@ -314,6 +334,7 @@ tc_writer_open_fd (int fd, const TcWriterOptions *options, TcError *error)
                         ? options->zlib_level : DEFAULT_ZLIB_LEVEL;
   tc_encoder_init (&w->payload);
   tc_encoder_init (&w->body);
+  tc_encoder_init (&w->rv_body);
   tc_events_packer_init (&w->packer, w->deflater.level);
 
   memset (&header, 0, sizeof header);
@@ -482,10 +503,61 @@ tc_writer_write_line_hits (TcWriter *w, uint64_t time_ns, const TcLineHits *hits
   SIMPLE_WRITE (hits, tc_encode_line_hits_payload (&w->payload, hits), TC_FRAME_LINE_HITS, 0, time_ns, hits->n_lines);
 }
 
+/* Close the open RETURN_VALUES batch into a frame.  One compressed frame
+ * instead of a frame per value: the values of one function look alike
+ * (same type, similar reprs), which deflate only sees side by side, and the
+ * frame headers and padding are paid once (orders: 0.30 -> 0.06 bytes per
+ * event). */
+static TcStatus
+close_return_values (TcWriter *w)
+{
+  TcReturnValuesFixed fx = { w->rv_n, 0 };
+  uint16_t flags;
+  TcStatus status;
+
+  if (w->rv_n == 0)
+    return TC_OK;
+  status = build_fixed_and_body (w, &fx, sizeof fx, &w->rv_body, true, 64, &flags);
+  if (status == TC_OK)
+    status = emit_frame (w, TC_FRAME_RETURN_VALUES, flags, 0, w->rv_first_ns, w->payload.data,
+                         w->payload.len, w->rv_end_ns, w->rv_n);
+  tc_encoder_clear (&w->rv_body);
+  w->rv_body.failed = false;
+  w->rv_n = 0;
+  return status;
+}
+
 TcStatus
 tc_writer_write_return_value (TcWriter *w, uint32_t thread_id, uint64_t time_ns, const TcReturnValue *rv)
 {
-  SIMPLE_WRITE (rv, tc_encode_return_value_payload (&w->payload, rv), TC_FRAME_RETURN_VALUE, thread_id, time_ns, 1);
+  size_t keep;
+
+  if (w == NULL || rv == NULL)
+    return TC_ERR_INVALID;
+  if (w->status != TC_OK)
+    return w->status;
+  if (w->rv_n == 0)
+    w->rv_first_ns = w->rv_prev_ns = w->rv_end_ns = time_ns;
+  keep = w->rv_body.len;
+  tc_encode_varint (&w->rv_body, thread_id);
+  tc_encode_svarint (&w->rv_body, (int64_t) (time_ns - w->rv_prev_ns));
+  tc_encode_varint (&w->rv_body, rv->code_id);
+  tc_encode_str (&w->rv_body, rv->repr);
+  tc_encode_str (&w->rv_body, rv->type_name);
+  tc_encode_value (&w->rv_body, &rv->value);
+  if (w->rv_body.failed)
+    {
+      w->rv_body.len = keep;
+      w->rv_body.failed = false;
+      return TC_ERR_NOMEM;
+    }
+  w->rv_prev_ns = time_ns;
+  if (time_ns > w->rv_end_ns)
+    w->rv_end_ns = time_ns;
+  w->rv_n++;
+  if (w->rv_body.len >= RETURN_VALUES_BATCH || w->rv_n == UINT32_MAX)
+    return close_return_values (w);
+  return TC_OK;
 }
 
 TcStatus
@@ -654,7 +726,7 @@ patch_header (TcWriter *w, bool with_close_offsets, uint64_t index_offset, uint6
 }
 
 TcStatus
-tc_writer_flush (TcWriter *w, bool sync)
+tc_writer_flush_frames (TcWriter *w)
 {
   if (w == NULL)
     return TC_ERR_INVALID;
@@ -662,6 +734,22 @@ tc_writer_flush (TcWriter *w, bool sync)
     return w->status;
   if (write_buffer (w) != TC_OK || patch_header (w, false, 0, 0) != TC_OK)
     return w->status;
+  return TC_OK;
+}
+
+TcStatus
+tc_writer_flush (TcWriter *w, bool sync)
+{
+  TcStatus status;
+
+  if (w == NULL)
+    return TC_ERR_INVALID;
+  /* Out of memory for the batch loses its values, not the flush. */
+  if (close_return_values (w) == TC_ERR_IO)
+    return w->status;
+  status = tc_writer_flush_frames (w);
+  if (status != TC_OK)
+    return status;
   if (sync && fdatasync (w->fd) != 0 && errno != EINVAL)
     return fail_io (w);
   return TC_OK;
@@ -675,6 +763,7 @@ writer_free (TcWriter *w)
   tc_deflater_end (&w->deflater);
   tc_encoder_free (&w->payload);
   tc_encoder_free (&w->body);
+  tc_encoder_free (&w->rv_body);
   tc_events_packer_fini (&w->packer);
   free (w->index);
   free (w->buf);
@@ -695,14 +784,20 @@ tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error)
     }
   if (w->status != TC_OK)
     goto failed;
+  if (close_return_values (w) == TC_ERR_IO)
+    goto failed;
 
   if (!w->index_overflow)
     {
       TcIndexFixed ix = { (uint32_t) w->n_index, 0 };
+      uint16_t flags;
 
-      tc_encoder_clear (&w->payload);
-      tc_encode_bytes (&w->payload, &ix, sizeof ix);
-      tc_encode_bytes (&w->payload, w->index, w->n_index * sizeof (TcIndexEntry));
+      /* Compressed since 1.1 (readers of 1.0 already had to accept it):
+       * offsets and times of neighbouring frames share their high bytes,
+       * and the entries were ~5 % of a short recording. */
+      tc_encoder_clear (&w->body);
+      tc_encode_bytes (&w->body, w->index, w->n_index * sizeof (TcIndexEntry));
+      status = build_fixed_and_body (w, &ix, sizeof ix, &w->body, true, ZLIB_BODY_THRESHOLD, &flags);
       index_offset = w->file_off + w->buf_len;
       if (w->buf_cap - w->buf_len < tc_align8 (sizeof (TcFrameHeader) + w->payload.len))
         {
@@ -710,7 +805,9 @@ tc_writer_close (TcWriter *w, const TcEndFixed *end, TcError *error)
             goto failed;
           index_offset = w->file_off;
         }
-      status = emit_payload (w, TC_FRAME_INDEX, 0, w->newest_ns, TC_OK, w->newest_ns, (uint32_t) w->n_index);
+      if (status == TC_OK)
+        status = emit_frame (w, TC_FRAME_INDEX, flags, 0, w->newest_ns, w->payload.data, w->payload.len,
+                             w->newest_ns, (uint32_t) w->n_index);
       if (status == TC_ERR_NOMEM)
         index_offset = 0;  /* no index is allowed; carry on with END */
       else if (status != TC_OK)

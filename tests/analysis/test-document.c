@@ -256,6 +256,23 @@ test_truncated (void)
   g_assert_cmpuint (stats_named (doc, "work")->calls, ==, 4);
 }
 
+/* A file of format version 1.0 (event blocks in the head planes layout,
+ * tests/data, made by test-format-compat) still loads. */
+static void
+test_format_v1_0 (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "events-v1.0.tc", NULL);
+  g_autoptr (TcDocument) doc = load (path);
+
+  g_assert_false (tc_document_get_truncated (doc));
+  g_assert_cmpuint (tc_document_get_n_events (doc), ==, 4001);
+  /* 1593 CALL (thread 2's, still open, among them), 149 C_CALL, 259 RESUME. */
+  g_assert_cmpuint (tc_document_get_total_calls (doc), ==, 2001);
+  /* Its return value is a RETURN_VALUE frame of its own (1.1 batches them). */
+  g_assert_cmpuint (tc_document_get_return_values (doc)->len, ==, 1);
+  g_assert_cmpstr (g_array_index (tc_document_get_return_values (doc), TcDocReturn, 0).repr, ==, "42");
+}
+
 static void
 test_errors (void)
 {
@@ -618,6 +635,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/document/crash", test_crash);
   g_test_add_func ("/tc/analysis/document/truncated", test_truncated);
   g_test_add_func ("/tc/analysis/document/errors", test_errors);
+  g_test_add_func ("/tc/analysis/document/format-v1.0", test_format_v1_0);
   g_test_add_func ("/tc/analysis/document/async", test_async);
   g_test_add_func ("/tc/analysis/document/hostile-code-id", test_hostile_code_id);
   g_test_add_func ("/tc/analysis/document/parallel-load", test_parallel_load);

@@ -254,6 +254,19 @@ decode_one (const TcReader *reader, const TcFrame *f, TcArena *arena, TcDecodeSt
           }
         return s;
       }
+    case TC_FRAME_RETURN_VALUES:
+      {
+        TcReturnValueItem *v;
+        size_t n;
+
+        if ((s = tc_decode_return_values (f, arena, &v, &n)) == TC_OK)
+          for (size_t i = 0; i < n; i++)
+            {
+              fold_str (st, v[i].rv.repr);
+              walk_value (st, &v[i].rv.value);
+            }
+        return s;
+      }
     case TC_FRAME_SAMPLES:
       {
         TcStackSample *v;

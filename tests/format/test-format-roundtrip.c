@@ -430,16 +430,6 @@ test_roundtrip_all_frames (void)
       }
   }
   {
-    TcReturnValue rv;
-
-    next_frame (&iter, &f, TC_FRAME_RETURN_VALUE);
-    g_assert_cmpint (tc_decode_return_value (&f, &rv), ==, TC_OK);
-    g_assert_cmpuint (rv.code_id, ==, x->return_value.code_id);
-    tc_assert_str (rv.repr, x->return_value.repr);
-    tc_assert_str (rv.type_name, x->return_value.type_name);
-    tc_assert_value (&rv.value, &x->return_value.value);
-  }
-  {
     TcStackSample *s;
     size_t n;
 
@@ -476,6 +466,22 @@ test_roundtrip_all_frames (void)
 
   next_frame (&iter, &f, TC_FRAME_EVENTS);
   check_events (&f, arena, x->events + x->n_events / 2, x->n_events - x->n_events / 2);
+  {
+    /* Return values are batched until the next flush (since 1.1). */
+    TcReturnValueItem *items;
+    size_t n;
+
+    next_frame (&iter, &f, TC_FRAME_RETURN_VALUES);
+    g_assert_cmpuint (f.header->time_ns, ==, 7000);
+    g_assert_cmpint (tc_decode_return_values (&f, arena, &items, &n), ==, TC_OK);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (items[0].time_ns, ==, 7000);
+    g_assert_cmpuint (items[0].thread_id, ==, 1);
+    g_assert_cmpuint (items[0].rv.code_id, ==, x->return_value.code_id);
+    tc_assert_str (items[0].rv.repr, x->return_value.repr);
+    tc_assert_str (items[0].rv.type_name, x->return_value.type_name);
+    tc_assert_value (&items[0].rv.value, &x->return_value.value);
+  }
 
   {
     TcIndex ix;
@@ -486,6 +492,9 @@ test_roundtrip_all_frames (void)
     next_frame (&iter, &f, TC_FRAME_INDEX);
     g_assert_cmpuint (f.offset, ==, index_offset);
     g_assert_cmpint (tc_decode_index (&f, arena, &ix), ==, TC_OK);
+    /* Compressed since 1.1 once it is big enough to gain from it. */
+    g_assert_cmpuint (ix.n_entries * sizeof (TcIndexEntry), >=, 512);
+    g_assert_cmpuint (f.header->flags & TC_FRAME_FLAG_ZLIB, !=, 0);
     /* One entry per frame before the index, in file order. */
     tc_frame_iter_init (&again, r);
     while (tc_frame_iter_next (&again, &g) && g.header->type != TC_FRAME_INDEX)
@@ -608,13 +617,13 @@ test_roundtrip_event_blocks (void)
       g_assert_cmpint (tc_decode_events (&f, arena, &ev, &m), ==, TC_OK);
       if (f.header->thread_id == 4)
         {
-          g_assert_cmpuint (fx.codec, ==, TC_CODEC_RAW);
+          g_assert_cmpuint (fx.codec, ==, TC_CODEC_KINDS_RAW);
           g_assert_cmpuint (m, ==, 1);
           g_assert_cmpuint (ev[0].code_id, ==, 9);
           g_assert_cmpuint (ev[0].time_ns, ==, t + 1);
           continue;
         }
-      g_assert_cmpuint (fx.codec, ==, TC_CODEC_ZLIB);
+      g_assert_cmpuint (fx.codec, ==, TC_CODEC_KINDS_ZLIB);
       g_assert_cmpuint (m, <=, 65536);
       g_assert_cmpuint (fx.last_time_ns, ==, events[seen + m - 1].time_ns);
       for (size_t i = 0; i < m; i++)
@@ -792,11 +801,36 @@ test_roundtrip_source_chunks (void)
   tc_test_tmp_remove (path);
 }
 
-/* The worked example of docs/FORMAT.md §7, byte for byte, both ways. */
+/* The worked example of docs/FORMAT.md §7, byte for byte, both ways, in the
+ * kind planes layout writers use since 1.1 and the head planes layout of
+ * 1.0 that readers still accept. */
+typedef struct
+{
+  guint8  codec;
+  guint32 n_events;
+  guint32 codes_offset;
+  guint64 last_time_ns;
+  gint    kind_byte;       /* >= 0: overwrite the first byte of the stream */
+  TcStatus want;
+} ExampleBlock;
+
 static void
 test_events_spec_example (void)
 {
-  static const uint8_t stream[] = { 0x00, 0x52, 0x93, 0x12, 0x05, 0xac, 0x02 };
+  static const uint8_t stream_1_1[] = { 0x00, 0x02, 0x03, 0x00, 0x0a, 0xa2, 0x02, 0x05, 0xac, 0x02 };
+  static const uint8_t stream_1_0[] = { 0x00, 0x52, 0x93, 0x12, 0x05, 0xac, 0x02 };
+  static const ExampleBlock blocks[] = {
+    { TC_CODEC_KINDS_RAW, 3, 7, 1300, -1, TC_OK },
+    { TC_CODEC_RAW, 3, 4, 1300, -1, TC_OK },
+    { TC_CODEC_KINDS_RAW, 3, 8, 1300, -1, TC_ERR_CORRUPT },  /* plane 3 would swallow a code byte */
+    { TC_CODEC_KINDS_RAW, 3, 5, 1300, -1, TC_ERR_CORRUPT },  /* code plane inside plane 2 */
+    { TC_CODEC_KINDS_RAW, 3, 7, 1301, -1, TC_ERR_CORRUPT },  /* does not match the last event */
+    { TC_CODEC_KINDS_RAW, 2, 7, 1300, -1, TC_ERR_CORRUPT },  /* planes not used up */
+    { TC_CODEC_KINDS_RAW, 3, 7, 1300, 8, TC_ERR_CORRUPT },   /* no kind 8 */
+    { TC_CODEC_RAW, 3, 5, 1300, -1, TC_ERR_CORRUPT },        /* 1.0: plane 2 would swallow a code byte */
+    { TC_CODEC_RAW, 2, 4, 1300, -1, TC_ERR_CORRUPT },        /* 1.0: planes not used up */
+    { 4, 3, 7, 1300, -1, TC_ERR_CORRUPT },                   /* no codec 4 */
+  };
   const TcEvent expected[3] = {
     { 1000, 5, TC_EVENT_CALL }, { 1010, 300, TC_EVENT_C_CALL }, { 1300, 0, TC_EVENT_C_RETURN },
   };
@@ -807,37 +841,37 @@ test_events_spec_example (void)
   TcReader *r;
   TcFrameIter iter;
   TcFrame f;
-  uint8_t payload[sizeof (TcEventsFixed) + sizeof stream];
-  TcEventsFixed fx = { 3, sizeof stream, 1300, TC_CODEC_RAW, { 0 }, 4 };
   guint i = 0;
 
-  /* The writer produces exactly that block… */
+  /* The writer produces exactly the 1.1 block… */
   g_assert_nonnull (w);
   g_assert_cmpint (tc_writer_write_events (w, 1, expected, 3), ==, TC_OK);
   /* …and hand-made blocks decode, or are rejected, as the spec says. */
-  memcpy (payload, &fx, sizeof fx);
-  memcpy (payload + sizeof fx, stream, sizeof stream);
-  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
-  fx.codes_offset = 5;      /* plane 2 would swallow a code byte */
-  memcpy (payload, &fx, sizeof fx);
-  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
-  fx.codes_offset = 4;
-  fx.last_time_ns = 1301;   /* does not match the last event */
-  memcpy (payload, &fx, sizeof fx);
-  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
-  fx.last_time_ns = 1300;
-  fx.n_events = 2;          /* planes not used up */
-  memcpy (payload, &fx, sizeof fx);
-  g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof payload), ==, TC_OK);
+  for (guint k = 0; k < G_N_ELEMENTS (blocks); k++)
+    {
+      const ExampleBlock *b = &blocks[k];
+      gboolean v1_0 = b->codec == TC_CODEC_RAW;
+      size_t len = v1_0 ? sizeof stream_1_0 : sizeof stream_1_1;
+      uint8_t payload[sizeof (TcEventsFixed) + sizeof stream_1_1];
+      TcEventsFixed fx = { b->n_events, (guint32) len, b->last_time_ns, b->codec, { 0 }, b->codes_offset };
+
+      memcpy (payload, &fx, sizeof fx);
+      memcpy (payload + sizeof fx, v1_0 ? stream_1_0 : stream_1_1, len);
+      if (b->kind_byte >= 0)
+        payload[sizeof fx] = (uint8_t) b->kind_byte;
+      g_assert_cmpint (tc_writer_write_raw (w, TC_FRAME_EVENTS, 0, 1, 1000, payload, sizeof fx + len), ==, TC_OK);
+    }
   g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
 
   r = tc_reader_open (path, &error);
   g_assert_nonnull (r);
+  g_assert_cmpuint (tc_reader_header (r)->version_minor, ==, 1);
   tc_frame_iter_init (&iter, r);
   while (tc_frame_iter_next (&iter, &f))
     {
       TcEvent *ev;
       size_t n;
+      TcStatus want = i == 0 ? TC_OK : blocks[i - 1].want;
 
       if (f.header->type != TC_FRAME_EVENTS)
         continue;
@@ -846,23 +880,101 @@ test_events_spec_example (void)
           TcEventsFixed got;
 
           memcpy (&got, f.payload, sizeof got);
-          g_assert_cmpuint (got.codec, ==, TC_CODEC_RAW);
+          g_assert_cmpuint (got.codec, ==, TC_CODEC_KINDS_RAW);
           g_assert_cmpuint (got.n_events, ==, 3);
-          g_assert_cmpuint (got.raw_len, ==, sizeof stream);
-          g_assert_cmpuint (got.codes_offset, ==, 4);
+          g_assert_cmpuint (got.raw_len, ==, sizeof stream_1_1);
+          g_assert_cmpuint (got.codes_offset, ==, 7);
           g_assert_cmpuint (got.last_time_ns, ==, 1300);
-          g_assert_cmpmem (f.payload + sizeof got, sizeof stream, stream, sizeof stream);
+          g_assert_cmpmem (f.payload + sizeof got, sizeof stream_1_1, stream_1_1, sizeof stream_1_1);
         }
-      if (i <= 1)
-        {
-          g_assert_cmpint (tc_decode_events (&f, arena, &ev, &n), ==, TC_OK);
-          g_assert_cmpmem (ev, n * sizeof *ev, expected, sizeof expected);
-        }
-      else
-        g_assert_cmpint (tc_decode_events (&f, arena, &ev, &n), ==, TC_ERR_CORRUPT);
+      g_assert_cmpint (tc_decode_events (&f, arena, &ev, &n), ==, want);
+      if (want == TC_OK)
+        g_assert_cmpmem (ev, n * sizeof *ev, expected, sizeof expected);
       i++;
     }
-  g_assert_cmpuint (i, ==, 5);
+  g_assert_cmpuint (i, ==, 1 + G_N_ELEMENTS (blocks));
+  tc_reader_free (r);
+  tc_arena_free (arena);
+  tc_test_tmp_remove (path);
+}
+
+/* Return values are batched: a flush closes the open batch, a batch of
+ * 256 KiB closes itself, items keep their thread, time (also going back
+ * across threads) and value. */
+static void
+test_return_value_batches (void)
+{
+  g_autofree char *path = tc_test_tmp_path ("returns.tc");
+  g_autofree char *big = g_strnfill (1000, 'x');
+  TcError error = { 0 };
+  TcArena *arena = tc_arena_new ();
+  TcWriter *w = tc_writer_open (path, NULL, &error);
+  const guint64 times[5] = { 100, 90, 300, 300, 5000 };
+  TcReader *r;
+  TcFrameIter iter;
+  TcFrame f;
+  guint frames = 0, seen = 0, big_seen = 0;
+
+  g_assert_nonnull (w);
+  for (guint i = 0; i < 5; i++)
+    {
+      TcReturnValue rv = { 10 + i, TC_STR ("7"), TC_STR ("int"), { .kind = TC_VALUE_INT, .i = (int64_t) i - 2 } };
+
+      g_assert_cmpint (tc_writer_write_return_value (w, 1 + i % 2, times[i], &rv), ==, TC_OK);
+      if (i == 2)
+        g_assert_cmpint (tc_writer_flush (w, false), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_flush (w, false), ==, TC_OK);
+  /* 300 values of 1 KB: the batch closes itself at 256 KiB. */
+  for (guint i = 0; i < 300; i++)
+    {
+      TcReturnValue rv = { 99, { big, 1000 }, TC_STR ("str"), { .kind = TC_VALUE_REPR_ONLY } };
+
+      g_assert_cmpint (tc_writer_write_return_value (w, 3, 6000 + i, &rv), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_close (w, NULL, &error), ==, TC_OK);
+
+  r = tc_reader_open (path, &error);
+  g_assert_nonnull (r);
+  tc_frame_iter_init (&iter, r);
+  while (tc_frame_iter_next (&iter, &f))
+    {
+      TcReturnValueItem *items;
+      size_t n;
+
+      if (f.header->type != TC_FRAME_RETURN_VALUES)
+        continue;
+      g_assert_cmpint (tc_decode_return_values (&f, arena, &items, &n), ==, TC_OK);
+      /* Bodies under 64 bytes are stored, the big ones compressed. */
+      g_assert_cmpuint (f.header->flags & TC_FRAME_FLAG_ZLIB, ==, frames < 2 ? 0 : TC_FRAME_FLAG_ZLIB);
+      if (frames < 2)
+        {
+          /* The flushes cut the first five into 3 + 2. */
+          g_assert_cmpuint (n, ==, frames == 0 ? 3 : 2);
+          g_assert_cmpuint (f.header->time_ns, ==, times[seen]);
+          for (size_t i = 0; i < n; i++, seen++)
+            {
+              g_assert_cmpuint (items[i].time_ns, ==, times[seen]);
+              g_assert_cmpuint (items[i].thread_id, ==, 1 + seen % 2);
+              g_assert_cmpuint (items[i].rv.code_id, ==, 10 + seen);
+              tc_assert_str (items[i].rv.repr, TC_STR ("7"));
+              g_assert_cmpint (items[i].rv.value.i, ==, (int64_t) seen - 2);
+            }
+        }
+      else
+        {
+          g_assert_cmpuint (n, <, 300);
+          for (size_t i = 0; i < n; i++, big_seen++)
+            {
+              g_assert_cmpuint (items[i].time_ns, ==, 6000 + big_seen);
+              g_assert_cmpuint (items[i].rv.repr.len, ==, 1000);
+            }
+        }
+      frames++;
+    }
+  g_assert_cmpuint (seen, ==, 5);
+  g_assert_cmpuint (big_seen, ==, 300);
+  g_assert_cmpuint (frames, ==, 4);
   tc_reader_free (r);
   tc_arena_free (arena);
   tc_test_tmp_remove (path);
@@ -922,6 +1034,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/format/roundtrip/packed-events", test_roundtrip_packed_events);
   g_test_add_func ("/tc/format/roundtrip/source-chunks", test_roundtrip_source_chunks);
   g_test_add_func ("/tc/format/events/spec-example", test_events_spec_example);
+  g_test_add_func ("/tc/format/return-values/batches", test_return_value_batches);
   g_test_add_func ("/tc/format/writer/invalid-args", test_writer_invalid_args);
   return g_test_run ();
 }

@@ -143,10 +143,34 @@ put_stack(const TcStackFrame *s, uint32_t n)
     putchar(']');
 }
 
+static void
+put_return_value(const TcReturnValue *r)
+{
+    printf("\"type\":\"return_value\",\"code\":%u,\"repr\":", r->code_id);
+    put_str(r->repr);
+    printf(",\"value_type\":");
+    put_str(r->type_name);
+    printf(",\"value\":");
+    put_value(&r->value);
+}
+
 static int
 dump_frame(const TcFrame *f, TcArena *arena)
 {
     const TcFrameHeader *h = f->header;
+    TcReturnValueItem *items;
+    size_t n_items;
+    if (h->type == TC_FRAME_RETURN_VALUES
+        && tc_decode_return_values(f, arena, &items, &n_items) == TC_OK) {
+        /* A batch prints as the RETURN_VALUE frames it stands for. */
+        for (size_t i = 0; i < n_items; i++) {
+            printf("{\"t\":%" PRIu64 ",\"thread\":%u,", items[i].time_ns,
+                   items[i].thread_id);
+            put_return_value(&items[i].rv);
+            printf("}\n");
+        }
+        return 1;
+    }
     printf("{\"t\":%" PRIu64 ",\"thread\":%u,", h->time_ns, h->thread_id);
     TcStatus st = TC_OK;
     switch (h->type) {
@@ -370,12 +394,7 @@ dump_frame(const TcFrame *f, TcArena *arena)
     case TC_FRAME_RETURN_VALUE: {
         TcReturnValue r;
         if ((st = tc_decode_return_value(f, &r)) == TC_OK) {
-            printf("\"type\":\"return_value\",\"code\":%u,\"repr\":", r.code_id);
-            put_str(r.repr);
-            printf(",\"value_type\":");
-            put_str(r.type_name);
-            printf(",\"value\":");
-            put_value(&r.value);
+            put_return_value(&r);
         }
         break;
     }
@@ -404,6 +423,9 @@ dump_frame(const TcFrame *f, TcArena *arena)
         }
         break;
     }
+    case TC_FRAME_RETURN_VALUES:
+        st = TC_ERR_CORRUPT;   /* decoded above when it could be */
+        break;
     default:
         printf("\"type\":\"other\",\"frame_type\":%u", h->type);
     }
