@@ -75,7 +75,7 @@ tc_rec_line_hit(TcRecCode *rc, long line)
         return;
     }
     uint32_t bit = (uint32_t)line - rc->first_line;
-    int in_map = (uint32_t)line >= rc->first_line && bit < TC_REC_LINE_BITS;
+    int in_map = (uint32_t)line >= rc->first_line && bit < rc->line_span;
     if (in_map && (rc->line_seen[bit / 8] & (1u << (bit % 8)))) {
         return;
     }
@@ -264,11 +264,15 @@ line_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     if (rc->flags & TC_REC_CODE_LINES_WANTED) {
         tc_rec_line_hit(rc, line);
     }
-    /* Covered by now (this hit, or a recursive call of the same code):
-     * the rest of this frame runs untraced.  Other frames here (the
-     * recorder's own, a frame older than the recording) only pass by. */
-    if ((rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_LINES_WANTED))
-        == TC_REC_CODE_TRACKED) {
+    /* Covered by now (this hit, or a recursive call of the same code), or
+     * none of the lines left can run in the rest of this frame (an error
+     * branch it is past, tc-recorder-line-flow.c): the rest of this frame
+     * runs untraced.  Other frames here (the recorder's own, a frame older
+     * than the recording) only pass by. */
+    uint32_t tracked = rc->flags & (TC_REC_CODE_TRACKED
+                                    | TC_REC_CODE_LINES_WANTED);
+    if (tracked == TC_REC_CODE_TRACKED
+        || (tracked != 0 && tc_rec_line_flow_done(rc, frame))) {
         tc_rec_line_trace_switch(NULL, 0);
     }
     return 0;
@@ -316,6 +320,7 @@ tc_rec_line_trace_activate(int on)
 {
     if (on) {
         if (tc_rec.want_lines) {
+            tc_rec_line_flow_prepare();
             start_current_thread();
         }
         return;
