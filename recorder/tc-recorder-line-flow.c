@@ -55,6 +55,7 @@ struct TcRecFlow {
     uint32_t *line_at;              /* n_blocks + 1: into line_bit */
     uint32_t *line_bit;             /* the block's lines, as bitmap bits */
     uint8_t *reach;                 /* an uncovered line can run from here */
+    uint8_t *mapped;                /* lines some block holds (rc's bitmap) */
 };
 
 void
@@ -69,6 +70,7 @@ tc_rec_line_flow_free(struct TcRecFlow *flow)
     free(flow->line_at);
     free(flow->line_bit);
     free(flow->reach);
+    free(flow->mapped);
     free(flow);
 }
 
@@ -181,9 +183,10 @@ flow_new(const TcRecCode *rc, PyObject *code)
     flow->line_at = malloc(sizeof(uint32_t) * (size_t)(n + 1));
     flow->line_bit = malloc(sizeof(uint32_t) * (size_t)(n_lines + 1));
     flow->reach = malloc((size_t)n);
+    flow->mapped = calloc(rc->line_span / 8 + 1, 1);
     if (flow->start == NULL || flow->succ_at == NULL || flow->succ == NULL
         || flow->line_at == NULL || flow->line_bit == NULL
-        || flow->reach == NULL) {
+        || flow->reach == NULL || flow->mapped == NULL) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -196,6 +199,10 @@ flow_new(const TcRecCode *rc, PyObject *code)
     if (flatten(lines, n, flow->line_at, flow->line_bit, rc, 1) < 0
         || flatten(succ, n, flow->succ_at, flow->succ, rc, 0) < 0) {
         goto fail;
+    }
+    for (uint32_t k = 0; k < flow->line_at[n]; k++) {
+        uint32_t bit = flow->line_bit[k];
+        flow->mapped[bit / 8] |= (uint8_t)(1u << (bit % 8));
     }
     goto done;
 fail:
@@ -213,6 +220,16 @@ static void
 compute_reach(struct TcRecFlow *flow, const TcRecCode *rc)
 {
     uint32_t n = flow->n_blocks;
+    flow->left_at = rc->lines_left;
+    flow->stale_events = 0;
+    /* A line left to cover that no block holds (dis and the interpreter's
+     * line numbers disagreeing): it could run anywhere, trace everything. */
+    for (uint32_t i = 0; i < rc->line_span / 8; i++) {
+        if (rc->line_want[i] & ~rc->line_seen[i] & ~flow->mapped[i]) {
+            memset(flow->reach, 1, n);
+            return;
+        }
+    }
     for (uint32_t b = 0; b < n; b++) {
         uint8_t r = 0;
         for (uint32_t k = flow->line_at[b]; k < flow->line_at[b + 1] && !r;
@@ -242,8 +259,6 @@ compute_reach(struct TcRecFlow *flow, const TcRecCode *rc)
             }
         }
     }
-    flow->left_at = rc->lines_left;
-    flow->stale_events = 0;
 }
 
 /* The block holding byte offset `off`. */

@@ -549,6 +549,20 @@ def with_block(i):
         n = len(f.readline())
     return n
 
+def callee_raises(i):
+    if i == 99:
+        raise KeyError(i)
+    return i
+
+def catches(i):
+    try:
+        for k in range(2):
+            callee_raises(i)
+    except KeyError:
+        w = -1
+        return w
+    return 0
+
 def nested(i):
     for a in range(2):
         for b in range(2):
@@ -565,7 +579,9 @@ for i in range(5, 80):
     list(gen(2))
     with_block(i)
     nested(i)
+    catches(i)
 guarded(99)
+catches(99)
 late_handler(1)
 loop_back([1, None])
 list(gen(-1))
@@ -590,7 +606,7 @@ def test_frames_past_their_uncovered_lines(run, tmp_path):
     lines, _ = prog_lines(r)
     for text in ('raise ValueError("empty")', "v = -1", "raise KeyError(k)",
                  "h = -1", "out -= 100", "yield -1", "raise KeyError(i)",
-                 "return -1", "end = 1"):
+                 "return -1", "w = -1", "return w", "end = 1"):
         assert ln(FLOW_PROGRAM, text) in lines, text
     assert lines == truth, (sorted(lines - truth), sorted(truth - lines))
     first, last = json.loads((tmp_path / "owners.json").read_text())
