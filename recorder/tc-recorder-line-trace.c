@@ -222,6 +222,25 @@ caller_code(PyFrameObject *frame)
 #endif
 }
 
+/* Whether the frame that gets control back when `frame` returns wants the
+ * trace function: its code has lines left to cover, and (3.8-3.10, where
+ * the caller's frame object is at hand) one of them can still run in it,
+ * as the line event that switched it off found (tc-recorder-line-flow.c). */
+static int
+caller_wants_lines(PyFrameObject *frame)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return code_wants_lines(caller_code(frame));
+#else
+    PyFrameObject *back = frame->f_back;
+    if (back == NULL || !code_wants_lines((PyObject *)back->f_code)) {
+        return 0;
+    }
+    TcRecCode *rc = tc_rec_code_find((PyObject *)back->f_code);
+    return rc != NULL && !tc_rec_line_flow_done(rc, back);
+#endif
+}
+
 /* The profile function, at a frame's return: the caller's state. */
 void
 tc_rec_line_trace_return(PyFrameObject *frame)
@@ -231,7 +250,7 @@ tc_rec_line_trace_return(PyFrameObject *frame)
         || t->ignored) {
         return;
     }
-    int want = code_wants_lines(caller_code(frame));
+    int want = caller_wants_lines(frame);
     if (want || tc_rec_line_trace_state()) {
         tc_rec_line_trace_switch(t, want);
     }
