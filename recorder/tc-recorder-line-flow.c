@@ -302,13 +302,20 @@ tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame)
             || ++rc->line_events < TC_REC_FLOW_AFTER) {
             return 0;
         }
+        /* dis may let another thread run: it must not read the flow of
+         * this code at the same time, and a new recording may have
+         * renewed the entry meanwhile. */
+        uint64_t generation = rc->generation;
+        rc->flow_failed = 1;
         PyCodeObject *code = PyFrame_GetCode(frame);
-        flow = rc->flow = flow_new(rc, (PyObject *)code);
+        flow = flow_new(rc, (PyObject *)code);
         Py_DECREF(code);
-        if (flow == NULL) {
-            rc->flow_failed = 1;
+        if (flow == NULL || rc->generation != generation) {
+            tc_rec_line_flow_free(flow);
             return 0;
         }
+        rc->flow = flow;
+        rc->flow_failed = 0;
         compute_reach(flow, rc);
     }
     else if (flow->left_at != rc->lines_left

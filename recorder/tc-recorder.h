@@ -91,7 +91,7 @@ typedef struct {
      * code had TC_REC_FLOW_AFTER line events. */
     struct TcRecFlow *flow;
     uint32_t line_events;
-    uint8_t flow_failed;
+    uint8_t flow_failed;            /* no flow: unreadable, or being read */
 } TcRecCode;
 
 /* An open call: its exit finds the code entry here instead of looking the
