@@ -18,7 +18,7 @@
 
 #include <string.h>
 
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
 #define Py_BUILD_CORE 1
 #include <internal/pycore_code.h>
 #include <internal/pycore_frame.h>
@@ -73,7 +73,7 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
         nargs++;
     }
     uint64_t h = 0xcbf29ce484222325ull;
-#if PY_VERSION_HEX >= 0x030C0000
+#if PY_VERSION_HEX >= 0x030D0000
     PyObject *names = PyCode_GetVarnames(code);
     if (names == NULL) {
         PyErr_Clear();
@@ -89,16 +89,17 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
     }
     Py_DECREF(names);
 #elif PY_VERSION_HEX >= 0x030B0000
-    /* The arguments are the first slots of the interpreter frame.  Going
-     * through f_locals instead built the frame's whole locals dict (and the
-     * frame object, which the frame then copies itself into at its exit)
-     * on every fingerprinted call: ~3 500 instructions a call, the largest
-     * part of the recorder's cost on 3.11's orders workload
-     * (docs/PERFORMANCE.md, session 4).  A cell argument is read through its
-     * cell, as f_locals shows it: the slot holds the cell once MAKE_CELL ran
-     * (a profile function's call event), the plain value before (the eval
-     * hook's).  No frame given: the eval hook's, the thread's current one
-     * (PyEval_GetFrame() would create its frame object). */
+    /* 3.11/3.12: the arguments are the first slots of the interpreter
+     * frame.  Going through f_locals (3.11) built the frame's whole locals
+     * dict, and PyEval_GetFrame() (3.11, 3.12) a frame object that the frame
+     * then copies itself into at its exit, on every fingerprinted call:
+     * ~3 500 instructions a call on 3.11, the largest part of the
+     * recorder's cost on the orders workload (docs/PERFORMANCE.md,
+     * session 4).  A cell argument is read through its cell, as f_locals
+     * shows it: the slot holds the cell once MAKE_CELL ran (a profile
+     * function's call event, 3.12's PY_START), the plain value before (the
+     * 3.11 eval hook's).  No frame given: the thread's current one, the
+     * called frame there. */
     _PyInterpreterFrame *f = frame != NULL
                              ? frame->f_frame
                              : PyThreadState_Get()->cframe->current_frame;

@@ -326,7 +326,7 @@ void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
 
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
  * values, running none of the program's code.  The fingerprint's frame may
- * be NULL on 3.11: the thread's current (interpreter) frame. */
+ * be NULL on 3.11/3.12: the thread's current (interpreter) frame. */
 int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
                             uint64_t *out);
 void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
