@@ -280,7 +280,8 @@ def generated(results):
     lines += scale_tables(results)
     lines += ["### Instructions per call (callgrind)", "",
               "`python3 bench/run-bench.py --instructions`: every thread's instructions under "
-              "valgrind's callgrind for fib(19) minus fib(15) (oo: 1000 minus 200 steps), "
+              "valgrind's callgrind for fib(19) minus fib(15) (oo: 1000 minus 200 steps, orders: 400 "
+              "minus 100 orders), "
               "divided by the difference in Python calls, so start-up and fixed costs cancel. "
               "Not disturbed by the machine's load; timecapsule's count includes its writer "
               "thread (encoding + deflate). In parentheses: added to the untraced interpreter.",

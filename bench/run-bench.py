@@ -431,7 +431,7 @@ def recorded_events(path, tc_dump):
 # threads" counts what the tool's background threads did during the run
 # (timecapsule's compression, as far as it kept up), "main thread" what the
 # program's own thread paid.
-INSTR_SIZES = {"fib": ("15", "19"), "oo": ("200", "1000")}
+INSTR_SIZES = {"fib": ("15", "19"), "oo": ("200", "1000"), "orders": ("100", "400")}
 
 
 def callgrind_instructions(py, tool, workload, size, env):

@@ -18,6 +18,13 @@
 
 #include <string.h>
 
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+#define Py_BUILD_CORE 1
+#include <internal/pycore_code.h>
+#include <internal/pycore_frame.h>
+#undef Py_BUILD_CORE
+#endif
+
 #define TC_REC_FP_TUPLE_ITEMS 16
 #define TC_REC_FP_TUPLE_DEPTH 3
 #define TC_REC_RETURN_REPR_BYTES 400
@@ -66,7 +73,7 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
         nargs++;
     }
     uint64_t h = 0xcbf29ce484222325ull;
-#if PY_VERSION_HEX >= 0x030C0000
+#if PY_VERSION_HEX >= 0x030D0000
     PyObject *names = PyCode_GetVarnames(code);
     if (names == NULL) {
         PyErr_Clear();
@@ -82,27 +89,31 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
     }
     Py_DECREF(names);
 #elif PY_VERSION_HEX >= 0x030B0000
-    PyObject *names = PyCode_GetVarnames(code);
-    PyObject *locals = names ? PyObject_GetAttrString((PyObject *)frame,
-                                                      "f_locals")
-                             : NULL;
-    if (locals == NULL) {
-        Py_XDECREF(names);
-        PyErr_Clear();
+    /* 3.11/3.12: the arguments are the first slots of the interpreter
+     * frame.  Going through f_locals (3.11) built the frame's whole locals
+     * dict, and PyEval_GetFrame() (3.11, 3.12) a frame object that the frame
+     * then copies itself into at its exit, on every fingerprinted call:
+     * ~3 500 instructions a call on 3.11, the largest part of the
+     * recorder's cost on the orders workload (docs/PERFORMANCE.md,
+     * session 4).  A cell argument is read through its cell, as f_locals
+     * shows it: the slot holds the cell once MAKE_CELL ran (a profile
+     * function's call event, 3.12's PY_START), the plain value before (the
+     * 3.11 eval hook's).  No frame given: the thread's current one, the
+     * called frame there. */
+    _PyInterpreterFrame *f = frame != NULL
+                             ? frame->f_frame
+                             : PyThreadState_Get()->cframe->current_frame;
+    if (f == NULL || f->f_code != code) {
         return -1;
     }
-    for (int i = 0; i < nargs && i < PyTuple_GET_SIZE(names); i++) {
-        PyObject *v = PyDict_Check(locals)
-                      ? PyDict_GetItemWithError(locals,
-                                                PyTuple_GET_ITEM(names, i))
-                      : NULL;
-        if (v == NULL) {
-            PyErr_Clear();
+    for (int i = 0; i < nargs && i < code->co_nlocalsplus; i++) {
+        PyObject *v = f->localsplus[i];
+        if (v != NULL && PyCell_Check(v)
+            && (_PyLocals_GetKind(code->co_localspluskinds, i) & CO_FAST_CELL)) {
+            v = PyCell_GET(v);
         }
         h = mix(h, hash_arg(v, 0));   /* borrowed */
     }
-    Py_DECREF(locals);
-    Py_DECREF(names);
 #else
     for (int i = 0; i < nargs; i++) {
         h = mix(h, hash_arg(frame->f_localsplus[i], 0));

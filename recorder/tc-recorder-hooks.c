@@ -226,12 +226,14 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         rc->warned_repeat = 1;
         return;
     }
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030D0000
     if (frame == NULL) {
         frame = PyEval_GetFrame();
         if (frame == NULL) {
             return;
         }
     }
+#endif
     rc->n_fingerprinted++;
     uint64_t h;
     if (tc_rec_call_fingerprint(code, frame, &h) < 0) {

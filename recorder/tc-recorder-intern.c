@@ -183,39 +183,53 @@ code_qualname(PyCodeObject *code)
 #endif
 }
 
-/* Coverage bookkeeping: one line of `code` can be reported.  Returns 0 when
- * it falls outside the bitmap (the code is then never "all covered"). */
+/* Coverage bookkeeping: the lines of a code that can be reported, a
+ * bitmap from its first line that grows to the code's last line (a
+ * function of any length can be all covered). */
+typedef struct {
+    uint8_t *bits;
+    uint32_t span;                  /* bits allocated, a multiple of 8 */
+    uint32_t n;                     /* lines set */
+} TcRecLineSet;
+
+#define TC_REC_LINE_SPAN_MAX (1u << 24)   /* tc_rec_line_hit's limit too */
+
+/* One line of `code` can be reported.  Returns 0 when it cannot be kept
+ * (before the first line, absurdly far, out of memory): the code is then
+ * never "all covered". */
 static int
-count_line(uint8_t *seen, uint32_t *n, long first, long line)
+count_line(TcRecLineSet *set, long first, long line)
 {
-    if (line < first || line - first >= TC_REC_LINE_BITS) {
+    if (line < first || line - first >= (long)TC_REC_LINE_SPAN_MAX) {
         return 0;
     }
     uint32_t bit = (uint32_t)(line - first);
-    if (!(seen[bit / 8] & (1u << (bit % 8)))) {
-        seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
-        (*n)++;
+    if (bit >= set->span) {
+        uint32_t span = set->span != 0 ? set->span : 256;
+        while (span <= bit) {
+            span *= 2;
+        }
+        uint8_t *grown = realloc(set->bits, span / 8);
+        if (grown == NULL) {
+            return 0;
+        }
+        memset(grown + set->span / 8, 0, (span - set->span) / 8);
+        set->bits = grown;
+        set->span = span;
+    }
+    if (!(set->bits[bit / 8] & (1u << (bit % 8)))) {
+        set->bits[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        set->n++;
     }
     return 1;
 }
 
-/* The lines coverage can report for `code`, so that the recorder knows when
- * all of them ran (a superset is safe: the code is then only watched
- * longer).  Sets rc->lines_left, or leaves it 0 when a line falls outside
- * the bitmap.
- * 3.12+ (LINE events) and 3.11 (the trace function's line events): the
- * lines of the instructions after the first RESUME, as CPython's
- * instrumentation and maybe_call_line_trace compute them.  3.10: every
- * line of co_lines().  3.8/3.9: the line in effect at each address where
- * co_lnotab starts a line (maybe_call_line_trace reports a line when the
- * instruction at the start of its range runs, or on a backward jump). */
 static void
 count_lines(TcRecCode *rc, PyCodeObject *code)
 {
-    uint8_t seen[TC_REC_LINE_BITS / 8];
-    uint32_t n = 0;
+    TcRecLineSet set = {NULL, 0, 0};
+    int ok = 1;
     long first = code->co_firstlineno;
-    memset(seen, 0, sizeof(seen));
 #if PY_VERSION_HEX >= 0x030A0000
     long from = 0;
 #if PY_VERSION_HEX >= 0x030B0000
@@ -224,7 +238,7 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
     PyObject *bytes = PyCode_GetCode(code);
     if (bytes == NULL) {
         PyErr_Clear();
-        return;
+        return;   /* not counted: never "all covered" */
     }
     const unsigned char *ops = (const unsigned char *)PyBytes_AS_STRING(bytes);
     for (Py_ssize_t i = 0; i + 1 < PyBytes_GET_SIZE(bytes); i += 2) {
@@ -253,8 +267,8 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
         if (line < 0 || end <= from) {
             continue;
         }
-        if (!count_line(seen, &n, first, line)) {
-            n = 0;   /* outside the bitmap: never "all covered" */
+        if (!count_line(&set, first, line)) {
+            ok = 0;
             break;
         }
     }
@@ -267,10 +281,9 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
     Py_ssize_t code_size = PyBytes_GET_SIZE(code->co_code);
     long addr = 0, line = first;
     int pending = 1;   /* address 0 starts a line */
-    int ok = 1;
     for (Py_ssize_t i = 0; i < size && ok; i++, p += 2) {
         if (p[0] != 0 && pending) {
-            ok = count_line(seen, &n, first, line);
+            ok = count_line(&set, first, line);
             pending = 0;
         }
         addr += p[0];
@@ -280,14 +293,32 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
         }
     }
     if (ok && pending && addr < code_size) {
-        ok = count_line(seen, &n, first, line);
-    }
-    if (!ok) {
-        n = 0;   /* outside the bitmap: never "all covered" */
+        ok = count_line(&set, first, line);
     }
 #endif
+    /* The covered lines: the same span, none yet. */
+    uint8_t *seen = set.span != 0 ? calloc(set.span / 8, 1) : NULL;
+    if (seen == NULL) {
+        free(set.bits);
+        return;   /* not counted: never "all covered" */
+    }
     rc->first_line = (uint32_t)first;
-    rc->lines_left = n;
+    rc->line_want = set.bits;
+    rc->line_seen = seen;
+    rc->line_span = set.span;
+    rc->lines_left = ok ? set.n : 0;
+}
+
+void
+tc_rec_code_release(TcRecCode *rc)
+{
+    free(rc->line_seen);
+    free(rc->line_want);
+    tc_rec_line_flow_free(rc->flow);
+    rc->line_seen = NULL;
+    rc->line_want = NULL;
+    rc->flow = NULL;
+    rc->line_span = 0;
 }
 
 TcRecCode *
@@ -319,6 +350,9 @@ tc_rec_code_lookup(PyCodeObject *code)
             free(rc);
             return NULL;
         }
+    }
+    else {
+        tc_rec_code_release(rc);   /* a previous recording's entry */
     }
     memset(rc, 0, sizeof(*rc));
     rc->generation = tc_rec.generation;

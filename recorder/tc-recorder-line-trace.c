@@ -75,7 +75,7 @@ tc_rec_line_hit(TcRecCode *rc, long line)
         return;
     }
     uint32_t bit = (uint32_t)line - rc->first_line;
-    int in_map = (uint32_t)line >= rc->first_line && bit < TC_REC_LINE_BITS;
+    int in_map = (uint32_t)line >= rc->first_line && bit < rc->line_span;
     if (in_map && (rc->line_seen[bit / 8] & (1u << (bit % 8)))) {
         return;
     }
@@ -222,6 +222,25 @@ caller_code(PyFrameObject *frame)
 #endif
 }
 
+/* Whether the frame that gets control back when `frame` returns wants the
+ * trace function: its code has lines left to cover, and (3.8-3.10, where
+ * the caller's frame object is at hand) one of them can still run in it,
+ * as the line event that switched it off found (tc-recorder-line-flow.c). */
+static int
+caller_wants_lines(PyFrameObject *frame)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return code_wants_lines(caller_code(frame));
+#else
+    PyFrameObject *back = frame->f_back;
+    if (back == NULL || !code_wants_lines((PyObject *)back->f_code)) {
+        return 0;
+    }
+    TcRecCode *rc = tc_rec_code_find((PyObject *)back->f_code);
+    return rc != NULL && !tc_rec_line_flow_done(rc, back);
+#endif
+}
+
 /* The profile function, at a frame's return: the caller's state. */
 void
 tc_rec_line_trace_return(PyFrameObject *frame)
@@ -231,7 +250,7 @@ tc_rec_line_trace_return(PyFrameObject *frame)
         || t->ignored) {
         return;
     }
-    int want = code_wants_lines(caller_code(frame));
+    int want = caller_wants_lines(frame);
     if (want || tc_rec_line_trace_state()) {
         tc_rec_line_trace_switch(t, want);
     }
@@ -264,11 +283,15 @@ line_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     if (rc->flags & TC_REC_CODE_LINES_WANTED) {
         tc_rec_line_hit(rc, line);
     }
-    /* Covered by now (this hit, or a recursive call of the same code):
-     * the rest of this frame runs untraced.  Other frames here (the
-     * recorder's own, a frame older than the recording) only pass by. */
-    if ((rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_LINES_WANTED))
-        == TC_REC_CODE_TRACKED) {
+    /* Covered by now (this hit, or a recursive call of the same code), or
+     * none of the lines left can run in the rest of this frame (an error
+     * branch it is past, tc-recorder-line-flow.c): the rest of this frame
+     * runs untraced.  Other frames here (the recorder's own, a frame older
+     * than the recording) only pass by. */
+    uint32_t tracked = rc->flags & (TC_REC_CODE_TRACKED
+                                    | TC_REC_CODE_LINES_WANTED);
+    if (tracked == TC_REC_CODE_TRACKED
+        || (tracked != 0 && tc_rec_line_flow_done(rc, frame))) {
         tc_rec_line_trace_switch(NULL, 0);
     }
     return 0;
@@ -316,6 +339,7 @@ tc_rec_line_trace_activate(int on)
 {
     if (on) {
         if (tc_rec.want_lines) {
+            tc_rec_line_flow_prepare();
             start_current_thread();
         }
         return;

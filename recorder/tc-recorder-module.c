@@ -21,6 +21,9 @@ Py_ssize_t tc_rec_extra_index = -1;
 static void
 free_code_extra(void *extra)
 {
+    if (extra != NULL) {
+        tc_rec_code_release(extra);
+    }
     free(extra);
 }
 

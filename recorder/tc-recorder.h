@@ -62,8 +62,6 @@ enum {
                                 | TC_REC_CODE_FINGERPRINT)
 #define TC_REC_CODE_SLOW_RETURN (TC_REC_CODE_TRACED | TC_REC_CODE_RETVALS)
 
-#define TC_REC_LINE_BITS 512            /* coverage bitmap: lines from first_line */
-
 #define TC_REC_FP_SLOTS 16
 
 typedef struct {
@@ -84,8 +82,16 @@ typedef struct {
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */
     uint32_t first_line;
-    uint32_t lines_left;            /* 0: not counted (too long, no LINE) */
-    uint8_t line_seen[TC_REC_LINE_BITS / 8];
+    uint32_t lines_left;            /* 0: not counted (no LINE, no memory) */
+    uint32_t line_span;             /* bits in line_seen: lines from first_line */
+    uint8_t *line_seen;             /* covered lines (malloc'd, any length) */
+    uint8_t *line_want;             /* the lines coverage can report */
+    /* 3.8-3.11: the control flow that tells a frame none of its lines left
+     * to cover can run any more (tc-recorder-line-flow.c), read once the
+     * code had TC_REC_FLOW_AFTER line events. */
+    struct TcRecFlow *flow;
+    uint32_t line_events;
+    uint8_t flow_failed;            /* no flow: unreadable, or being read */
 } TcRecCode;
 
 /* An open call: its exit finds the code entry here instead of looking the
@@ -277,7 +283,8 @@ tc_rec_event_time(void)
 }
 
 /* tc-recorder-intern.c */
-TcRecCode *tc_rec_code_lookup(PyCodeObject *code);       /* interns on first sight; NULL on error */
+TcRecCode *tc_rec_code_lookup(PyCodeObject *code);
+void tc_rec_code_release(TcRecCode *rc);          /* what a code entry owns */       /* interns on first sight; NULL on error */
 TcRecThread *tc_rec_thread_current(void);                 /* creates on first sight */
 TcRecThread *tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
                                      const char *name, uint32_t flags);
@@ -342,7 +349,8 @@ int tc_rec_hook_enter(PyObject *code, uint32_t kind);
 void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
 
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
- * values, running none of the program's code. */
+ * values, running none of the program's code.  The fingerprint's frame may
+ * be NULL on 3.11/3.12: the thread's current (interpreter) frame. */
 int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
                             uint64_t *out);
 void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
@@ -379,7 +387,13 @@ tc_rec_line_trace_state(void)
     return tc_rec_tls_lines == tc_rec.generation;
 }
 void tc_rec_line_trace_restore(int on);
+
+/* tc-recorder-line-flow.c: 1 when no line of `rc` left to cover can run in
+ * the rest of `frame` (its trace function can go). */
+int tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame);
+void tc_rec_line_flow_prepare(void);
 #endif
+void tc_rec_line_flow_free(struct TcRecFlow *flow);
 
 /* tc-recorder-writer.c */
 int tc_rec_writer_start(void);

@@ -5,6 +5,7 @@ __eq__ or __repr__ of its objects), the return value's repr is bounded and
 redacted like the locals."""
 
 import json
+import sys
 
 import pytest
 
@@ -228,3 +229,33 @@ tc.stop()
     assert locs["plain"]["value"] == "host=db user=bob"
     assert locs["dsn_expr"]["repr"] == "'db://x?token=<redacted>'"
     assert locs["dsn_expr"]["value"] == {"repr_only": True}
+
+
+def test_fingerprint_of_an_argument_a_closure_captures(run, tmp_path):
+    # A captured argument lives in a cell: its fingerprint is the value's
+    # (3.11's eval hook sees the value before MAKE_CELL, 3.12's PY_START
+    # the fresh cell of each call), so 150 calls with 7 are repeated calls,
+    # 150 with different values are not.
+    proc = run(r'''
+import sys, timecapsule as tc
+def captured(x):
+    def inner():
+        return x
+    return inner
+def captured_fresh(x):
+    def inner():
+        return x
+    return inner
+tc.record(every=10, output="out.tc")
+for i in range(150):
+    captured(7)
+    captured_fresh(i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    by = {(w["code"], w["var"]) for w in load(tmp_path / "out.tc").warnings}
+    assert ("REPEATED_CALL", "captured") in by
+    if sys.version_info >= (3, 11):
+        # 3.8-3.10 move a captured argument out of its slot into the cell
+        # before any hook runs: all such calls look alike there.
+        assert ("REPEATED_CALL", "captured_fresh") not in by

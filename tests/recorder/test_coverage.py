@@ -431,3 +431,186 @@ tc.stop()
 ''')
     assert proc.returncode == 0, proc.stderr
     assert load(tmp_path / "out.tc").of("line_hits") == []
+
+
+LONG_LINES = 1500
+
+
+def test_long_function_is_all_covered(run, tmp_path):
+    # A function of any length: its last lines are covered, and once every
+    # line ran the recorder knows it is done (3.8-3.11: no trace function in
+    # its frames any more; 3.12+: its LINE events are switched off), which a
+    # fixed-size per-code bitmap of 512 lines never allowed.
+    body = "".join("    x = x + %d\n" % i for i in range(LONG_LINES))
+    proc = run(r'''
+import json, sys
+import timecapsule as tc
+from timecapsule import _recorder as core
+
+def big(x):
+''' + body + r'''    return x, core.line_trace_owner()
+
+def line_events():
+    if sys.version_info < (3, 12):
+        return None
+    return sys.monitoring.get_local_events(tc._recording.TOOL_ID, big.__code__)
+
+tc.record(every=10, output="out.tc")
+first = big(1)[1]
+after_first = line_events()
+second = big(1)[1]
+after_second = line_events()
+tc.stop()
+print(json.dumps({"first": first, "second": second,
+                  "after_first": after_first, "after_second": after_second}))
+''')
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    r = load(tmp_path / "out.tc")
+    lines, _ = prog_lines(r)
+    src = (tmp_path / "prog.py").read_text()
+    first_body = ln(src, "x = x + 0")
+    last_body = ln(src, "x = x + %d" % (LONG_LINES - 1))
+    ret = ln(src, "return x, core.line_trace_owner()")
+    assert last_body == first_body + LONG_LINES - 1 and ret == last_body + 1
+    assert set(range(first_body, ret + 1)) <= lines
+    if sys.version_info < (3, 12):
+        # All covered on the return line of the first call: the rest of
+        # that frame and every later frame of big run untraced.
+        assert seen["first"] is None and seen["second"] is None
+    else:
+        # LINE events of big: on until a call starts after it was all
+        # covered, then off.
+        assert seen["after_first"] != 0
+        assert seen["after_second"] == 0
+
+
+# Frames that still have lines to cover but are past them: on 3.8-3.11 such
+# a frame loses the trace function (tc-recorder-line-flow.c) once the code
+# had enough line events; the lines that run later (handlers, the error
+# branch, a path back through a loop) must still all be reported.
+FLOW_PROGRAM = r'''
+import json, sys
+import helper
+import timecapsule as tc
+from timecapsule import _recorder as core
+
+owners = []
+
+def check(order):
+    if not order:
+        raise ValueError("empty")
+    total = 0
+    for x in order:
+        total += x
+    owners.append(core.line_trace_owner())
+    return total
+
+def guarded(i):
+    try:
+        if i == 99:
+            raise KeyError(i)
+        v = i
+    except KeyError:
+        v = -1
+    for k in range(2):
+        v += k
+    return v
+
+def late_handler(i):
+    try:
+        for k in range(3):
+            if k == i:
+                raise KeyError(k)
+            h = k
+    except KeyError:
+        h = -1
+    return h
+
+def loop_back(xs):
+    out = 0
+    for x in xs:
+        if x is None:
+            out -= 100
+        out += x or 0
+    return out
+
+def gen(n):
+    if n < 0:
+        yield -1
+        return
+    for i in range(n):
+        yield i
+
+def with_block(i):
+    with open(__file__) as f:
+        if i == 99:
+            raise KeyError(i)
+        n = len(f.readline())
+    return n
+
+def callee_raises(i):
+    if i == 99:
+        raise KeyError(i)
+    return i
+
+def catches(i):
+    try:
+        for k in range(2):
+            callee_raises(i)
+    except KeyError:
+        w = -1
+        return w
+    return 0
+
+def nested(i):
+    for a in range(2):
+        for b in range(2):
+            if a == b == i:
+                return -1
+    return i
+
+helper.start() if helper.GROUND else tc.record(every=10, output="out.tc")
+for i in range(5, 80):
+    check([1, 2, i])
+    guarded(i)
+    late_handler(i)
+    loop_back([1, i])
+    list(gen(2))
+    with_block(i)
+    nested(i)
+    catches(i)
+guarded(99)
+catches(99)
+late_handler(1)
+loop_back([1, None])
+list(gen(-1))
+nested(1)
+try:
+    check([])
+except ValueError:
+    pass
+try:
+    with_block(99)
+except KeyError:
+    pass
+end = 1
+helper.finish()
+with open("owners.json", "w") as f:
+    json.dump([owners[0], owners[-1]], f)
+'''
+
+
+def test_frames_past_their_uncovered_lines(run, tmp_path):
+    truth, r = run_both(run, tmp_path, FLOW_PROGRAM)
+    lines, _ = prog_lines(r)
+    for text in ('raise ValueError("empty")', "v = -1", "raise KeyError(k)",
+                 "h = -1", "out -= 100", "yield -1", "raise KeyError(i)",
+                 "return -1", "w = -1", "return w", "end = 1"):
+        assert ln(FLOW_PROGRAM, text) in lines, text
+    assert lines == truth, (sorted(lines - truth), sorted(truth - lines))
+    first, last = json.loads((tmp_path / "owners.json").read_text())
+    if sys.version_info < (3, 12):
+        # check()'s loop: traced while its lines were new, untraced once
+        # only the error branch above it was left.
+        assert first == "timecapsule" and last is None
