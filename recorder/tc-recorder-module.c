@@ -349,6 +349,7 @@ atfork_child(void)
     tc_rec_active_store(0);
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
+    tc_rec_signal_watch_after_fork();
 }
 
 static PyObject *
@@ -1279,6 +1280,26 @@ rec_stats(PyObject *self, PyObject *unused)
                          tc_rec.writer ? Py_True : Py_False);
 }
 
+static PyObject *
+rec_watch_signal(PyObject *self, PyObject *arg)
+{
+    long signum = PyLong_AsLong(arg);
+    if (signum == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (tc_rec_signal_watch((int)signum) != 0) {
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+rec_signal_handled(PyObject *self, PyObject *unused)
+{
+    tc_rec_signal_handled();
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef rec_methods[] = {
     {"open", (PyCFunction)(void (*)(void))rec_open,
      METH_VARARGS | METH_KEYWORDS, "Open a new recording (never clobbers)."},
@@ -1290,6 +1311,11 @@ static PyMethodDef rec_methods[] = {
     {"fork_child", rec_fork_child, METH_NOARGS,
      "After fork, in the child: drop the parent's file and threads."},
     {"set_active", rec_set_active, METH_O, "Turn event recording on or off."},
+    {"watch_signal", rec_watch_signal, METH_O,
+     "After signal.signal(signum, handler) in the main thread: send the "
+     "signal again if the handler has not run 0.1 s after it came."},
+    {"signal_handled", rec_signal_handled, METH_NOARGS,
+     "The Python handler of the watched signal is running."},
     {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
     {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},
     {"set_trace_callback", rec_set_trace_callback, METH_O, NULL},

@@ -392,6 +392,7 @@ writer_main(void *data)
         if (tc_rec.writer_stop || tc_rec.writer == NULL) {
             break;
         }
+        tc_rec_signal_watch_tick();
         drain_unlocking();
         if (tc_rec.writer_stop || tc_rec.writer == NULL) {
             break;

@@ -403,6 +403,12 @@ void tc_rec_drain_locked(void);                           /* write buffered even
 void tc_rec_fatal_signals_install(void);
 void tc_rec_fatal_signals_remove(void);
 
+/* tc-recorder-signal-watch.c */
+int tc_rec_signal_watch(int signum);                      /* main thread */
+void tc_rec_signal_handled(void);
+void tc_rec_signal_watch_tick(void);                      /* writer thread */
+void tc_rec_signal_watch_after_fork(void);
+
 /* tc-recorder-system.c */
 size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */
 void tc_rec_system_reset(void);

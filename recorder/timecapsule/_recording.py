@@ -627,11 +627,23 @@ def _remove_hooks(s):
 
 
 def _sigterm_handler(signum, frame):
+    core.signal_handled()
     s = _session
     if s is not None and s.active:
         stop(_exit_status=128 + signum, _flags=core.END_SIGNAL)
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
+
+
+def _install_sigterm(handler):
+    """signal.signal(SIGTERM, handler), watched: a SIGTERM that CPython
+    notes just before the main thread blocks in C (a Pool worker entering
+    sem_wait when Pool.terminate() sends it) would otherwise never reach
+    the handler, and the process would hang instead of ending; the recorder
+    sends it again if the handler has not run 0.1 s later."""
+    old = signal.signal(signal.SIGTERM, handler)
+    core.watch_signal(signal.SIGTERM)
+    return old
 
 
 def _sigusr1_handler(signum, frame):
@@ -977,8 +989,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
                 pass
             try:
                 if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-                    s.old_sigterm = signal.signal(signal.SIGTERM,
-                                                  _sigterm_handler)
+                    s.old_sigterm = _install_sigterm(_sigterm_handler)
             except (ValueError, OSError):
                 pass
 

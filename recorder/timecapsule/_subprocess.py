@@ -190,7 +190,7 @@ def _quiet_sigterm(rec):
         def handler(signum, frame):
             with contextlib.redirect_stdout(io.StringIO()):
                 rec._sigterm_handler(signum, frame)
-        signal.signal(signal.SIGTERM, handler)
+        rec._install_sigterm(handler)
     except (ValueError, OSError, AttributeError):
         pass
 
