@@ -17,6 +17,7 @@ TOOL_NAMES = {
     "viztracer": "viztracer", "pyinstrument": "pyinstrument", "py-spy": "py-spy 1 kHz",
     "tc-all": "tc calls=all", "tc-tracked": "tc calls=tracked", "tc-sample": "tc sample 1 kHz",
     "tc-base": "tc calls=all (baseline revision)",
+    "tc-sample-base": "tc sample 1 kHz (baseline revision)",
 }
 
 
