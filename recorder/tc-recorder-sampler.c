@@ -139,8 +139,10 @@ batch_for(uint32_t tid)
  * lookup in threading (tc_rec_thread_for_ident asks it for the name):
  * dropped after a tick that did not see its state (a new thread may reuse
  * both the state's memory and the ident).  A thread threading does not
- * know yet (seen before its start registered it) is asked about again
- * every TC_REC_RENAME_TICKS ticks. */
+ * know yet (seen while its start was registering it) is asked about again
+ * after 1, 2, 4 … ticks, at most every TC_REC_RENAME_TICKS: soon enough
+ * for a thread that starts, without a call into Python on every tick for
+ * a thread that threading never knows (a C library's). */
 #define TC_REC_RENAME_TICKS 256
 
 typedef struct {
@@ -148,6 +150,8 @@ typedef struct {
     unsigned long ident;
     TcRecThread *t;
     uint64_t tick;
+    uint64_t rename_at;
+    uint32_t rename_every;
 } KnownThread;
 
 static KnownThread known[TC_REC_SAMPLE_THREADS];
@@ -160,14 +164,18 @@ static TcRecThread *
 thread_of(PyThreadState *ts, int *called)
 {
     for (size_t i = 0; i < n_known; i++) {
-        if (known[i].ts == ts && known[i].ident == ts->thread_id) {
-            TcRecThread *t = known[i].t;
-            known[i].tick = tick;
-            if (!t->named && !t->ignored && tick % TC_REC_RENAME_TICKS == 0) {
-                tc_rec_thread_try_name(t);
+        KnownThread *k = &known[i];
+        if (k->ts == ts && k->ident == ts->thread_id) {
+            k->tick = tick;
+            if (!k->t->named && !k->t->ignored && tick >= k->rename_at) {
+                tc_rec_thread_try_name(k->t);
                 *called = 1;
+                if (k->rename_every < TC_REC_RENAME_TICKS) {
+                    k->rename_every *= 2;
+                }
+                k->rename_at = tick + k->rename_every;
             }
-            return t;
+            return k->t;
         }
     }
     *called = 1;
@@ -177,7 +185,8 @@ thread_of(PyThreadState *ts, int *called)
         return NULL;
     }
     if (n_known < TC_REC_SAMPLE_THREADS) {
-        known[n_known++] = (KnownThread){ts, ts->thread_id, t, tick};
+        known[n_known++] = (KnownThread){ts, ts->thread_id, t, tick,
+                                         tick + 1, 1};
     }
     return t;
 }
