@@ -649,6 +649,9 @@ def main_sample_cost(opts):
                           100 * row["overhead_1khz"], row["load"]), flush=True)
                 with open(json_path, "w") as f:
                     json.dump(out, f, indent=1)
+    sys.path.insert(0, HERE)
+    import bench_doc
+    print("\n" + bench_doc.sample_cost_table(out))
     return 0
 
 
