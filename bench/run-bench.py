@@ -526,7 +526,7 @@ def main_instructions(opts):
 # machine is then 1000 x instructions per tick / the untraced program's
 # instructions per second (its callgrind count over its CPU time in native
 # runs here, median of a few).
-SAMPLE_COST_SIZES = {"fib": ("25", "30"), "oo": ("1000", "5000")}
+SAMPLE_COST_SIZES = {"fib": ("25", "30"), "oo": ("2000", "20000"), "orders": ("500", "3000")}
 
 
 def callgrind_calls(path, name):

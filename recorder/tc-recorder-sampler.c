@@ -158,35 +158,48 @@ static KnownThread known[TC_REC_SAMPLE_THREADS];
 static size_t n_known;
 static uint64_t tick;
 
-/* Sets *called when it called into Python (then other threads may have
- * run meanwhile). */
-static TcRecThread *
-thread_of(PyThreadState *ts, int *called)
+/* The entry of `ts` when it is known; calls nothing. */
+static KnownThread *
+known_of(PyThreadState *ts)
 {
     for (size_t i = 0; i < n_known; i++) {
         KnownThread *k = &known[i];
         if (k->ts == ts && k->ident == ts->thread_id) {
             k->tick = tick;
-            if (!k->t->named && !k->t->ignored && tick >= k->rename_at) {
-                tc_rec_thread_try_name(k->t);
-                *called = 1;
-                if (k->rename_every < TC_REC_RENAME_TICKS) {
-                    k->rename_every *= 2;
-                }
-                k->rename_at = tick + k->rename_every;
-            }
-            return k->t;
+            return k;
         }
     }
-    *called = 1;
-    TcRecThread *t = tc_rec_thread_for_ident(ts->thread_id, 0, "", 0);
+    return NULL;
+}
+
+static int
+rename_due(const KnownThread *k)
+{
+    return !k->t->named && !k->t->ignored && tick >= k->rename_at;
+}
+
+/* Calls into Python: the recorder's thread of `ts` (thread `ident`) the
+ * first time, or threading asked for the name of known thread `k` again.
+ * `ts` is only kept for comparisons: it may be gone by the return. */
+static TcRecThread *
+thread_slow(PyThreadState *ts, unsigned long ident, KnownThread *k)
+{
+    if (k != NULL) {
+        TcRecThread *t = k->t;
+        if (k->rename_every < TC_REC_RENAME_TICKS) {
+            k->rename_every *= 2;
+        }
+        k->rename_at = tick + k->rename_every;
+        tc_rec_thread_try_name(t);
+        return t;
+    }
+    TcRecThread *t = tc_rec_thread_for_ident(ident, 0, "", 0);
     if (t == NULL) {
         PyErr_Clear();
         return NULL;
     }
     if (n_known < TC_REC_SAMPLE_THREADS) {
-        known[n_known++] = (KnownThread){ts, ts->thread_id, t, tick,
-                                         tick + 1, 1};
+        known[n_known++] = (KnownThread){ts, ident, t, tick, tick + 1, 1};
     }
     return t;
 }
@@ -255,7 +268,8 @@ intern_codes(TcRecRawFrame *raw, TcRecCode **rcs, size_t n)
 }
 
 /* With the GIL held: one sample of thread state `ts`.  Returns 1 when it
- * called into Python (a thread or a code seen the first time). */
+ * called into Python (a thread or a code seen the first time): other
+ * threads may have run meanwhile. */
 static int
 sample_thread(PyThreadState *ts, uint64_t now)
 {
@@ -265,23 +279,27 @@ sample_thread(PyThreadState *ts, uint64_t now)
     if (n == 0) {
         return 0;   /* no Python frames (a C thread between its calls) */
     }
+    unsigned long ident = ts->thread_id;
     TcRecCode *rcs[TC_REC_RAW_DEPTH];
     int missing = 0;
     for (size_t i = 0; i < n; i++) {
         rcs[i] = tc_rec_code_cached((PyObject *)raw[i].code);
         missing |= rcs[i] == NULL;
     }
-    int called = 0;
-    if (missing) {
-        /* Held until the lines are read: a call into Python may end
-         * the frames. */
+    KnownThread *k = known_of(ts);
+    int slow_thread = k == NULL || rename_due(k);
+    int called = missing || slow_thread;
+    if (called) {
+        /* Held until the lines are read: the calls into Python may let
+         * the thread end these frames. */
         for (size_t i = 0; i < n; i++) {
             Py_INCREF(raw[i].code);
         }
-        intern_codes(raw, rcs, n);
-        called = 1;
     }
-    TcRecThread *t = thread_of(ts, &called);
+    if (missing) {
+        intern_codes(raw, rcs, n);
+    }
+    TcRecThread *t = slow_thread ? thread_slow(ts, ident, k) : k->t;
     SampleBatch *b = NULL;
     if (t != NULL && !t->ignored) {
         b = batch_for(t->tid);
@@ -307,7 +325,7 @@ sample_thread(PyThreadState *ts, uint64_t now)
             c->n++;
         }
     }
-    if (missing) {
+    if (called) {
         for (size_t i = 0; i < n; i++) {
             Py_DECREF(raw[i].code);
         }
@@ -327,9 +345,15 @@ static PyThreadState *sampler_ts;
 static void
 sample_all(void)
 {
-    if (!atomic_load(&tc_rec.sampler_live) || !atomic_load(&tc_rec.active)) {
+    /* A call into Python during the sampler thread's tick may let the
+     * main thread run its queued tick: one at a time (GIL held for both
+     * the test and the set). */
+    static int sampling;
+    if (sampling || !atomic_load(&tc_rec.sampler_live)
+        || !atomic_load(&tc_rec.active)) {
         return;
     }
+    sampling = 1;
     uint64_t now = tc_rec_now();
     PyThreadState *self = PyThreadState_Get();
     PyInterpreterState *interp = PyThreadState_GetInterpreter(self);
@@ -345,6 +369,7 @@ sample_all(void)
             hand_over(&batches[i]);
         }
     }
+    sampling = 0;
 }
 
 /* Set by the sampler thread when it queues a tick, cleared when the tick
