@@ -18,6 +18,7 @@ TOOL_NAMES = {
     "viztracer": "viztracer", "pyinstrument": "pyinstrument", "py-spy": "py-spy 1 kHz",
     "tc-all": "tc calls=all", "tc-tracked": "tc calls=tracked", "tc-sample": "tc sample 1 kHz",
     "tc-base": "tc calls=all (baseline revision)",
+    "tc-sample-base": "tc sample 1 kHz (baseline revision)",
 }
 
 
@@ -307,3 +308,23 @@ def write(results, path):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
+
+
+def sample_cost_table(figures):
+    """Markdown table of `run-bench.py --sample-cost` figures (JSON of
+    interpreter -> "workload:build" -> row)."""
+    lines = ["| Python | workload | build | ticks counted | frames a sample | "
+             "instructions a tick (main thread) | of which in the tick | "
+             "untraced instructions/s | overhead at 1 kHz |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name in sorted(figures, key=lambda n: tuple(int(x) for x in n.split("."))):
+        for key, row in figures[name].items():
+            if "per_tick" not in row:
+                continue
+            workload, _, build = key.partition(":")
+            ticks = row["traced"][1]["ticks"] - row["traced"][0]["ticks"]
+            lines.append("| %s | %s | %s | %d | %.1f | %.0f | %.0f | %.2f G | %.3f %% |" % (
+                name, workload, build, ticks, row["frames_per_sample"], row["per_tick"],
+                row["per_tick_in_call"], row["instr_per_s"] / 1e9,
+                100 * row["overhead_1khz"]))
+    return "\n".join(lines) + "\n"

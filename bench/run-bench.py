@@ -39,6 +39,8 @@ Tools (a tool missing on an interpreter is reported as such):
                 is tracked (include_files), as a user's script is
   tc-tracked    timecapsule, calls="tracked" (only calls in the workload file)
   tc-sample     timecapsule, mode="sample", 1 kHz
+  tc-sample-base  with --baseline REV and tool tc-sample: tc-sample built
+                from the recorder of git revision REV
   tc-base       with --baseline REV: tc-all built from the recorder of git
                 revision REV, interleaved with the rest (before/after
                 comparisons in the same run)
@@ -65,9 +67,10 @@ WORKLOAD_DIR = os.path.join(HERE, "workloads")
 WORKLOADS = ["fib", "oo", "loops", "orders", "aio", "threads"]
 TOOLS = ["none", "setprofile", "c-empty", "c-store", "c-vector", "cprofile", "yappi",
          "viztracer", "pyinstrument", "py-spy", "tc-all", "tc-tracked",
-         "tc-sample", "tc-base"]
+         "tc-sample", "tc-base", "tc-sample-base"]
 PEERS = ["yappi", "viztracer", "pyinstrument"]
-TC_TOOLS = ("tc-all", "tc-tracked", "tc-sample", "tc-base")
+TC_TOOLS = ("tc-all", "tc-tracked", "tc-sample", "tc-base", "tc-sample-base")
+BASE_TOOLS = ("tc-base", "tc-sample-base")   # built from --baseline REV
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +196,7 @@ def start_tool(tool, wl_path, out_dir, n_calls, save=True):
                   "include_files": [wl_path]}
         if tool == "tc-tracked":
             kwargs.update(calls="tracked")
-        if tool == "tc-sample":
+        if tool in ("tc-sample", "tc-sample-base"):
             kwargs.update(mode="sample", sample_rate_hz=1000)
         with contextlib.redirect_stdout(io.StringIO()):
             tc.record(**kwargs)
@@ -461,15 +464,20 @@ def callgrind_instructions(py, tool, workload, size, env):
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
+def earlier_figures(json_path):
+    """A figures file written before (other interpreters' figures stay)."""
+    if not os.path.exists(json_path):
+        return {}
+    with open(json_path) as f:
+        return json.load(f)
+
+
 def main_instructions(opts):
     build_dir = os.path.abspath(opts.build_dir)
     tools = opts.tool or ["none", "c-empty", "c-store", "cprofile", "tc-all",
                           "tc-tracked"]
     json_path = os.path.join(build_dir, "bench-instructions.json")
-    out = {}
-    if os.path.exists(json_path):   # other interpreters' figures stay
-        with open(json_path) as f:
-            out = json.load(f)
+    out = earlier_figures(json_path)
     for name, base_py in interpreters(opts.python):
         stage = build_stage(name, base_py, build_dir)
         env = bench_env(base_py, stage, build_dir)
@@ -513,6 +521,146 @@ def main_instructions(opts):
     return 0
 
 
+# What one sample costs the sampled program, in instructions: callgrind
+# counts the main thread's instructions during the workload's run with and
+# without mode="sample", and how often the tick (pending_tick, the pending
+# call the main thread runs) ran in that window.  Under valgrind the threads
+# take turns, so the sampler ticks about once per few million instructions
+# of the program, not at 1 kHz: what counts is the number of ticks.  Two
+# sizes are run and subtracted, so the one-off costs (interning the codes
+# of the stack, the first batch) cancel out.  The overhead at 1 kHz on this
+# machine is then 1000 x instructions per tick / the untraced program's
+# instructions per second (its callgrind count over its CPU time in native
+# runs here, median of a few).
+SAMPLE_COST_SIZES = {"fib": ("25", "30"), "oo": ("2000", "20000"), "orders": ("500", "3000")}
+
+
+def callgrind_calls(path, name):
+    """(calls, inclusive instructions) of function `name` in one callgrind
+    output file, summed over its call sites."""
+    names = {}
+    calls = incl = 0
+    target = None
+    pending = None
+    with open(path) as f:
+        for line in f:
+            if line.startswith(("fn=", "cfn=")):
+                key, _, rest = line.rstrip("\n").partition("=")
+                ident, _, label = rest.partition(" ")
+                if label:
+                    names[ident] = label
+                if key == "cfn":
+                    target = names.get(ident, ident)
+                continue
+            if line.startswith("calls="):
+                pending = int(line.split("=", 1)[1].split()[0]) if target == name else None
+                continue
+            if pending is not None:
+                calls += pending
+                incl += int(line.split()[1])
+                pending = None
+    return calls, incl
+
+
+def sample_cost_run(py, tool, workload, size, env, tc_dump):
+    """Main-thread instructions of one callgrind run, the ticks run in its
+    window and their inclusive instructions, and the samples written."""
+    out_dir = tempfile.mkdtemp(prefix="tc-bench-cg-")
+    try:
+        keep = os.path.join(out_dir, "out.tc")
+        run_env = dict(env, TC_BENCH_CALLGRIND="1", TC_BENCH_KEEP=keep)
+        cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+               "--collect-atstart=no", "--fair-sched=yes",
+               "--callgrind-out-file=" + os.path.join(out_dir, "cg.out"),
+               py, os.path.abspath(__file__), "--worker", tool, workload, size, "0", "1"]
+        subprocess.run(cmd, capture_output=True, text=True, env=run_env)
+        res = {}
+        main = os.path.join(out_dir, "cg.out-01")
+        if os.path.exists(main):
+            with open(main) as f:
+                for line in f:
+                    if line.startswith(("summary:", "totals:")):
+                        res["main"] = int(line.split()[1])
+            res["ticks"], res["tick_instr"] = callgrind_calls(main, "pending_tick")
+        if os.path.exists(keep):
+            res["samples"], res["frames"] = count_samples(keep, tc_dump)
+        return res
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def count_samples(path, tc_dump):
+    """Stack samples in a .tc file (every thread) and their frames."""
+    n = frames = 0
+    proc = subprocess.Popen([tc_dump, path], stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if '"type":"samples"' in line:
+            for s in json.loads(line)["samples"]:
+                n += 1
+                frames += len(s["stack"])
+    proc.wait()
+    return n, frames
+
+
+def main_sample_cost(opts):
+    build_dir = os.path.abspath(opts.build_dir)
+    tc_dump = os.path.join(build_dir, "tests", "recorder", "tc-dump")
+    json_path = os.path.join(build_dir, "bench-sample-cost.json")
+    out = earlier_figures(json_path)
+    for name, base_py in interpreters(opts.python):
+        stage = build_stage(name, base_py, build_dir)
+        env = bench_env(base_py, stage, build_dir)
+        builds = [("tc-sample", env)]
+        if opts.baseline:
+            builds.append(("tc-sample@" + opts.baseline, bench_env(
+                base_py, build_baseline_stage(name, base_py, build_dir, opts.baseline)
+                + os.pathsep + stage, build_dir)))
+        rows = out.setdefault(name, {})
+        for workload in (opts.workload or ["fib"]):
+            small, big = SAMPLE_COST_SIZES[workload]
+            none = [sample_cost_run(base_py, "none", workload, size, env, tc_dump)
+                    for size in (small, big)]
+            cpu = []
+            for _ in range(opts.rounds or 5):
+                r, err = run_one(base_py, "none", workload, big, 0, env)
+                if r is None:
+                    raise SystemExit(err)
+                cpu.append(r["cpu_s"])
+            ips = none[1]["main"] / statistics.median(cpu)
+            for label, run_env in builds:
+                runs = [sample_cost_run(base_py, "tc-sample", workload, size, run_env,
+                                        tc_dump) for size in (small, big)]
+                row = {"sizes": [small, big], "untraced": none, "traced": runs,
+                       "untraced_cpu_s": statistics.median(cpu), "instr_per_s": ips,
+                       "load": os.getloadavg()[0]}
+                try:
+                    ticks = runs[1]["ticks"] - runs[0]["ticks"]
+                    extra = [runs[i]["main"] - none[i]["main"] for i in (0, 1)]
+                    row["per_tick"] = (extra[1] - extra[0]) / ticks
+                    row["per_tick_in_call"] = (runs[1]["tick_instr"]
+                                               - runs[0]["tick_instr"]) / ticks
+                    row["frames_per_sample"] = runs[1]["frames"] / runs[1]["samples"]
+                    row["overhead_1khz"] = 1000 * row["per_tick"] / ips
+                except (KeyError, TypeError, ZeroDivisionError) as exc:
+                    print("Python %s %s %s: no result (%r) %r" % (
+                        name, workload, label, exc, runs), flush=True)
+                    continue
+                rows[workload + ":" + label] = row
+                print("Python %s %s %s: %d more ticks in %s than in %s; per tick %.0f "
+                      "instructions on the main thread (%.0f in pending_tick), %.1f frames "
+                      "a sample; untraced %.2fG instructions/s => %.3f %% at 1 kHz "
+                      "(load %.1f)" % (
+                          name, workload, label, ticks, big, small, row["per_tick"],
+                          row["per_tick_in_call"], row["frames_per_sample"], ips / 1e9,
+                          100 * row["overhead_1khz"], row["load"]), flush=True)
+                with open(json_path, "w") as f:
+                    json.dump(out, f, indent=1)
+    sys.path.insert(0, HERE)
+    import bench_doc
+    print("\n" + bench_doc.sample_cost_table(out))
+    return 0
+
+
 def main_driver(opts):
     build_dir = os.path.abspath(opts.build_dir)
     size = "quick" if opts.quick else "full"
@@ -532,16 +680,21 @@ def main_driver(opts):
         version = subprocess.check_output(
             [py, "-c", "import sys; print(sys.version.split()[0])"], text=True).strip()
         tools = [t for t in (opts.tool or TOOLS) if t == "none" or
-                 (t != "tc-base" and tool_available(t, py, env, version))]
+                 (t not in BASE_TOOLS and tool_available(t, py, env, version))]
         if "none" not in tools:
             tools.insert(0, "none")
         base_env = None
         if opts.baseline:
             base_env = bench_env(base_py, build_baseline_stage(
                 name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
-            if "tc-base" not in tools:
+            # tc-base compares full mode; a sample-mode run only needs
+            # tc-sample-base.
+            full = {"tc-all", "tc-tracked"} & set(tools)
+            if full or "tc-sample" not in tools or "tc-base" in (opts.tool or []):
                 tools.append("tc-base")
-        missing = [t for t in (opts.tool or TOOLS) if t not in tools and t != "tc-base"]
+            if "tc-sample" in tools:
+                tools.append("tc-sample-base")
+        missing = [t for t in (opts.tool or TOOLS) if t not in tools and t not in BASE_TOOLS]
         entry = {"version": version, "python": py, "missing": missing,
                  "workloads": {}}
         results["interpreters"][name] = entry
@@ -560,7 +713,7 @@ def main_driver(opts):
             for rnd in range(rounds):
                 for tool in tools:
                     save = rnd == 0 or tool != "viztracer"
-                    run_env = base_env if tool == "tc-base" else env
+                    run_env = base_env if tool in BASE_TOOLS else env
                     if rnd == 0 and tool in TC_TOOLS:
                         kept[tool] = tempfile.mktemp(prefix="tc-bench-", suffix=".tc")
                         run_env = dict(run_env, TC_BENCH_KEEP=kept[tool])
@@ -705,10 +858,14 @@ def main():
                     help="rewrite docs/PERFORMANCE.md from the existing JSON")
     ap.add_argument("--instructions", action="store_true",
                     help="instructions per call under valgrind's callgrind (noise-free)")
+    ap.add_argument("--sample-cost", action="store_true",
+                    help="instructions one sample of mode='sample' costs the program "
+                    "(callgrind), and the overhead at 1 kHz they make on this machine")
     ap.add_argument("--setup", action="store_true",
                     help="create build-bench/venv-X.Y with the PyPI peers, then exit")
     ap.add_argument("--baseline", metavar="REV",
-                    help="also run tool tc-base: tc-all built from git revision REV")
+                    help="also run tool tc-base: tc-all built from git revision REV "
+                    "(and tc-sample-base with tool tc-sample)")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.worker:
@@ -725,6 +882,8 @@ def main():
     build_dir = os.path.abspath(opts.build_dir)
     if opts.instructions:
         return main_instructions(opts)
+    if opts.sample_cost:
+        return main_sample_cost(opts)
     if opts.scale_only:
         run_scale(opts, build_dir)
     if opts.doc_only or opts.scale_only:

@@ -28,12 +28,6 @@
 extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
 extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 
-#if PY_VERSION_HEX >= 0x030C0000
-#define TC_GET_EXTRA PyUnstable_Code_GetExtra
-#else
-#define TC_GET_EXTRA _PyCode_GetExtra
-#endif
-
 #define TC_REC_DEEP_RECURSION 50
 #define TC_REC_REPEATED_CALLS 50
 #define TC_REC_MAX_FINGERPRINTED 20000
@@ -65,35 +59,11 @@ grow_open(TcRecThread *t)
     return 0;
 }
 
-/* CPython's holder of the co_extra slots (Objects/codeobject.c, the same
- * from 3.8 to 3.13).  Reading it directly saves the API call, whose
- * interpreter-state lookup goes through __tls_get_addr: ~30 instructions on
- * every event. */
-typedef struct {
-    Py_ssize_t ce_size;
-    void *ce_extras[1];
-} TcCodeExtra;
-
 static inline TcRecCode *
 code_lookup(PyObject *code)
 {
-#if PY_VERSION_HEX < 0x030E0000
-    const TcCodeExtra *ex = ((PyCodeObject *)code)->co_extra;
-    if (ex != NULL && tc_rec_extra_index < ex->ce_size) {
-        TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
-        if (rc != NULL && rc->generation == tc_rec.generation) {
-            return rc;
-        }
-    }
-#else
-    void *extra = NULL;
-    if (TC_GET_EXTRA(code, tc_rec_extra_index, &extra) == 0
-        && extra != NULL
-        && ((TcRecCode *)extra)->generation == tc_rec.generation) {
-        return extra;
-    }
-#endif
-    return tc_rec_code_lookup((PyCodeObject *)code);
+    TcRecCode *rc = tc_rec_code_cached(code);
+    return rc != NULL ? rc : tc_rec_code_lookup((PyCodeObject *)code);
 }
 
 TcRecCode *

@@ -3,10 +3,11 @@
  * tc-recorder-writer.c — the background writer thread and crash safety.
  *
  * The writer thread never takes the GIL.  Every ~200 ms it writes the full
- * buffers handed over by the hooks and whatever the live buffers hold,
- * buffered metric points and new line hits; every flush interval (default
- * 500 ms) it adds a system sample and flushes to disk, so a `kill -9` loses
- * at most that much.  A fatal signal flushes what is already encoded.
+ * buffers handed over by the hooks, the sampler's full sample batches,
+ * whatever the live buffers hold, buffered metric points and new line
+ * hits; every flush interval (default 500 ms) it adds a system sample and
+ * flushes to disk, so a `kill -9` loses at most that much.  A fatal signal
+ * flushes what is already encoded.
  */
 #include "tc-recorder.h"
 
@@ -323,6 +324,7 @@ drain_line_hits_locked(void)
 static void
 drain_rest_locked(void)
 {
+    tc_rec_sampler_write_locked();
     if (tc_rec.n_metric_points > 0 && tc_rec.writer != NULL) {
         tc_writer_write_metrics(tc_rec.writer, tc_rec_now(),
                                 tc_rec.metric_points, tc_rec.n_metric_points);

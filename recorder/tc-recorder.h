@@ -282,6 +282,39 @@ tc_rec_event_time(void)
     return tc_rec_now();
 }
 
+/* CPython's holder of the co_extra slots (Objects/codeobject.c, the same
+ * from 3.8 to 3.13).  Reading it directly saves the API call, whose
+ * interpreter-state lookup goes through __tls_get_addr: ~30 instructions on
+ * every event. */
+typedef struct {
+    Py_ssize_t ce_size;
+    void *ce_extras[1];
+} TcCodeExtra;
+
+/* The code's entry if this recording interned it already, else NULL (then
+ * tc_rec_code_lookup interns it).  Calls nothing. */
+static inline TcRecCode *
+tc_rec_code_cached(PyObject *code)
+{
+#if PY_VERSION_HEX < 0x030E0000
+    const TcCodeExtra *ex = ((PyCodeObject *)code)->co_extra;
+    if (ex != NULL && tc_rec_extra_index < ex->ce_size) {
+        TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
+        if (rc != NULL && rc->generation == tc_rec.generation) {
+            return rc;
+        }
+    }
+#else
+    void *extra = NULL;
+    if (PyUnstable_Code_GetExtra(code, tc_rec_extra_index, &extra) == 0
+        && extra != NULL
+        && ((TcRecCode *)extra)->generation == tc_rec.generation) {
+        return extra;
+    }
+#endif
+    return NULL;
+}
+
 /* tc-recorder-intern.c */
 TcRecCode *tc_rec_code_lookup(PyCodeObject *code);
 void tc_rec_code_release(TcRecCode *rc);          /* what a code entry owns */       /* interns on first sight; NULL on error */
@@ -427,9 +460,22 @@ TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view
  * UTF-8 plus "…" when cut (*cut set); keeps a pending exception. */
 PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
 
+/* tc-recorder-stack.c: a thread's Python stack as the sampler reads it,
+ * innermost first, without making frame objects.  GIL held; calls
+ * nothing, so the frames cannot change while it reads.  `offset` is the
+ * byte offset of the frame's current instruction, as PyCode_Addr2Line
+ * takes it. */
+typedef struct {
+    PyCodeObject *code;             /* borrowed from the frame */
+    int offset;
+} TcRecRawFrame;
+
+size_t tc_rec_stack_read(PyThreadState *ts, TcRecRawFrame *out, size_t cap);
+
 /* tc-recorder-sampler.c */
 int tc_rec_sampler_start(double rate_hz);
 void tc_rec_sampler_stop(void);
+void tc_rec_sampler_write_locked(void);   /* the writer: full sample chunks */
 
 /* tc-recorder-timer.c: the snapshot timer (a C thread, invisible to
  * threading) calling `callback` with the GIL every interval. */
