@@ -871,10 +871,12 @@ test_events_spec_example (void)
     {
       TcEvent *ev;
       size_t n;
-      TcStatus want = i == 0 ? TC_OK : blocks[i - 1].want;
+      TcStatus want;
 
       if (f.header->type != TC_FRAME_EVENTS)
         continue;
+      /* The writer's own block first, then the hand-made ones. */
+      want = i == 0 ? TC_OK : blocks[i - 1].want;
       if (i == 0)
         {
           TcEventsFixed got;
