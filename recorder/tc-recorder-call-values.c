@@ -129,9 +129,14 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
  * or NULL when the recording redacts nothing. */
 static PyObject *redact_value_fn;
 static PyObject *redact_text_fn;
+/* _capture.redaction_needles(): a tuple of lowercase ASCII words, one of
+ * which every secret-looking name contains once lowercased and stripped of
+ * separators; NULL when the rules cannot be pre-checked that way. */
+static PyObject *redact_needles;
 
 void
-tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn)
+tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,
+                                 PyObject *needles)
 {
     if (value_fn == Py_None) {
         value_fn = NULL;
@@ -139,10 +144,65 @@ tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn)
     if (text_fn == Py_None) {
         text_fn = NULL;
     }
+    if (needles != NULL && !PyTuple_CheckExact(needles)) {
+        needles = NULL;
+    }
     Py_XINCREF(value_fn);
     Py_XINCREF(text_fn);
+    Py_XINCREF(needles);
     Py_XSETREF(redact_value_fn, value_fn);
     Py_XSETREF(redact_text_fn, text_fn);
+    Py_XSETREF(redact_needles, needles);
+}
+
+/* Whether redact_text could change `repr` at all: it redacts the value of a
+ * name only when the name, lowercased and without its separators, holds
+ * one of the needles, and a name is a piece of the text, so a text that
+ * (lowercased, separators dropped) holds none of them is returned as it is.
+ * Calling the Python function costs ~100 000 instructions a value; this
+ * scan a few hundred.  Non-ASCII text is left to Python (a non-ASCII
+ * letter can lowercase to an ASCII one). */
+static int
+text_may_hold_secret(PyObject *repr)
+{
+    if (redact_needles == NULL || !PyUnicode_IS_ASCII(repr)) {
+        return 1;
+    }
+    const char *text = (const char *)PyUnicode_DATA(repr);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(repr);
+    char small[512];
+    char *squashed = len <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(len);
+    if (squashed == NULL) {
+        return 1;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        char c = text[i];
+        /* _capture._SEP_RE's separators: _ - . and whitespace (\s of a str
+         * pattern also holds \x1c-\x1f) */
+        if (c == '_' || c == '-' || c == '.' || c == ' '
+            || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) {
+            continue;
+        }
+        squashed[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    int found = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(redact_needles) && !found; k++) {
+        Py_ssize_t nlen;
+        const char *needle = PyUnicode_AsUTF8AndSize(
+            PyTuple_GET_ITEM(redact_needles, k), &nlen);
+        if (needle == NULL) {
+            PyErr_Clear();
+            found = 1;
+        }
+        else if (nlen == 0 || memmem(squashed, (size_t)n, needle, (size_t)nlen) != NULL) {
+            found = 1;
+        }
+    }
+    if (squashed != small) {
+        PyMem_Free(squashed);
+    }
+    return found;
 }
 
 static int
@@ -177,7 +237,8 @@ redact_repr(PyObject **repr)
 {
     if (redact_text_fn == NULL
         || (PyUnicode_FindChar(*repr, '=', 0, PY_SSIZE_T_MAX, 1) < 0
-            && PyUnicode_FindChar(*repr, ':', 0, PY_SSIZE_T_MAX, 1) < 0)) {
+            && PyUnicode_FindChar(*repr, ':', 0, PY_SSIZE_T_MAX, 1) < 0)
+        || !text_may_hold_secret(*repr)) {
         PyErr_Clear();
         return 0;
     }

@@ -476,16 +476,16 @@ rec_eval_hook_active(PyObject *self, PyObject *unused)
     return PyBool_FromLong(tc_rec_eval_hook_active());
 }
 
-/* set_redaction(value_fn, text_fn): how return values are redacted (both
- * None: not at all); see tc-recorder-call-values.c. */
+/* set_redaction(value_fn, text_fn, needles=None): how return values are
+ * redacted (both None: not at all); see tc-recorder-call-values.c. */
 static PyObject *
 rec_set_redaction(PyObject *self, PyObject *args)
 {
-    PyObject *value_fn, *text_fn;
-    if (!PyArg_ParseTuple(args, "OO", &value_fn, &text_fn)) {
+    PyObject *value_fn, *text_fn, *needles = NULL;
+    if (!PyArg_ParseTuple(args, "OO|O", &value_fn, &text_fn, &needles)) {
         return NULL;
     }
-    tc_rec_call_values_set_redaction(value_fn, text_fn);
+    tc_rec_call_values_set_redaction(value_fn, text_fn, needles);
     Py_RETURN_NONE;
 }
 
@@ -1322,7 +1322,8 @@ static PyMethodDef rec_methods[] = {
     {"eval_hook_active", rec_eval_hook_active, METH_NOARGS,
      "Whether the PEP 523 eval hook (3.9-3.11) is installed."},
     {"set_redaction", rec_set_redaction, METH_VARARGS,
-     "set_redaction(value_fn, text_fn): redaction of return values."},
+     "set_redaction(value_fn, text_fn, needles=None): redaction of return "
+     "values; needles: words every secret name holds (a cheap pre-check)."},
     {"set_traced", rec_set_traced, METH_O, NULL},
     {"now_ns", rec_now_ns, METH_NOARGS, "ns since the recording started."},
     {"code_info", rec_code_info, METH_O, "(code_id, tracked, skipped)"},

@@ -388,7 +388,8 @@ int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
                             uint64_t *out);
 void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
                                 PyObject *value);
-void tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn);
+void tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,
+                                      PyObject *needles);
 
 /* tc-recorder-eval-hook.c: the 3.9-3.11 full-mode hook (0 from install:
  * use PyEval_SetProfile). */

@@ -137,6 +137,17 @@ def redacting():
     return _redact_on
 
 
+def redaction_needles():
+    """What _secret_name looks for, for the recorder's C pre-check of a
+    return value's repr: every name it calls secret holds one of these once
+    lowercased and stripped of separators (a word of _WORDS is a piece of
+    the name too).  None when glob patterns are in the rules: a glob
+    matches names that hold none of them."""
+    if not _redact_on or _extra_globs:
+        return None
+    return tuple(sorted(_SUBSTRINGS | _WORDS | _extra_substrings))
+
+
 def is_secret_name(name):
     if not _redact_on or not isinstance(name, str):
         return False

@@ -954,7 +954,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         # Return values are redacted inside the hooks, by the same rules.
         if _capture.redacting():
             core.set_redaction(_capture.redact_return_value,
-                               _capture.redact_text)
+                               _capture.redact_text,
+                               _capture.redaction_needles())
         else:
             core.set_redaction(None, None)
         s.baseline = core.system_sample() or {}

@@ -147,6 +147,48 @@ def test_return_values_with_redact_false_are_kept(run, tmp_path):
         assert secret in everything
 
 
+TEXTS = r'''
+import timecapsule as tc
+def split_name():
+    return "user=bob pass_word=hunter2"
+def camel():
+    return "url?myToken=t-456"
+def custom():
+    return "Card-PIN: 4242"
+def globbed():
+    return "x_code=9999"
+def plain():
+    return "host=db port=5432"
+tc.record(every=10, output="out.tc", watch=["nothing"], embed_source=False,
+          redact=%r)
+split_name(); camel(); custom(); globbed(); plain()
+tc.stop()
+'''
+
+
+@pytest.mark.parametrize("rules", [["pin"], ["pin", "*_code"]])
+def test_return_value_texts_are_redacted_past_the_c_precheck(run, tmp_path, rules):
+    """The hook skips the Python text redaction when the repr holds none of
+    the rules' words once lowercased and stripped of separators: names that
+    only hold one that way, camelCase words, record(redact=[...]) names and
+    (with a glob, which turns the pre-check off) glob matches stay
+    redacted."""
+    proc = run(TEXTS % (rules,))
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    (one,) = _return_values(r, "split_name")
+    assert one["repr"] == "'user=bob pass_word=<redacted>'"
+    (two,) = _return_values(r, "camel")
+    assert two["repr"] == "'url?myToken=<redacted>'"
+    (three,) = _return_values(r, "custom")
+    assert three["repr"] == "'Card-PIN: <redacted>'"
+    (four,) = _return_values(r, "globbed")
+    assert four["repr"] == ("'x_code=<redacted>'" if "*_code" in rules
+                            else "'x_code=9999'")
+    (five,) = _return_values(r, "plain")
+    assert five["repr"] == "'host=db port=5432'"
+
+
 def test_numpy_return_value_is_summarised(run, tmp_path):
     pytest.importorskip("numpy")
     proc = run(r'''
