@@ -564,9 +564,19 @@ def test_fork_finds_no_timer_thread_left(run, tmp_path):
     (3.13 warns while recording even with the old timer that was always
     joined: not this thread's doing)."""
     proc = run(r'''
-import os, sys, warnings
+import os, sys, time, warnings
 seen = []
-os.register_at_fork(before=lambda: seen.append(len(os.listdir("/proc/self/task"))))
+def settled_threads():
+    # A joined thread can stay listed in /proc for a moment after
+    # pthread_join returns (the kernel wakes the joiner before it reaps
+    # the thread): only a thread still there after 0.1 s counts.
+    for _ in range(100):
+        n = len(os.listdir("/proc/self/task"))
+        if n == 1:
+            break
+        time.sleep(0.001)
+    return n
+os.register_at_fork(before=lambda: seen.append(settled_threads()))
 import timecapsule as tc
 tc.record(every=30, output="out.tc", warn=False)
 with warnings.catch_warnings(record=True) as caught:
