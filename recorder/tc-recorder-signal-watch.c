@@ -31,20 +31,13 @@ static struct sigaction chained;        /* CPython's own handler */
 static int watched_signum;              /* 0: nothing watched */
 static pthread_t main_thread;
 static volatile sig_atomic_t pending;
-static uint64_t pending_since_ns;       /* atomic: monotonic ns */
-
-static uint64_t
-monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);    /* async-signal-safe */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+static uint64_t pending_since_ns;       /* atomic: tc_rec_now(), which only
+                                           reads the clock (signal-safe) */
 
 static void
 wrapper(int signum, siginfo_t *info, void *context)
 {
-    __atomic_store_n(&pending_since_ns, monotonic_ns(), __ATOMIC_RELAXED);
+    __atomic_store_n(&pending_since_ns, tc_rec_now(), __ATOMIC_RELAXED);
     pending = 1;
     if (chained.sa_flags & SA_SIGINFO) {
         chained.sa_sigaction(signum, info, context);
@@ -97,11 +90,11 @@ tc_rec_signal_watch_tick(void)
         return;
     }
     uint64_t since = __atomic_load_n(&pending_since_ns, __ATOMIC_RELAXED);
-    if (monotonic_ns() - since < WATCH_GRACE_NS) {
+    if (tc_rec_now() - since < WATCH_GRACE_NS) {
         return;
     }
     /* The wrapper runs again in the main thread and restarts the grace. */
-    __atomic_store_n(&pending_since_ns, monotonic_ns(), __ATOMIC_RELAXED);
+    __atomic_store_n(&pending_since_ns, tc_rec_now(), __ATOMIC_RELAXED);
     pthread_kill(main_thread, watched_signum);
 }
 
