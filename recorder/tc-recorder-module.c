@@ -1294,6 +1294,13 @@ rec_watch_signal(PyObject *self, PyObject *arg)
 }
 
 static PyObject *
+rec_resend_signal_in_child(PyObject *self, PyObject *unused)
+{
+    tc_rec_signal_watch_resend_in_child();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 rec_signal_handled(PyObject *self, PyObject *unused)
 {
     tc_rec_signal_handled();
@@ -1316,6 +1323,9 @@ static PyMethodDef rec_methods[] = {
      "signal again if the handler has not run 0.1 s after it came."},
     {"signal_handled", rec_signal_handled, METH_NOARGS,
      "The Python handler of the watched signal is running."},
+    {"resend_signal_in_child", rec_resend_signal_in_child, METH_NOARGS,
+     "At the end of the after-fork hook in a child: raise again the watched "
+     "signal that came to it before CPython forgot it."},
     {"set_monitoring", rec_set_monitoring, METH_VARARGS, NULL},
     {"set_warn_callback", rec_set_warn_callback, METH_O, NULL},
     {"set_trace_callback", rec_set_trace_callback, METH_O, NULL},

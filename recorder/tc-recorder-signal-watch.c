@@ -24,6 +24,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define WATCH_GRACE_NS (100u * 1000000u)
 
@@ -31,6 +32,7 @@ static struct sigaction chained;        /* CPython's own handler */
 static int watched_signum;              /* 0: nothing watched */
 static pthread_t main_thread;
 static volatile sig_atomic_t pending;
+static volatile pid_t pending_pid;      /* the process it came to */
 static uint64_t pending_since_ns;       /* atomic: tc_rec_now(), which only
                                            reads the clock (signal-safe) */
 
@@ -38,6 +40,7 @@ static void
 wrapper(int signum, siginfo_t *info, void *context)
 {
     __atomic_store_n(&pending_since_ns, tc_rec_now(), __ATOMIC_RELAXED);
+    pending_pid = getpid();
     pending = 1;
     if (chained.sa_flags & SA_SIGINFO) {
         chained.sa_sigaction(signum, info, context);
@@ -98,12 +101,25 @@ tc_rec_signal_watch_tick(void)
     pthread_kill(main_thread, watched_signum);
 }
 
-/* In a forked child, from the forking thread (the child's main thread):
- * the wrapper is inherited with the handler, but a signal noted in the
- * parent is not the child's. */
+/* In a forked child, from the forking thread (the child's main thread),
+ * before CPython's own after-fork code: the wrapper is inherited with the
+ * handler, but a signal noted in the parent is not the child's. */
 void
 tc_rec_signal_watch_after_fork(void)
 {
     main_thread = pthread_self();
-    pending = 0;
+    if (pending_pid != getpid()) {
+        pending = 0;
+    }
+}
+
+/* Later in the child, from its Python after-fork hook, once CPython has
+ * forgotten the signals it noted: one that came to this child is raised
+ * again, and the handler runs at the next check. */
+void
+tc_rec_signal_watch_resend_in_child(void)
+{
+    if (pending && watched_signum != 0) {
+        raise(watched_signum);
+    }
 }

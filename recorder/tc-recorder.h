@@ -441,7 +441,8 @@ void tc_rec_fatal_signals_remove(void);
 int tc_rec_signal_watch(int signum);                      /* main thread */
 void tc_rec_signal_handled(void);
 void tc_rec_signal_watch_tick(void);                      /* writer thread */
-void tc_rec_signal_watch_after_fork(void);
+void tc_rec_signal_watch_after_fork(void);                /* pthread_atfork */
+void tc_rec_signal_watch_resend_in_child(void);          /* after CPython's */
 
 /* tc-recorder-system.c */
 size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */

@@ -706,6 +706,16 @@ def _in_fork_exec():
 
 
 def _after_fork_child():
+    try:
+        _fork_child_session()
+    finally:
+        # A SIGTERM that reached the child before CPython's after-fork code
+        # (Pool.terminate() of a worker just forked) was forgotten there:
+        # raised again, its handler finishes the child's own file.
+        core.resend_signal_in_child()
+
+
+def _fork_child_session():
     global _session, _lock
     # A thread of the parent may have held it; it has no owner here.
     _lock = threading.RLock()

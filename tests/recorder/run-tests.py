@@ -9,7 +9,8 @@
 - compiles timecapsule._recorder for that interpreter straight into
   WORK/stage-<name>/timecapsule (only when a source changed) next to links to
   the package's .py files, so no wheel is built per test run;
-- runs pytest on tests/recorder with TC_DUMP and TC_FAKE_NVML set.
+- runs pytest on tests/recorder with TC_DUMP, TC_FAKE_NVML and
+  TC_SIGNAL_AT_FORK set.
 """
 
 import argparse
@@ -103,6 +104,7 @@ def main():
     ap.add_argument("--libtc-format", required=True)
     ap.add_argument("--tc-dump", required=True)
     ap.add_argument("--fake-nvml", required=True)
+    ap.add_argument("--signal-at-fork", required=True)
     ap.add_argument("pytest_args", nargs="*")
     opts = ap.parse_args()
 
@@ -133,6 +135,7 @@ def main():
     env["PYTHONPATH"] = stage
     env["TC_DUMP"] = os.path.abspath(opts.tc_dump)
     env["TC_FAKE_NVML"] = os.path.abspath(opts.fake_nvml)
+    env["TC_SIGNAL_AT_FORK"] = os.path.abspath(opts.signal_at_fork)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("MALLOC_CHECK_", None)
     tests = os.path.join(os.path.abspath(opts.source_root), "tests", "recorder")

@@ -271,6 +271,39 @@ tc.stop()
     assert child.calls("work") == 1000
 
 
+def test_sigterm_reaching_a_fork_child_first_thing_ends_it(run, tmp_path):
+    """A parent can SIGTERM a child it has just forked before the child runs
+    at all (Pool.terminate() of a worker that never took a task); CPython's
+    after-fork code then forgets the signal.  Without the recorder the
+    kernel's default action ends the child; record()'s handler must too,
+    and finish the child's own file (a Pool worker hung for ever here)."""
+    proc = run(r'''
+import ctypes, os, signal, sys, time
+# Registered before the recorder's own after-fork handler, so the signal
+# comes before any after-fork code of the recorder or of CPython runs.
+ctypes.CDLL(os.environ["TC_SIGNAL_AT_FORK"]).tc_test_signal_child_at_fork(
+    signal.SIGTERM)
+import timecapsule as tc
+tc.record(every=10, output="out.tc")
+pid = os.fork()
+if pid == 0:
+    time.sleep(10)      # a lost signal: the child sleeps, then exits 7
+    os._exit(7)
+_, status = os.waitpid(pid, 0)
+tc.stop()
+print("signal" if os.WIFSIGNALED(status) else "exit", os.WTERMSIG(status)
+      if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "signal %d" % signal.SIGTERM
+    children = sorted(tmp_path.glob("out.*.tc"))
+    assert len(children) == 1, children
+    child = load(children[0])
+    assert child.state == "complete"
+    end = child.of("end")[0]
+    assert end["flags"] & 2 and end["exit_status"] == 128 + signal.SIGTERM
+
+
 def test_fatal_signal_flushes_what_is_encoded(run, tmp_path):
     proc = run(r'''
 import os, signal, timecapsule as tc

@@ -91,7 +91,12 @@ def test_sample_stacks(run, tmp_path):
     assert len(in_outer) >= 20
     assert 0.45 <= len(in_inner) / len(in_outer) <= 0.85, (len(in_inner), len(in_outer))
     assert 0.15 <= len(outer_self_call) / len(in_outer) <= 0.55
-    assert all(names(s)[0] == "spin" for s in in_inner)
+    # All of inner's time is in spin; a tick may land on inner's own call
+    # before spin's frame exists (seen on 3.10 under load), never elsewhere.
+    not_in_spin = [s for s in in_inner if names(s)[0] != "spin"]
+    assert all(names(s)[0] == "inner" and s[0][1] in marked("INNER")
+               for s in not_in_spin), not_in_spin
+    assert len(not_in_spin) <= 0.1 * len(in_inner)
     assert any("gen" in names(s) for s in main)
 
     # The worker runs while the main thread waits in join(): the sampler
