@@ -5,6 +5,8 @@ writes into the file."""
 import re
 import sys
 
+import pytest
+
 from conftest import load
 
 
@@ -556,7 +558,8 @@ tc.stop()
     assert [t for t in r.threads.values() if t["name"] == "tc-timer"]
 
 
-def test_fork_finds_no_timer_thread_left(run, tmp_path):
+@pytest.mark.parametrize("mode", ["full", "sample"])
+def test_fork_finds_no_timer_thread_left(run, tmp_path, mode):
     """A timer that never ticked is not waited for at stop(), but before
     fork() it is: the child must not inherit a process that had another
     thread.  Counted by a before-fork hook registered before timecapsule's
@@ -578,7 +581,7 @@ def settled_threads():
     return n
 os.register_at_fork(before=lambda: seen.append(settled_threads()))
 import timecapsule as tc
-tc.record(every=30, output="out.tc", warn=False)
+tc.record(every=30, output="out.tc", warn=False, mode=%r)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     for i in range(20):
@@ -589,7 +592,7 @@ with warnings.catch_warnings(record=True) as caught:
 tc.stop()
 print("threads at fork:", sorted(set(seen)))
 print("fork warnings:", sum("multi-threaded" in str(w.message) for w in caught))
-''', timeout=120)
+''' % mode, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "threads at fork: [1]" in proc.stdout
     assert "fork warnings: 0" in proc.stdout
