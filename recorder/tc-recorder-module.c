@@ -351,7 +351,7 @@ static struct {
     int sampler;
     double sample_rate_hz;
     int deferred;          /* a restart waits for the pending call */
-    int requeued;
+    int requeued;          /* times the pending call put itself back */
     PyObject *then;        /* the Python side's restart (the timer) */
     PyObject *caller;      /* the frame that called os.fork() */
 } forked;
