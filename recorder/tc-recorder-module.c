@@ -263,6 +263,8 @@ rec_open(PyObject *self, PyObject *args, PyObject *kwargs)
     Py_RETURN_NONE;
 }
 
+static void forget_deferred_restart(void);
+
 static PyObject *
 rec_close(PyObject *self, PyObject *args)
 {
@@ -271,6 +273,7 @@ rec_close(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "|iI", &exit_status, &flags)) {
         return NULL;
     }
+    forget_deferred_restart();
     if (tc_rec.writer == NULL) {
         Py_RETURN_NONE;
     }
@@ -326,16 +329,31 @@ rec_close(PyObject *self, PyObject *args)
  *
  * No recorder thread may exist when the process forks: one holding
  * tc_rec.lock (or a lock inside libc) would leave it locked forever in the
- * child, and 3.12 warns that fork() in a multi-threaded process may
+ * child, and 3.12+ warns that fork() in a multi-threaded process may
  * deadlock.  fork_prepare stops the writer and the sampler and flushes
  * everything (the Python side stops the timer first), fork_parent starts
  * them again, fork_child drops the parent's file in the child so the
- * Python side can open the child's own. */
+ * Python side can open the child's own.
+ *
+ * 3.13 counts the threads after the after-fork hooks have run in the
+ * parent (3.12 before them), so threads started by a hook make it warn on
+ * every fork.  There, a fork from the main thread restarts them from a
+ * pending call once the frame that called os.fork() is the running one
+ * again: a pending call also runs at the eval-breaker checks of the hooks'
+ * own Python code (ours included), and then puts itself back.  Until the
+ * restart, buffers that fill are drained by the thread that fills them, as
+ * when the writer cannot start.  A fork from another thread restarts them
+ * at once: the process has other threads anyway, and the main thread may
+ * be blocked. */
 
 static struct {
     int writer;
     int sampler;
     double sample_rate_hz;
+    int deferred;          /* a restart waits for the pending call */
+    int requeued;          /* times the pending call put itself back */
+    PyObject *then;        /* the Python side's restart (the timer) */
+    PyObject *caller;      /* the frame that called os.fork() */
 } forked;
 
 /* Runs in the child right after fork(), before any Python code: the
@@ -355,14 +373,19 @@ atfork_child(void)
 static PyObject *
 rec_fork_prepare(PyObject *self, PyObject *unused)
 {
-    memset(&forked, 0, sizeof(forked));
+    if (!forked.deferred) {
+        /* (A second fork before the deferred restart keeps its flags.) */
+        forked.writer = forked.sampler = 0;
+    }
     if (tc_rec.writer == NULL) {
         Py_RETURN_NONE;
     }
-    forked.sampler = tc_rec.sampler_running;
-    forked.sample_rate_hz = tc_rec.sample_rate_hz;
+    if (tc_rec.sampler_running) {
+        forked.sampler = 1;
+        forked.sample_rate_hz = tc_rec.sample_rate_hz;
+    }
     tc_rec_sampler_stop();
-    forked.writer = tc_rec.writer_running;
+    forked.writer |= tc_rec.writer_running;
     tc_rec_writer_stop();
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
@@ -373,21 +396,117 @@ rec_fork_prepare(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-static PyObject *
-rec_fork_parent(PyObject *self, PyObject *unused)
+/* Restarts what fork_prepare stopped, then calls `then`; -1 with an
+ * exception set if a warning was turned into an error or `then` failed. */
+static int
+restart_after_fork(PyObject *then)
 {
-    if (tc_rec.writer == NULL) {
-        Py_RETURN_NONE;
-    }
-    if (forked.writer && tc_rec_writer_start() < 0) {
+    forked.deferred = 0;
+    if (forked.writer && tc_rec.writer != NULL && !tc_rec.writer_running
+        && tc_rec_writer_start() < 0) {
         /* Events still reach the file: buffers are drained when they fill
          * and at close. */
-        PyErr_WarnEx(PyExc_RuntimeWarning,
-                     "timecapsule: cannot restart the writer thread", 1);
+        if (PyErr_WarnEx(PyExc_RuntimeWarning,
+                         "timecapsule: cannot restart the writer thread", 1) < 0) {
+            return -1;
+        }
     }
-    if (forked.sampler && tc_rec_sampler_start(forked.sample_rate_hz) < 0) {
-        PyErr_WarnEx(PyExc_RuntimeWarning,
-                     "timecapsule: cannot restart the sampler thread", 1);
+    if (forked.sampler && tc_rec.writer != NULL && !tc_rec.sampler_running
+        && tc_rec_sampler_start(forked.sample_rate_hz) < 0) {
+        if (PyErr_WarnEx(PyExc_RuntimeWarning,
+                         "timecapsule: cannot restart the sampler thread", 1) < 0) {
+            return -1;
+        }
+    }
+    if (then != Py_None) {
+        PyObject *r = PyObject_CallObject(then, NULL);
+        if (r == NULL) {
+            return -1;
+        }
+        Py_DECREF(r);
+    }
+    return 0;
+}
+
+#if PY_VERSION_HEX >= 0x030D0000
+/* Whether a Python function called by os.fork() runs (an after-fork
+ * hook): the frame that called os.fork() is below the running one. */
+static int
+inside_fork_hooks(void)
+{
+    PyFrameObject *top = PyEval_GetFrame();   /* borrowed */
+    if (top == NULL || forked.caller == NULL
+        || (PyObject *)top == forked.caller) {
+        return 0;
+    }
+    PyFrameObject *f = PyFrame_GetBack(top);
+    while (f != NULL && (PyObject *)f != forked.caller) {
+        PyFrameObject *back = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = back;
+    }
+    int found = f != NULL;
+    Py_XDECREF(f);
+    return found;
+}
+
+/* The pending call (main thread, GIL held).  A close or a fork child in
+ * between has cleared `deferred`: nothing is left to restart. */
+static int
+fork_parent_deferred(void *unused)
+{
+    if (!forked.deferred) {
+        return 0;
+    }
+    /* (Bounded: a hook that loops must not keep the eval breaker set.) */
+    if (inside_fork_hooks() && forked.requeued < 10000
+        && Py_AddPendingCall(fork_parent_deferred, NULL) == 0) {
+        forked.requeued++;
+        return 0;
+    }
+    PyObject *then = forked.then;
+    forked.then = NULL;
+    Py_CLEAR(forked.caller);
+    if (restart_after_fork(then) < 0) {
+        PyErr_WriteUnraisable(then);
+    }
+    Py_DECREF(then);
+    return 0;
+}
+#endif
+
+static void
+forget_deferred_restart(void)
+{
+    forked.deferred = 0;
+    Py_CLEAR(forked.then);
+    Py_CLEAR(forked.caller);
+}
+
+static PyObject *
+rec_fork_parent(PyObject *self, PyObject *args)
+{
+    PyObject *then, *caller = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &then, &caller)) {
+        return NULL;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    if (tc_rec.writer != NULL && PyFrame_Check(caller)
+        && PyThread_get_thread_ident() == tc_rec.main_ident) {
+        Py_INCREF(then);
+        Py_XSETREF(forked.then, then);
+        Py_INCREF(caller);
+        Py_XSETREF(forked.caller, caller);
+        forked.requeued = 0;
+        if (forked.deferred || Py_AddPendingCall(fork_parent_deferred, NULL) == 0) {
+            forked.deferred = 1;
+            Py_RETURN_NONE;
+        }
+        forget_deferred_restart();   /* the queue is full: at once, then */
+    }
+#endif
+    if (restart_after_fork(then) < 0) {
+        return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -397,6 +516,7 @@ rec_fork_parent(PyObject *self, PyObject *unused)
 static PyObject *
 rec_fork_child(PyObject *self, PyObject *unused)
 {
+    forget_deferred_restart();   /* the parent's */
     tc_rec_active_store(0);
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&tc_rec.lock, &fresh, sizeof(fresh));
@@ -432,9 +552,18 @@ rec_set_active(PyObject *self, PyObject *arg)
         PyErr_SetString(PyExc_RuntimeError, "timecapsule: no open recording");
         return NULL;
     }
-    tc_rec_active_store(on);
 #if PY_VERSION_HEX < 0x030C0000
-    tc_rec_line_trace_activate(on);   /* coverage on 3.8-3.11 */
+    /* Coverage on 3.8-3.11; switched on before the hooks record, as its
+     * first use imports timecapsule._flow (the recorder's own calls). */
+    if (on) {
+        tc_rec_line_trace_activate(1);
+    }
+    tc_rec_active_store(on);
+    if (!on) {
+        tc_rec_line_trace_activate(0);
+    }
+#else
+    tc_rec_active_store(on);
 #endif
     Py_RETURN_NONE;
 }
@@ -1313,8 +1442,10 @@ static PyMethodDef rec_methods[] = {
     {"close", rec_close, METH_VARARGS, "close(exit_status=0, flags=0)"},
     {"fork_prepare", rec_fork_prepare, METH_NOARGS,
      "Before fork: stop the writer and sampler threads, flush."},
-    {"fork_parent", rec_fork_parent, METH_NOARGS,
-     "After fork, in the parent: restart them."},
+    {"fork_parent", rec_fork_parent, METH_VARARGS,
+     "fork_parent(then, caller=None): after fork, in the parent: restart "
+     "them, then call then() (None: nothing); on 3.13+ in the main thread, "
+     "once the frame caller (the one that called os.fork()) runs again."},
     {"fork_child", rec_fork_child, METH_NOARGS,
      "After fork, in the child: drop the parent's file and threads."},
     {"set_active", rec_set_active, METH_O, "Turn event recording on or off."},

@@ -329,6 +329,17 @@ line_hits_of (TcDocument *doc, const TcDocSnapshot *s)
   return 0;
 }
 
+/* A line's hits for load(): the count, or for first-hit data (which knows
+ * whether a line ran, not how often) True / False, never a 1 that reads as
+ * "ran once" (bool is an int: seed code that sums or sorts still runs). */
+static PyObject *
+hits_to_py (TcDocument *doc, guint64 hits)
+{
+  if (tc_analysis_line_hits_counted (doc))
+    return PyLong_FromUnsignedLongLong (hits);
+  return PyBool_FromLong (hits > 0);
+}
+
 static PyObject *
 snapshot_dict (TcDocument *doc, const TcDocSnapshot *s)
 {
@@ -358,7 +369,7 @@ snapshot_dict (TcDocument *doc, const TcDocSnapshot *s)
     if (set_ (mets, series_name (metrics, s->metrics[m].metric_id), value_to_py (&s->metrics[m].value, NULL)) < 0)
       goto error;
   SET_TAKE (d, "mets", mets);
-  SET (d, "hits", PyLong_FromUnsignedLongLong (line_hits_of (doc, s)));
+  SET (d, "hits", hits_to_py (doc, line_hits_of (doc, s)));
   tags = PyList_New (0);
   if (tags == NULL)
     goto error;
@@ -599,7 +610,8 @@ Document_to_dict (DocumentObject *self, PyObject *args, PyObject *kw)
     }
   SET_TAKE (d, "ret_vals", o);
 
-  /* line_hits: {(abs_path, line): hits}; tuple keys, never strings to eval. */
+  /* line_hits: {(abs_path, line): hits}; tuple keys, never strings to eval;
+   * hits as hits_to_py() gives them. */
   o = PyDict_New ();
   if (o == NULL)
     goto error;
@@ -611,7 +623,7 @@ Document_to_dict (DocumentObject *self, PyObject *args, PyObject *kw)
         {
           const TcLineHit *h = &g_array_index (file->line_hits, TcLineHit, l);
           PyObject *key = Py_BuildValue ("(NI)", str_ (file->path), h->line);
-          PyObject *val = PyLong_FromUnsignedLongLong (h->hits);
+          PyObject *val = hits_to_py (doc, h->hits);
           int r = key && val ? PyDict_SetItem (o, key, val) : -1;
 
           Py_XDECREF (key);

@@ -76,6 +76,7 @@ class _Session:
         self.n = 0
         self.index = 0
         self.timer_ident = None
+        self.main_ident = None    # threading.main_thread().ident at record()
         self.stuck = None
         self.last_live = 0.0
         self.ram_peak = 0.0
@@ -428,9 +429,9 @@ def _print_watch(s, t, values):
 _recorder_idents = set()
 
 
-def _main_thread_cpu():
+def _main_thread_cpu(main_ident):
     try:
-        cid = time.pthread_getcpuclockid(threading.main_thread().ident)
+        cid = time.pthread_getcpuclockid(main_ident)
         return time.clock_gettime(cid)
     except Exception:
         return None
@@ -439,9 +440,11 @@ def _main_thread_cpu():
 def _start_timer(s):
     """The timer is a C thread (tc-recorder-timer.c) that calls tick() with
     the GIL every `s.every` seconds: not a threading.Thread, so the program
-    never sees it in threading.enumerate() or active_count()."""
-    main_ident = threading.main_thread().ident
-    state = [_main_thread_cpu(), time.perf_counter()]
+    never sees it in threading.enumerate() or active_count().  Started by
+    the after-fork hooks while the hooks record: only C calls here (the
+    main thread's ident is the session's, not threading.main_thread())."""
+    main_ident = s.main_ident
+    state = [_main_thread_cpu(main_ident), time.perf_counter()]
 
     def tick():
         if s.timer_ident is None:
@@ -491,7 +494,7 @@ def _timer_tick(s, main_ident, last_cpu, last_wall):
             values = _take_snapshot(s, K_TIMER, "TIMER", frame=frame,
                                     origin_ident=main_ident)
         _eval_conditions(s, frame, values)
-        cpu, wall = _main_thread_cpu(), time.perf_counter()
+        cpu, wall = _main_thread_cpu(main_ident), time.perf_counter()
         busy = (cpu is not None and last_cpu is not None
                 and (cpu - last_cpu) >= 0.05 * (wall - last_wall))
         last_cpu, last_wall = cpu, wall
@@ -663,9 +666,10 @@ def _atexit_save():
 
 # ---------------------------------------------------------------------------
 # fork: no recorder thread may exist when the process forks (a thread that
-# holds a lock leaves it locked in the child, and 3.12 warns that fork() in
+# holds a lock leaves it locked in the child, and 3.12+ warns that fork() in
 # a multi-threaded process may deadlock), so the timer, the sampler and the
-# writer stop and flush before it and start again in the parent after it.
+# writer stop and flush before it and start again in the parent after it
+# (on 3.13+, once os.fork() has counted the threads).
 # The child goes on recording into <stem>.<pid>.tc beside the parent's
 # <stem>.tc (SESSION items parent_pid, process_role "fork-child", root_pid:
 # the multi-process contract shared with `run --subprocesses`); the parent's
@@ -688,8 +692,19 @@ def _after_fork_parent():
     if s is None or not getattr(s, "forking", False):
         return
     s.forking = False
-    core.fork_parent()
-    if s.active:
+    # On 3.13+ the restart may wait until os.fork() has returned to its
+    # caller (see fork_parent in tc-recorder-module.c): no recorder thread
+    # is there when it counts the threads.
+    try:
+        caller = sys._getframe(1)
+    except ValueError:
+        caller = None   # os.fork() called from C: restarted at once
+    core.fork_parent(_restart_timer_after_fork, caller)
+
+
+def _restart_timer_after_fork():
+    s = _session
+    if s is not None and s.active and not s.forking and s.pid == os.getpid():
         _start_timer(s)
 
 
@@ -792,12 +807,13 @@ def _open_fork_child(s):
     _open_file(s, path, items)
     s.output = path
     s.baseline = core.system_sample() or {}
+    s.main_ident = threading.main_thread().ident   # this thread, now
     if s.mode == "sample":
         core.sampler_start(float(max(1, s.sample_rate_hz)))
     s.active = True
     _session = s
-    core.set_active(True)
     _start_timer(s)
+    core.set_active(True)   # last: nothing above is recorded
 
 
 if hasattr(os, "register_at_fork"):
@@ -847,7 +863,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
            calls="all", embed_source=True, redact=True, _src=None,
-           _argv=None, _flush_interval_ms=500, _session_items=()):
+           _argv=None, _flush_interval_ms=500, _session_items=(),
+           _on_open=None, _activate=True):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
@@ -859,7 +876,13 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     embed_source=False leaves the source text of recorded files out.
     flush_every=N flushes the file after every N snapshots (0: only the
     timed flush, twice a second), so a kill -9 loses no snapshot taken
-    before the last such flush."""
+    before the last such flush.
+
+    The recorder's own work is not in the recording: calls start being
+    recorded when record() returns and stop when stop() is called.
+    (`timecapsule run`: _on_open(session) is called just before, and
+    _activate=False leaves the hooks off for core.set_active(True) at the
+    program's first line.)"""
     global _session, _atexit_registered
     if mode not in ("full", "sample"):
         raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
@@ -958,6 +981,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         s.output = path
         s.stem = path[:-3] if path.endswith(".tc") else path
         s.pid = s.root_pid = os.getpid()
+        s.main_ident = threading.main_thread().ident
         s.core = core
         core.set_warn_callback(_warn_from_c)
         core.set_trace_callback(_trace_from_c)
@@ -979,7 +1003,6 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             core.close(0, 0)
             os.unlink(path)
             raise
-        core.set_active(True)
 
         if not _atexit_registered:
             atexit.register(_atexit_save)
@@ -1010,9 +1033,15 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
         _start_timer(s)
         _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
                        label="_tc_init", tags=["_internal"])
-    extra = "  tracking=%d files" % (len(s.include) + 1) if include_files else ""
-    print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
-          % (s.output, every, s.backend, s.session_id, extra))
+        if _on_open is not None:
+            _on_open(s)
+        extra = "  tracking=%d files" % (len(s.include) + 1) if include_files else ""
+        print("[TC] recording \u2192 %s  every=%ss  backend=%s  session=%s%s"
+              % (s.output, every, s.backend, s.session_id, extra))
+        # The very last step: what record() did above (imports, threading,
+        # signal, the snapshot's reprs) and its callees are not recorded.
+        if _activate:
+            core.set_active(True)
     return s
 
 
@@ -1051,6 +1080,9 @@ def stop(*, _exit_status=0, _flags=0):
         s = _session
         if s is None or not s.active:
             return None
+        # The first step: what stop() does (threading, the snapshot's
+        # reprs, restoring handlers) and its callees are not recorded.
+        core.set_active(False)
         # No local holds the main thread's frame: called on the main thread
         # it is this very frame (a cycle, see _take_snapshot).
         main_ident = threading.main_thread().ident
@@ -1058,7 +1090,6 @@ def stop(*, _exit_status=0, _flags=0):
                        frame=_pick_frame(s, sys._current_frames().get(main_ident)),
                        label="_tc_final", tags=["_internal"],
                        origin_ident=threading.main_thread().ident)
-        core.set_active(False)
         s.active = False
         _remove_hooks(s)
         _stop_timer(s)

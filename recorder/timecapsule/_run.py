@@ -3,6 +3,7 @@
 module [args]`: record an unmodified program and exit with its exit code."""
 
 import argparse
+import builtins
 import importlib.util
 import os
 import runpy
@@ -51,6 +52,28 @@ def _parser():
     return p
 
 
+def _program_exec(session):
+    """An exec for runpy while it launches the program: the hooks record
+    from the program's first line to its last, so runpy's own work before
+    and after (finding and compiling the file, swapping __main__ and
+    sys.argv[0], importing pkgutil) is not in the recording and the
+    program's <module> is its root.  Only the first call: a runpy call of
+    the program's own runs as usual."""
+    launched = []
+
+    def program_exec(code, globals_=None, locals_=None):
+        if launched or session is None or not session.active:
+            return builtins.exec(code, globals_, locals_)
+        launched.append(code)
+        session.core.set_active(True)
+        try:
+            builtins.exec(code, globals_, locals_)
+        finally:
+            session.core.set_active(False)
+
+    return program_exec
+
+
 def main_run(argv):
     """Entry point of the `run` subcommand; returns the exit code."""
     opts = _parser().parse_args(argv)
@@ -89,12 +112,18 @@ def main_run(argv):
                    sample_rate_hz=opts.sample_rate, calls=opts.calls,
                    embed_source=not opts.no_source,
                    redact=False if opts.no_redact else (opts.redact or True))
-    session = rec.record(output=opts.output, live=opts.live, _src=src,
-                         _argv=prog_argv, **options)
-    if opts.subprocesses and session is not None and session.active:
+    def subprocesses(session):
+        # Before the hooks record (record() calls it last).
         from ._subprocess import enable
         options["include_files"] = session.include   # absolute, like the parent's
         enable(session.output, options, src)
+    session = rec.record(output=opts.output, live=opts.live, _src=src,
+                         _argv=prog_argv, _activate=False,
+                         _on_open=subprocesses if opts.subprocesses else None,
+                         **options)
+    # runpy's _run_code calls exec(code, run_globals): a global of runpy's
+    # own shadows the builtin while it runs the program.
+    runpy.exec = _program_exec(session)
     code = 0
     try:
         if opts.module is not None:
@@ -116,5 +145,6 @@ def main_run(argv):
         sys.excepthook(etype, exc, tb)
         code = 1
     finally:
+        del runpy.exec
         rec.stop(_exit_status=code)
     return code

@@ -118,7 +118,16 @@ def _show(text, export=None, what="report"):
 # ---- the 33 functions -------------------------------------------------------
 
 def load(path=None):
-    """The recording as the seed's dict (§5.2): ``d["snaps"]``, ``d["fn_timings"]``…"""
+    """The recording as the seed's dict (§5.2): ``d["snaps"]``, ``d["fn_timings"]``…
+
+    ``d["line_hits"]`` maps ``(abs_path, line)`` (a tuple, not the seed's
+    string) to the line's hits, and each snapshot's ``"hits"`` is its line's.
+    They are counts for counted data (files of older recorders, converted
+    seed files).  A recording made by this recorder knows which lines ran,
+    not how often (first-hit data, ``SESSION line_hits=first``): its values
+    are ``True`` (ran; lines that never ran are absent) and ``False``, never
+    a count; ``True == 1``, so seed code that sums or sorts them still
+    runs.  ``coverage_report()`` says the same in words."""
     return _doc(path).to_dict()
 
 

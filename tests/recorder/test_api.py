@@ -5,6 +5,8 @@ writes into the file."""
 import re
 import sys
 
+import pytest
+
 from conftest import load
 
 
@@ -556,13 +558,14 @@ tc.stop()
     assert [t for t in r.threads.values() if t["name"] == "tc-timer"]
 
 
-def test_fork_finds_no_timer_thread_left(run, tmp_path):
+@pytest.mark.parametrize("mode", ["full", "sample"])
+def test_fork_finds_no_timer_thread_left(run, tmp_path, mode):
     """A timer that never ticked is not waited for at stop(), but before
     fork() it is: the child must not inherit a process that had another
     thread.  Counted by a before-fork hook registered before timecapsule's
-    (so run after it), and by 3.12's warning that such a fork may deadlock
-    (3.13 warns while recording even with the old timer that was always
-    joined: not this thread's doing)."""
+    (so run after it), and by the warning of 3.12+ that such a fork may
+    deadlock (3.13 counts the threads after the after-fork hooks: the
+    recorder's threads start again only once os.fork() has returned)."""
     proc = run(r'''
 import os, sys, time, warnings
 seen = []
@@ -578,7 +581,7 @@ def settled_threads():
     return n
 os.register_at_fork(before=lambda: seen.append(settled_threads()))
 import timecapsule as tc
-tc.record(every=30, output="out.tc", warn=False)
+tc.record(every=30, output="out.tc", warn=False, mode=%r)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     for i in range(20):
@@ -589,8 +592,63 @@ with warnings.catch_warnings(record=True) as caught:
 tc.stop()
 print("threads at fork:", sorted(set(seen)))
 print("fork warnings:", sum("multi-threaded" in str(w.message) for w in caught))
-''', timeout=120)
+''' % mode, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "threads at fork: [1]" in proc.stdout
-    if sys.version_info[:2] == (3, 12):
-        assert "fork warnings: 0" in proc.stdout
+    assert "fork warnings: 0" in proc.stdout
+
+
+def test_fork_warning_and_threads_after_fork(run, tmp_path):
+    """A program's own thread still gets CPython's multi-threaded-fork
+    warning (3.12+) while recording; the recorder's threads come back in
+    the parent after each fork: timer snapshots go on, and the writer
+    flushes events written after the fork without waiting for stop()."""
+    proc = run(r'''
+import os, sys, threading, time, warnings
+import timecapsule as tc
+
+def tasks():
+    return len(os.listdir("/proc/self/task"))
+
+def work(n):
+    return sum(i * i for i in range(n))
+
+tc.record(every=0.02, output="out.tc", warn=False, flush_every=0)
+for i in range(3):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+time.sleep(0.3)
+print("timer back:", tc._recording._session.timer_ident is not None)
+print("tasks after forks:", tasks())
+work(1000)
+size = os.path.getsize("out.tc")
+time.sleep(1.5)   # the writer's timed flush (every 0.5 s)
+print("flushed by the writer:", os.path.getsize("out.tc") > size)
+stop = threading.Event()
+user = threading.Thread(target=stop.wait)
+user.start()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+stop.set()
+user.join()
+print("user-thread warnings:",
+      sum("multi-threaded" in str(w.message) for w in caught))
+tc.stop()
+''', timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "timer back: True" in proc.stdout
+    assert "flushed by the writer: True" in proc.stdout
+    # main + writer + timer
+    assert "tasks after forks: 3" in proc.stdout
+    if sys.version_info >= (3, 12):
+        assert "user-thread warnings: 1" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    assert sum(s["evt"] == "TIMER" for s in r.snapshots) >= 5
+    assert any(c["name"] == "work" for c in r.codes.values())

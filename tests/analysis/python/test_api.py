@@ -41,6 +41,7 @@ def test_load_seed_shape(timings):
     assert d["rec_max"]["fib"] == 3
     assert d["block_timings"] == {"block:main_loop": [0.25]}
     assert d["line_hits"][("/tmp/tc-tests/demo_src.py", 4)] == 5
+    assert type(d["line_hits"][("/tmp/tc-tests/demo_src.py", 4)]) is int   # counted data
     assert d["all_vars"] == ["a", "b", "main.x"]
     assert d["crash"] is None
     s = d["snaps"][5]

@@ -58,6 +58,10 @@ def test_load_and_report_show_coverage(tmp_path, capsys, hook):
     assert line_of("return -1") not in covered          # branch never taken
     assert line_of("return 0") not in covered           # never called
     assert all(f == str(script) for f, _ in hits)       # tracked file only
+    # First-hit data knows that a line ran, not how often: True, not a 1
+    # that reads as "ran once" (sign(i)'s `if` ran three times).
+    assert all(n is True for n in hits.values()), hits
+    assert all(type(s["hits"]) is bool for s in tc.load(path)["snaps"])
 
     capsys.readouterr()
     A.coverage_report(path)
