@@ -35,6 +35,53 @@ mix(uint64_t h, uint64_t v)
     return (h ^ v) * 0x100000001b3ull;
 }
 
+/* A short str or bytes is hashed here, by its bytes, rather than with
+ * CPython's hash: most arguments of that kind are fresh objects (parsed,
+ * sliced, formatted) whose SipHash nobody else computes, and this costs a
+ * fraction of it.  Equal values always take the same way (str: the same
+ * kind and bytes), so the same argument keeps its fingerprint; longer ones
+ * keep CPython's, cached in the object, to bound the cost per call. */
+#define TC_REC_FP_OWN_HASH_BYTES 256
+
+static uint64_t
+data_hash(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 32);
+}
+
+static int
+short_text(PyObject *value, const unsigned char **data, size_t *n)
+{
+    if (PyBytes_CheckExact(value)) {
+        *data = (const unsigned char *)PyBytes_AS_STRING(value);
+        *n = (size_t)PyBytes_GET_SIZE(value);
+    }
+    else if (PyUnicode_CheckExact(value)) {
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(value) < 0) {
+            PyErr_Clear();
+            return 0;
+        }
+#endif
+        *data = (const unsigned char *)PyUnicode_DATA(value);
+        *n = (size_t)PyUnicode_GET_LENGTH(value) * PyUnicode_KIND(value);
+    }
+    else {
+        return 0;
+    }
+    return *n <= TC_REC_FP_OWN_HASH_BYTES;
+}
+
 static uint64_t
 hash_arg(PyObject *value, int depth)
 {
@@ -42,6 +89,11 @@ hash_arg(PyObject *value, int depth)
         return 0x9e3779b97f4a7c15ull;
     }
     uint64_t h = mix(0xcbf29ce484222325ull, (uintptr_t)Py_TYPE(value));
+    const unsigned char *data;
+    size_t n;
+    if (short_text(value, &data, &n)) {
+        return mix(h, data_hash(data, n));
+    }
     if (value == Py_None || PyBool_Check(value) || PyLong_CheckExact(value)
         || PyFloat_CheckExact(value) || PyComplex_CheckExact(value)
         || PyUnicode_CheckExact(value) || PyBytes_CheckExact(value)) {

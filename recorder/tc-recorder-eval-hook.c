@@ -197,16 +197,20 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
 
     uint64_t generation = tc_rec.generation;
     int lines = tc_rec_line_trace_state();
-    _PyCFrame *cframe = ts->cframe;
-    _PyInterpreterFrame *caller = cframe->current_frame;
-    /* _PyEval_EvalFrameDefault links the frame the same way first thing. */
-    frame->previous = caller;
-    cframe->current_frame = frame;
-    _Py_CODEUNIT *prev_instr = gen != NULL ? frame->prev_instr
-                                           : stand_on_resume(frame, code);
-    int skip = hook_enter(ts, code, kind, throwflag);
-    frame->prev_instr = prev_instr;
-    cframe->current_frame = caller;
+    int skip = 0;
+    if (!tc_rec_hook_enter_fast((PyObject *)code, kind)) {
+        _PyCFrame *cframe = ts->cframe;
+        _PyInterpreterFrame *caller = cframe->current_frame;
+        /* _PyEval_EvalFrameDefault links the frame the same way first
+         * thing. */
+        frame->previous = caller;
+        cframe->current_frame = frame;
+        _Py_CODEUNIT *prev_instr = gen != NULL ? frame->prev_instr
+                                               : stand_on_resume(frame, code);
+        skip = hook_enter(ts, code, kind, throwflag);
+        frame->prev_instr = prev_instr;
+        cframe->current_frame = caller;
+    }
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
@@ -214,13 +218,16 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
         return result;
     }
     if (!skip) {
-        kind = gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
+        kind = result == NULL ? TC_EVENT_UNWIND
+               : gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
                ? TC_EVENT_YIELD : TC_EVENT_RETURN;
-        cframe = ts->cframe;
-        caller = cframe->current_frame;
-        cframe->current_frame = frame;
-        hook_leave(ts, code, kind, result);
-        cframe->current_frame = caller;
+        if (!tc_rec_hook_leave_fast((PyObject *)code, kind, result)) {
+            _PyCFrame *cframe = ts->cframe;
+            _PyInterpreterFrame *caller = cframe->current_frame;
+            cframe->current_frame = frame;
+            hook_leave(ts, code, kind, result);
+            cframe->current_frame = caller;
+        }
     }
     restore_lines(lines);
     return result;
@@ -257,10 +264,13 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
                                                     : TC_EVENT_CALL;
     uint64_t generation = tc_rec.generation;
     int lines = tc_rec_line_trace_state();
-    PyFrameObject *caller = ts->frame;
-    ts->frame = frame;   /* frame->f_back is the caller already */
-    int skip = hook_enter(ts, code, kind, throwflag);
-    ts->frame = caller;
+    int skip = 0;
+    if (!tc_rec_hook_enter_fast((PyObject *)code, kind)) {
+        PyFrameObject *caller = ts->frame;
+        ts->frame = frame;   /* frame->f_back is the caller already */
+        skip = hook_enter(ts, code, kind, throwflag);
+        ts->frame = caller;
+    }
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
@@ -271,7 +281,7 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
         restore_lines(lines);
         return result;
     }
-    kind = TC_EVENT_RETURN;
+    kind = result == NULL ? TC_EVENT_UNWIND : TC_EVENT_RETURN;
     if (genlike && result != NULL && frame->f_lasti >= 0) {
         /* Suspended anywhere but on RETURN_VALUE (83). */
         const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(
@@ -285,10 +295,12 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
             kind = TC_EVENT_YIELD;
         }
     }
-    caller = ts->frame;
-    ts->frame = frame;
-    hook_leave(ts, code, kind, result);
-    ts->frame = caller;
+    if (!tc_rec_hook_leave_fast((PyObject *)code, kind, result)) {
+        PyFrameObject *caller = ts->frame;
+        ts->frame = frame;
+        hook_leave(ts, code, kind, result);
+        ts->frame = caller;
+    }
     restore_lines(lines);
     return result;
 }

@@ -20,6 +20,9 @@
 #include "tc-recorder.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 #include <opcode.h>
@@ -209,22 +212,55 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     if (tc_rec_call_fingerprint(code, frame, &h) < 0) {
         return;
     }
-    int slot = -1, weakest = 0;
+    /* The slot holding this fingerprint, else the first of the lowest
+     * count is given to it.  Which slot that is changes rarely (a match on
+     * it, or an empty slot taken while the table fills: a taken slot of
+     * the lowest count stays the lowest), so it is kept, not searched for
+     * on every call: with different arguments each time, every call takes
+     * it. */
+    uint32_t match = 0;
+    uint32_t tag = (uint32_t)(h >> 32);
+#ifdef __SSE2__
+    /* Four tags a compare: the candidates, then their whole hashes. */
+    __m128i key = _mm_set1_epi32((int)tag);
+    for (int i = 0; i < TC_REC_FP_SLOTS; i += 4) {
+        __m128i v = _mm_loadu_si128((const __m128i *)&rc->fp_tag[i]);
+        match |= (uint32_t)_mm_movemask_ps(
+            _mm_castsi128_ps(_mm_cmpeq_epi32(v, key))) << i;
+    }
+#else
     for (int i = 0; i < TC_REC_FP_SLOTS; i++) {
+        match |= (uint32_t)(rc->fp_tag[i] == tag) << i;
+    }
+#endif
+    int slot = -1;
+    while (match != 0) {
+        int i = __builtin_ctz(match);
         if (rc->fp_count[i] != 0 && rc->fp_hash[i] == h) {
             slot = i;
             break;
         }
-        if (rc->fp_count[i] < rc->fp_count[weakest]) {
-            weakest = i;
-        }
+        match &= match - 1;
     }
+    uint32_t weakest = rc->fp_weakest;
+    int rescan = slot == (int)weakest;
     if (slot < 0) {
-        slot = weakest;
+        slot = (int)weakest;
+        rescan = rc->fp_count[slot] == 0;
         rc->fp_hash[slot] = h;
+        rc->fp_tag[slot] = tag;
         rc->fp_count[slot] = 0;
     }
     rc->fp_count[slot]++;
+    if (rescan) {
+        weakest = 0;
+        for (uint32_t i = 1; i < TC_REC_FP_SLOTS; i++) {
+            if (rc->fp_count[i] < rc->fp_count[weakest]) {
+                weakest = i;
+            }
+        }
+        rc->fp_weakest = weakest;
+    }
     if (rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
         rc->warned_repeat = 1;
         const char *name = PyUnicode_AsUTF8(qualname_of(code));
@@ -339,8 +375,12 @@ enter(PyObject *code, PyFrameObject *frame, uint32_t kind_hint, int profile)
 #if PY_VERSION_HEX < 0x030C0000
     /* Coverage: the line trace function runs while this frame does only if
      * its code has uncovered lines (tc-recorder-line-trace.c). */
-    if ((rc->flags & TC_REC_CODE_LINES_WANTED) || tc_rec_line_trace_state()) {
-        tc_rec_line_trace_switch(t, (rc->flags & TC_REC_CODE_LINES_WANTED) != 0);
+    uint32_t lines = rc->flags & TC_REC_CODE_LINES_WANTED;
+    if (!profile && (rc->flags & TC_REC_CODE_LINES_EXIT_ONLY)) {
+        lines = 0;   /* the eval hook credits them at the frame's exit */
+    }
+    if (lines || tc_rec_line_trace_state()) {
+        tc_rec_line_trace_switch(t, lines != 0);
     }
 #endif
     if (rc->flags & TC_REC_CODE_SKIP) {
@@ -455,6 +495,11 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
 #endif
     t->depth = d - 1;
     push(t, kind, 0);
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (!profile && (rc->flags & TC_REC_CODE_LINES_AT_EXIT)) {
+        tc_rec_line_flow_exit(rc, code, kind == TC_EVENT_UNWIND);
+    }
+#endif
     if (rc->flags & (TC_REC_CODE_TRACKED | TC_REC_CODE_TRACED)) {
         if (rc->flags & TC_REC_CODE_TRACKED) {
             tracked_exit(t, rc, kind, retval);
@@ -504,7 +549,9 @@ fast_enter(PyObject *code, uint32_t kind)
     }
 #if PY_VERSION_HEX < 0x030C0000
     /* The line trace function is wanted or must go: enter() sees to it. */
-    if (__builtin_expect((flags & TC_REC_CODE_LINES_WANTED)
+    if (__builtin_expect((flags & (TC_REC_CODE_LINES_WANTED
+                                   | TC_REC_CODE_LINES_EXIT_ONLY))
+                         == TC_REC_CODE_LINES_WANTED
                          || tc_rec_line_trace_state(), 0)) {
         return 0;
     }
@@ -546,8 +593,9 @@ fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
     uint32_t flags = rc->flags;
     /* None is never stored as a return value (a function returning None
      * would otherwise never reach the bound and stay slow forever). */
-    uint32_t slow = kind == TC_EVENT_RETURN && retval != Py_None
-                    ? TC_REC_CODE_SLOW_RETURN : TC_REC_CODE_TRACED;
+    uint32_t slow = (kind == TC_EVENT_RETURN && retval != Py_None
+                     ? TC_REC_CODE_SLOW_RETURN : TC_REC_CODE_TRACED)
+                    | TC_REC_CODE_LINES_AT_EXIT;
     size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
     if (__builtin_expect((flags & slow) || n == t->cap, 0)) {
         return 0;
@@ -567,36 +615,33 @@ fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
 #endif
 }
 
-/* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11) */
+/* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11).  The hook
+ * tries the fast path first, before it makes the frame the thread's
+ * current one (the fast path reads no frame and runs no Python code), and
+ * only then the general way. */
 
-static int __attribute__((noinline))
-hook_enter_slow(PyObject *code, uint32_t kind)
+int
+tc_rec_hook_enter_fast(PyObject *code, uint32_t kind)
 {
-    return enter(code, NULL, kind, 0);
+    return fast_enter(code, kind);
 }
 
-static void __attribute__((noinline))
-hook_leave_slow(PyObject *code, uint32_t kind, PyObject *retval)
+int
+tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval)
 {
-    leave(code, NULL, kind, retval, 0);
+    return fast_leave(code, kind, retval);
 }
 
 int
 tc_rec_hook_enter(PyObject *code, uint32_t kind)
 {
-    if (fast_enter(code, kind)) {
-        return 0;
-    }
-    return hook_enter_slow(code, kind);
+    return enter(code, NULL, kind, 0);
 }
 
 void
 tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval)
 {
-    if (fast_leave(code, kind, retval)) {
-        return;
-    }
-    hook_leave_slow(code, kind, retval);
+    leave(code, NULL, kind, retval, 0);
 }
 
 /* ---- sys.monitoring (3.12+) */

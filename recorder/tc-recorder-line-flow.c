@@ -32,7 +32,20 @@
  * blocks holding one; it is recomputed at most every TC_REC_FLOW_RECOMPUTE
  * line events while lines are being covered.  Between two computations
  * the answer can only be "reachable" too often (lines are never uncovered
- * again): the frame is traced a little longer, never too short.
+ * again): the frame is traced a little longer, never too short. *
+ * 3.11 under the PEP 523 eval hook: blocks that can only end the frame
+ * (no way on, not even an exception handler: a `return` or `raise` after
+ * an error test, the `return` after a loop) need no tracing at all.  Such
+ * a block is entered only at its start and left only by the frame's end,
+ * so when the hook sees a frame end inside one (tc_rec_line_flow_exit,
+ * from leave() in tc-recorder-hooks.c), every instruction from the block's
+ * start to the one it ended on ran, and their lines are exactly what a
+ * trace function would have been told.  So a frame whose exit the hook
+ * sees keeps the trace function only while a line left to cover in some
+ * other block can run, and a code whose lines left are all in such blocks
+ * (TC_REC_CODE_LINES_EXIT_ONLY) starts its frames untraced: on the orders
+ * workload, run()'s loop (its `return` after it) and handle()'s first
+ * lines (the `return None` of a bad e-mail) ran traced, unspecialized.
  */
 #include "tc-recorder.h"
 
@@ -43,6 +56,7 @@
 #define Py_BUILD_CORE 1
 #include <internal/pycore_frame.h>
 #undef Py_BUILD_CORE
+#include <opcode.h>
 #endif
 
 struct TcRecFlow {
@@ -55,6 +69,9 @@ struct TcRecFlow {
     uint32_t *line_at;              /* n_blocks + 1: into line_bit */
     uint32_t *line_bit;             /* the block's lines, as bitmap bits */
     uint8_t *reach;                 /* an uncovered line can run from here */
+    uint8_t *live;                  /* one outside the blocks that end the
+                                     * frame (== reach unless defer) */
+    uint8_t defer;                  /* 3.11 eval hook: exits credit lines */
     uint8_t *mapped;                /* lines some block holds (rc's bitmap) */
 };
 
@@ -70,6 +87,7 @@ tc_rec_line_flow_free(struct TcRecFlow *flow)
     free(flow->line_at);
     free(flow->line_bit);
     free(flow->reach);
+    free(flow->live);
     free(flow->mapped);
     free(flow);
 }
@@ -183,10 +201,11 @@ flow_new(const TcRecCode *rc, PyObject *code)
     flow->line_at = malloc(sizeof(uint32_t) * (size_t)(n + 1));
     flow->line_bit = malloc(sizeof(uint32_t) * (size_t)(n_lines + 1));
     flow->reach = malloc((size_t)n);
+    flow->live = malloc((size_t)n);
     flow->mapped = calloc(rc->line_span / 8 + 1, 1);
     if (flow->start == NULL || flow->succ_at == NULL || flow->succ == NULL
         || flow->line_at == NULL || flow->line_bit == NULL
-        || flow->reach == NULL || flow->mapped == NULL) {
+        || flow->reach == NULL || flow->live == NULL || flow->mapped == NULL) {
         goto fail;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -215,9 +234,55 @@ done:
     return flow;
 }
 
-/* reach[b]: a line still to cover is in block b or in one it leads to. */
+/* A block that can only end the frame: no way on, not even a handler. */
+static inline int
+ends_frame(const struct TcRecFlow *flow, uint32_t b)
+{
+    return flow->succ_at[b] == flow->succ_at[b + 1];
+}
+
+static int
+block_uncovered(const struct TcRecFlow *flow, const TcRecCode *rc, uint32_t b)
+{
+    for (uint32_t k = flow->line_at[b]; k < flow->line_at[b + 1]; k++) {
+        uint32_t bit = flow->line_bit[k];
+        uint8_t mask = (uint8_t)(1u << (bit % 8));
+        if ((rc->line_want[bit / 8] & mask)
+            && !(rc->line_seen[bit / 8] & mask)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Backwards over the layout: most edges go forwards, so a pass or two more
+ * than the loops' nesting settles it. */
 static void
-compute_reach(struct TcRecFlow *flow, const TcRecCode *rc)
+propagate(const struct TcRecFlow *flow, uint8_t *reach)
+{
+    uint32_t n = flow->n_blocks;
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (uint32_t b = n; b-- > 0;) {
+            if (reach[b]) {
+                continue;
+            }
+            for (uint32_t k = flow->succ_at[b]; k < flow->succ_at[b + 1]; k++) {
+                if (reach[flow->succ[k]]) {
+                    reach[b] = 1;
+                    changed = 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* reach[b]: a line still to cover is in block b or in one it leads to;
+ * live[b]: the same without the blocks that end the frame (deferred). */
+static void
+compute_reach(struct TcRecFlow *flow, TcRecCode *rc)
 {
     uint32_t n = flow->n_blocks;
     flow->left_at = rc->lines_left;
@@ -227,36 +292,24 @@ compute_reach(struct TcRecFlow *flow, const TcRecCode *rc)
     for (uint32_t i = 0; i < rc->line_span / 8; i++) {
         if (rc->line_want[i] & ~rc->line_seen[i] & ~flow->mapped[i]) {
             memset(flow->reach, 1, n);
+            memset(flow->live, 1, n);
             return;
         }
     }
     for (uint32_t b = 0; b < n; b++) {
-        uint8_t r = 0;
-        for (uint32_t k = flow->line_at[b]; k < flow->line_at[b + 1] && !r;
-             k++) {
-            uint32_t bit = flow->line_bit[k];
-            uint8_t mask = (uint8_t)(1u << (bit % 8));
-            r = (rc->line_want[bit / 8] & mask)
-                && !(rc->line_seen[bit / 8] & mask);
-        }
-        flow->reach[b] = r;
+        flow->reach[b] = (uint8_t)block_uncovered(flow, rc, b);
+        flow->live[b] = flow->reach[b] && !(flow->defer && ends_frame(flow, b));
     }
-    /* Backwards over the layout: most edges go forwards, so a pass or two
-     * more than the loops' nesting settles it. */
-    int changed = 1;
-    while (changed) {
-        changed = 0;
-        for (uint32_t b = n; b-- > 0;) {
-            if (flow->reach[b]) {
-                continue;
-            }
-            for (uint32_t k = flow->succ_at[b]; k < flow->succ_at[b + 1]; k++) {
-                if (flow->reach[flow->succ[k]]) {
-                    flow->reach[b] = 1;
-                    changed = 1;
-                    break;
-                }
-            }
+    propagate(flow, flow->reach);
+    if (!flow->defer) {
+        memcpy(flow->live, flow->reach, n);
+        return;
+    }
+    propagate(flow, flow->live);
+    if (rc->lines_left > 0) {
+        rc->flags |= TC_REC_CODE_LINES_AT_EXIT;
+        if (!flow->live[0]) {
+            rc->flags |= TC_REC_CODE_LINES_EXIT_ONLY;
         }
     }
 }
@@ -294,7 +347,7 @@ frame_offset(PyFrameObject *frame)
 }
 
 int
-tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame)
+tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame, int exit_seen)
 {
     struct TcRecFlow *flow = rc->flow;
     if (flow == NULL) {
@@ -314,6 +367,10 @@ tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame)
             tc_rec_line_flow_free(flow);
             return 0;
         }
+#if PY_VERSION_HEX >= 0x030B0000
+        flow->defer = tc_rec_eval_hook_active()
+                      && !(rc->flags & TC_REC_CODE_GENLIKE);
+#endif
         rc->flow = flow;
         rc->flow_failed = 0;
         compute_reach(flow, rc);
@@ -322,7 +379,8 @@ tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame)
              && ++flow->stale_events >= TC_REC_FLOW_RECOMPUTE) {
         compute_reach(flow, rc);
     }
-    if (flow->reach[block_of(flow, frame_offset(frame))]) {
+    const uint8_t *reach = exit_seen ? flow->live : flow->reach;
+    if (reach[block_of(flow, frame_offset(frame))]) {
         return 0;
     }
 #if PY_VERSION_HEX < 0x030B0000
@@ -341,6 +399,83 @@ tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame)
     }
 #endif
     return 1;
+}
+
+#if PY_VERSION_HEX >= 0x030B0000
+
+/* The frame ended on the instruction at `last` with an exception: the
+ * second half of a superinstruction ran too when it is the one that
+ * failed (the eval loop leaves prev_instr on the first half; a trace
+ * function, which runs them unspecialized, is told the second's line). */
+static int
+second_half_ran(_PyInterpreterFrame *f, PyCodeObject *code, int last)
+{
+    _Py_CODEUNIT unit = _PyCode_CODE(code)[last];
+    switch (_Py_OPCODE(unit)) {
+    case LOAD_CONST__LOAD_FAST:
+    case STORE_FAST__LOAD_FAST:
+        return 1;   /* the first half cannot fail */
+    case LOAD_FAST__LOAD_FAST: {
+        int oparg = _Py_OPARG(unit);
+        if (last > 0 && _Py_OPCODE(_PyCode_CODE(code)[last - 1]) == EXTENDED_ARG) {
+            oparg |= _Py_OPARG(_PyCode_CODE(code)[last - 1]) << 8;
+        }
+        return oparg < code->co_nlocalsplus && f->localsplus[oparg] != NULL;
+    }
+    default:
+        return 0;
+    }
+}
+
+#endif
+
+/* The eval hook's exit of a frame of `code` (its frame is the thread's
+ * current one): if it ended inside a block that can only end the frame,
+ * the lines from the block's start to the instruction it ended on ran. */
+void
+tc_rec_line_flow_exit(TcRecCode *rc, PyObject *code, int unwound)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    struct TcRecFlow *flow = rc->flow;
+    if (flow == NULL || !flow->defer || rc->lines_left == 0
+        || !tc_rec_line_trace_usable()) {
+        return;
+    }
+    _PyInterpreterFrame *f = PyThreadState_Get()->cframe->current_frame;
+    if (f == NULL || (PyObject *)f->f_code != code) {
+        return;
+    }
+    PyCodeObject *co = (PyCodeObject *)code;
+    int last = _PyInterpreterFrame_LASTI(f);
+    if (last <= co->_co_firsttraceable) {
+        return;
+    }
+    uint32_t b = block_of(flow, (uint32_t)last * 2);
+    if (!ends_frame(flow, b) || !block_uncovered(flow, rc, b)) {
+        return;
+    }
+    /* RESUME and what precedes it report no line. */
+    int first = (int)(flow->start[b] / 2);
+    if (first <= co->_co_firsttraceable) {
+        first = co->_co_firsttraceable + 1;
+    }
+    if (unwound && last + 1 < (int)(Py_SIZE(co)) && second_half_ran(f, co, last)) {
+        last++;
+    }
+    /* An instruction's caches and EXTENDED_ARGs carry its line.  Each
+     * lookup is O(1): the code was traced (its flow is read from the trace
+     * function), so CPython built its line array. */
+    for (int u = first; u <= last; u++) {
+        int line = PyCode_Addr2Line(co, u * (int)sizeof(_Py_CODEUNIT));
+        if (line > 0) {
+            tc_rec_line_hit(rc, line);
+        }
+    }
+#else
+    (void)rc;
+    (void)code;
+    (void)unwound;
+#endif
 }
 
 #endif

@@ -99,7 +99,9 @@ tc_rec_line_hit(TcRecCode *rc, long line)
     if (in_map) {
         rc->line_seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
         if (rc->lines_left > 0 && --rc->lines_left == 0) {
-            rc->flags = (rc->flags & ~TC_REC_CODE_LINES_WANTED)
+            rc->flags = (rc->flags & ~(TC_REC_CODE_LINES_WANTED
+                                       | TC_REC_CODE_LINES_AT_EXIT
+                                       | TC_REC_CODE_LINES_EXIT_ONLY))
                         | TC_REC_CODE_LINES_DONE;
         }
     }
@@ -237,7 +239,7 @@ caller_wants_lines(PyFrameObject *frame)
         return 0;
     }
     TcRecCode *rc = tc_rec_code_find((PyObject *)back->f_code);
-    return rc != NULL && !tc_rec_line_flow_done(rc, back);
+    return rc != NULL && !tc_rec_line_flow_done(rc, back, 0);
 #endif
 }
 
@@ -254,6 +256,27 @@ tc_rec_line_trace_return(PyFrameObject *frame)
     if (want || tc_rec_line_trace_state()) {
         tc_rec_line_trace_switch(t, want);
     }
+}
+
+/* Whether the frame running `code` is the newest call the hooks opened on
+ * this thread, so that its exit will be seen (not a frame older than the
+ * recording, such as the one that called record()). */
+static int
+exit_seen(PyObject *code)
+{
+    TcRecThread *t = tc_rec_tls_thread;
+    return t != NULL && tc_rec_tls_generation == tc_rec.generation
+           && t->depth > 0 && t->open[t->depth - 1].code == code;
+}
+
+/* Whether this thread can have the recorder's trace function (no other
+ * tool's): the lines the eval hook credits at a frame's exit are then the
+ * ones the trace function would have reported. */
+int
+tc_rec_line_trace_usable(void)
+{
+    PyThreadState *ts = PyThreadState_Get();
+    return ts->c_tracefunc == NULL || ts->c_tracefunc == line_trace;
 }
 
 /* The trace function.  CPython calls it for CALL, RETURN and EXCEPTION
@@ -291,7 +314,8 @@ line_trace(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     uint32_t tracked = rc->flags & (TC_REC_CODE_TRACKED
                                     | TC_REC_CODE_LINES_WANTED);
     if (tracked == TC_REC_CODE_TRACKED
-        || (tracked != 0 && tc_rec_line_flow_done(rc, frame))) {
+        || (tracked != 0 && tc_rec_line_flow_done(rc, frame,
+                                                  exit_seen(code)))) {
         tc_rec_line_trace_switch(NULL, 0);
     }
     return 0;

@@ -78,6 +78,8 @@ typedef struct {
     uint8_t warned_repeat;
     uint64_t fp_hash[TC_REC_FP_SLOTS];
     uint32_t fp_count[TC_REC_FP_SLOTS];
+    uint32_t fp_tag[TC_REC_FP_SLOTS];   /* fp_hash's high halves */
+    uint32_t fp_weakest;            /* first slot of the lowest count */
     /* 3.12+ coverage: a line that CPython reaches again from the same line
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */
@@ -377,9 +379,13 @@ extern PyTypeObject TcRecCallback_Type;
 PyObject *tc_rec_callback_new(const char *name, vectorcallfunc fn);
 #endif
 /* Entry points for the PEP 523 hook: the kind is decided, the frame is the
- * thread's current one.  tc_rec_hook_enter returns 1 for code never recorded. */
+ * thread's current one.  tc_rec_hook_enter returns 1 for code never recorded.
+ * The _fast ones need no frame: 1 when they recorded the event, 0 when
+ * nothing changed and the general ones must run. */
 int tc_rec_hook_enter(PyObject *code, uint32_t kind);
 void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
+int tc_rec_hook_enter_fast(PyObject *code, uint32_t kind);
+int tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval);
 
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
  * values, running none of the program's code.  The fingerprint's frame may
@@ -403,6 +409,12 @@ int tc_rec_eval_hook_active(void);
  * C trace function installed on a thread only while a frame of tracked code
  * with uncovered lines runs (tc_rec_line_trace_state() says it is wanted). */
 #define TC_REC_CODE_LINES_WANTED (1u << 7)   /* 3.8-3.11: lines left to cover */
+/* 3.11 under the eval hook (tc-recorder-line-flow.c): the code has lines
+ * left to cover in blocks that can only end the frame, which the hook's
+ * exit credits (AT_EXIT); EXIT_ONLY: all its lines left are there, so its
+ * frames start untraced. */
+#define TC_REC_CODE_LINES_AT_EXIT (1u << 8)
+#define TC_REC_CODE_LINES_EXIT_ONLY (1u << 9)
 void tc_rec_line_hit(TcRecCode *rc, long line);
 TcRecCode *tc_rec_code_find(PyObject *code);              /* hooks.c: the fast lookup */
 PyObject *tc_rec_line_trace_owner(PyObject *self, PyObject *unused);
@@ -423,8 +435,12 @@ tc_rec_line_trace_state(void)
 void tc_rec_line_trace_restore(int on);
 
 /* tc-recorder-line-flow.c: 1 when no line of `rc` left to cover can run in
- * the rest of `frame` (its trace function can go). */
-int tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame);
+ * the rest of `frame` (its trace function can go); `exit_seen`: the eval
+ * hook will see the frame's exit (tc_rec_line_flow_exit credits the lines
+ * of a block that ends it). */
+int tc_rec_line_flow_done(TcRecCode *rc, PyFrameObject *frame, int exit_seen);
+void tc_rec_line_flow_exit(TcRecCode *rc, PyObject *code, int unwound);
+int tc_rec_line_trace_usable(void);
 void tc_rec_line_flow_prepare(void);
 #endif
 void tc_rec_line_flow_free(struct TcRecFlow *flow);

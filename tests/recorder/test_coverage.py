@@ -614,3 +614,110 @@ def test_frames_past_their_uncovered_lines(run, tmp_path):
         # check()'s loop: traced while its lines were new, untraced once
         # only the error branch above it was left.
         assert first == "timecapsule" and last is None
+
+
+# Lines left to cover only in blocks that end the frame (the `return` of
+# an error test, a `raise`, the `return` after a loop): on 3.11 under the
+# eval hook such a frame is not traced for them at all, the hook's exit
+# credits the block the frame ended in (tc-recorder-line-flow.c).  Every
+# way out of such a block must give exactly a plain tracer's lines: a
+# normal return, an exception raised by a call in its middle (the lines
+# after it did not run), a `raise`, an unbound local in a superinstruction.
+EXIT_PROGRAM = r'''
+import json, sys
+import helper
+import timecapsule as tc
+from timecapsule import _recorder as core
+
+owners = []
+
+def fails(i):
+    if i == -99:
+        raise KeyError(i)
+    return i
+
+def early_return(i):
+    owners.append(core.line_trace_owner())
+    if i < 0:
+        note = "negative"
+        return note
+    total = i
+    for k in range(2):
+        total += k
+    return total
+
+def middle_raises(i):
+    v = i + 1
+    if v > 1000:
+        first = v * 2
+        second = fails(-99)
+        third = first + second
+        return third
+    return v
+
+def plain_raise(i):
+    if i > 1000:
+        msg = "too big"
+        raise ValueError(msg)
+    return i
+
+def unbound(i, set_late):
+    if set_late:
+        late = 1
+    if i > 1000:
+        return (i,
+                late)
+    return i
+
+def tail_return(n):
+    out = 0
+    for i in range(n):
+        out += fails(i)
+    count = out
+    return count
+
+helper.start() if helper.GROUND else tc.record(every=10, output="out.tc")
+for i in range(120):
+    early_return(i)
+    middle_raises(i)
+    plain_raise(i)
+    unbound(i, i % 2 == 0)
+early_return(-1)
+try:
+    middle_raises(1500)
+except KeyError:
+    pass
+try:
+    plain_raise(2000)
+except ValueError:
+    pass
+try:
+    unbound(2000, False)
+except UnboundLocalError:
+    pass
+tail_return(200)
+end = 1
+helper.finish()
+with open("owners.json", "w") as f:
+    json.dump([owners[0], owners[-1]], f)
+'''
+
+
+def test_lines_in_blocks_that_end_the_frame(run, tmp_path):
+    program = EXIT_PROGRAM
+    truth, r = run_both(run, tmp_path, program)
+    lines, _ = prog_lines(r)
+    for text in ('note = "negative"', "return note", "first = v * 2",
+                 "second = fails(-99)", 'msg = "too big"', "raise ValueError(msg)",
+                 "return (i,", "late)", "count = out", "return count", "end = 1"):
+        assert ln(program, text) in lines, text
+    for text in ("third = first + second", "return third"):
+        assert ln(program, text) not in lines, text
+    assert lines == truth, (sorted(lines - truth), sorted(truth - lines))
+    first, last = json.loads((tmp_path / "owners.json").read_text())
+    if sys.version_info < (3, 12):
+        assert first == "timecapsule"
+    if sys.version_info[:2] == (3, 11):
+        # Only the error branch's lines were left: its frames start
+        # untraced once the code's flow is known.
+        assert last is None
