@@ -630,6 +630,11 @@ def _remove_hooks(s):
 
 
 def _sigterm_handler(signum, frame):
+    if _forking_pid is not None and _forking_pid != os.getpid():
+        # A fork child whose after-fork hook has not set it up yet: stop()
+        # here would finish the parent's file.  The hook raises the signal
+        # again at its end (it is still noted as not handled).
+        return
     core.signal_handled()
     s = _session
     if s is not None and s.active:
@@ -678,16 +683,25 @@ def _atexit_save():
 _SUBPROCESS_ENV = "TIMECAPSULE_SUBPROCESSES"   # see _subprocess.py
 
 
+# The process that is forking, from before fork() until its after-fork
+# hooks have run (in the child: inherited, so the child can tell).
+_forking_pid = None
+
+
 def _before_fork():
+    global _forking_pid
     s = _session
     if s is None or not s.active or s.pid != os.getpid():
         return
+    _forking_pid = os.getpid()
     s.forking = True
     _stop_timer(s, wait=5.0, join_idle=True)
     core.fork_prepare()
 
 
 def _after_fork_parent():
+    global _forking_pid
+    _forking_pid = None
     s = _session
     if s is None or not getattr(s, "forking", False):
         return
@@ -721,12 +735,15 @@ def _in_fork_exec():
 
 
 def _after_fork_child():
+    global _forking_pid
     try:
         _fork_child_session()
     finally:
+        _forking_pid = None
         # A SIGTERM that reached the child before CPython's after-fork code
-        # (Pool.terminate() of a worker just forked) was forgotten there:
-        # raised again, its handler finishes the child's own file.
+        # (Pool.terminate() of a worker just forked) was forgotten there,
+        # one before this hook was put off: raised again, its handler
+        # finishes the child's own file.
         core.resend_signal_in_child()
 
 

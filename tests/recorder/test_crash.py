@@ -271,7 +271,20 @@ tc.stop()
     assert child.calls("work") == 1000
 
 
-def test_sigterm_reaching_a_fork_child_first_thing_ends_it(run, tmp_path):
+# Where the signal comes: before any after-fork code (a pthread_atfork
+# handler registered before the recorder's), or once CPython has set the
+# child up but before the recorder's own after-fork hook has (a Python hook
+# registered before it).
+EARLY_SIGNAL = {
+    "before-cpython": '''ctypes.CDLL(os.environ["TC_SIGNAL_AT_FORK"]).tc_test_signal_child_at_fork(
+    signal.SIGTERM)''',
+    "before-recorder": '''os.register_at_fork(
+    after_in_child=lambda: os.kill(os.getpid(), signal.SIGTERM))''',
+}
+
+
+@pytest.mark.parametrize("when", sorted(EARLY_SIGNAL))
+def test_sigterm_reaching_a_fork_child_first_thing_ends_it(run, tmp_path, when):
     """A parent can SIGTERM a child it has just forked before the child runs
     at all (Pool.terminate() of a worker that never took a task); CPython's
     after-fork code then forgets the signal.  Without the recorder the
@@ -279,10 +292,7 @@ def test_sigterm_reaching_a_fork_child_first_thing_ends_it(run, tmp_path):
     and finish the child's own file (a Pool worker hung for ever here)."""
     proc = run(r'''
 import ctypes, os, signal, sys, time
-# Registered before the recorder's own after-fork handler, so the signal
-# comes before any after-fork code of the recorder or of CPython runs.
-ctypes.CDLL(os.environ["TC_SIGNAL_AT_FORK"]).tc_test_signal_child_at_fork(
-    signal.SIGTERM)
+%s
 import timecapsule as tc
 tc.record(every=10, output="out.tc")
 pid = os.fork()
@@ -293,7 +303,7 @@ _, status = os.waitpid(pid, 0)
 tc.stop()
 print("signal" if os.WIFSIGNALED(status) else "exit", os.WTERMSIG(status)
       if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
-''')
+''' % EARLY_SIGNAL[when])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "signal %d" % signal.SIGTERM
     children = sorted(tmp_path.glob("out.*.tc"))
@@ -302,6 +312,10 @@ print("signal" if os.WIFSIGNALED(status) else "exit", os.WTERMSIG(status)
     assert child.state == "complete"
     end = child.of("end")[0]
     assert end["flags"] & 2 and end["exit_status"] == 128 + signal.SIGTERM
+    # The parent's file got nothing from the child.
+    parent = load(tmp_path / "out.tc")
+    assert parent.state == "complete"
+    assert [e["exit_status"] for e in parent.of("end")] == [0]
 
 
 def test_fatal_signal_flushes_what_is_encoded(run, tmp_path):
