@@ -5,6 +5,8 @@
     python3 bench/run-bench.py --quick      # a few minutes per interpreter
     python3 bench/run-bench.py              # full sizes, 5 rounds
     python3 bench/run-bench.py --python 3.12 --workload fib --tool tc-all
+    python3 bench/run-bench.py --window --python 3.12 --baseline main
+                                            # timed window, counted (callgrind)
 
 Not part of the test run.  For each interpreter (pyenv 3.8–3.13 and Debian's
 python3 when present) it
@@ -437,8 +439,9 @@ def recorded_events(path, tc_dump):
 INSTR_SIZES = {"fib": ("15", "19"), "oo": ("200", "1000"), "orders": ("100", "400")}
 
 
-def callgrind_instructions(py, tool, workload, size, env):
-    """(all threads, main thread) instructions of one run."""
+def callgrind_instructions(py, tool, workload, size, env, keep=None):
+    """(all threads, main thread) instructions of one run; `keep`: where to
+    copy the main thread's profile (for callgrind_annotate)."""
     out_dir = tempfile.mkdtemp(prefix="tc-bench-cg-")
     try:
         env = dict(env, TC_BENCH_CALLGRIND="1")
@@ -459,6 +462,8 @@ def callgrind_instructions(py, tool, workload, size, env):
                     for line in f:
                         if line.startswith("summary:") or line.startswith("totals:"):
                             main = int(line.split()[1])
+                if keep:
+                    shutil.copy(path, keep)
         return total, main
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -518,6 +523,41 @@ def main_instructions(opts):
                         for t, v in r.items())), flush=True)
             with open(json_path, "w") as f:
                 json.dump(out, f, indent=1)
+    return 0
+
+
+# The timed window itself under callgrind: the main thread's instructions
+# during the workload's run at its full size, one-off costs included (each
+# code interned, each stored return value, each control-flow analysis), as a
+# ratio to the untraced run.  --instructions subtracts two sizes, so those
+# costs cancel there; a 0.15 s program pays them in full.
+def main_window(opts):
+    build_dir = os.path.abspath(opts.build_dir)
+    keep_dir = opts.keep_profiles
+    if keep_dir:
+        os.makedirs(keep_dir, exist_ok=True)
+    for name, base_py in interpreters(opts.python):
+        stage = build_stage(name, base_py, build_dir)
+        env = bench_env(base_py, stage, build_dir)
+        builds = [("none", env), ("tc-all", env)]
+        if opts.baseline:
+            builds.append(("tc-base", bench_env(base_py, build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage,
+                build_dir)))
+        for workload in (opts.workload or ["orders"]):
+            size = str(load_workload(workload).SIZES["full"])
+            counts = {}
+            for tool, run_env in builds:
+                keep = (os.path.join(keep_dir, "cg-%s-%s-%s.out" % (name, workload, tool))
+                        if keep_dir else None)
+                counts[tool] = callgrind_instructions(base_py, tool, workload, size,
+                                                      run_env, keep)[1]
+            base = counts.get("none")
+            print("Python %s %s %s (main thread, timed window): %s" % (
+                name, workload, size, "  ".join(
+                    "%s %.1f M%s" % (t, v / 1e6, " (%.3fx)" % (v / base)
+                                     if base and t != "none" else "")
+                    for t, v in counts.items() if v is not None)), flush=True)
     return 0
 
 
@@ -861,6 +901,11 @@ def main():
     ap.add_argument("--sample-cost", action="store_true",
                     help="instructions one sample of mode='sample' costs the program "
                     "(callgrind), and the overhead at 1 kHz they make on this machine")
+    ap.add_argument("--window", action="store_true",
+                    help="main-thread instructions in the timed window at full size, "
+                    "one-off costs included (callgrind; default workload orders)")
+    ap.add_argument("--keep-profiles", metavar="DIR",
+                    help="with --window: keep each run's main-thread callgrind profile")
     ap.add_argument("--setup", action="store_true",
                     help="create build-bench/venv-X.Y with the PyPI peers, then exit")
     ap.add_argument("--baseline", metavar="REV",
@@ -884,6 +929,8 @@ def main():
         return main_instructions(opts)
     if opts.sample_cost:
         return main_sample_cost(opts)
+    if opts.window:
+        return main_window(opts)
     if opts.scale_only:
         run_scale(opts, build_dir)
     if opts.doc_only or opts.scale_only:

@@ -16,9 +16,10 @@
  */
 #include "tc-recorder.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
 #define Py_BUILD_CORE 1
 #include <internal/pycore_code.h>
 #include <internal/pycore_frame.h>
@@ -125,7 +126,7 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
         nargs++;
     }
     uint64_t h = 0xcbf29ce484222325ull;
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030E0000
     PyObject *names = PyCode_GetVarnames(code);
     if (names == NULL) {
         PyErr_Clear();
@@ -141,23 +142,33 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
     }
     Py_DECREF(names);
 #elif PY_VERSION_HEX >= 0x030B0000
-    /* 3.11/3.12: the arguments are the first slots of the interpreter
+    /* 3.11-3.13: the arguments are the first slots of the interpreter
      * frame.  Going through f_locals (3.11) built the frame's whole locals
-     * dict, and PyEval_GetFrame() (3.11, 3.12) a frame object that the frame
+     * dict, and PyEval_GetFrame() (3.11-3.13) a frame object that the frame
      * then copies itself into at its exit, on every fingerprinted call:
      * ~3 500 instructions a call on 3.11, the largest part of the
      * recorder's cost on the orders workload (docs/PERFORMANCE.md,
-     * session 4).  A cell argument is read through its cell, as f_locals
-     * shows it: the slot holds the cell once MAKE_CELL ran (a profile
-     * function's call event, 3.12's PY_START), the plain value before (the
-     * 3.11 eval hook's).  No frame given: the thread's current one, the
-     * called frame there. */
+     * session 4); on 3.13 (PyFrame_GetVar by name) a third of what the
+     * recorder added to that workload's run (session 5).  A cell argument
+     * is read through its cell, as f_locals shows it: the slot holds the
+     * cell once MAKE_CELL ran (a profile function's call event, PY_START
+     * on 3.12+), the plain value before (the 3.11 eval hook's).  No frame
+     * given: the thread's current one, the called frame there. */
+#if PY_VERSION_HEX >= 0x030D0000
+    _PyInterpreterFrame *f = frame != NULL
+                             ? frame->f_frame
+                             : PyThreadState_Get()->current_frame;
+    if (f == NULL || f->f_executable != (PyObject *)code) {
+        return -1;
+    }
+#else
     _PyInterpreterFrame *f = frame != NULL
                              ? frame->f_frame
                              : PyThreadState_Get()->cframe->current_frame;
     if (f == NULL || f->f_code != code) {
         return -1;
     }
+#endif
     for (int i = 0; i < nargs && i < code->co_nlocalsplus; i++) {
         PyObject *v = f->localsplus[i];
         if (v != NULL && PyCell_Check(v)
@@ -181,10 +192,89 @@ tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
  * or NULL when the recording redacts nothing. */
 static PyObject *redact_value_fn;
 static PyObject *redact_text_fn;
-/* _capture.redaction_needles(): a tuple of lowercase ASCII words, one of
- * which every secret-looking name contains once lowercased and stripped of
- * separators; NULL when the rules cannot be pre-checked that way. */
-static PyObject *redact_needles;
+
+/* _capture.redaction_needles(): lowercase ASCII words, one of which every
+ * secret-looking name contains once lowercased and stripped of separators.
+ * Copied into C once per set_redaction (converting them on every stored
+ * value cost more than the scan), ordered by first byte so that a scan
+ * compares a position only with the needles starting with its byte.
+ * needles_known is 0 when the rules cannot be pre-checked that way (glob
+ * patterns, a needle that is not ASCII): everything is then asked of
+ * Python. */
+static int needles_known;
+static int needle_empty;               /* "" matches every text */
+static Py_ssize_t n_needles;
+static char **needle_text;
+static size_t *needle_len;
+static uint16_t needle_first_at[257];  /* needles starting with byte b: */
+                                       /* [first_at[b], first_at[b + 1]) */
+
+static void
+needles_clear(void)
+{
+    for (Py_ssize_t k = 0; k < n_needles; k++) {
+        free(needle_text[k]);
+    }
+    free(needle_text);
+    free(needle_len);
+    needle_text = NULL;
+    needle_len = NULL;
+    n_needles = 0;
+    needle_empty = 0;
+    needles_known = 0;
+    memset(needle_first_at, 0, sizeof(needle_first_at));
+}
+
+static int
+needle_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when every needle was copied, 0 when the pre-check must stay off. */
+static int
+needles_set(PyObject *needles)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(needles);
+    if (n > 4096) {
+        return 0;
+    }
+    needle_text = calloc(n ? n : 1, sizeof(char *));
+    needle_len = calloc(n ? n : 1, sizeof(size_t));
+    if (needle_text == NULL || needle_len == NULL) {
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *word = PyTuple_GET_ITEM(needles, k);
+        if (!PyUnicode_Check(word) || !PyUnicode_IS_ASCII(word)) {
+            return 0;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (len == 0) {
+            needle_empty = 1;
+            continue;
+        }
+        char *copy = malloc((size_t)len + 1);
+        if (copy == NULL) {
+            return 0;
+        }
+        memcpy(copy, PyUnicode_DATA(word), (size_t)len + 1);
+        needle_text[n_needles++] = copy;
+    }
+    qsort(needle_text, (size_t)n_needles, sizeof(char *), needle_cmp);
+    for (Py_ssize_t k = 0; k < n_needles; k++) {
+        needle_len[k] = strlen(needle_text[k]);
+    }
+    /* first_at[b]: the first needle whose first byte is >= b. */
+    Py_ssize_t k = 0;
+    for (int b = 0; b <= 256; b++) {
+        while (k < n_needles && (unsigned char)needle_text[k][0] < b) {
+            k++;
+        }
+        needle_first_at[b] = (uint16_t)k;
+    }
+    return 1;
+}
 
 void
 tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,
@@ -196,32 +286,28 @@ tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,
     if (text_fn == Py_None) {
         text_fn = NULL;
     }
-    if (needles != NULL && !PyTuple_CheckExact(needles)) {
-        needles = NULL;
-    }
     Py_XINCREF(value_fn);
     Py_XINCREF(text_fn);
-    Py_XINCREF(needles);
     Py_XSETREF(redact_value_fn, value_fn);
     Py_XSETREF(redact_text_fn, text_fn);
-    Py_XSETREF(redact_needles, needles);
+    needles_clear();
+    if (needles != NULL && PyTuple_CheckExact(needles)) {
+        needles_known = needles_set(needles);
+        if (!needles_known) {
+            needles_clear();
+        }
+    }
 }
 
-/* Whether redact_text could change `repr` at all: it redacts the value of a
- * name only when the name, lowercased and without its separators, holds
- * one of the needles, and a name is a piece of the text, so a text that
- * (lowercased, separators dropped) holds none of them is returned as it is.
- * Calling the Python function costs ~100 000 instructions a value; this
- * scan a few hundred.  Non-ASCII text is left to Python (a non-ASCII
- * letter can lowercase to an ASCII one). */
+/* Whether `text`, lowercased and without _capture._SEP_RE's separators,
+ * holds a needle.  ASCII only (a non-ASCII letter can lowercase to an ASCII
+ * one: the callers leave such text to Python). */
 static int
-text_may_hold_secret(PyObject *repr)
+ascii_may_hold_secret(const char *text, Py_ssize_t len)
 {
-    if (redact_needles == NULL || !PyUnicode_IS_ASCII(repr)) {
+    if (!needles_known || needle_empty) {
         return 1;
     }
-    const char *text = (const char *)PyUnicode_DATA(repr);
-    Py_ssize_t len = PyUnicode_GET_LENGTH(repr);
     char small[512];
     char *squashed = len <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(len);
     if (squashed == NULL) {
@@ -230,8 +316,8 @@ text_may_hold_secret(PyObject *repr)
     Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
         char c = text[i];
-        /* _capture._SEP_RE's separators: _ - . and whitespace (\s of a str
-         * pattern also holds \x1c-\x1f) */
+        /* _SEP_RE's separators: _ - . and whitespace (\s of a str pattern
+         * also holds \x1c-\x1f) */
         if (c == '_' || c == '-' || c == '.' || c == ' '
             || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) {
             continue;
@@ -239,22 +325,37 @@ text_may_hold_secret(PyObject *repr)
         squashed[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     int found = 0;
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(redact_needles) && !found; k++) {
-        Py_ssize_t nlen;
-        const char *needle = PyUnicode_AsUTF8AndSize(
-            PyTuple_GET_ITEM(redact_needles, k), &nlen);
-        if (needle == NULL) {
-            PyErr_Clear();
-            found = 1;
-        }
-        else if (nlen == 0 || memmem(squashed, (size_t)n, needle, (size_t)nlen) != NULL) {
-            found = 1;
+    for (Py_ssize_t i = 0; i < n && !found; i++) {
+        unsigned char c = (unsigned char)squashed[i];
+        for (int k = needle_first_at[c]; k < needle_first_at[c + 1]; k++) {
+            size_t nlen = needle_len[k];
+            if (nlen <= (size_t)(n - i)
+                && memcmp(squashed + i, needle_text[k], nlen) == 0) {
+                found = 1;
+                break;
+            }
         }
     }
     if (squashed != small) {
         PyMem_Free(squashed);
     }
     return found;
+}
+
+/* Whether redact_text could change `repr` at all: it redacts the value of a
+ * name only when the name, lowercased and without its separators, holds
+ * one of the needles, and a name is a piece of the text, so a text that
+ * (lowercased, separators dropped) holds none of them is returned as it is.
+ * Calling the Python function costs ~100 000 instructions a value; this
+ * scan a few hundred. */
+static int
+text_may_hold_secret(PyObject *repr)
+{
+    if (!PyUnicode_IS_ASCII(repr)) {
+        return 1;
+    }
+    return ascii_may_hold_secret((const char *)PyUnicode_DATA(repr),
+                                 PyUnicode_GET_LENGTH(repr));
 }
 
 static int
@@ -265,6 +366,73 @@ skip_return_value(PyObject *value)
            || PyMethod_Check(value);
 }
 
+/* _capture._redact_inside's limits (exact mode). */
+#define TC_REC_REDACT_DEPTH 6
+#define TC_REC_REDACT_ITEMS 64
+/* Containers looked into before the question goes to Python anyway (a
+ * list holding itself 64 times would be 64^6 visits). */
+#define TC_REC_REDACT_BUDGET 4096
+
+/* Whether _capture.redact_return_value could return anything but `value`
+ * itself: 0 when it surely returns it unchanged, 1 when it might not (or
+ * when this cannot tell: ask Python).  The same walk as _redact_inside in
+ * exact mode (exact dicts, lists and tuples, the first 64 items of each,
+ * to depth 6; a dict key of another type than str, int, float, bytes,
+ * bool and None is skipped with its value), with is_secret_name replaced
+ * by the needle pre-check: a name it calls secret holds a needle.  Reads
+ * only exact builtin containers and str data: none of the program's code
+ * runs.  Stored return values are mostly such containers of ordinary
+ * keys; the Python walk cost ~40 000 instructions each. */
+static int
+may_redact_inside(PyObject *value, int depth, int *budget)
+{
+    if (depth > TC_REC_REDACT_DEPTH) {
+        return 0;
+    }
+    if (PyDict_CheckExact(value)) {
+        if (--*budget < 0) {
+            return 1;
+        }
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        for (int i = 0; i < TC_REC_REDACT_ITEMS
+                        && PyDict_Next(value, &pos, &key, &item); i++) {
+            PyTypeObject *kt = Py_TYPE(key);
+            if (kt == &PyUnicode_Type) {
+                if (!PyUnicode_IS_ASCII(key)
+                    || ascii_may_hold_secret((const char *)PyUnicode_DATA(key),
+                                             PyUnicode_GET_LENGTH(key))) {
+                    return 1;
+                }
+            }
+            else if (kt != &PyLong_Type && kt != &PyFloat_Type
+                     && kt != &PyBytes_Type && kt != &PyBool_Type
+                     && key != Py_None) {
+                continue;
+            }
+            if (may_redact_inside(item, depth + 1, budget)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+        if (--*budget < 0) {
+            return 1;
+        }
+        PyObject *const *items = PyList_CheckExact(value)
+                                 ? ((PyListObject *)value)->ob_item
+                                 : ((PyTupleObject *)value)->ob_item;
+        Py_ssize_t n = Py_SIZE(value);
+        for (Py_ssize_t i = 0; i < n && i < TC_REC_REDACT_ITEMS; i++) {
+            if (may_redact_inside(items[i], depth + 1, budget)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* The value as the recording may show it (a new reference): secrets in
  * builtin containers replaced; NULL when it cannot be known. */
 static PyObject *
@@ -273,6 +441,10 @@ redacted_value(PyObject *value)
     if (redact_value_fn == NULL
         || !(PyDict_CheckExact(value) || PyList_CheckExact(value)
              || PyTuple_CheckExact(value))) {
+        return Py_NewRef(value);
+    }
+    int budget = TC_REC_REDACT_BUDGET;
+    if (!may_redact_inside(value, 0, &budget)) {
         return Py_NewRef(value);
     }
     PyObject *shown = PyObject_CallFunctionObjArgs(redact_value_fn, value, NULL);

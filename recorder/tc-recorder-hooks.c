@@ -199,7 +199,7 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         rc->warned_repeat = 1;
         return;
     }
-#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
     if (frame == NULL) {
         frame = PyEval_GetFrame();
         if (frame == NULL) {

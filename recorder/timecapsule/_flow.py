@@ -23,28 +23,63 @@ import bisect
 import dis
 import sys
 
-_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
-_ALWAYS = frozenset(("JUMP_FORWARD", "JUMP_ABSOLUTE", "JUMP_BACKWARD",
-                     "JUMP_BACKWARD_NO_INTERRUPT"))
-_STOP = frozenset(("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"))
+_JREL = frozenset(dis.hasjrel)
+_JABS = frozenset(dis.hasjabs)
+_JUMPS = _JREL | _JABS
+_BACKWARD = frozenset(op for op in _JREL if "JUMP_BACKWARD" in dis.opname[op])
 
 
-def _lines(code, instrs):
+def _ops(*names):
+    return frozenset(dis.opmap[n] for n in names if n in dis.opmap)
+
+
+_ALWAYS = _ops("JUMP_FORWARD", "JUMP_ABSOLUTE", "JUMP_BACKWARD",
+               "JUMP_BACKWARD_NO_INTERRUPT")
+_STOP = _ops("RETURN_VALUE", "RAISE_VARARGS", "RERAISE")
+_END_FINALLY = dis.opmap.get("END_FINALLY", -1)
+_CALL_FINALLY = dis.opmap.get("CALL_FINALLY", -1)
+# 3.10+ counts jump arguments in instructions (two bytes each).
+_UNIT = 2 if sys.version_info >= (3, 10) else 1
+
+
+def instructions(code):
+    """(offset, opcode, jump target or None) of each instruction, inline
+    caches left out: what dis.get_instructions says of them (offset,
+    opcode, argval of a jump), without building an Instruction, its
+    argument's repr and its positions for each (most of the cost of the
+    analysis, which runs inside the program's timed run)."""
+    out = []
+    for offset, op, arg in dis._unpack_opargs(code.co_code):
+        target = None
+        if op in _JUMPS and arg is not None:
+            if op in _JABS:
+                target = arg * _UNIT
+            else:
+                target = offset + 2 + (-arg if op in _BACKWARD else arg) * _UNIT
+        out.append((offset, op, target))
+    return out
+
+
+def _lines(code, offsets):
     """The line of each instruction (None where it has none)."""
     if sys.version_info >= (3, 10):
-        ranges = [(start, end, line) for start, end, line in code.co_lines()]
-        starts = [r[0] for r in ranges]
+        # Both ascending: one pass (the range holding an offset is the last
+        # one starting at or before it).
+        ranges = list(code.co_lines())
         out = []
-        for ins in instrs:
-            i = bisect.bisect_right(starts, ins.offset) - 1
-            out.append(ranges[i][2] if i >= 0 and ins.offset < ranges[i][1]
+        i = -1
+        n = len(ranges)
+        for offset in offsets:
+            while i + 1 < n and ranges[i + 1][0] <= offset:
+                i += 1
+            out.append(ranges[i][2] if i >= 0 and offset < ranges[i][1]
                        else None)
         return out
     line_starts = dict(dis.findlinestarts(code))
     out = []
     line = code.co_firstlineno
-    for ins in instrs:
-        line = line_starts.get(ins.offset, line)
+    for offset in offsets:
+        line = line_starts.get(offset, line)
         out.append(line)
     return out
 
@@ -60,25 +95,24 @@ def blocks(code):
     """(starts, lines, successors): the byte offset each block starts at
     (ascending), the lines of each and the indexes of the blocks it can go
     on to."""
-    instrs = list(dis.get_instructions(code))
+    instrs = instructions(code)
     handlers = _handlers(code)
     leaders = {0}
     returns = []   # 3.8: where END_FINALLY may go back to
-    for i, ins in enumerate(instrs):
-        nxt = instrs[i + 1].offset if i + 1 < len(instrs) else None
-        if ins.opcode in _JUMPS:
-            leaders.add(ins.argval)
-        if ins.opcode in _JUMPS or ins.opname in _STOP \
-                or ins.opname == "END_FINALLY":
+    for i, (_, op, target) in enumerate(instrs):
+        nxt = instrs[i + 1][0] if i + 1 < len(instrs) else None
+        if op in _JUMPS:
+            leaders.add(target)
+        if op in _JUMPS or op in _STOP or op == _END_FINALLY:
             if nxt is not None:
                 leaders.add(nxt)
-        if ins.opname == "CALL_FINALLY" and nxt is not None:
+        if op == _CALL_FINALLY and nxt is not None:
             returns.append(nxt)
     leaders.update(target for _, _, target in handlers)
-    offsets = [ins.offset for ins in instrs]
+    offsets = [ins[0] for ins in instrs]
     known = set(offsets)
     starts = sorted(o for o in leaders if o in known)
-    lines_of = _lines(code, instrs)
+    lines_of = _lines(code, offsets)
     all_lines = []
     successors = []
     for b, start in enumerate(starts):
@@ -87,18 +121,18 @@ def blocks(code):
                 if b + 1 < len(starts) else len(instrs))
         all_lines.append(tuple(sorted({lines_of[i] for i in range(first, last)
                                        if lines_of[i] is not None})))
-        ins = instrs[last - 1]
-        nxt = instrs[last].offset if last < len(instrs) else None
+        _, op, target = instrs[last - 1]
+        nxt = instrs[last][0] if last < len(instrs) else None
         to = set()
-        if ins.opcode in _JUMPS:
-            to.add(ins.argval)
-            if ins.opname not in _ALWAYS and nxt is not None:
+        if op in _JUMPS:
+            to.add(target)
+            if op not in _ALWAYS and nxt is not None:
                 to.add(nxt)
-        elif ins.opname == "END_FINALLY":
+        elif op == _END_FINALLY:
             to.update(returns)
             if nxt is not None:
                 to.add(nxt)
-        elif ins.opname not in _STOP and nxt is not None:
+        elif op not in _STOP and nxt is not None:
             to.add(nxt)
         end = offsets[last - 1]
         for h_start, h_end, target in handlers:

@@ -189,6 +189,75 @@ def test_return_value_texts_are_redacted_past_the_c_precheck(run, tmp_path, rule
     assert five["repr"] == "'host=db port=5432'"
 
 
+LONG_VALUES = r"""
+import timecapsule as tc
+from timecapsule import _capture
+asked = []
+_real = _capture.redact_return_value
+def counted(value):
+    asked.append(1)
+    return _real(value)
+_capture.redact_return_value = counted
+PAD = "x" * 450   # the repr is cut before the key: only the value holds it
+def separators():
+    return {"pad": PAD, "db-Pass_Word": "s-101"}
+def camel():
+    return {"pad": PAD, "authToken": "s-102"}
+def nested():
+    return [PAD, ({"api.key": "s-103"},)]
+def int_key():
+    return {"pad": PAD, 7: {"secret": "s-104"}}
+def not_ascii():
+    return {"pad": PAD, "api\u212aey": "s-105"}
+def own_rule():
+    return {"pad": PAD, "Card-PIN": "s-106"}
+def globbed():
+    return {"pad": PAD, "x_code": "s-107"}
+def plain():
+    return {"pad": PAD, "sku": "BOO-0001-red", "qty": [1, 2]}
+def plain_tuple():
+    return ("BOO", 1234, ["red", ({"n": 3, 4: None},)])
+tc.record(every=10, output="out.tc", watch=["nothing"], embed_source=False,
+          redact=%r)
+for f in (plain, plain_tuple):
+    for i in range(3):
+        f()
+print("ASKED-PLAIN", len(asked))
+separators(); camel(); nested(); int_key(); not_ascii(); own_rule(); globbed()
+tc.stop()
+print("ASKED", len(asked))
+"""
+
+
+@pytest.mark.parametrize("rules", [["pin"], ["pin", "*_code"]])
+def test_return_values_past_the_repr_cut_are_redacted(run, tmp_path, rules):
+    """A secret under a key the cut repr no longer shows is only in the
+    stored value: the hook's C walk must send every container that may hold
+    one to the Python redaction (keys that hold a rule's word only once
+    lowercased and stripped of separators, camelCase words, nested in lists
+    and tuples, under an int key, a non-ASCII key that lowercases to one,
+    record(redact=[...]) words), and only those: containers of ordinary keys
+    are stored as they are without it.  A glob rule turns the pre-check
+    off: every container with a str key is then asked of Python."""
+    proc = run(LONG_VALUES % (rules,))
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    everything = json.dumps(r.frames)
+    for n in range(101, 107):
+        assert "s-%d" % n not in everything
+    globs = "*_code" in rules
+    assert ("s-107" in everything) != globs
+    assert "ASKED-PLAIN %d" % (6 if globs else 0) in proc.stdout
+    assert "ASKED %d" % (13 if globs else 6) in proc.stdout
+    for name in ("separators", "camel", "nested", "int_key", "not_ascii", "own_rule"):
+        (value,) = _return_values(r, name)
+        assert "<redacted>" in json.dumps(value), name
+    plain = _return_values(r, "plain")
+    assert len(plain) == 3
+    assert "BOO-0001-red" in json.dumps(plain[0]["value"])
+    assert "<redacted>" not in json.dumps(plain)
+
+
 def test_numpy_return_value_is_summarised(run, tmp_path):
     pytest.importorskip("numpy")
     proc = run(r'''

@@ -721,3 +721,37 @@ def test_lines_in_blocks_that_end_the_frame(run, tmp_path):
         # Only the error branch's lines were left: its frames start
         # untraced once the code's flow is known.
         assert last is None
+
+
+def test_flow_reads_instructions_as_dis_does():
+    """The control flow (3.8-3.11) decodes the bytecode itself, without
+    dis.get_instructions' Instruction objects: every instruction's offset,
+    opcode and jump target must be what dis says, for every code of a few
+    stdlib modules (loops, try/finally, with, comprehensions, generators,
+    async, long jumps past EXTENDED_ARG)."""
+    if sys.version_info >= (3, 12):
+        return
+    import dis
+    import types
+    import asyncio.base_events
+    import json.decoder
+    import tarfile
+    from timecapsule import _flow
+
+    def codes(co):
+        yield co
+        for c in co.co_consts:
+            if isinstance(c, types.CodeType):
+                yield from codes(c)
+
+    n = 0
+    for mod in (dis, asyncio.base_events, json.decoder, tarfile, _flow):
+        with open(mod.__file__, encoding="utf-8") as f:
+            top = compile(f.read(), mod.__file__, "exec")
+        for co in codes(top):
+            want = [(i.offset, i.opcode,
+                     i.argval if i.opcode in _flow._JUMPS else None)
+                    for i in dis.get_instructions(co)]
+            assert _flow.instructions(co) == want, (mod.__name__, co.co_name)
+            n += 1
+    assert n > 300
