@@ -117,3 +117,25 @@ def test_redaction_flags_reach_the_subprocess_children(tmp_path, flags, shown, h
     end = [json.loads(l) for l in child_text.splitlines()
            if '"type":"end"' in l.replace(" ", "")]
     assert end and end[0]["exit_status"] == 3
+
+
+def test_threaded_asyncio_example_gives_the_same_counts_everywhere(tmp_path):
+    """The bundled threaded asyncio example under `timecapsule run`: three
+    event loops (two in threads), 120 tasks; the counts of its functions
+    are the program's own on every interpreter (the suite runs on each)."""
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
+                           "threaded_asyncio.py")
+    proc = _run(tmp_path, "-o", "out.tc", os.path.abspath(example))
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    r.check_balanced()
+    counts = {name: r.calls(name) for name in
+              ("worker", "batch", "handle", "fetch", "checksum")}
+    assert counts == {"worker": 2, "batch": 3, "handle": 120, "fetch": 120,
+                      "checksum": 120}, counts
+    # handle() ran on each of the three threads whose loops ran it.
+    threads = {tid for tid, events in r.events.items()
+               if any(code and r.qualname(code) == "handle"
+                      for t, kind, code in events)}
+    assert len(threads) == 3, threads
