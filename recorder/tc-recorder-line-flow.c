@@ -32,7 +32,8 @@
  * blocks holding one; it is recomputed at most every TC_REC_FLOW_RECOMPUTE
  * line events while lines are being covered.  Between two computations
  * the answer can only be "reachable" too often (lines are never uncovered
- * again): the frame is traced a little longer, never too short. *
+ * again): the frame is traced a little longer, never too short.
+ *
  * 3.11 under the PEP 523 eval hook: blocks that can only end the frame
  * (no way on, not even an exception handler: a `return` or `raise` after
  * an error test, the `return` after a loop) need no tracing at all.  Such

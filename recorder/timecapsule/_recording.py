@@ -1102,11 +1102,11 @@ def stop(*, _exit_status=0, _flags=0):
         core.set_active(False)
         # No local holds the main thread's frame: called on the main thread
         # it is this very frame (a cycle, see _take_snapshot).
-        main_ident = threading.main_thread().ident
+        main_ident = s.main_ident
         _take_snapshot(s, K_STOP, "SNAP:record_stop",
                        frame=_pick_frame(s, sys._current_frames().get(main_ident)),
                        label="_tc_final", tags=["_internal"],
-                       origin_ident=threading.main_thread().ident)
+                       origin_ident=main_ident)
         s.active = False
         _remove_hooks(s)
         _stop_timer(s)
