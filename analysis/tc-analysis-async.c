@@ -45,7 +45,10 @@ typedef struct
   const guint32 *slot_of;   /* code id → slot (NOT_ASYNC when not async) */
   guint32        n_ids;
   TcAsyncCode   *rows;      /* this thread's, by slot */
-  GArray        *stack;     /* OpenSegment */
+  /* The open activations: a plain array, as the call-tree builder's (a
+   * GArray push and pop per event cost a quarter of the pass). */
+  OpenSegment   *stack;
+  guint32        len, cap;
 } Walk;
 
 static void
@@ -84,7 +87,12 @@ async_event (const TcEvent *ev, gpointer data)
               row->first_ns = t;
             row->last_ns = MAX (row->last_ns, t);
           }
-        g_array_append_val (w->stack, seg);
+        if (G_UNLIKELY (w->len == w->cap))
+          {
+            w->cap = MAX (64, w->cap * 2);
+            w->stack = g_renew (OpenSegment, w->stack, w->cap);
+          }
+        w->stack[w->len++] = seg;
         break;
       }
 
@@ -98,10 +106,9 @@ async_event (const TcEvent *ev, gpointer data)
 
         /* A leave with nothing open is the frame that called record(), as
          * for the call trees. */
-        if (w->stack->len == 0)
+        if (w->len == 0)
           break;
-        seg = g_array_index (w->stack, OpenSegment, w->stack->len - 1);
-        g_array_set_size (w->stack, w->stack->len - 1);
+        seg = w->stack[--w->len];
         if (seg.slot == NOT_ASYNC)
           break;
         row = &w->rows[seg.slot];
@@ -331,7 +338,6 @@ tc_analysis_async (TcDocument        *doc,
   w.slot_of = slot_of;
   w.n_ids = n_ids;
   w.rows = rows;
-  w.stack = g_array_new (FALSE, FALSE, sizeof (OpenSegment));
   threads = tc_document_get_threads (doc);
   for (guint i = 0; i < threads->len; i++)
     {
@@ -351,7 +357,7 @@ tc_analysis_async (TcDocument        *doc,
           rows[s].first_ns = rows[s].last_ns = -1;
           rows[s].threads = NULL;
         }
-      g_array_set_size (w.stack, 0);
+      w.len = 0;
       /* A block that fails to decode ends this thread's walk: what came
        * before it still counts, as in the call trees. */
       tc_document_foreach_event (doc, thread->id, 0, G_MAXINT64, async_event, &w, NULL);
@@ -365,7 +371,7 @@ tc_analysis_async (TcDocument        *doc,
           g_array_append_val (total->threads, rows[s]);
         }
     }
-  g_array_unref (w.stack);
+  g_free (w.stack);
 
   /* Codes defined but never run while recording are not activity. */
   for (guint s = result->len; s-- > 0;)

@@ -28,6 +28,7 @@ struct _TcAsyncSection
   GArray             *coroutines;   /* TcAsyncCode, by running time */
   gint64              max_running_ns;
   TcDocument         *document;     /* for thread names */
+  GCancellable       *cancellable;  /* the coroutine pass in its worker */
   char               *filter_text;  /* casefolded; NULL shows every row */
   GtkCustomFilter    *filter;
   GtkSingleSelection *selection;
@@ -377,20 +378,18 @@ setup_columns (TcAsyncSection *self)
 }
 
 static void
-load_coroutines (TcAsyncSection *self,
-                 TcDocument     *document)
+show_coroutines (TcAsyncSection *self,
+                 GArray         *coroutines)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint64 started = 0;
-  guint n_threads = 0;
   g_autoptr(GHashTable) threads = g_hash_table_new (NULL, NULL);
   g_autofree char *summary = NULL;
+  guint64 started = 0;
 
-  self->document = document;
-  self->coroutines = tc_analysis_async (document, 0, NULL, NULL);
-  for (guint i = 0; i < self->coroutines->len; i++)
+  self->coroutines = coroutines;
+  for (guint i = 0; i < coroutines->len; i++)
     {
-      const TcAsyncCode *row = &g_array_index (self->coroutines, TcAsyncCode, i);
+      const TcAsyncCode *row = &g_array_index (coroutines, TcAsyncCode, i);
 
       self->max_running_ns = MAX (self->max_running_ns, row->running_ns);
       started += row->started;
@@ -398,13 +397,56 @@ load_coroutines (TcAsyncSection *self,
         g_hash_table_add (threads, GUINT_TO_POINTER (g_array_index (row->threads, TcAsyncCode, t).thread_id));
       g_ptr_array_add (items, tc_item_new (i, row));
     }
-  n_threads = g_hash_table_size (threads);
   g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
 
   summary = g_strdup_printf (_("%u coroutines on %u threads · %" G_GUINT64_FORMAT " instances started"),
-                             self->coroutines->len, n_threads, started);
+                             coroutines->len, g_hash_table_size (threads), started);
   gtk_label_set_text (self->total_label, summary);
-  gtk_widget_set_visible (self->coroutines_box, self->coroutines->len > 0);
+  gtk_widget_set_visible (self->coroutines_box, coroutines->len > 0);
+}
+
+static void
+coroutines_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_task_return_pointer (task, tc_analysis_async (task_data, 0, NULL, NULL), (GDestroyNotify)g_array_unref);
+}
+
+static void
+coroutines_ready_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GArray *coroutines = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* NULL: cancelled, the page is gone. */
+  if (coroutines != NULL)
+    show_coroutines (TC_ASYNC_SECTION (source_object), coroutines);
+}
+
+/* The pass over the events takes a while on a big recording (about a
+ * second per 30 M events): it runs in a worker, the document being
+ * immutable once loaded. */
+static void
+load_coroutines (TcAsyncSection *self,
+                 TcDocument     *document)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->document = document;
+  if (!tc_analysis_has_async (document))
+    {
+      gtk_widget_set_visible (self->coroutines_box, FALSE);
+      return;
+    }
+  gtk_label_set_text (self->total_label, _("Counting coroutine activity…"));
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, coroutines_ready_cb, NULL);
+  g_task_set_source_tag (task, load_coroutines);
+  g_task_set_task_data (task, g_object_ref (document), g_object_unref);
+  g_task_run_in_thread (task, coroutines_worker);
 }
 
 /* ---- the tasks snapshots caught (the seed's section) ------------------- */
@@ -485,7 +527,7 @@ tc_async_section_load (TcSection *section,
   load_tasks (self, document);
   gtk_widget_set_visible (self->tasks_scroller, self->n_tasks > 0);
   /* Only tasks: their list takes the page. */
-  if (self->coroutines->len == 0)
+  if (!gtk_widget_get_visible (self->coroutines_box))
     {
       gtk_widget_set_vexpand (self->tasks_scroller, TRUE);
       gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->tasks_scroller), -1);
@@ -510,6 +552,8 @@ tc_async_section_dispose (GObject *object)
   /* The column view may keep the filter model a little longer than us. */
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), TC_TYPE_ASYNC_SECTION);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->coroutines, g_array_unref);

@@ -577,6 +577,13 @@ test_async_coroutines (void)
   g_assert_cmpuint (tc_async_section_get_n_tasks (section), ==, 0);
 
   model = tc_async_section_get_model (section);
+  /* The rows come from a worker thread. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (g_list_model_get_n_items (model) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_cmpstr (async_row (model, 0)->name, ==, "handle");
   g_assert_cmpuint (async_row (model, 0)->started, ==, 3);
