@@ -399,8 +399,18 @@ show_coroutines (TcAsyncSection *self,
     }
   g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
 
-  summary = g_strdup_printf (_("%u coroutines on %u threads · %" G_GUINT64_FORMAT " instances started"),
-                             coroutines->len, g_hash_table_size (threads), started);
+  {
+    guint n_threads = g_hash_table_size (threads);
+    g_autofree char *n_coroutines = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u coroutine", "%u coroutines",
+                                                                  coroutines->len), coroutines->len);
+    g_autofree char *on_threads = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "on %u thread", "on %u threads",
+                                                                n_threads), n_threads);
+    g_autofree char *n_started = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " instance started",
+                                                               "%" G_GUINT64_FORMAT " instances started",
+                                                               tc_units_plural_n (started)), started);
+
+    summary = g_strdup_printf ("%s %s · %s", n_coroutines, on_threads, n_started);
+  }
   gtk_label_set_text (self->total_label, summary);
   gtk_widget_set_visible (self->coroutines_box, coroutines->len > 0);
 }
