@@ -137,11 +137,13 @@ thread_breakdown (TcDocument        *document,
       const TcAsyncCode *part = &g_array_index (row->threads, TcAsyncCode, i);
       const TcDocThread *thread = tc_document_get_thread (document, part->thread_id);
       g_autofree char *running = tc_units_format_ms (tc_ns_to_ms (part->running_ns));
+      g_autofree char *started = tc_units_format_count (part->started);
+      g_autofree char *finished = tc_units_format_count (part->finished);
 
-      g_string_append_printf (text, _("%s%s: %" G_GUINT64_FORMAT " started, %" G_GUINT64_FORMAT
-                                      " ended, %s running"),
+      /* TRANSLATORS: thread name: instances started, ended, running time */
+      g_string_append_printf (text, _("%s%s: %s started, %s ended, %s running"),
                               i > 0 ? "\n" : "", thread != NULL && *thread->name ? thread->name : "?",
-                              part->started, part->finished, running);
+                              started, finished, running);
     }
   return g_string_free (text, FALSE);
 }
@@ -186,8 +188,11 @@ bind_count (GtkListItem *list_item,
 
   /* Ended: how many of them by an exception. */
   if (GPOINTER_TO_SIZE (user_data) == G_STRUCT_OFFSET (TcAsyncCode, finished))
-    tooltip = g_strdup_printf (_("%" G_GUINT64_FORMAT " ended by an exception (cancellation included)"),
-                               item_row (item)->unwound);
+    {
+      g_autofree char *unwound = tc_units_format_count (item_row (item)->unwound);
+
+      tooltip = g_strdup_printf (_("%s ended by an exception (cancellation included)"), unwound);
+    }
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), tooltip);
 }
@@ -405,9 +410,10 @@ show_coroutines (TcAsyncSection *self,
                                                                   coroutines->len), coroutines->len);
     g_autofree char *on_threads = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "on %u thread", "on %u threads",
                                                                 n_threads), n_threads);
-    g_autofree char *n_started = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " instance started",
-                                                               "%" G_GUINT64_FORMAT " instances started",
-                                                               tc_units_plural_n (started)), started);
+    g_autofree char *started_text = tc_units_format_count (started);
+    g_autofree char *n_started = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s instance started",
+                                                               "%s instances started",
+                                                               tc_units_plural_n (started)), started_text);
 
     summary = g_strdup_printf ("%s %s · %s", n_coroutines, on_threads, n_started);
   }
