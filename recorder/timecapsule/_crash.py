@@ -76,6 +76,7 @@ def _without_launcher(tbs):
     return tbs[first:] if first < len(tbs) else tbs
 
 
+@rec._unrecorded
 def record_crash(s, exc_type, exc, tb, ident):
     if s is None or not s.active or s.crashed:
         return

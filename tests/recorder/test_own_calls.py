@@ -5,6 +5,7 @@ imports, threading and signal calls they make are not recorded; after
 `timecapsule run` the program's <module> is the only call at depth 0
 (runpy's launching before and after it is not recorded either)."""
 
+import collections
 import subprocess
 import sys
 
@@ -112,3 +113,138 @@ def test_run_crash_and_exit_status(tmp_path):
     assert proc.returncode == 3, proc.stderr
     assert top_level_calls(r) == [("<module>", str(tmp_path / "app.py"))]
     assert r.calls("f") == 1
+
+
+# ---- The API's own work while the program runs ----------------------------
+#
+# Each program below is run twice: as written, and with every line marked
+# `@@` taken out (a decorator line dropped, any other line made `pass`).
+# Both record; the API calls must change nothing in what is recorded: the
+# same calls in the same order on every thread, balanced.
+
+def _variant(code, with_api):
+    out = []
+    for line in code.splitlines():
+        body = line.lstrip()
+        if not body.startswith("@@"):
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(body)]
+        body = body[2:]
+        if with_api:
+            out.append(indent + body)
+        elif not body.startswith("@"):
+            out.append(indent + "pass")
+    return "\n".join(out) + "\n"
+
+
+def _sequences(r):
+    """Thread name -> [(event kind, qualname)], the recording's calls."""
+    names = {tid: th["name"] for tid, th in r.threads.items()}
+    out = {}
+    for tid, evs in r.events.items():
+        seq = [(kind, r.qualname(code) if code else "")
+               for t, kind, code in evs]
+        if seq:
+            out.setdefault(names.get(tid, tid), []).extend(seq)
+    return out
+
+
+def with_and_without_api(run, tmp_path, code, env=None):
+    """(recording with the API calls, recording without them), after
+    checking they hold the same calls."""
+    recs = []
+    for with_api in (True, False):
+        name = "api" if with_api else "plain"
+        proc = run(_variant(code, with_api).replace("OUT.tc", name + ".tc"),
+                   name=name + ".py", env=env)
+        assert proc.returncode == 0, proc.stderr
+        r = load(tmp_path / (name + ".tc"))
+        assert r.state == "complete", name
+        r.check_balanced()
+        recs.append(r)
+    api, plain = recs
+    seq_api, seq_plain = _sequences(api), _sequences(plain)
+    assert sorted(seq_api) == sorted(seq_plain)
+    for thread in seq_plain:
+        extra = (collections.Counter(q for _, q in seq_api[thread])
+                 - collections.Counter(q for _, q in seq_plain[thread]))
+        assert not extra, "%s: the API's own calls recorded: %s" % (thread, extra)
+        assert seq_api[thread] == seq_plain[thread], thread
+    return api, plain
+
+
+def test_trace_records_only_the_traced_calls(run, tmp_path):
+    """@tc.trace decorating while recording (inspect, functools) and its
+    snapshots at every call (inspect.signature, threading, reprs) are not
+    recorded, for plain, generator, coroutine and async generator
+    functions, nested, raising, and on another thread."""
+    api, plain = with_and_without_api(run, tmp_path, r'''
+import asyncio, threading
+import timecapsule as tc
+
+def work(n):
+    return n + 1
+
+class Box:
+    def __repr__(self):
+        return "Box(%d)" % work(1)
+
+tc.record(every=30, output="OUT.tc")
+
+@@@tc.trace
+def inner(box, n):
+    return work(n)
+
+@@@tc.trace(warn_slow_ms=0)
+def outer(n):
+    return inner(Box(), n) + work(n)
+
+@@@tc.trace
+def fails(n):
+    raise ValueError(n)
+
+@@@tc.trace
+def gen(n):
+    for i in range(n):
+        yield work(i)
+    return n
+
+@@@tc.trace
+async def coro(n):
+    await asyncio.sleep(0)
+    return work(n)
+
+@@@tc.trace
+async def agen(n):
+    for i in range(n):
+        await asyncio.sleep(0)
+        yield work(i)
+
+async def main():
+    total = await coro(1) + await coro(2)
+    async for v in agen(3):
+        total += v
+    return total
+
+for i in range(3):
+    outer(i)
+try:
+    fails(1)
+except ValueError:
+    pass
+list(gen(4))
+asyncio.run(main())
+t = threading.Thread(target=outer, args=(9,), name="worker")
+t.start()
+t.join()
+work(0)
+tc.stop()
+''')
+    assert api.calls("outer") == 4 and api.calls("inner") == 4
+    assert api.calls("fails") == 1 and api.calls("gen") == 1
+    assert api.calls("coro") == 2 and api.calls("agen") == 1
+    # The API did its work: a call and a return snapshot per traced call.
+    traced = [s for s in api.snapshots if s["evt"].startswith("TRACE:")]
+    assert len(traced) == 2 * (4 + 4 + 1 + 1 + 2 + 1)
+    assert not [s for s in plain.snapshots if s["evt"].startswith("TRACE:")]
