@@ -9,7 +9,9 @@ import collections
 import subprocess
 import sys
 
-from conftest import ENTER, EXIT, load
+import pytest
+
+from conftest import ENTER, EV_RESUME, EXIT, load
 
 RUN = ["-c", "import sys; from timecapsule._run import main_run; "
              "sys.exit(main_run(sys.argv[1:]))"]
@@ -118,22 +120,24 @@ def test_run_crash_and_exit_status(tmp_path):
 # ---- The API's own work while the program runs ----------------------------
 #
 # Each program below is run twice: as written, and with every line marked
-# `@@` taken out (a decorator line dropped, any other line made `pass`).
-# Both record; the API calls must change nothing in what is recorded: the
-# same calls in the same order on every thread, balanced.
+# `@@` taken out (a decorator or a block's opener dropped, any other line
+# made `pass`) and the lines marked `!!` put in.  Both record; the API calls must change
+# nothing in what is recorded: the same calls in the same order on every
+# thread, balanced.
 
 def _variant(code, with_api):
     out = []
     for line in code.splitlines():
         body = line.lstrip()
-        if not body.startswith("@@"):
+        mark = body[:2]
+        if mark not in ("@@", "!!"):
             out.append(line)
             continue
         indent = line[:len(line) - len(body)]
         body = body[2:]
-        if with_api:
+        if with_api == (mark == "@@"):
             out.append(indent + body)
-        elif not body.startswith("@"):
+        elif mark == "@@" and not body.startswith("@") and not body.endswith(":"):
             out.append(indent + "pass")
     return "\n".join(out) + "\n"
 
@@ -150,15 +154,15 @@ def _sequences(r):
     return out
 
 
-def with_and_without_api(run, tmp_path, code, env=None):
+def with_and_without_api(run, tmp_path, code, returncode=0):
     """(recording with the API calls, recording without them), after
     checking they hold the same calls."""
     recs = []
     for with_api in (True, False):
         name = "api" if with_api else "plain"
-        proc = run(_variant(code, with_api).replace("OUT.tc", name + ".tc"),
-                   name=name + ".py", env=env)
-        assert proc.returncode == 0, proc.stderr
+        proc = run(_variant(code, with_api).replace("OUT", name),
+                   name=name + ".py", timeout=120)
+        assert proc.returncode == returncode, proc.stderr
         r = load(tmp_path / (name + ".tc"))
         assert r.state == "complete", name
         r.check_balanced()
@@ -248,3 +252,267 @@ tc.stop()
     traced = [s for s in api.snapshots if s["evt"].startswith("TRACE:")]
     assert len(traced) == 2 * (4 + 4 + 1 + 1 + 2 + 1)
     assert not [s for s in plain.snapshots if s["evt"].startswith("TRACE:")]
+
+
+def test_snapshots_and_the_code_they_run_are_not_recorded(run, tmp_path):
+    """snap(), breakpoint() and assert_var() on the main thread, on another
+    thread and in a coroutine: threading.enumerate and the other stdlib
+    calls of a snapshot are not recorded, and neither is the program code
+    a snapshot runs for the recorder (a watch_expr calling the program's
+    functions, a __repr__, the conditions), nested API calls included
+    (a watch_expr calling tc.metric).  An exception out of an API call
+    leaves recording as it was."""
+    api, plain = with_and_without_api(run, tmp_path, r'''
+import asyncio, threading
+import timecapsule as tc
+
+def work(n):
+    return n + 1
+
+def helper(n):
+    return sum(work(i) for i in range(n))
+
+class Box:
+    def __repr__(self):
+        return "Box(%d)" % helper(2)
+
+def positive(v):
+    return helper(1) > 0 and v > 0
+
+def fail_on_purpose(v):
+    raise RuntimeError("condition broke")
+
+class BadTags:
+    def __iter__(self):
+        work(7)
+        raise KeyError("tags")
+
+def f(n):
+    box = Box()
+    x = work(n)
+    @@tc.snap("in_f")
+    @@tc.assert_var("x", positive)
+    @@tc.assert_var("x", lambda v: helper(1) < 0)
+    @@tc.assert_var("x", fail_on_purpose)
+    @@tc.breakpoint("bp", condition=lambda loc: helper(3) > 0, verbose=False)
+    @@tc.breakpoint("bp-err", condition=fail_on_purpose, verbose=False)
+    return work(x)
+
+async def coro(n):
+    await asyncio.sleep(0)
+    @@tc.snap("in_coro")
+    return f(n)
+
+def threaded():
+    for i in range(3):
+        f(i)
+
+@@tc.watch_expr("h", "helper(3)")
+@@tc.watch_expr("nested", "tc.metric('m', helper(2))")
+@@tc.watch_expr("broken", "1 / 0")
+tc.record(every=30, output="OUT.tc")
+f(1)
+t = threading.Thread(target=threaded, name="worker")
+t.start()
+f(2)
+t.join()
+asyncio.run(coro(3))
+try:
+    @@tc.snap("tags", tags=BadTags())
+    pass
+except KeyError:
+    pass
+f(4)
+tc.stop()
+''')
+    assert api.calls("f") == 7 and api.calls("work") == 14
+    assert api.calls("helper") == 0 and api.calls("positive") == 0
+    evts = [s["evt"] for s in api.snapshots]
+    assert evts.count("SNAP:in_f") == 7 and "SNAP:in_coro" in evts
+    # Two failing assert_var and two breakpoints (one whose condition
+    # raised) per f().
+    assert evts.count("ASSERT_FAIL") == 14 and evts.count("BREAKPOINT") == 14
+    # The watch_expr ran, in the recorder's own time.
+    snap = next(s for s in api.snapshots if s["evt"] == "SNAP:in_f")
+    assert api.locals_of(snap["threads"][0])["h"]["repr"] == "6"
+    assert not [s for s in plain.snapshots if s["evt"] == "SNAP:in_f"]
+
+
+def test_a_generator_begun_by_the_api_comes_back_balanced(run, tmp_path):
+    """A generator the recorder's code starts (a watch_expr) and the
+    program resumes afterwards: its resumes are recorded as RESUME, each
+    with its exit, and its start is not; one the program started and the
+    recorder's code advances: nothing of that step is recorded."""
+    proc = run(r'''
+import timecapsule as tc
+
+def work(n):
+    return n + 1
+
+def numbers(n):
+    for i in range(n):
+        yield work(i)
+
+pending = []
+
+def keep(g):
+    next(g)
+    pending.append(g)
+    return len(pending)
+
+def f():
+    tc.snap("here")
+    return work(0)
+
+tc.record(every=30, output="out.tc")
+early = numbers(4)
+first = next(early)
+tc.watch_expr("kept", "keep(numbers(3))")
+tc.watch_expr("step", "next(early)")
+f()
+rest = [work(v) for v in pending[0]] + [work(v) for v in early]
+tc.stop()
+print(first, rest)
+''')
+    assert proc.returncode == 0, proc.stderr
+    # early gave 1 (the program), 2 (the snapshot's watch_expr), 3, 4.
+    assert proc.stdout.splitlines()[-1] == "1 [3, 4, 4, 5]"
+    r = load(tmp_path / "out.tc")
+    r.check_balanced()
+    assert r.calls("numbers") == 1
+    # pending[0]: two resumes that yield and one that returns; early: its
+    # first step and the program's two that yield plus the one that
+    # returns (the watch_expr's step is not there).
+    assert r.calls("numbers", kinds=(EV_RESUME,)) == 3 + 3
+    assert r.calls("f") == 1 and r.calls("keep") == 0
+    # f's work, the generators' (2 + 3) and the list's (4).
+    assert r.calls("work") == 1 + 5 + 4
+
+
+def test_the_rest_of_the_api_writes_through_the_programs_stdout(run, tmp_path):
+    """metric, checkpoint, profile_block, tag, reset, watch,
+    watch_condition, profile, profile_report and speedtest while the
+    program's own Python object is sys.stdout and sys.stderr: the
+    recorder's lines reach it, but its write() calls for them are the
+    recorder's, as are the warnings' checks and the reports' stdlib calls."""
+    api, plain = with_and_without_api(run, tmp_path, r'''
+import sys
+import timecapsule as tc
+
+class Tee:
+    def __init__(self, out):
+        self.out = out
+    def write(self, text):
+        return self.out.write(text)
+    def flush(self):
+        self.out.flush()
+
+def work(n):
+    return n + 1
+
+def step(i):
+    x = work(i)
+    @@tc.metric("loss", 0.5)
+    @@tc.metric("bad", float("nan"))
+    @@tc.checkpoint("cp", max_elapsed_s=0.0)
+    @@with tc.profile_block("blk"):
+    !!if True:
+        work(x)
+    @@tc.checkpoint("cp")
+    @@tc.tag("t%d" % i)
+    @@tc.snap()
+    return x
+
+sys.stdout, sys.stderr = Tee(sys.stdout), Tee(sys.stderr)
+tc.record(every=30, output="OUT.tc")
+print("program output")
+@@tc.watch("x", "loss")
+@@tc.watch_condition("x > 100")
+for i in range(6):
+    step(i)
+@@tc.profile(True)
+work(1)
+@@tc.profile(False)
+@@tc.profile_report()
+@@tc.reset()
+@@tc.speedtest(1000)
+work(2)
+tc.stop()
+''')
+    assert api.calls("step") == 6 and api.calls("work") == 14
+    # The program's own print, twice (text and newline), in both (the
+    # qualname is "write" before 3.11).
+    writes = [r.calls("Tee.write") + r.calls("write") for r in (api, plain)]
+    assert writes == [2, 2]
+    names = {w["code"] for w in api.warnings}
+    assert {"NAN_DETECTED", "METRIC_PLATEAU", "CHECKPOINT_SLOW"} <= names
+    assert {m["name"] for m in api.of("mark")} >= {"cp", "blk", "reset"}
+
+
+@pytest.mark.parametrize("where", ["thread", "main"])
+def test_crash_capture_is_not_recorded(run, tmp_path, where):
+    """The crash hooks (a thread's, the main thread's) format the traceback
+    and snapshot the locals: not recorded."""
+    code = r'''
+import sys, threading
+import timecapsule as tc
+
+def work(n):
+    return n + 1
+
+def fail(n):
+    local = [work(n)]
+    raise ValueError(n)
+
+# The program's own hooks (Python code that the default hooks of 3.13 are
+# too, with caches the crash capture fills) are called after the capture.
+def program_hook(*args):
+    work(-1)
+
+threading.excepthook = sys.excepthook = program_hook
+tc.record(every=30, output="OUT.tc")
+!!threading.excepthook = sys.excepthook = program_hook
+t = threading.Thread(target=fail, args=(1,), name="worker")
+t.start()
+t.join()
+work(2)
+fail(3)
+'''
+    if where == "main":
+        code = code.replace("t.start()\nt.join()\n", "")
+    api, plain = with_and_without_api(run, tmp_path, code, returncode=1)
+    assert api.calls("fail") == (2 if where == "thread" else 1)
+    assert api.calls("program_hook") == api.calls("fail")
+    # One crash per recording: the first.
+    assert len(api.of("crash")) == 1 and not plain.of("crash")
+
+
+def test_crash_in_the_record_context_manager_is_not_recorded(run, tmp_path):
+    api, plain = with_and_without_api(run, tmp_path, r'''
+import timecapsule as tc
+
+def work(n):
+    return n + 1
+
+def fail(n):
+    local = [work(n)]
+    raise ValueError(n)
+
+import sys
+
+def program_hook(*args):   # as above
+    work(-1)
+
+sys.excepthook = program_hook
+@@with tc.record(every=30, output="OUT.tc"):
+!!tc.record(every=30, output="OUT.tc")
+!!try:
+    try:
+        fail(3)
+    finally:
+        work(4)
+!!finally:
+!!    tc.stop()
+''', returncode=1)
+    assert api.calls("fail") == 1 and api.calls("work") == 2
+    assert len(api.of("crash")) == 1 and not plain.of("crash")
