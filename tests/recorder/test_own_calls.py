@@ -516,3 +516,37 @@ sys.excepthook = program_hook
 ''', returncode=1)
     assert api.calls("fail") == 1 and api.calls("work") == 2
     assert len(api.of("crash")) == 1 and not plain.of("crash")
+
+
+def test_a_traced_calls_locals_die_with_it(run, tmp_path):
+    """@tc.trace's return snapshot keeps the call's exit frame only until
+    the snapshot is taken: held longer, the frame (linked to the wrapper's,
+    which holds the snapshot's record) kept the program's locals alive until
+    a GC pass, and with them whatever their going would have run."""
+    proc = run(r'''
+import gc, weakref
+import timecapsule as tc
+
+freed = []
+refs = []
+
+class Resource:
+    pass
+
+@tc.trace
+def use():
+    res = Resource()
+    refs.append(weakref.ref(res, lambda r: freed.append("res")))
+    return 1
+
+gc.disable()
+tc.record(every=30, output="out.tc")
+use()
+print("freed after the call:", freed)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "freed after the call: ['res']" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    assert [s["evt"] for s in r.snapshots if s["evt"].startswith("TRACE")] \
+        == ["TRACE:call:use", "TRACE:return:use"]
