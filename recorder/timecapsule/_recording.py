@@ -914,7 +914,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     before the last such flush.
 
     The recorder's own work is not in the recording: calls start being
-    recorded when record() returns and stop when stop() is called.
+    recorded when record() returns and stop when stop() is called, and
+    what any other API call runs meanwhile is not recorded (_unrecorded).
     (`timecapsule run`: _on_open(session) is called just before, and
     _activate=False leaves the hooks off for core.set_active(True) at the
     program's first line.)"""

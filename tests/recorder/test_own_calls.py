@@ -3,7 +3,11 @@
 hooks on as its last step and stop() switches them off first, so the
 imports, threading and signal calls they make are not recorded; after
 `timecapsule run` the program's <module> is the only call at depth 0
-(runpy's launching before and after it is not recorded either)."""
+(runpy's launching before and after it is not recorded either).  Every
+other API call made while the program runs (@tc.trace, snapshots, metric
+…, the crash capture) runs through core.own_call, and nothing it runs on
+the program's thread is recorded, the program code it runs for the
+recorder included."""
 
 import collections
 import subprocess
@@ -142,13 +146,34 @@ def _variant(code, with_api):
     return "\n".join(out) + "\n"
 
 
+# What runs inside Thread.start() and join() depends on which thread gets
+# there first (Event.wait only waits if the new thread has not started
+# yet): the calls themselves are compared, not what they did inside.
+_RACY = {"Thread.start", "Thread.join", "start", "join"}
+
+
 def _sequences(r):
     """Thread name -> [(event kind, qualname)], the recording's calls."""
     names = {tid: th["name"] for tid, th in r.threads.items()}
     out = {}
     for tid, evs in r.events.items():
-        seq = [(kind, r.qualname(code) if code else "")
-               for t, kind, code in evs]
+        seq = []
+        depth = 0
+        racy = None   # the depth of the open Thread.start/join, if any
+        for t, kind, code in evs:
+            q = r.qualname(code) if code else ""
+            if racy is None:
+                seq.append((kind, q))
+            if kind in ENTER:
+                depth += 1
+                if (racy is None and q in _RACY and r.files[
+                        r.codes[code]["file"]]["path"].endswith("threading.py")):
+                    racy = depth
+            elif kind in EXIT:
+                if racy == depth:
+                    racy = None
+                    seq.append((kind, q))
+                depth -= 1
         if seq:
             out.setdefault(names.get(tid, tid), []).extend(seq)
     return out
