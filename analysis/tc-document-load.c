@@ -674,6 +674,79 @@ compare_by_id (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
+char *
+tc_document_module_from_path (const char *path)
+{
+  static const char *roots[] = { "/site-packages/", "/dist-packages/" };
+  const char *rest = NULL;
+  GString *module;
+
+  /* "<frozen importlib._bootstrap>": frozen stdlib modules name themselves. */
+  if (g_str_has_prefix (path, "<frozen ") && g_str_has_suffix (path, ">"))
+    return g_strndup (path + 8, strlen (path) - 9);
+  if (*path == '<' || *path == '\0')
+    return g_strdup ("");
+
+  /* Below an import root the path is the dotted name; the last root
+   * wins (a virtualenv inside a project). */
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    {
+      const char *at = g_strrstr (path, roots[i]);
+
+      if (at != NULL && (rest == NULL || at + strlen (roots[i]) > rest))
+        rest = at + strlen (roots[i]);
+    }
+  if (rest == NULL)
+    {
+      /* The standard library: …/lib/python3.11/asyncio/base_events.py. */
+      const char *lib = g_strrstr (path, "/lib/python");
+      const char *slash = lib != NULL ? strchr (lib + 11, '/') : NULL;
+
+      if (slash != NULL && strstr (slash, "/site-packages/") == NULL)
+        rest = slash + 1;
+    }
+  if (rest == NULL)
+    {
+      /* The program's own files: without the package layout (the files may
+       * not be on this machine), the module is the file's name. */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+
+      if (g_str_equal (base, "__init__.py"))
+        return g_path_get_basename (dir);
+      if (g_str_has_suffix (base, ".py"))
+        base[strlen (base) - 3] = '\0';
+      return g_steal_pointer (&base);
+    }
+
+  module = g_string_new (rest);
+  if (g_str_has_suffix (module->str, "/__init__.py"))
+    g_string_truncate (module, module->len - strlen ("/__init__.py"));
+  else if (g_str_has_suffix (module->str, ".py"))
+    g_string_truncate (module, module->len - 3);
+  g_strdelimit (module->str, "/", '.');
+  return g_string_free (module, FALSE);
+}
+
+/* The recorder leaves a code's module empty (a code object does not know
+ * it: only its frame's globals do): named from its file's path, so the
+ * charts colour by package and the tooltips say where code lives. */
+static void
+fill_modules (TcDocument *self)
+{
+  for (guint i = 0; i < self->codes->len; i++)
+    {
+      TcDocCode *code = g_ptr_array_index (self->codes, i);
+      const TcDocFile *file = tc_document_get_file (self, code->file_id);
+      g_autofree char *module = NULL;
+
+      if (*code->module != '\0' || file == NULL || *file->path == '\0')
+        continue;
+      module = tc_document_module_from_path (file->path);
+      code->module = tc_document_intern_c (self, module);
+    }
+}
+
 static void
 make_display_names (TcDocument *self)
 {
@@ -883,6 +956,7 @@ finish_model (TcDocument *self)
   build_var_histories (self);
   metrics_from_snapshots (self);
   counters_from_snapshots (self);
+  fill_modules (self);
   make_display_names (self);
 
   for (guint i = 0; i < self->files->len; i++)

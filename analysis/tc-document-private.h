@@ -81,6 +81,10 @@ struct _TcDocument
 /* Copies `s` into the document's string chunk (NUL-terminated). */
 const char *tc_document_intern     (TcDocument *self, TcStr s);
 const char *tc_document_intern_c   (TcDocument *self, const char *s);
+/* The dotted module name a code's file path stands for: below
+ * site-packages or the standard library its dotted path, "<frozen X>" X,
+ * the program's own files their name; "" for "<string>" and the like. */
+char       *tc_document_module_from_path (const char *path);
 /* Per-file sources: the text of a file (embedded, else read from disk and
  * cached), or NULL. */
 const char *tc_document_source_text (TcDocument *self, const TcDocFile *file, gsize *len);

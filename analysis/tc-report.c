@@ -826,22 +826,44 @@ section_suggestions (Ctx *ctx)
 
 /* ---- 14 flame bars ------------------------------------------------------- */
 
+/* The time covered by every thread's outermost recorded frames: what a
+ * flame graph's full width stands for. */
+static double
+recorded_ms (TcDocument *doc)
+{
+  GPtrArray *threads = tc_document_get_threads (doc);
+  gint64 ns = 0;
+
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const TcDocThread *thread = g_ptr_array_index (threads, i);
+      const TcCallNode *nodes;
+      guint32 child;
+
+      if (thread->call_tree == NULL || thread->call_tree->len == 0)
+        continue;
+      nodes = (const TcCallNode *) (gconstpointer) thread->call_tree->data;
+      for (child = nodes[0].first_child; child != TC_CALL_NODE_NONE; child = nodes[child].next_sibling)
+        ns += nodes[child].total_ns;
+    }
+  return tc_ns_to_ms (ns);
+}
+
 static void
 section_flame (Ctx *ctx)
 {
   GPtrArray *stats = tc_document_get_function_stats (ctx->doc);
   /* name 30, total 13, percent 7, gaps: the bar takes the rest. */
   guint width = MAX (10, ctx->W - 54);
-  double wall = 0;
+  double wall;
 
   if (stats->len == 0)
     return;
-  /* Share of the recorded time: self times add up to the time covered by
-   * the outermost frames, so an inclusive total over it reads like the
-   * width of a flame-graph box (the seed divided by Σ totals, counting
-   * nested time twice). */
-  for (guint i = 0; i < stats->len; i++)
-    wall += ((TcFunctionStats *) g_ptr_array_index (stats, i))->self_ms;
+  /* Share of the recorded time, so an inclusive total reads like the width
+   * of a flame-graph box (the seed divided by Σ totals, counting nested
+   * time twice).  Not Σ self times: the list holds only the tracked code,
+   * whose self times leave out the library calls in between. */
+  wall = recorded_ms (ctx->doc);
   tc_text_banner (ctx->out, ctx->style, "ASCII FLAME GRAPH  (total time by function)");
   for (guint i = 0; i < MIN (20, stats->len); i++)
     {

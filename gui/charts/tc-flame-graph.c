@@ -10,6 +10,17 @@
  * last painting moved and scaled to the view (a texture node: nothing to
  * rasterize on the main thread) until the next one arrives.  The hover
  * outline is drawn on top each frame.
+ *
+ * The widget scrolls itself vertically (GtkScrollable): it is allocated the
+ * page and draws the whole graph (every render and painting above covers
+ * all the rows) shifted by the adjustment's value.  In a GtkViewport, the
+ * place of the rows is the viewport's allocation of its child, made only
+ * while the viewport is allocated: a value set after that (the adjustment's
+ * notifications are held until then) moved the scrollbar but not the rows
+ * until the next scroll, so a graph could not open at its roots.  Here the
+ * value is chosen in size_allocate, before anything is drawn: the page
+ * stays on the roots' end (the bottom, or the top for an icicle) through
+ * new trees and size changes, unless it was scrolled away from it.
  */
 #include "config.h"
 
@@ -80,6 +91,13 @@ struct _TcFlameGraph
   double         zoom_anchor;
   GtkWidget     *menu;
   guint32        menu_node;
+
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  guint          hscroll_policy : 1;
+  guint          vscroll_policy : 1;
+  guint          at_roots : 1;      /* the page shows the roots' end: keep it there */
+  guint          configuring : 1;   /* the value moves with the page, not the user */
 };
 
 enum {
@@ -87,12 +105,40 @@ enum {
   PROP_FOCUS,
   PROP_READY,
   PROP_SEARCH_SHARE,
-  N_PROPS
+  N_PROPS,
+  /* GtkScrollable's */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
 };
 
-G_DEFINE_FINAL_TYPE (TcFlameGraph, tc_flame_graph, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE_WITH_CODE (TcFlameGraph, tc_flame_graph, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
 static GParamSpec *properties [N_PROPS];
+
+/* All the rows, from the top of the first to the bottom of the last. */
+static double
+content_height (TcFlameGraph *self)
+{
+  return self->tree != NULL ? (tc_flame_tree_get_max_depth (self->tree) + 1) * TC_FLAME_ROW_HEIGHT : 0;
+}
+
+/* What is drawn (and painted by the worker): the rows, or the whole widget
+ * where it is taller than they are. */
+static double
+drawn_height (TcFlameGraph *self)
+{
+  return MAX (content_height (self), gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
+/* How far the rows are scrolled up, in whole pixels (crisp text). */
+static double
+scroll_y (TcFlameGraph *self)
+{
+  return self->vadjustment != NULL ? round (gtk_adjustment_get_value (self->vadjustment)) : 0;
+}
 
 static gboolean
 painted_in_worker (TcFlameGraph *self)
@@ -401,7 +447,7 @@ request_paint (TcFlameGraph *self)
     job->params.matches = job->matches = g_memdup2 (self->matches->data, self->matches->len);
   tc_draw_style_init_for_widget (&job->style, widget);
   job->scale = gtk_widget_get_scale_factor (widget);
-  job->height = gtk_widget_get_height (widget);
+  job->height = (int) ceil (drawn_height (self));
   job->serial = self->content_serial;
 
   self->painting = TRUE;
@@ -433,13 +479,75 @@ tc_flame_graph_measure (GtkWidget      *widget,
       : 0;
 }
 
+/* The roots' end of the scroll range: the bottom, or the top for an icicle. */
+static gboolean
+value_at_roots (TcFlameGraph  *self,
+                GtkAdjustment *adjustment)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+
+  if (self->icicle)
+    return value <= gtk_adjustment_get_lower (adjustment) + 0.5;
+  return value >= gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 0.5;
+}
+
 static void
 tc_flame_graph_size_allocate (GtkWidget *widget,
                               int        width,
                               int        height,
                               int        baseline)
 {
-  invalidate (TC_FLAME_GRAPH (widget));
+  TcFlameGraph *self = TC_FLAME_GRAPH (widget);
+  double upper = MAX (content_height (self), height);
+
+  invalidate (self);
+
+  /* Set here, before the frame is drawn: the page shown is the one the
+   * scrollbar says. */
+  self->configuring = TRUE;
+  if (self->hadjustment != NULL)
+    gtk_adjustment_configure (self->hadjustment, 0, 0, width, width * 0.1, width * 0.9, width);
+  if (self->vadjustment != NULL)
+    {
+      double value = gtk_adjustment_get_value (self->vadjustment);
+
+      if (self->at_roots)
+        value = self->icicle ? 0 : upper - height;
+      gtk_adjustment_configure (self->vadjustment, value, 0, upper, height * 0.1, height * 0.9, height);
+    }
+  self->configuring = FALSE;
+}
+
+static void
+vadjustment_value_changed_cb (GtkAdjustment *adjustment,
+                              TcFlameGraph  *self)
+{
+  /* Scrolled by the user (or a program): follow the roots again only once
+   * back at their end, like a terminal following its output. */
+  if (!self->configuring)
+    self->at_roots = value_at_roots (self, adjustment);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (TcFlameGraph   *self,
+                GtkOrientation  orientation,
+                GtkAdjustment  *adjustment)
+{
+  GtkAdjustment **slot = orientation == GTK_ORIENTATION_VERTICAL ? &self->vadjustment : &self->hadjustment;
+
+  if (adjustment == *slot)
+    return;
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_func (*slot, vadjustment_value_changed_cb, self);
+  g_clear_object (slot);
+  if (adjustment != NULL)
+    {
+      *slot = g_object_ref_sink (adjustment);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        g_signal_connect (adjustment, "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self);
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
 }
 
 static void
@@ -448,12 +556,17 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
 {
   TcFlameGraph *self = TC_FLAME_GRAPH (widget);
   double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
+  double height = drawn_height (self);
   TcDrawStyle style;
   TcFlameDraw params;
 
   if (self->tree == NULL || self->boxes == NULL || width <= 0)
     return;
+
+  /* Everything below is in the graph's own coordinates, all rows. */
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, gtk_widget_get_height (widget)));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, -scroll_y (self)));
 
   tc_draw_style_init_for_widget (&style, widget);
   fill_params (self, &params, width);
@@ -529,6 +642,9 @@ tc_flame_graph_snapshot (GtkWidget   *widget,
             break;
           }
     }
+
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
 }
 
 /* ---- input ----------------------------------------------------------- */
@@ -783,6 +899,8 @@ tc_flame_graph_dispose (GObject *object)
   g_cancellable_cancel (self->paint_cancellable);
   g_clear_object (&self->paint_cancellable);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  set_adjustment (self, GTK_ORIENTATION_HORIZONTAL, NULL);
+  set_adjustment (self, GTK_ORIENTATION_VERTICAL, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
   g_clear_object (&self->cached_texture);
@@ -819,6 +937,53 @@ tc_flame_graph_get_property (GObject    *object,
       g_value_set_double (value, self->share);
       break;
 
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tc_flame_graph_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TcFlameGraph *self = TC_FLAME_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, GTK_ORIENTATION_HORIZONTAL, g_value_get_object (value));
+      break;
+
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, GTK_ORIENTATION_VERTICAL, g_value_get_object (value));
+      break;
+
+    case PROP_HSCROLL_POLICY:
+      self->hscroll_policy = g_value_get_enum (value);
+      break;
+
+    case PROP_VSCROLL_POLICY:
+      self->vscroll_policy = g_value_get_enum (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -832,6 +997,7 @@ tc_flame_graph_class_init (TcFlameGraphClass *klass)
 
   object_class->dispose = tc_flame_graph_dispose;
   object_class->get_property = tc_flame_graph_get_property;
+  object_class->set_property = tc_flame_graph_set_property;
 
   widget_class->measure = tc_flame_graph_measure;
   widget_class->size_allocate = tc_flame_graph_size_allocate;
@@ -847,6 +1013,10 @@ tc_flame_graph_class_init (TcFlameGraphClass *klass)
     g_param_spec_double ("search-share", NULL, NULL, 0, 1, 0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   gtk_widget_class_install_action (widget_class, "flame.focus", NULL, menu_action);
   gtk_widget_class_install_action (widget_class, "flame.show-function", NULL, menu_action);
@@ -866,6 +1036,7 @@ tc_flame_graph_init (TcFlameGraph *self)
   self->view_x1 = 1.0;
   self->hover = TC_FLAME_NONE;
   self->menu_node = TC_FLAME_NONE;
+  self->at_roots = TRUE;
   self->matches = g_byte_array_new ();
   self->labels = tc_flame_labels_new ();
 
@@ -934,6 +1105,8 @@ tc_flame_graph_set_tree (TcFlameGraph *self,
   self->focus = 0;
   self->view_x0 = 0;
   self->view_x1 = 1;
+  /* A new graph opens at its roots. */
+  self->at_roots = TRUE;
   g_clear_pointer (&self->boxes, g_array_unref);
 
   if (self->query != NULL && tree != NULL)
@@ -1082,8 +1255,17 @@ tc_flame_graph_set_icicle (TcFlameGraph *self,
 {
   g_return_if_fail (TC_IS_FLAME_GRAPH (self));
 
+  if (self->icicle == !!icicle)
+    return;
   self->icicle = !!icicle;
+  /* Flipped: the page goes to where the roots now are (set when allocated).
+   * A resize, not just an allocation: once a tooltip (a native window
+   * parented to this widget) had been shown, a queued allocation alone was
+   * seen never to come (GTK 4.8: "Trying to snapshot TcFlameGraph without a
+   * current allocation", an empty graph). */
+  self->at_roots = TRUE;
   invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 double
@@ -1132,7 +1314,7 @@ tc_flame_graph_node_at (TcFlameGraph *self,
     return TC_FLAME_NONE;
 
   fill_params (self, &params, width);
-  row = tc_flame_draw_row_at (&params, y);
+  row = tc_flame_draw_row_at (&params, y + scroll_y (self));
   if (row < 0)
     return TC_FLAME_NONE;
   index = tc_flame_layout_find (self->boxes, row,

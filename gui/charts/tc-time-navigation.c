@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "tc-chart-draw.h"
+#include "tc-time-scrubber.h"
 
 #include "tc-time-navigation.h"
 
@@ -208,8 +209,18 @@ drag_end_cb (Navigation     *nav,
              double          dy,
              GtkGestureDrag *drag)
 {
-  if (!nav->panning && fabs (dx) < CLICK_SLOP && nav->drag_x >= TC_CHART_LEFT)
-    tc_viewer_session_set_cursor (nav->session, MAX (0, time_at (nav, nav->drag_x)));
+  TcDocument *doc = tc_viewer_session_get_document (nav->session);
+  gint64 t, pixel_ns;
+
+  if (nav->panning || fabs (dx) >= CLICK_SLOP || nav->drag_x < TC_CHART_LEFT)
+    return;
+  t = MAX (0, time_at (nav, nav->drag_x));
+  pixel_ns = (gint64) ((tc_viewer_session_get_visible_end (nav->session)
+                        - tc_viewer_session_get_visible_begin (nav->session))
+                       / tc_time_navigation_plot_width (nav->widget));
+  if (doc != NULL)
+    t = tc_time_travel_snap_to_snapshot (doc, t, TC_SNAP_SLOP_PX * pixel_ns);
+  tc_viewer_session_set_cursor (nav->session, t);
 }
 
 static gboolean

@@ -49,6 +49,29 @@ tc_time_travel_snapshot_at (TcDocument *doc,
   return (gint) lo - 1;
 }
 
+gint64
+tc_time_travel_snap_to_snapshot (TcDocument *doc,
+                                 gint64      time_ns,
+                                 gint64      within_ns)
+{
+  GArray *snaps = tc_document_get_snapshots (doc);
+  gint before = tc_time_travel_snapshot_at (doc, time_ns);
+  gint64 best = time_ns, best_distance = within_ns;
+
+  /* The last snapshot at or before the instant and the first after it. */
+  for (gint i = MAX (before, 0); snaps != NULL && i <= before + 1 && (guint) i < snaps->len; i++)
+    {
+      gint64 t = g_array_index (snaps, TcDocSnapshot, i).time_ns;
+
+      if (ABS (t - time_ns) <= best_distance)
+        {
+          best = t;
+          best_distance = ABS (t - time_ns);
+        }
+    }
+  return best;
+}
+
 /* Number of points at or before time_ns. */
 static guint
 points_until (const TcDocVar *var,
@@ -296,6 +319,9 @@ tc_time_scrubber_scrub_to (TcTimeScrubber *self,
 {
   gint64 duration = tc_viewer_session_get_duration (self->session);
   gint64 t = tc_chart_x_to_time (x - TC_CHART_LEFT, 0, duration, plot_width (self));
+  TcDocument *doc = tc_viewer_session_get_document (self->session);
 
+  if (doc != NULL)
+    t = tc_time_travel_snap_to_snapshot (doc, t, (gint64) (TC_SNAP_SLOP_PX * duration / plot_width (self)));
   tc_viewer_session_set_cursor (self->session, CLAMP (t, 0, duration));
 }

@@ -23,6 +23,15 @@ void       tc_time_scrubber_scrub_to       (TcTimeScrubber  *self,
 /* Index of the last snapshot taken at or before `time_ns`, or -1. */
 gint       tc_time_travel_snapshot_at      (TcDocument      *doc,
                                             gint64           time_ns);
+/* A click is a few pixels wide: pointing at a snapshot's marker means that
+ * snapshot, not the instant just before it (which would show the one
+ * before).  How near, in pixels, a click must be to snap to it. */
+#define TC_SNAP_SLOP_PX 4
+/* The time of the snapshot nearest `time_ns` when it lies within
+ * `within_ns`, else `time_ns`. */
+gint64     tc_time_travel_snap_to_snapshot (TcDocument      *doc,
+                                            gint64           time_ns,
+                                            gint64           within_ns);
 /* The value a variable had at `time_ns` (its last capture then), or NULL. */
 const TcDocVarPoint *tc_time_travel_value_at (const TcDocVar *var,
                                               gint64          time_ns);

@@ -324,6 +324,13 @@ def is_own_frame(frame):
     return frame.f_code.co_filename.startswith(OWN_DIR)
 
 
+def is_launcher_frame(frame):
+    """A frame of the program's launching rather than of the program: ours
+    (`timecapsule run`) or runpy's (`python -m`, `timecapsule run`).  runpy
+    by module name: 3.11+ freezes it ("<frozen runpy>" as its file name)."""
+    return is_own_frame(frame) or frame.f_globals.get("__name__") == "runpy"
+
+
 def stack_of(frame, limit=32):
     """(code, line) pairs innermost first, without the recorder's frames."""
     out = []

@@ -55,15 +55,6 @@ def _cause_chain(exc):
     return "\n".join(parts)
 
 
-def _is_launcher_frame(frame):
-    """A frame of `timecapsule run`'s own launching: ours (_run.py) or
-    runpy's (run_path, run_module, _run_module_code, _run_code)."""
-    if _capture.is_own_frame(frame):
-        return True
-    # By module name: 3.11+ freezes runpy ("<frozen runpy>" as file name).
-    return frame.f_globals.get("__name__") == "runpy"
-
-
 def _without_launcher(tbs):
     """The traceback entries (outermost first) without the launcher's frames
     in front of the program's: the program did not call them, so a crash's
@@ -71,7 +62,7 @@ def _without_launcher(tbs):
     outermost run is dropped: a program's own runpy call deeper in the stack
     stays.  A crash inside the launcher itself keeps everything."""
     first = 0
-    while first < len(tbs) and _is_launcher_frame(tbs[first].tb_frame):
+    while first < len(tbs) and _capture.is_launcher_frame(tbs[first].tb_frame):
         first += 1
     return tbs[first:] if first < len(tbs) else tbs
 

@@ -93,6 +93,8 @@ class _Session:
         self.index = 0
         self.timer_ident = None
         self.main_ident = None    # threading.main_thread().ident at record()
+        self.main_module = None   # (code, globals) of the program's __main__
+        self.main_module_tb = None  # the exception it ended with (`run`)
         self.stuck = None
         self.last_live = 0.0
         self.ram_peak = 0.0
@@ -186,12 +188,14 @@ def _thread_flags(th):
 
 
 def _pick_frame(s, top):
-    """Nearest tracked frame up the stack, else the top non-recorder frame."""
+    """Nearest tracked frame up the stack, else the top frame of the
+    program: neither ours nor the launcher's (runpy's variables are not the
+    program's)."""
     f = top
     first = None
     while f is not None:
         if not _capture.is_own_frame(f):
-            if first is None:
+            if first is None and not _capture.is_launcher_frame(f):
                 first = f
             try:
                 if core.code_info(f.f_code)[1]:
@@ -200,6 +204,60 @@ def _pick_frame(s, top):
                 pass
         f = f.f_back
     return first
+
+
+class _ModuleFrame:
+    """The main module's frame once it has returned (the stop snapshot at
+    exit, or after `timecapsule run`'s program): its globals are its
+    variables and outlive it, so the last snapshot still shows what the
+    program ended with.  Has what the snapshot reads of a frame."""
+
+    f_back = None
+
+    def __init__(self, code, globals_, line):
+        self.f_code = code
+        self.f_globals = self.f_locals = globals_
+        self.f_lineno = line
+
+
+def _end_line(s, code):
+    """The line the main module ended at: where an exception left it (seen
+    by `timecapsule run`, or sys.last_traceback after an uncaught one), else
+    its last line (it ran to its end)."""
+    for tb in (s.main_module_tb, getattr(sys, "last_traceback", None)):
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                return tb.tb_lineno
+            tb = tb.tb_next
+    import dis   # loaded already wherever line coverage ran
+    lines = [ln for _, ln in dis.findlinestarts(code) if ln]
+    return max(lines, default=code.co_firstlineno)
+
+
+def _main_module_of(frame):
+    """(code, globals) of the `__main__` module frame at or above `frame`,
+    else None."""
+    while frame is not None:
+        if (frame.f_code.co_name == "<module>"
+                and frame.f_globals.get("__name__") == "__main__"
+                and not _capture.is_launcher_frame(frame)):
+            return frame.f_code, frame.f_globals
+        frame = frame.f_back
+    return None
+
+
+def _stop_frame(s, top):
+    """The main thread's frame for the stop snapshot: the picked one while
+    the main module still runs (stop() called by the program), else the
+    ended main module (at exit, or after `timecapsule run`'s program)."""
+    if s.main_module is not None:
+        code = s.main_module[0]
+        f = top
+        while f is not None and f.f_code is not code:
+            f = f.f_back
+        if f is None:
+            return _ModuleFrame(code, s.main_module[1], _end_line(s, code))
+    return _pick_frame(s, top)
 
 
 def _capture_locals(s, frame, t, exprs=True):
@@ -298,8 +356,9 @@ def _async_info():
 
 def _take_snapshot(s, kind, evt, frame=None, label=None, tags=None,
                    extras=None, origin_ident=None, frame_locals=None):
-    """Build and write one snapshot: the origin thread's frame (given or the
-    caller's) plus the running frame of every other Python thread.
+    """Build and write one snapshot: the origin thread's frame (given, None
+    for its picked one, False for none) plus the running frame of every
+    other Python thread.
 
     Returns the origin capture's {name: value}."""
     if s is None or s.core is None:
@@ -329,6 +388,8 @@ def _snapshot_threads(s, frames, kind, evt, frame, label, tags, extras,
     by_ident = {th.ident: th for th in threading.enumerate()}
     if frame is None:
         frame = _pick_frame(s, frames.get(origin_ident))
+    elif frame is False:
+        frame = None
     threads = []
     origin_values = {}
 
@@ -1067,7 +1128,11 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             s.old_exit = os._exit
             os._exit = _exit
         _start_timer(s)
-        _take_snapshot(s, K_START, "SNAP:record_start", frame=caller,
+        # Under `timecapsule run` the program has not started: its first
+        # snapshot holds no frame of the main thread (not runpy's).
+        s.main_module = _main_module_of(caller) if _activate else None
+        _take_snapshot(s, K_START, "SNAP:record_start",
+                       frame=caller if _activate else False,
                        label="_tc_init", tags=["_internal"])
         if _on_open is not None:
             _on_open(s)
@@ -1124,9 +1189,10 @@ def stop(*, _exit_status=0, _flags=0):
         # it is this very frame (a cycle, see _take_snapshot).
         main_ident = s.main_ident
         _take_snapshot(s, K_STOP, "SNAP:record_stop",
-                       frame=_pick_frame(s, sys._current_frames().get(main_ident)),
+                       frame=_stop_frame(s, sys._current_frames().get(main_ident)),
                        label="_tc_final", tags=["_internal"],
                        origin_ident=main_ident)
+        s.main_module = s.main_module_tb = None
         s.active = False
         _remove_hooks(s)
         _stop_timer(s)

@@ -65,9 +65,14 @@ def _program_exec(session):
         if launched or session is None or not session.active:
             return builtins.exec(code, globals_, locals_)
         launched.append(code)
+        # Its globals are what the stop snapshot shows once it has ended.
+        session.main_module = (code, globals_)
         session.core.set_active(True)
         try:
             builtins.exec(code, globals_, locals_)
+        except BaseException as exc:   # SystemExit too: where it ended
+            session.main_module_tb = exc.__traceback__
+            raise
         finally:
             session.core.set_active(False)
 

@@ -37,6 +37,30 @@ stats_named (TcDocument *doc, const char *name)
 }
 
 static void
+test_module_from_path (void)
+{
+  static const char *cases[][2] = {
+    { "/usr/lib/python3.11/asyncio/base_events.py", "asyncio.base_events" },
+    { "/root/.pyenv/versions/3.12.1/lib/python3.12/json/__init__.py", "json" },
+    { "/usr/lib/python3.11/threading.py", "threading" },
+    { "/usr/lib/python3/dist-packages/numpy/core/numeric.py", "numpy.core.numeric" },
+    { "/home/u/venv/lib/python3.11/site-packages/torch/nn/modules/linear.py", "torch.nn.modules.linear" },
+    { "<frozen importlib._bootstrap>", "importlib._bootstrap" },
+    { "<frozen runpy>", "runpy" },
+    { "<string>", "" },
+    { "/home/u/project/train.py", "train" },
+    { "/home/u/project/mypkg/__init__.py", "mypkg" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *module = tc_document_module_from_path (cases[i][0]);
+
+      g_assert_cmpstr (module, ==, cases[i][1]);
+    }
+}
+
+static void
 test_session (void)
 {
   g_autofree char *path = tc_test_write_timings ();
@@ -626,6 +650,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tc/analysis/document/module-from-path", test_module_from_path);
   g_test_add_func ("/tc/analysis/document/session", test_session);
   g_test_add_func ("/tc/analysis/document/function-stats", test_function_stats);
   g_test_add_func ("/tc/analysis/document/call-tree", test_call_tree);

@@ -425,3 +425,21 @@ tc_chart_fixture_write_full (const char *path,
     }
   return TRUE;
 }
+
+TcWriter *
+tc_chart_fixture_open_script (const char *path,
+                              const char *src)
+{
+  TcWriterOptions opts = { "0a0b0c0d", "timecapsule-tests", 0, 0 };
+  TcError err = { 0 };
+  TcKeyValue items[] = { { S ("src"), S (src) } };
+  TcSession session = { items, 1 };
+  TcThreadDef main_thread = { 1, 100, 200, TC_THREAD_FLAG_MAIN, S ("MainThread") };
+  TcWriter *w = tc_writer_open (path, &opts, &err);
+
+  if (w == NULL)
+    g_error ("cannot write %s: %s", path, err.message);
+  if (tc_writer_write_session (w, 0, &session) != TC_OK || tc_writer_write_thread (w, 0, &main_thread) != TC_OK)
+    g_error ("cannot write the session of %s", path);
+  return w;
+}

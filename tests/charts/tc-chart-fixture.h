@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "tc-format.h"
+
 G_BEGIN_DECLS
 
 /* Code ids of the fixture's functions. */
@@ -47,5 +49,12 @@ gboolean tc_chart_fixture_write_full (const char *path,
                                       guint       snap_every,
                                       gboolean    crash,
                                       GError    **error);
+
+/* For a test's own recording of one script on its main thread (id 1):
+ * `path` opened for writing, the session (source file `src`) and the thread
+ * written; the caller adds files, codes and events, then closes it.  Aborts
+ * when writing fails. */
+TcWriter *tc_chart_fixture_open_script (const char *path,
+                                        const char *src);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tc-chart-fixture.h"
 #include "tc-flame-chart.h"
 #include "tc-flame-tree.h"
 #include "tc-test-window.h"
@@ -20,11 +21,7 @@ static char *
 write_recording (const char *dir)
 {
   char *path = g_build_filename (dir, "run.tc", NULL);
-  TcWriterOptions opts = { "0a0b0c0d", "timecapsule-tests", 0, 0 };
   TcError err = { 0 };
-  TcKeyValue items[] = { { TC_STR ("src"), TC_STR ("/tmp/tc-tests/app.py") } };
-  TcSession session = { items, 1 };
-  TcThreadDef main_thread = { 1, 100, 200, TC_THREAD_FLAG_MAIN, TC_STR ("MainThread") };
   TcFileDef runpy = { 1, 0, 0, 0, TC_STR ("<frozen runpy>") };
   TcFileDef app = { 2, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/app.py") };
   TcCodeDef codes[] = {
@@ -44,11 +41,8 @@ write_recording (const char *dir)
     { 10000, 0, TC_EVENT_RETURN }, { 11000, 0, TC_EVENT_RETURN }, { 12000, 0, TC_EVENT_RETURN },
   };
   TcEndFixed end = { 0 };
-  TcWriter *w = tc_writer_open (path, &opts, &err);
+  TcWriter *w = tc_chart_fixture_open_script (path, "/tmp/tc-tests/app.py");
 
-  g_assert_nonnull (w);
-  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
-  g_assert_cmpint (tc_writer_write_thread (w, 0, &main_thread), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_file (w, 0, &runpy), ==, TC_OK);
   g_assert_cmpint (tc_writer_write_file (w, 0, &app), ==, TC_OK);
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)

@@ -10,8 +10,10 @@
 
 #include "tc-flame-graph.h"
 #include "tc-flame-tree.h"
+#include "tc-flame-view.h"
 
 #include "tc-chart-fixture.h"
+#include "tc-test-window.h"
 
 #define EPS 1e-9
 
@@ -403,6 +405,263 @@ test_big_tree_render (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A recording whose stack is much taller than the page: <module> → a
+ * 60-deep chain (left half of the time) and <module> → hub → 6000 leaves
+ * (right half), so that the widget paints in its worker (> 5000 boxes).
+ * Rows near the roots are full width; near the tips only the chain's half
+ * is drawn. */
+enum { DEEP_MODULE = 1, DEEP_CHAIN = 2, DEEP_CHAIN_LEN = 60, DEEP_HUB = DEEP_CHAIN + DEEP_CHAIN_LEN,
+       DEEP_LEAF = DEEP_HUB + 1, DEEP_LEAVES = 6000 };
+
+static char *
+write_deep_recording (const char *dir)
+{
+  char *path = g_build_filename (dir, "deep.tc", NULL);
+  TcError err = { 0 };
+  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/deep.py") };
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (TcEvent));
+  TcEndFixed end = { 0 };
+  TcWriter *w = tc_chart_fixture_open_script (path, "/tmp/tc-tests/deep.py");
+  TcEvent e;
+
+  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
+  for (guint32 id = DEEP_MODULE; id < DEEP_LEAF + DEEP_LEAVES; id++)
+    {
+      g_autofree char *name = id == DEEP_MODULE ? g_strdup ("<module>")
+                              : id < DEEP_HUB ? g_strdup_printf ("chain%u", id)
+                              : id == DEEP_HUB ? g_strdup ("hub") : g_strdup_printf ("leaf%u", id);
+      TcCodeDef code = { id, 1, id, TC_CODE_FLAG_TRACKED, TC_STR (name), TC_STR (name), TC_STR ("") };
+
+      g_assert_cmpint (tc_writer_write_code (w, 0, &code), ==, TC_OK);
+    }
+
+#define DEEP_EVENT(t, code, kind) \
+  (e = (TcEvent) { (t), (code), (kind) }, g_array_append_val (events, e))
+  DEEP_EVENT (0, DEEP_MODULE, TC_EVENT_CALL);
+  for (guint i = 0; i < DEEP_CHAIN_LEN; i++)
+    DEEP_EVENT (1000 + i, DEEP_CHAIN + i, TC_EVENT_CALL);
+  for (guint i = 0; i < DEEP_CHAIN_LEN; i++)
+    DEEP_EVENT (61000 - DEEP_CHAIN_LEN + i, 0, TC_EVENT_RETURN);
+  DEEP_EVENT (61000, DEEP_HUB, TC_EVENT_CALL);
+  for (guint i = 0; i < DEEP_LEAVES; i++)
+    {
+      DEEP_EVENT (61000 + 10 * i, DEEP_LEAF + i, TC_EVENT_CALL);
+      DEEP_EVENT (61000 + 10 * i + 10, 0, TC_EVENT_RETURN);
+    }
+  DEEP_EVENT (121000, 0, TC_EVENT_RETURN);
+  DEEP_EVENT (122000, 0, TC_EVENT_RETURN);
+#undef DEEP_EVENT
+
+  g_assert_cmpint (tc_writer_write_events (w, 1, (TcEvent *) (gpointer) events->data, events->len), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}
+
+/* The whole graph as the PDF export draws it (no scrolling involved):
+ * what each row must look like on screen. */
+static cairo_surface_t *
+reference_graph (GtkWidget *graph)
+{
+  TcFlameTree *tree = tc_flame_graph_get_tree (TC_FLAME_GRAPH (graph));
+  int width = gtk_widget_get_width (graph);
+  int height = (int) ((tc_flame_tree_get_max_depth (tree) + 1) * TC_FLAME_ROW_HEIGHT);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  TcDrawStyle style;
+
+  tc_draw_style_init_for_widget (&style, graph);
+  tc_flame_graph_draw (TC_FLAME_GRAPH (graph), cr, &style, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static guint32
+reference_at (cairo_surface_t *surface,
+              int              x,
+              int              y)
+{
+  const guchar *data = cairo_image_surface_get_data (surface);
+
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
+  return *(const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (surface) + x * 4) & 0x00ffffff;
+}
+
+static gboolean
+same_colour (guint32 a,
+             guint32 b)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 3)
+      return FALSE;
+  return TRUE;
+}
+
+/* Does the scrolled window show, at its own (x, y), the graph's row at
+ * content height `content_y`?  The worker paints asynchronously: waits up
+ * to 10 s for the picture to arrive. */
+static gboolean
+shows_row (GtkWidget       *scroller,
+           GtkWidget       *graph,
+           cairo_surface_t *reference,
+           double           x_fraction,
+           int              y,
+           int              content_y)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  graphene_point_t origin;
+  int gx = (int) (gtk_widget_get_width (graph) * x_fraction);
+  guint32 expect = reference_at (reference, gx, content_y);
+  guint32 seen;
+
+  /* Only x is taken from the graph's place: y is what is under test. */
+  g_assert_true (gtk_widget_compute_point (graph, scroller, &GRAPHENE_POINT_INIT (gx, 0), &origin));
+  do
+    {
+      seen = pixel_at (scroller, (int) origin.x, y);
+      if (same_colour (seen, expect))
+        return TRUE;
+    }
+  while (g_get_monotonic_time () < deadline);
+  g_test_message ("at (%d, %d) of the scroller: %06x, content row at %d is %06x",
+                  (int) origin.x, y, seen, content_y, expect);
+  return FALSE;
+}
+
+/* Where the hub's and the chain's halves are drawn. */
+#define HUB_X   0.25
+#define CHAIN_X 0.75
+
+/* Runs the main loop until `widget`'s height is no longer `old` (10 s at
+ * most), and returns the new one. */
+static int
+wait_for_new_height (GtkWidget *widget,
+                     int        old)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_height (widget) == old && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (gtk_widget_get_height (widget), !=, old);
+  return gtk_widget_get_height (widget);
+}
+
+static gboolean
+scrolled_to_end (gpointer vadj)
+{
+  return gtk_adjustment_get_value (vadj) ==
+         gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj);
+}
+
+static gboolean
+view_ready (gpointer graph)
+{
+  return tc_flame_graph_get_ready (graph) && gtk_widget_get_width (graph) > 0;
+}
+
+/* A stack deeper than the page opens at its roots (flame orientation: the
+ * bottom), stays there while the page's height changes, unless scrolled
+ * away; a programmatic scroll shows the rows scrolled to; icicle opens at
+ * the top.  Read from the pixels of the scrolled window, not from the
+ * adjustment alone. */
+static void
+test_deep_opens_at_roots (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tc-flame-deep-XXXXXX", NULL);
+  g_autofree char *path = write_deep_recording (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  g_autoptr(TcViewerSession) session = tc_viewer_session_new (NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *spacer = gtk_label_new ("");
+  GtkWidget *view, *graph, *scroller;
+  GtkAdjustment *vadj;
+  cairo_surface_t *reference;
+  int content, h;
+
+  g_assert_no_error (error);
+  tc_viewer_session_set_document (session, doc);
+  view = tc_flame_view_new (session, TC_FLAME_SOURCE_CALLS);
+  gtk_widget_set_vexpand (view, TRUE);
+  gtk_box_append (GTK_BOX (box), spacer);
+  gtk_box_append (GTK_BOX (box), view);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 420);
+  gtk_window_present (GTK_WINDOW (window));
+  graph = GTK_WIDGET (tc_flame_view_get_graph (TC_FLAME_VIEW (view)));
+  tc_test_wait_for (view_ready, graph);
+  g_assert_cmpuint (tc_flame_graph_get_boxes (TC_FLAME_GRAPH (graph))->len, >, 5000);
+  scroller = gtk_widget_get_ancestor (graph, GTK_TYPE_SCROLLED_WINDOW);
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  reference = reference_graph (graph);
+  content = cairo_image_surface_get_height (reference);
+  h = gtk_widget_get_height (scroller);
+  g_assert_cmpint (content, >=, (DEEP_CHAIN_LEN + 2) * TC_FLAME_ROW_HEIGHT);
+  g_assert_cmpint (h, <, content / 3);
+  /* The test tells the two ends apart: in the hub's half (the heavier,
+   * drawn first) the three bottom rows are drawn, the top ones are empty. */
+  g_assert_cmpuint (reference_at (reference, (int) (gtk_widget_get_width (graph) * HUB_X), content - 10), !=, 0);
+  g_assert_cmpuint (reference_at (reference, (int) (gtk_widget_get_width (graph) * HUB_X), 10), ==, 0);
+  g_assert_cmpuint (reference_at (reference, (int) (gtk_widget_get_width (graph) * CHAIN_X), 10), !=, 0);
+
+  /* First paint: the roots at the bottom of the page. */
+  for (int k = 0; k < 3; k++)
+    g_assert_true (shows_row (scroller, graph, reference, HUB_X, h - 10 - 20 * k, content - 10 - 20 * k));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==,
+                     gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
+
+  /* Scrolled to the top by program: the tips, drawn at once. */
+  gtk_adjustment_set_value (vadj, 0);
+  g_assert_true (shows_row (scroller, graph, reference, CHAIN_X, 10, 10));
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, 10, 10));
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, h - 10, h - 10));
+
+  /* Scrolled away, a smaller page keeps the place. */
+  gtk_widget_set_size_request (spacer, -1, 80);
+  h = wait_for_new_height (scroller, h);
+  g_assert_true (shows_row (scroller, graph, reference, CHAIN_X, 10, 10));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  /* Back at the bottom, it follows the bottom while the page grows. */
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, h - 10, content - 10));
+  gtk_widget_set_size_request (spacer, -1, -1);
+  g_assert_cmpint (wait_for_new_height (scroller, h), >, h);
+  h = gtk_widget_get_height (scroller);
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, h - 10, content - 10));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==,
+                     gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
+
+  /* Icicle: the roots on top, the page at the top. */
+  tc_flame_graph_set_icicle (TC_FLAME_GRAPH (graph), TRUE);
+  cairo_surface_destroy (reference);
+  reference = reference_graph (graph);
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, 10, 10));
+  g_assert_cmpuint (reference_at (reference, (int) (gtk_widget_get_width (graph) * HUB_X), 10), !=, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  /* …and back: at the roots again, at the bottom. */
+  tc_flame_graph_set_icicle (TC_FLAME_GRAPH (graph), FALSE);
+  cairo_surface_destroy (reference);
+  reference = reference_graph (graph);
+  g_assert_true (shows_row (scroller, graph, reference, HUB_X, h - 10, content - 10));
+
+  /* A new tree (the callers view) opens at its roots too, even when the
+   * old one was scrolled away. */
+  gtk_adjustment_set_value (vadj, 0);
+  tc_flame_view_set_reversed (TC_FLAME_VIEW (view), TRUE);
+  tc_test_wait_for (view_ready, graph);
+  tc_test_wait_for (scrolled_to_end, vadj);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
+
+  cairo_surface_destroy (reference);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_label_fit (void)
 {
@@ -456,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/widget", test_widget);
   g_test_add_func ("/tc/charts/flame/label-fit", test_label_fit);
   g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
+  g_test_add_func ("/tc/charts/flame/deep-opens-at-roots", test_deep_opens_at_roots);
 
   return g_test_run ();
 }

@@ -119,12 +119,25 @@ test_scrubber_widget (void)
   /* No cursor yet: nothing to show. */
   g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==, -1);
 
-  /* Scrubbing to the middle of the track puts the cursor mid-recording. */
+  /* Scrubbing to the middle of the track puts the cursor mid-recording
+   * (or on a snapshot's marker, when one is within TC_SNAP_SLOP_PX). */
   plot = gtk_widget_get_width (scrubber) - TC_CHART_LEFT - TC_CHART_RIGHT;
   tc_time_scrubber_scrub_to (TC_TIME_SCRUBBER (scrubber), TC_CHART_LEFT + plot / 2);
-  g_assert_cmpint (ABS (tc_viewer_session_get_cursor (session) - duration / 2), <=, duration / plot + 1);
+  g_assert_cmpint (ABS (tc_viewer_session_get_cursor (session) - duration / 2), <=,
+                   (TC_SNAP_SLOP_PX + 1) * duration / plot + 1);
   g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==,
                    tc_time_travel_snapshot_at (doc, tc_viewer_session_get_cursor (session)));
+
+  /* A click two pixels before snapshot 20's marker means snapshot 20, not
+   * the instant before it (snapshot 19); ten pixels before, it does not. */
+  tc_time_scrubber_scrub_to (TC_TIME_SCRUBBER (scrubber),
+                             TC_CHART_LEFT + tc_chart_time_to_x (SNAP_NS (20), 0, duration, plot) - 2);
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), ==, SNAP_NS (20));
+  g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==, 20);
+  tc_time_scrubber_scrub_to (TC_TIME_SCRUBBER (scrubber),
+                             TC_CHART_LEFT + tc_chart_time_to_x (SNAP_NS (20), 0, duration, plot) - 10);
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), <, SNAP_NS (20));
+  g_assert_cmpint (tc_time_travel_panel_get_snapshot (TC_TIME_TRAVEL_PANEL (panel)), ==, 19);
 
   /* At snapshot 20 the warm-up ends: lr, epoch and status changed. */
   tc_viewer_session_set_cursor (session, SNAP_NS (20) + MS);

@@ -4,6 +4,8 @@
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -361,3 +363,43 @@ def test_binding_styled_analyses_take_their_arguments(timings, crash):
         doc.loops("red")
     with pytest.raises(TypeError):
         doc.loops(0, 100, 3)
+
+
+def test_flame_bars_are_shares_of_the_recorded_time(tmp_path, capsys):
+    """Section 14's percentages are shares of the time the outermost frames
+    cover.  A tracked leaf called back from an untracked library that does
+    most of the work is a small share: the list holds only tracked code, so
+    its self times alone (the old denominator) leave the library's time out
+    and blew every row up to 100 %."""
+    (tmp_path / "lib.py").write_text(
+        "def spin(callback):\n"
+        "    total = 0\n"
+        "    for i in range(400000):\n"
+        "        total += i * i % 7\n"
+        "    callback()\n"
+        "    return total\n")
+    (tmp_path / "prog.py").write_text(
+        "import timecapsule as tc, lib\n"
+        "def leaf():\n"
+        "    return sum(range(20000))\n"
+        "def main():\n"
+        "    for _ in range(3):\n"
+        "        lib.spin(leaf)\n"
+        "tc.record(output='out.tc', every=60)\n"
+        "main()\n"
+        "tc.stop()\n")
+    proc = subprocess.run([sys.executable, "prog.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    path = str(tmp_path / "out.tc")
+    capsys.readouterr()
+    tc.report(path, width=100)
+    out = capsys.readouterr().out
+    rows = out.split("ASCII FLAME GRAPH")[1].split("SNAPSHOT TIMELINE")[0]
+    pct = {line.split()[0]: float(line.split()[2].rstrip("%"))
+           for line in rows.splitlines() if line.strip().endswith(("█", "░"))}
+    assert set(pct) >= {"main", "leaf"}, rows
+    # main is the program's only outermost tracked frame that lasts.
+    assert pct["main"] > 90, rows
+    # leaf does ~1/20 of spin's loop: nowhere near the whole.
+    assert pct["leaf"] < 30, rows
