@@ -252,6 +252,43 @@ typedef struct
 TcDeadcode *tc_analysis_deadcode (TcDocument *doc, const TcTextStyle *style, GString *out);
 void        tc_deadcode_free     (TcDeadcode *deadcode);
 
+/* ---- coroutines (tc-analysis-async.c) ----------------------------------- */
+
+/* One coroutine or async generator code: every thread together
+ * (thread_id 0, `threads` holding the per-thread rows) or one thread (a
+ * row of `threads`, whose own `threads` is NULL).  Events name the code,
+ * not the instance: per-instance lifetimes are not known. */
+typedef struct
+{
+  guint32     code_id;
+  const char *name;        /* TcDocCode.display */
+  guint32     thread_id;   /* 0 in the totals */
+  gboolean    async_gen;   /* an async generator, else a coroutine */
+  guint64     started;     /* CALL: instances first started while recording */
+  guint64     finished;    /* RETURN or UNWIND: instances that ended */
+  guint64     unwound;     /* of those, by an exception (cancellation included) */
+  guint64     suspended;   /* YIELD: suspensions at an await */
+  guint64     resumed;     /* RESUME (a throw() included) */
+  gint64      running_ns;  /* Σ of its run segments, inclusive */
+  gint64      first_ns;    /* first start or resume */
+  gint64      last_ns;     /* last activity (a start, resume or leave) */
+  GArray     *threads;     /* TcAsyncCode per thread that ran it, by thread id */
+} TcAsyncCode;
+
+/* Whether any thread ran a coroutine or async generator (from the call
+ * trees: cheap, no event is decoded). */
+gboolean tc_analysis_has_async (TcDocument *doc);
+/* The coroutine and async generator codes that ran, by running time
+ * descending (then name): one pass over the events of the threads that ran
+ * one.  Plain generators are not included.  Prints the report's coroutine
+ * table (top_n rows, 0 = all; no banner) to `out` when there are any.
+ * GArray of TcAsyncCode (its clear func frees `threads`). */
+GArray  *tc_analysis_async     (TcDocument *doc, guint top_n,
+                                const TcTextStyle *style, GString *out);
+/* (started + resumed) / started: run segments per instance started while
+ * recording; 0 when none started. */
+double   tc_async_code_segments_per_instance (const TcAsyncCode *row);
+
 /* ---- variables (tc-analysis-vars.c) ------------------------------------- */
 
 /* Snapshot indices matching `query` (case-insensitive substring; empty query

@@ -785,6 +785,8 @@ section_async (Ctx *ctx)
   GArray *snaps = tc_document_get_snapshots (ctx->doc);
   g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GList) keys = NULL;
+  g_autoptr (GString) table = g_string_new (NULL);
+  g_autoptr (GArray) coroutines = NULL;
 
   for (guint i = 0; i < snaps->len; i++)
     {
@@ -794,7 +796,10 @@ section_async (Ctx *ctx)
         g_hash_table_insert (counts, (char *) s->async_task,
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, s->async_task)) + 1));
     }
-  if (g_hash_table_size (counts) == 0)
+  /* The coroutines the events show ran (an asyncio program rarely has a
+   * snapshot taken inside a task), below the seed's task lines. */
+  coroutines = tc_analysis_async (ctx->doc, ctx->limit, ctx->style, table);
+  if (g_hash_table_size (counts) == 0 && coroutines->len == 0)
     return;
   tc_text_banner (ctx->out, ctx->style, "ASYNC / COROUTINE ACTIVITY");
   keys = g_hash_table_get_keys (counts);
@@ -813,6 +818,9 @@ section_async (Ctx *ctx)
       tc_text_pad (ctx->out, l->data, 30, FALSE);
       g_string_append_printf (ctx->out, " %u snapshots\n", GPOINTER_TO_UINT (g_hash_table_lookup (counts, l->data)));
     }
+  if (coroutines->len > 0 && keys != NULL)
+    g_string_append_c (ctx->out, '\n');
+  g_string_append_len (ctx->out, table->str, table->len);
 }
 
 /* ---- 13 suggestions ------------------------------------------------------ */

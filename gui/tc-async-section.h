@@ -16,6 +16,12 @@ G_END_DECLS
 
 G_BEGIN_DECLS
 
-guint tc_async_section_get_n_tasks (TcAsyncSection *self);
+/* Asyncio tasks that snapshots caught (the seed's list). */
+guint       tc_async_section_get_n_tasks (TcAsyncSection *self);
+/* The coroutine table (TcItem → TcAsyncCode), filtered and sorted as shown;
+ * filled from a worker thread a moment after the page loads. */
+GListModel *tc_async_section_get_model   (TcAsyncSection *self);
+void        tc_async_section_set_filter  (TcAsyncSection *self,
+                                          const char     *text);
 
 G_END_DECLS

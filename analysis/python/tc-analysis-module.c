@@ -1277,6 +1277,54 @@ styled_heatmap (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, 
   return Py_NewRef (Py_None);
 }
 
+/* One TcAsyncCode as a dict (times in seconds, running in ms). */
+static PyObject *
+async_row_dict (TcDocument *doc, const TcAsyncCode *row)
+{
+  const TcDocThread *thread = row->thread_id ? tc_document_get_thread (doc, row->thread_id) : NULL;
+  PyObject *d = Py_BuildValue ("{s:N,s:s,s:K,s:K,s:K,s:K,s:K,s:d,s:d,s:d,s:d}",
+                               "name", str_ (row->name), "kind", row->async_gen ? "async generator" : "coroutine",
+                               "started", (unsigned long long) row->started,
+                               "ended", (unsigned long long) row->finished,
+                               "unwound", (unsigned long long) row->unwound,
+                               "suspended", (unsigned long long) row->suspended,
+                               "resumed", (unsigned long long) row->resumed,
+                               "running_ms", tc_ns_to_ms (row->running_ns),
+                               "segments_per_instance", tc_async_code_segments_per_instance (row),
+                               "first_t", tc_ns_to_s (row->first_ns), "last_t", tc_ns_to_s (row->last_ns));
+
+  if (d != NULL && row->threads != NULL)
+    {
+      PyObject *threads = PyList_New (0);
+
+      for (guint i = 0; threads && i < row->threads->len; i++)
+        if (append_ (threads, async_row_dict (doc, &g_array_index (row->threads, TcAsyncCode, i))) < 0)
+          Py_CLEAR (threads);
+      if (threads == NULL || set_ (d, "threads", threads) < 0)
+        Py_CLEAR (d);
+    }
+  else if (d != NULL)
+    {
+      if (set_ (d, "thread", PyLong_FromUnsignedLong (row->thread_id)) < 0
+          || set_ (d, "thread_name", str_ (thread ? thread->name : "")) < 0)
+        Py_CLEAR (d);
+    }
+  return d;
+}
+
+/* [{name, kind, started, ended, …, threads: [{…, thread, thread_name}]}] */
+static PyObject *
+styled_async_activity (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, GString *text)
+{
+  g_autoptr (GArray) rows = tc_analysis_async (doc, a->size, style, text);
+  PyObject *list = PyList_New (0);
+
+  for (guint i = 0; list && i < rows->len; i++)
+    if (append_ (list, async_row_dict (doc, &g_array_index (rows, TcAsyncCode, i))) < 0)
+      Py_CLEAR (list);
+  return list;
+}
+
 /* name, PyArg format (own arguments, then color and width), default of the
  * number argument, doc string */
 #define TC_STYLED_ANALYSES(X) \
@@ -1289,7 +1337,8 @@ styled_heatmap (TcDocument *doc, const StyledArgs *a, const TcTextStyle *style, 
   X (callgraph, "|Kii", 1, "callgraph(min_calls, color, width)") \
   X (coverage, "|zzii", 0, "coverage(file, source_path, color, width)") \
   X (deadcode, "|ii", 0, "deadcode(color, width)") \
-  X (heatmap, "|zIii", 60, "heatmap(var, width, color, columns)")
+  X (heatmap, "|zIii", 60, "heatmap(var, width, color, columns)") \
+  X (async_activity, "|Iii", 0, "async_activity(top_n, color, width) -> ([coroutine dict], text)")
 
 #define STYLED_METHOD(name, format, fallback, doc) \
   static PyObject *Document_##name (DocumentObject *self, PyObject *args) \

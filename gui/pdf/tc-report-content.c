@@ -637,6 +637,7 @@ build_async (TcReportPages *self,
 {
   GArray *snaps = tc_document_get_snapshots (doc);
   g_autoptr(GHashTable) tasks = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) coroutines = tc_analysis_async (doc, 0, NULL, NULL);
   TcReportTable *table;
   GHashTableIter iter;
   gpointer key, value;
@@ -649,10 +650,34 @@ build_async (TcReportPages *self,
         g_hash_table_insert (tasks, (char *)s->async_task,
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (tasks, s->async_task)) + 1));
     }
-  if (g_hash_table_size (tasks) == 0)
+  if (g_hash_table_size (tasks) == 0 && coroutines->len == 0)
     return;
 
   _tc_report_section (self, _("Async and Coroutine Activity"));
+  if (coroutines->len > 0)
+    {
+      /* The coroutines the events show ran, as the viewer's table. */
+      _tc_report_text (self, _("Running is the time spent inside a coroutine (the sum of its run segments); "
+                               "events name the coroutine, not the instance, so instance lifetimes are not known."));
+      table = _tc_report_table (self, "Coroutine:0.3|Threads:0.1r|Started:0.1r|Ended:0.09r|"
+                                      "Awaits:0.09r|Resumes:0.1r|Running:0.1r|Runs/inst.:0.12r");
+      for (guint i = 0; i < coroutines->len; i++)
+        {
+          const TcAsyncCode *row = &g_array_index (coroutines, TcAsyncCode, i);
+
+          _tc_report_row (self, table, 0, g_strdup (row->name),
+                          g_strdup_printf ("%u", row->threads->len),
+                          g_strdup_printf ("%" G_GUINT64_FORMAT, row->started),
+                          g_strdup_printf ("%" G_GUINT64_FORMAT, row->finished),
+                          g_strdup_printf ("%" G_GUINT64_FORMAT, row->suspended),
+                          g_strdup_printf ("%" G_GUINT64_FORMAT, row->resumed),
+                          tc_units_format_ms (tc_ns_to_ms (row->running_ns)),
+                          row->started > 0 ? g_strdup_printf ("%.1f", tc_async_code_segments_per_instance (row))
+                                           : g_strdup ("—"));
+        }
+    }
+  if (g_hash_table_size (tasks) == 0)
+    return;
   table = _tc_report_table (self, "Task:0.7|Snapshots:0.3r");
   g_hash_table_iter_init (&iter, tasks);
   while (g_hash_table_iter_next (&iter, &key, &value))

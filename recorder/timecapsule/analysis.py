@@ -366,6 +366,20 @@ def suggestions(path=None):
     return found
 
 
+def async_activity(path=None, *, top_n=0, export=None):
+    """The coroutines and async generators that ran (report section 12, from
+    the events): prints the table, returns a list of dicts, longest running
+    first: name, kind, started, ended (unwound: of those by an exception),
+    suspended, resumed, running_ms (the sum of its run segments),
+    segments_per_instance, first_t, last_t, and threads (the same per thread,
+    with thread and thread_name).  Events name the code, not the instance:
+    per-instance lifetimes are not known.  Reached as
+    timecapsule.analysis.async_activity (not a seed function)."""
+    found, text = _doc(path).async_activity(int(top_n), _color(), _width())
+    _show(text, export, "async")
+    return found
+
+
 def fix_checklist(path=None):
     """What to check for the recorded crash's exception type ([] without one)."""
     return _doc(path).fix_checklist()

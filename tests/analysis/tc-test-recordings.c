@@ -428,3 +428,80 @@ tc_test_write_line_hits (const char    *path,
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return g_strdup (path);
 }
+
+enum { ACODE_MAIN = 1, ACODE_HANDLE, ACODE_FETCH, ACODE_LEN, ACODE_GEN, ACODE_TICKER };
+
+/* Thread 1 (MainThread), an event loop in main [0, 20 ms]: two instances
+ * of the coroutine handle interleave, A awaiting fetch.
+ *   1 A starts, 2 fetch starts, 3 fetch and A suspend;
+ *   4 B starts, 5–6 a C call, 7 B suspends;
+ *   10 A and fetch resume, 12 fetch returns, 13 A returns;
+ *   14 B resumes, 15–16 a plain generator runs, 17 B unwinds.
+ * handle: started 2, ended 2 (1 unwound), suspended 2, resumed 2, running
+ * 2 + 3 + 3 + 3 = 11 ms, from 1 to 17 ms; fetch: 1, 1, 1, 1, 1 + 2 = 3 ms,
+ * from 2 to 12 ms.
+ * Thread 2 (loop-2): instance C of handle starts at 2, suspends at 4,
+ * resumes at 8, returns at 9: 1, 1, 1, 1, 3 ms.
+ * Totals: handle started 3, ended 3 (1 unwound), suspended 3, resumed 3,
+ * 14 ms, 2.0 segments per instance, threads 1 and 2; then fetch.  The
+ * async generator ticker never runs; gen is a plain generator. */
+char *
+tc_test_write_coroutines (void)
+{
+  char *path = g_build_filename (tc_test_dir (), "coroutines.tc", NULL);
+  TcKeyValue items[] = { { TC_STR ("src"), TC_STR ("/tmp/tc-tests/aio.py") }, { TC_STR ("mode"), TC_STR ("full") } };
+  TcSession session = { items, G_N_ELEMENTS (items) };
+  TcThreadDef main_thread = { 1, 100, 200, TC_THREAD_FLAG_MAIN, TC_STR ("MainThread") };
+  TcThreadDef loop_thread = { 2, 101, 201, 0, TC_STR ("loop-2") };
+  TcFileDef file = { 1, TC_FILE_FLAG_TRACKED, 0, 0, TC_STR ("/tmp/tc-tests/aio.py") };
+  TcCodeDef codes[] = {
+    { ACODE_MAIN, 1, 1, TC_CODE_FLAG_TRACKED, TC_STR ("main"), TC_STR ("main"), TC_STR ("__main__") },
+    { ACODE_HANDLE, 1, 5, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_COROUTINE, TC_STR ("handle"), TC_STR ("handle"), TC_STR ("__main__") },
+    { ACODE_FETCH, 1, 9, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_COROUTINE, TC_STR ("fetch"), TC_STR ("fetch"), TC_STR ("__main__") },
+    { ACODE_LEN, 0, 0, TC_CODE_FLAG_C_FUNCTION, TC_STR ("len"), TC_STR ("len"), TC_STR ("builtins") },
+    { ACODE_GEN, 1, 13, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_GENERATOR, TC_STR ("gen"), TC_STR ("gen"), TC_STR ("__main__") },
+    { ACODE_TICKER, 1, 17, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_ASYNC_GEN, TC_STR ("ticker"), TC_STR ("ticker"), TC_STR ("__main__") },
+  };
+  TcEvent loop1[] = {
+    EV (0, TC_EVENT_CALL, ACODE_MAIN),
+    EV (1 * MS, TC_EVENT_CALL, ACODE_HANDLE),
+    EV (2 * MS, TC_EVENT_CALL, ACODE_FETCH),
+    EV (3 * MS, TC_EVENT_YIELD, 0),
+    EV (3 * MS, TC_EVENT_YIELD, 0),
+    EV (4 * MS, TC_EVENT_CALL, ACODE_HANDLE),
+    EV (5 * MS, TC_EVENT_C_CALL, ACODE_LEN),
+    EV (6 * MS, TC_EVENT_C_RETURN, 0),
+    EV (7 * MS, TC_EVENT_YIELD, 0),
+    EV (10 * MS, TC_EVENT_RESUME, ACODE_HANDLE),
+    EV (10 * MS, TC_EVENT_RESUME, ACODE_FETCH),
+    EV (12 * MS, TC_EVENT_RETURN, 0),
+    EV (13 * MS, TC_EVENT_RETURN, 0),
+    EV (14 * MS, TC_EVENT_RESUME, ACODE_HANDLE),
+    EV (15 * MS, TC_EVENT_CALL, ACODE_GEN),
+    EV (16 * MS, TC_EVENT_YIELD, 0),
+    EV (17 * MS, TC_EVENT_UNWIND, 0),
+    EV (20 * MS, TC_EVENT_RETURN, 0),
+  };
+  TcEvent loop2[] = {
+    EV (2 * MS, TC_EVENT_CALL, ACODE_HANDLE),
+    EV (4 * MS, TC_EVENT_YIELD, 0),
+    EV (8 * MS, TC_EVENT_RESUME, ACODE_HANDLE),
+    EV (9 * MS, TC_EVENT_RETURN, 0),
+  };
+  TcEndFixed end = { 0 };
+  TcError err = { 0 };
+  TcWriter *w = open_writer (path);
+
+  g_assert_cmpint (tc_writer_write_session (w, 0, &session), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_thread (w, 0, &main_thread), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_thread (w, 0, &loop_thread), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_file (w, 0, &file), ==, TC_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_cmpint (tc_writer_write_code (w, 0, &codes[i]), ==, TC_OK);
+  /* Thread 1 in two blocks, the second starting inside A's resumed run. */
+  g_assert_cmpint (tc_writer_write_events (w, 1, loop1, 10), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_events (w, 2, loop2, G_N_ELEMENTS (loop2)), ==, TC_OK);
+  g_assert_cmpint (tc_writer_write_events (w, 1, loop1 + 10, G_N_ELEMENTS (loop1) - 10), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}

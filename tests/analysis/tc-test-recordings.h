@@ -55,6 +55,12 @@ char *tc_test_write_process (const char *name,
                              gint32      exit_status,
                              guint32     end_flags);
 
+/* "coroutines.tc": two threads running the coroutines handle and fetch
+ * (instances interleaved on thread 1), a C call, a plain generator and an
+ * async generator that never runs; no snapshots.  The expected numbers are
+ * in tc-test-recordings.c. */
+char *tc_test_write_coroutines (void);
+
 /* Source text embedded for demo_src.py. */
 extern const char tc_test_source[];
 

@@ -452,6 +452,76 @@ test_baselines (void)
     }
 }
 
+static void
+assert_async_row (const TcAsyncCode *row, guint32 thread_id, guint64 started, guint64 finished,
+                  guint64 unwound, guint64 suspended, guint64 resumed, gint64 running_ms,
+                  gint64 first_ms, gint64 last_ms)
+{
+  g_assert_cmpuint (row->thread_id, ==, thread_id);
+  g_assert_cmpuint (row->started, ==, started);
+  g_assert_cmpuint (row->finished, ==, finished);
+  g_assert_cmpuint (row->unwound, ==, unwound);
+  g_assert_cmpuint (row->suspended, ==, suspended);
+  g_assert_cmpuint (row->resumed, ==, resumed);
+  g_assert_cmpint (row->running_ns, ==, running_ms * 1000000);
+  g_assert_cmpint (row->first_ns, ==, first_ms * 1000000);
+  g_assert_cmpint (row->last_ns, ==, last_ms * 1000000);
+}
+
+/* Coroutine activity from the events (numbers derived in
+ * tc-test-recordings.c): interleaved instances on one loop, one on
+ * another, a C call and a plain generator inside, an async generator that
+ * never ran. */
+static void
+test_async (void)
+{
+  g_autoptr (TcDocument) doc = load (tc_test_write_coroutines ());
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) narrow = g_string_new (NULL);
+  TcTextStyle wide = { 120, FALSE }, small = { 80, FALSE };
+  g_autoptr (GArray) rows = tc_analysis_async (doc, 0, &wide, out);
+  g_autoptr (GArray) none = tc_analysis_async (timings_doc, 0, NULL, NULL);
+  const TcAsyncCode *handle, *fetch;
+
+  g_assert_true (tc_analysis_has_async (doc));
+  g_assert_false (tc_analysis_has_async (timings_doc));
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* gen is a plain generator, ticker never ran: neither is listed. */
+  g_assert_cmpuint (rows->len, ==, 2);
+  handle = &g_array_index (rows, TcAsyncCode, 0);
+  fetch = &g_array_index (rows, TcAsyncCode, 1);
+  g_assert_cmpstr (handle->name, ==, "handle");
+  g_assert_cmpstr (fetch->name, ==, "fetch");
+  g_assert_false (handle->async_gen);
+
+  assert_async_row (handle, 0, 3, 3, 1, 3, 3, 14, 1, 17);
+  g_assert_cmpfloat (tc_async_code_segments_per_instance (handle), ==, 2.0);
+  g_assert_cmpuint (handle->threads->len, ==, 2);
+  assert_async_row (&g_array_index (handle->threads, TcAsyncCode, 0), 1, 2, 2, 1, 2, 2, 11, 1, 17);
+  assert_async_row (&g_array_index (handle->threads, TcAsyncCode, 1), 2, 1, 1, 0, 1, 1, 3, 2, 9);
+  g_assert_null (g_array_index (handle->threads, TcAsyncCode, 0).threads);
+
+  assert_async_row (fetch, 0, 1, 1, 0, 1, 1, 3, 2, 12);
+  g_assert_cmpuint (fetch->threads->len, ==, 1);
+  g_assert_cmpuint (g_array_index (fetch->threads, TcAsyncCode, 0).thread_id, ==, 1);
+
+  /* The table: thread names at 120 columns, a count at 80. */
+  g_assert_nonnull (strstr (out->str, "STARTED   ENDED   AWAITS  RESUMES     RUNNING SEG/INST THREADS\n"));
+  g_assert_nonnull (strstr (out->str, "       3       3        3        3     14.00ms      2.0 MainThread, loop-2\n"));
+  g_assert_nonnull (strstr (out->str, "       1       1        1        1      3.00ms      2.0 MainThread\n"));
+  g_array_unref (tc_analysis_async (doc, 1, &small, narrow));
+  g_assert_nonnull (strstr (narrow->str, "     14.00ms      2.0    2\n"));
+  g_assert_nonnull (strstr (narrow->str, "… 1 more coroutines"));
+  g_assert_null (strstr (narrow->str, "MainThread"));
+  {
+    g_auto (GStrv) lines = g_strsplit (narrow->str, "\n", -1);
+
+    for (guint i = 0; lines[i]; i++)
+      g_assert_cmpint (g_utf8_strlen (lines[i], -1), <=, 80);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,6 +536,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/correlations", test_correlations);
   g_test_add_func ("/tc/analysis/stats-views", test_stats_views);
   g_test_add_func ("/tc/analysis/callgraph", test_callgraph);
+  g_test_add_func ("/tc/analysis/async", test_async);
   g_test_add_func ("/tc/analysis/coverage-and-deadcode", test_coverage_and_deadcode);
   g_test_add_func ("/tc/analysis/exception-chain", test_exception_chain);
   g_test_add_func ("/tc/analysis/loops", test_loops);

@@ -207,6 +207,39 @@ test_dump (void)
   g_assert_nonnull (strstr (dump, "TRACEBACK\nTraceback (most recent call last):"));
 }
 
+/* Section 12 from the events: a recording of coroutines without a
+ * snapshot inside a task still has the section, with the coroutine table,
+ * within 80 and 120 columns. */
+static void
+test_async_section (void)
+{
+  g_autoptr (TcDocument) doc = load (tc_test_write_coroutines ());
+  const int widths[] = { 80, 120 };
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autofree char *text = render (doc, widths[w], FALSE);
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      const char *section = strstr (text, "  ASYNC / COROUTINE ACTIVITY\n");
+
+      g_assert_nonnull (section);
+      g_assert_true (section < strstr (text, "  OPTIMIZATION SUGGESTIONS\n"));
+      g_assert_nonnull (strstr (section, "\n  handle "));
+      g_assert_nonnull (strstr (section, "       3       3        3        3     14.00ms      2.0 "));
+      g_assert_nonnull (strstr (section, "\n  fetch "));
+      g_assert_null (strstr (section, "ticker"));
+      g_assert_true ((strstr (text, "MainThread, loop-2\n") != NULL) == (widths[w] == 120));
+      for (guint i = 0; lines[i]; i++)
+        g_assert_cmpuint (tc_utf8_width (lines[i]), <=, (gsize) widths[w]);
+    }
+  /* Without coroutines or snapshot tasks there is no section. */
+  {
+    g_autofree char *text = render (timings_doc, 100, FALSE);
+
+    g_assert_null (strstr (text, "ASYNC / COROUTINE ACTIVITY"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -221,6 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/report/summary-and-explain", test_summary_and_explain);
   g_test_add_func ("/tc/analysis/report/helpers", test_helpers);
   g_test_add_func ("/tc/analysis/report/dump", test_dump);
+  g_test_add_func ("/tc/analysis/report/async", test_async_section);
   result = g_test_run ();
   g_object_unref (timings_doc);
   g_object_unref (crash_doc);

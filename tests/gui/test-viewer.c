@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tc-analysis.h"
 #include "tc-async-section.h"
 #include "tc-crash-section.h"
 #include "tc-functions-section.h"
@@ -543,6 +544,58 @@ test_async_tasks (void)
   g_assert_true (tc_session_view_is_section_enabled (view, "async"));
   g_assert_false (tc_session_view_is_section_enabled (view, "functions"));
   g_assert_cmpuint (tc_async_section_get_n_tasks (TC_ASYNC_SECTION (tc_session_view_get_section (view, "async"))), ==, 2);
+  /* The coroutine is defined but never ran: no coroutine rows. */
+  g_assert_cmpuint (g_list_model_get_n_items (tc_async_section_get_model (TC_ASYNC_SECTION (tc_session_view_get_section (view, "async")))), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static const TcAsyncCode *
+async_row (GListModel *model, guint position)
+{
+  g_autoptr(TcItem) item = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (item);
+  return tc_item_get_data (item);
+}
+
+/* A recording of coroutines without a single snapshot in a task: the
+ * section is there, from the events, sorted by running time. */
+static void
+test_async_coroutines (void)
+{
+  g_autofree char *path = tc_test_write_coroutines ();
+  TcWindow *window = new_window ();
+  TcSessionView *view = tc_test_open_path (window, path);
+  TcAsyncSection *section;
+  GListModel *model;
+
+  g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  g_assert_true (tc_session_view_is_section_enabled (view, "async"));
+  g_assert_true (tc_session_view_show_section (view, "async"));
+  section = TC_ASYNC_SECTION (tc_session_view_get_section (view, "async"));
+  g_assert_cmpuint (tc_async_section_get_n_tasks (section), ==, 0);
+
+  model = tc_async_section_get_model (section);
+  /* The rows come from a worker thread. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (g_list_model_get_n_items (model) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (async_row (model, 0)->name, ==, "handle");
+  g_assert_cmpuint (async_row (model, 0)->started, ==, 3);
+  g_assert_cmpuint (async_row (model, 0)->threads->len, ==, 2);
+  g_assert_cmpint (async_row (model, 0)->running_ns, ==, 14000000);
+  g_assert_cmpstr (async_row (model, 1)->name, ==, "fetch");
+
+  tc_async_section_set_filter (section, "FET");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (async_row (model, 0)->name, ==, "fetch");
+  tc_async_section_set_filter (section, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -704,6 +757,7 @@ main (int   argc,
   g_test_add_func ("/Tc/Gui/viewer/application-open", test_application_open);
   g_test_add_func ("/Tc/Gui/viewer/app-actions", test_app_actions);
   g_test_add_func ("/Tc/Gui/viewer/async-tasks", test_async_tasks);
+  g_test_add_func ("/Tc/Gui/viewer/async-coroutines", test_async_coroutines);
   g_test_add_func ("/Tc/Gui/viewer/export", test_export);
   g_test_add_func ("/Tc/Gui/viewer/moments-strip", test_moments_strip);
   g_test_add_func ("/Tc/Gui/viewer/window-size-saved", test_window_size_saved);

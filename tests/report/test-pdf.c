@@ -195,6 +195,37 @@ test_processes (void)
   g_unlink (parent);
 }
 
+/* Section 12 from the events: the coroutine table, on a recording
+ * without a snapshot inside a task. */
+static void
+test_async (void)
+{
+  g_autofree char *path = tc_test_write_coroutines ();
+  g_autoptr(TcDocument) doc = load (path);
+  g_autoptr(TcReportPages) pages = tc_report_pages_new (doc, NULL);
+  g_autofree char *pdf = g_build_filename (tmp_dir, "coroutines.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *sections = tc_report_pages_get_sections (pages);
+  gboolean listed = FALSE;
+  const char *table;
+
+  for (guint k = 0; k < sections->len; k++)
+    listed |= g_str_equal (g_ptr_array_index (sections, k), "Async and Coroutine Activity");
+  g_assert_true (listed);
+
+  g_assert_true (tc_pdf_export (doc, NULL, pdf, &error));
+  g_assert_no_error (error);
+  text = pdf_text (pdf);
+  table = strstr (text, "Runs/inst.");
+  g_assert_nonnull (table);
+  g_assert_nonnull (strstr (table, "handle"));
+  g_assert_nonnull (strstr (table, "14.0 ms"));
+  g_assert_nonnull (strstr (table, "fetch"));
+  g_assert_null (strstr (table, "ticker"));
+  g_unlink (pdf);
+}
+
 /* The real executable, with no display at all. */
 static void
 test_headless (void)
@@ -265,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/tc/pdf/render", test_render);
   g_test_add_func ("/tc/pdf/headless", test_headless);
   g_test_add_func ("/tc/pdf/processes", test_processes);
+  g_test_add_func ("/tc/pdf/async", test_async);
 
   ret = g_test_run ();
 

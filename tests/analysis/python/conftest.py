@@ -24,8 +24,8 @@ def _isolated_state(tmp_path, monkeypatch):
 
 @pytest.fixture
 def fixtures(tmp_path):
-    """A private copy of timings.tc, crash.tc and truncated.tc."""
-    for name in ("timings.tc", "crash.tc", "truncated.tc"):
+    """A private copy of timings.tc, crash.tc, truncated.tc and coroutines.tc."""
+    for name in ("timings.tc", "crash.tc", "truncated.tc", "coroutines.tc"):
         shutil.copy(os.path.join(FIXTURES, name), tmp_path / name)
     return tmp_path
 
@@ -38,6 +38,11 @@ def timings(fixtures):
 @pytest.fixture
 def crash(fixtures):
     return str(fixtures / "crash.tc")
+
+
+@pytest.fixture
+def coroutines(fixtures):
+    return str(fixtures / "coroutines.tc")
 
 
 def run_cli(*args, cwd=None, env=None):
