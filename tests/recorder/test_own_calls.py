@@ -246,14 +246,24 @@ async def coro(n):
 
 @@@tc.trace
 async def agen(n):
-    for i in range(n):
+    try:
+        for i in range(n):
+            await asyncio.sleep(0)
+            yield work(i)
+    finally:
         await asyncio.sleep(0)
-        yield work(i)
+        work(-1)
 
 async def main():
     total = await coro(1) + await coro(2)
     async for v in agen(3):
         total += v
+    # Left early: closed by the event loop's hooks, then explicitly.
+    async for v in agen(5):
+        break
+    early = agen(3)
+    total += await early.__anext__()
+    await early.aclose()
     return total
 
 for i in range(3):
@@ -272,10 +282,10 @@ tc.stop()
 ''')
     assert api.calls("outer") == 4 and api.calls("inner") == 4
     assert api.calls("fails") == 1 and api.calls("gen") == 1
-    assert api.calls("coro") == 2 and api.calls("agen") == 1
+    assert api.calls("coro") == 2 and api.calls("agen") == 3
     # The API did its work: a call and a return snapshot per traced call.
     traced = [s for s in api.snapshots if s["evt"].startswith("TRACE:")]
-    assert len(traced) == 2 * (4 + 4 + 1 + 1 + 2 + 1)
+    assert len(traced) == 2 * (4 + 4 + 1 + 1 + 2 + 3)
     assert not [s for s in plain.snapshots if s["evt"].startswith("TRACE:")]
 
 
