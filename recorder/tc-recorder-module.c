@@ -1449,6 +1449,10 @@ static PyMethodDef rec_methods[] = {
     {"fork_child", rec_fork_child, METH_NOARGS,
      "After fork, in the child: drop the parent's file and threads."},
     {"set_active", rec_set_active, METH_O, "Turn event recording on or off."},
+    {"own_call", (PyCFunction)(void (*)(void))tc_rec_own_call,
+     METH_FASTCALL | METH_KEYWORDS,
+     "own_call(fn, *args, **kwargs): fn(*args, **kwargs) with no call "
+     "recorded on this thread until it returns (the API's own code)."},
     {"watch_signal", rec_watch_signal, METH_O,
      "After signal.signal(signum, handler) in the main thread: send the "
      "signal again if the handler has not run 0.1 s after it came."},

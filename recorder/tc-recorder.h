@@ -478,6 +478,11 @@ TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view
  * UTF-8 plus "…" when cut (*cut set); keeps a pending exception. */
 PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
 
+/* tc-recorder-own-call.c: own_call(fn, *args, **kwargs), the API's code
+ * run with no hook called on its thread (METH_FASTCALL | METH_KEYWORDS). */
+PyObject *tc_rec_own_call(PyObject *self, PyObject *const *args,
+                          Py_ssize_t nargs, PyObject *kwnames);
+
 /* tc-recorder-stack.c: a thread's Python stack as the sampler reads it,
  * innermost first, without making frame objects.  GIL held; calls
  * nothing, so the frames cannot change while it reads.  `offset` is the

@@ -67,6 +67,7 @@ def _without_launcher(tbs):
     return tbs[first:] if first < len(tbs) else tbs
 
 
+@rec._unrecorded
 def record_crash(s, exc_type, exc, tb, ident):
     if s is None or not s.active or s.crashed:
         return
@@ -130,11 +131,16 @@ def excepthook(exc_type, exc, tb):
     old(exc_type, exc, tb)
 
 
-def threading_excepthook(args):
-    s = rec._session
+@rec._unrecorded
+def _record_thread_crash(s, args):
     ident = args.thread.ident if args.thread is not None else threading.get_ident()
     if args.exc_type is not SystemExit:
         record_crash(s, args.exc_type, args.exc_value, args.exc_traceback, ident)
+
+
+def threading_excepthook(args):
+    s = rec._session
+    _record_thread_crash(s, args)
     old = (s.old_threading_excepthook if s is not None
            and s.old_threading_excepthook else threading.__excepthook__)
     if old is threading_excepthook:

@@ -11,6 +11,7 @@ import time
 import timeit
 
 from . import _recorder as core
+from ._recording import _unrecorded
 
 _data = {}          # (file, line, fn) -> [durations ns]
 _state = {"prev": None, "t": 0, "on": False}
@@ -28,6 +29,7 @@ def _tracer(frame, event, arg):
     return _tracer
 
 
+@_unrecorded
 def profile(enable=True):
     """Per-line timing with sys.settrace (independent of the recorder's
     hooks, which use sys.monitoring or setprofile)."""
@@ -41,6 +43,7 @@ def profile(enable=True):
         sys.stderr.write("[TC] per-line profiling OFF (%d lines)\n" % len(_data))
 
 
+@_unrecorded
 def profile_report(top_n=20, min_us=0.1):
     if not _data:
         print("[TC] No profile data. Run tc.profile(True) first.")
@@ -79,6 +82,7 @@ def _work(n):
     return total
 
 
+@_unrecorded
 def speedtest(n_iters=5000):
     """Measure the recording overhead on this interpreter: an arithmetic
     baseline, the cost of one locals capture, and a call-heavy loop with and

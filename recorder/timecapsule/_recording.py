@@ -13,6 +13,7 @@ watch_condition) are kept: they belong to the process, not to a session.
 import atexit
 import builtins
 import datetime
+import functools
 import json
 import os
 import signal
@@ -58,6 +59,21 @@ _atexit_registered = False
 
 def _current():
     return _session
+
+
+def _unrecorded(fn):
+    """An API function: while the program is recorded, nothing it runs on
+    the calling thread is recorded (core.own_call), neither the standard
+    library's calls it makes nor the program code it runs for the recorder
+    (a watch_expr, an assert_var condition, a __repr__ in a snapshot): they
+    are the recorder's work, and the timer thread, never recorded, runs
+    the same.  The program's calls around it are recorded as without it."""
+    own_call = core.own_call
+
+    @functools.wraps(fn)
+    def api(*args, **kwargs):
+        return own_call(fn, *args, **kwargs)
+    return api
 
 
 class _Session:
@@ -111,6 +127,7 @@ class _Session:
     def __enter__(self):
         return self
 
+    @_unrecorded
     def __exit__(self, exc_type, exc, tb):
         if exc is not None and self.active and exc_type is not SystemExit:
             from ._crash import record_crash
@@ -937,6 +954,7 @@ _exit.__doc__ = _real_exit.__doc__
 # ---------------------------------------------------------------------------
 # Public API
 
+@_unrecorded
 def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            warn=True, tags=None, live=False, include_files=None,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
@@ -957,7 +975,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     before the last such flush.
 
     The recorder's own work is not in the recording: calls start being
-    recorded when record() returns and stop when stop() is called.
+    recorded when record() returns and stop when stop() is called, and
+    what any other API call runs meanwhile is not recorded (_unrecorded).
     (`timecapsule run`: _on_open(session) is called just before, and
     _activate=False leaves the hooks off for core.set_active(True) at the
     program's first line.)"""
@@ -1154,6 +1173,7 @@ def _open_file(s, path, items):
               s.flush_every)
 
 
+@_unrecorded
 def stop(*, _exit_status=0, _flags=0):
     """Finish the recording: final snapshot, hooks off, file closed.
     Returns promptly (the timer is woken, not waited out)."""
@@ -1236,6 +1256,7 @@ def _crash_thread_hook():
     return threading_excepthook
 
 
+@_unrecorded
 def snap(label=None, tags=None):
     """Snapshot the caller's frame (and every other thread's)."""
     s = _session
@@ -1251,6 +1272,7 @@ def snap(label=None, tags=None):
     return None
 
 
+@_unrecorded
 def tag(*tags):
     """The next snapshot (of any kind) takes these tags."""
     s = _session
@@ -1258,6 +1280,7 @@ def tag(*tags):
         s.pending_tags = list(tags)
 
 
+@_unrecorded
 def metric(name, value):
     """Record a metric point (a real time series, not only at snapshots)."""
     _metrics[name] = value
@@ -1274,6 +1297,7 @@ def metric(name, value):
         check_plateau(s, name, value)
 
 
+@_unrecorded
 def assert_var(name, condition_fn, label=None):
     """Check a local of the caller; ASSERTION_FAILED + snapshot on failure."""
     s = _session
@@ -1300,6 +1324,7 @@ def assert_var(name, condition_fn, label=None):
                        extras={"assert_name": name, "assert_val": r[:500]})
 
 
+@_unrecorded
 def watch_expr(name, expr_str):
     """Evaluate `expr_str` in the captured frame at every capture."""
     _watch_exprs[name] = (expr_str, compile(expr_str, "<watch_expr>", "eval"))
@@ -1309,11 +1334,13 @@ class _Block:
     def __init__(self, name):
         self.name = name
 
+    @_unrecorded
     def __enter__(self):
         self.start = time.perf_counter()
         self.start_ns = core.now_ns()
         return self
 
+    @_unrecorded
     def __exit__(self, *exc):
         elapsed = time.perf_counter() - self.start
         key = "block:%s" % self.name
@@ -1327,11 +1354,13 @@ class _Block:
         return False
 
 
+@_unrecorded
 def profile_block(name):
     """``with tc.profile_block("load"): …`` times the body."""
     return _Block(name)
 
 
+@_unrecorded
 def checkpoint(name, max_elapsed_s=None):
     """A toggle: the first call starts, the second reports the elapsed time."""
     if name not in _checkpoints:
@@ -1354,6 +1383,7 @@ def checkpoint(name, max_elapsed_s=None):
     return elapsed
 
 
+@_unrecorded
 def reset():
     """Forget this session's snapshots' derived state (the file keeps what
     was already written: it is append-only)."""
@@ -1375,6 +1405,7 @@ def reset():
     print("[TC] state reset")
 
 
+@_unrecorded
 def watch(*var_names, every_snap=False):
     """Print changes of these locals/metrics to stderr after each snapshot.
     Works before or after record()."""
@@ -1386,6 +1417,7 @@ def watch(*var_names, every_snap=False):
     sys.stderr.write("[TC] watching: %s\n" % list(var_names))
 
 
+@_unrecorded
 def breakpoint(label=None, *, condition=None, tags=None, verbose=True):
     """A soft breakpoint: a snapshot of the caller, never a pause."""
     s = _session
@@ -1419,6 +1451,7 @@ def breakpoint(label=None, *, condition=None, tags=None, verbose=True):
         pass
 
 
+@_unrecorded
 def watch_condition(expr, label=None, *, snap_mode="on_change", tags=None,
                     level="WARN"):
     """Fire (warning + snapshot) when `expr` becomes true.  Evaluated on

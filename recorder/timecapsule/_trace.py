@@ -6,10 +6,15 @@ call back at that code's own entry (its arguments are its locals) and exit
 (its final locals), so the snapshots show the traced function, not the
 caller (spec §8.1 #20).  The wrapper's frame is recorder code and never
 appears in stacks.  Without hooks (sample mode) the caller's frame is used.
+
+Only the traced function's own call is recorded: the decoration and the
+wrapper's work before and after the call (binding the arguments, the
+snapshots) run through core.own_call, unrecorded.
 """
 
 import functools
 import inspect
+import sys
 import threading
 import time
 
@@ -152,6 +157,20 @@ def _fallback_call_snapshot(call):
                     "trace_args": repr(call.args)})
 
 
+def _first_anext(agen):
+    """The first step of a traced async generator, which sets up its
+    asyncio hooks: with none.  The event loop knows the wrapper only (it
+    is the program's one async generator, as without @tc.trace: the loop's
+    hooks and its shutdown see what they would see), and the wrapper
+    closes the traced generator when it is closed itself."""
+    hooks = sys.get_asyncgen_hooks()
+    sys.set_asyncgen_hooks(None, None)
+    try:
+        return agen.__anext__()
+    finally:
+        sys.set_asyncgen_hooks(*hooks)
+
+
 def trace(_fn=None, *, label=None, watch_args=True, watch_return=True,
           snap_on_call=True, snap_on_return=True, warn_slow_ms=None):
     """Decorator (``@trace`` or ``@trace(...)``) for sync, generator and
@@ -161,6 +180,10 @@ def trace(_fn=None, *, label=None, watch_args=True, watch_return=True,
             "warn_slow_ms": warn_slow_ms}
 
     def decorate(fn):
+        # inspect and functools at decoration time are not the program's.
+        return core.own_call(wrap, fn)
+
+    def wrap(fn):
         name = label or getattr(fn, "__qualname__", getattr(fn, "__name__", "?"))
         code = getattr(fn, "__code__", None)
         if code is not None:
@@ -182,62 +205,79 @@ def trace(_fn=None, *, label=None, watch_args=True, watch_return=True,
             st = _stack()
             if st and st[-1] is call:
                 st.pop()
-            _finish(call, result, error)
+            try:
+                _finish(call, result, error)
+            finally:
+                # The exit frame links back to the wrapper's frame, which
+                # holds `call`: a cycle that would keep the program's
+                # frames (and what their locals hold) alive until a GC
+                # pass, changing when its objects go.
+                call.exit_frame = call.exit_locals = None
 
+        own = core.own_call
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
             async def wrapper(*args, **kwargs):
-                call = begin(args, kwargs)
+                call = own(begin, args, kwargs)
                 if call is None:
                     return await fn(*args, **kwargs)
                 try:
                     coro = fn(*args, **kwargs)
                     result = await coro
                 except BaseException as exc:
-                    end(call, None, exc)
+                    own(end, call, None, exc)
                     raise
-                end(call, result, None)
+                own(end, call, result, None)
                 return result
         elif inspect.isasyncgenfunction(fn):
             @functools.wraps(fn)
             async def wrapper(*args, **kwargs):
-                call = begin(args, kwargs)
+                call = own(begin, args, kwargs)
+                agen = fn(*args, **kwargs)
                 try:
-                    async for item in fn(*args, **kwargs):
+                    step = _first_anext(agen)
+                    while True:
+                        try:
+                            item = await step
+                        except StopAsyncIteration:
+                            break
                         yield item
+                        step = agen.__anext__()
                 except BaseException as exc:
                     if call is not None:
-                        end(call, None, exc)
+                        own(end, call, None, exc)
                     raise
+                finally:
+                    await agen.aclose()
                 if call is not None:
-                    end(call, None, None)
+                    own(end, call, None, None)
         elif inspect.isgeneratorfunction(fn):
             @functools.wraps(fn)
             def wrapper(*args, **kwargs):
-                call = begin(args, kwargs)
+                call = own(begin, args, kwargs)
                 if call is None:
                     return (yield from fn(*args, **kwargs))
                 try:
                     result = yield from fn(*args, **kwargs)
                 except BaseException as exc:
-                    end(call, None, exc)
+                    own(end, call, None, exc)
                     raise
-                end(call, result, None)
+                own(end, call, result, None)
                 return result
         else:
             @functools.wraps(fn)
             def wrapper(*args, **kwargs):
-                call = begin(args, kwargs)
+                call = own(begin, args, kwargs)
                 if call is None:
                     return fn(*args, **kwargs)
                 if rec._session.mode == "sample":
-                    _fallback_call_snapshot(call)
+                    own(_fallback_call_snapshot, call)
                 try:
                     result = fn(*args, **kwargs)
                 except BaseException as exc:
-                    end(call, None, exc)
+                    own(end, call, None, exc)
                     raise
-                end(call, result, None)
+                own(end, call, result, None)
                 return result
         wrapper.__tc_traced__ = True
         wrapper.__tc_fn_name__ = name

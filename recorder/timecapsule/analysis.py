@@ -502,3 +502,17 @@ def tail(path=None, interval=0.5, vars_filter=None, show_sys=False, max_seconds=
         pass
     print("[TC tail] stopped.  %d total snapshots seen." % seen)
     return seen
+
+
+# Called while a program is being recorded (a report on an earlier file),
+# the analysis is the recorder's work, not the program's: nothing it runs
+# on that thread is recorded (timecapsule._recording._unrecorded).
+def _unrecorded_api():
+    from ._recording import _unrecorded
+    g = globals()
+    for name in __all__ + ["processes", "process_path"]:
+        g[name] = _unrecorded(g[name])
+
+
+_unrecorded_api()
+del _unrecorded_api
