@@ -189,14 +189,88 @@ note_depth(TcRecCode *rc, PyCodeObject *code)
     }
 }
 
-/* REPEATED_CALL: the arguments' fingerprint of a call.  `warned_repeat`
- * also ends the fingerprinting after a bounded number of calls, so the hot
- * path needs one test. */
+/* What a weak reference leads to (compared only, not kept). */
+static inline PyObject *
+weak_target(PyObject *ref)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *obj = NULL;
+    if (PyWeakref_GetRef(ref, &obj) < 0) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(obj);   /* alive: the argument holds it */
+    return obj;
+#else
+    return PyWeakref_GET_OBJECT(ref);
+#endif
+}
+
+/* Whether slot `slot` was filled by this very fingerprint: the same hash,
+ * and each argument it knows by identity still alive and the same object
+ * (a weak reference that still leads to it; a dead one means the address
+ * may now hold another object). */
+static int
+fp_pins_hold(const TcRecCode *rc, int slot, const TcRecFingerprint *fp)
+{
+    PyObject *const *pins = rc->fp_pins != NULL
+                            ? &rc->fp_pins[slot * TC_REC_FP_PINS] : NULL;
+    for (int k = 0; k < TC_REC_FP_PINS; k++) {
+        PyObject *ref = pins != NULL ? pins[k] : NULL;
+        if (k >= fp->n_pins) {
+            if (ref != NULL) {
+                return 0;
+            }
+            continue;
+        }
+        if (ref == NULL || weak_target(ref) != fp->pins[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Slot `slot` now holds `fp`: weak references to its identity-only
+ * arguments replace the previous fingerprint's.  0 when one cannot be
+ * made (the slot then holds nothing). */
+static int
+fp_pins_set(TcRecCode *rc, int slot, const TcRecFingerprint *fp)
+{
+    if (rc->fp_pins == NULL) {
+        if (fp->n_pins == 0) {
+            return 1;
+        }
+        rc->fp_pins = calloc(TC_REC_FP_SLOTS * TC_REC_FP_PINS, sizeof(PyObject *));
+        if (rc->fp_pins == NULL) {
+            return 0;
+        }
+    }
+    PyObject **pins = &rc->fp_pins[slot * TC_REC_FP_PINS];
+    int ok = 1;
+    for (int k = 0; k < TC_REC_FP_PINS; k++) {
+        PyObject *ref = NULL;
+        if (k < fp->n_pins && ok) {
+            ref = PyWeakref_NewRef(fp->pins[k], NULL);
+            if (ref == NULL) {
+                PyErr_Clear();
+                ok = 0;
+            }
+        }
+        Py_XSETREF(pins[k], ref);
+    }
+    return ok;
+}
+
+/* REPEATED_CALL: the arguments' fingerprint of a call, counted in a
+ * space-saving table of TC_REC_FP_SLOTS slots.  `warned_repeat` also ends
+ * the fingerprinting after a bounded number of calls, so the hot path
+ * needs one test.  A call without a fingerprint (an argument that cannot
+ * be read safely, tc-recorder-call-values.c) counts as a new argument. */
 static void __attribute__((noinline))
 fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
 {
     if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
         rc->warned_repeat = 1;
+        tc_rec_code_fp_pins_free(rc);
         return;
     }
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
@@ -208,10 +282,11 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
 #endif
     rc->n_fingerprinted++;
-    uint64_t h;
-    if (tc_rec_call_fingerprint(code, frame, &h) < 0) {
+    TcRecFingerprint fp;
+    if (tc_rec_call_fingerprint(code, frame, &fp) < 0) {
         return;
     }
+    uint64_t h = fp.hash;
     /* The slot holding this fingerprint, else the first of the lowest
      * count is given to it.  Which slot that is changes rarely (a match on
      * it, or an empty slot taken while the table fills: a taken slot of
@@ -244,14 +319,30 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
     uint32_t weakest = rc->fp_weakest;
     int rescan = slot == (int)weakest;
-    if (slot < 0) {
+    if (slot >= 0 && (fp.n_pins != 0 || rc->fp_pins != NULL)
+        && !fp_pins_hold(rc, slot, &fp)) {
+        /* The same address, another object: this slot's count was for an
+         * argument that is gone.  Started again with this one. */
+        rc->fp_count[slot] = 0;
+        if (!fp_pins_set(rc, slot, &fp)) {
+            slot = -2;
+        }
+        rescan = 1;
+    }
+    else if (slot < 0) {
         slot = (int)weakest;
         rescan = rc->fp_count[slot] == 0;
         rc->fp_hash[slot] = h;
         rc->fp_tag[slot] = tag;
         rc->fp_count[slot] = 0;
+        if ((fp.n_pins != 0 || rc->fp_pins != NULL)
+            && !fp_pins_set(rc, slot, &fp)) {
+            slot = -2;   /* left empty: count 0 */
+        }
     }
-    rc->fp_count[slot]++;
+    if (slot >= 0) {
+        rc->fp_count[slot]++;
+    }
     if (rescan) {
         weakest = 0;
         for (uint32_t i = 1; i < TC_REC_FP_SLOTS; i++) {
@@ -261,8 +352,9 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         }
         rc->fp_weakest = weakest;
     }
-    if (rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
+    if (slot >= 0 && rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
         rc->warned_repeat = 1;
+        tc_rec_code_fp_pins_free(rc);
         const char *name = PyUnicode_AsUTF8(qualname_of(code));
         char msg[300];
         snprintf(msg, sizeof(msg), "'%s' called \xc3\x97%d with the same arguments",

@@ -63,6 +63,9 @@ enum {
 #define TC_REC_CODE_SLOW_RETURN (TC_REC_CODE_TRACED | TC_REC_CODE_RETVALS)
 
 #define TC_REC_FP_SLOTS 16
+/* Arguments known only by identity that one fingerprint may hold
+ * (tc-recorder-call-values.c): each is kept as a weak reference. */
+#define TC_REC_FP_PINS 2
 
 typedef struct {
     uint64_t generation;
@@ -80,6 +83,9 @@ typedef struct {
     uint32_t fp_count[TC_REC_FP_SLOTS];
     uint32_t fp_tag[TC_REC_FP_SLOTS];   /* fp_hash's high halves */
     uint32_t fp_weakest;            /* first slot of the lowest count */
+    /* NULL, or TC_REC_FP_SLOTS x TC_REC_FP_PINS weak references (or NULL):
+     * the identity-only arguments of each slot's fingerprint. */
+    PyObject **fp_pins;
     /* 3.12+ coverage: a line that CPython reaches again from the same line
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */
@@ -390,8 +396,16 @@ int tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval);
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
  * values, running none of the program's code.  The fingerprint's frame may
  * be NULL on 3.11/3.12: the thread's current (interpreter) frame. */
+typedef struct {
+    uint64_t hash;
+    int n_pins;
+    PyObject *pins[TC_REC_FP_PINS];   /* borrowed: the call's arguments */
+} TcRecFingerprint;
+void tc_rec_call_values_init(void);
+/* -1: the call has no fingerprint (it cannot be told apart safely). */
 int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
-                            uint64_t *out);
+                            TcRecFingerprint *out);
+void tc_rec_code_fp_pins_free(TcRecCode *rc);
 void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
                                 PyObject *value);
 void tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,
