@@ -35,6 +35,9 @@
 #if PY_VERSION_HEX < 0x030C0000
 #include <structmember.h>
 #endif
+#if PY_VERSION_HEX < 0x030B0000
+#include <longintrepr.h>
+#endif
 
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
 /* 3.11 and 3.12: an instance's inline attribute values and its type's
@@ -78,9 +81,15 @@ mix(uint64_t h, uint64_t v)
  * CPython's hash: most arguments of that kind are fresh objects (parsed,
  * sliced, formatted) whose SipHash nobody else computes, and this costs a
  * fraction of it.  Equal values always take the same way (str: the same
- * kind and bytes), so the same argument keeps its fingerprint; longer ones
- * keep CPython's, cached in the object, to bound the cost per call. */
-#define TC_REC_FP_OWN_HASH_BYTES 256
+ * kind and bytes), so the same argument keeps its fingerprint.  A longer
+ * str takes the hash CPython cached in it when there is one, else this
+ * one up to TC_REC_FP_OWN_HASH_BYTES too (the orders workload passes each
+ * parsed order's JSON text, ~300 bytes: SipHash cost a third of the
+ * fingerprints there), else CPython's up to TC_REC_FP_HASHED_BYTES; two
+ * equal long strs, one hashed by the program and one not, then differ (a
+ * missed repeat, never an invented one). */
+#define TC_REC_FP_SHORT_BYTES 256
+#define TC_REC_FP_OWN_HASH_BYTES 4096
 
 static uint64_t
 data_hash(const unsigned char *p, size_t n)
@@ -118,7 +127,7 @@ short_text(PyObject *value, const unsigned char **data, size_t *n)
     else {
         return 0;
     }
-    return *n <= TC_REC_FP_OWN_HASH_BYTES;
+    return *n <= TC_REC_FP_SHORT_BYTES;
 }
 
 /* ---- Argument fingerprints (REPEATED_CALL)
@@ -411,6 +420,18 @@ pin(PyObject *value, uint64_t h, FpWalk *w)
     return mix(h, (uintptr_t)value);
 }
 
+/* CPython's own hash of an exact int, str or bytes: no Python code. */
+static uint64_t
+hash_builtin(PyObject *value, uint64_t h, FpWalk *w)
+{
+    Py_hash_t vh = PyObject_Hash(value);
+    if (vh == -1) {
+        PyErr_Clear();
+        return unsure(w);
+    }
+    return mix(h, (uint64_t)vh);
+}
+
 static uint64_t
 hash_arg(PyObject *value, int depth, FpWalk *w)
 {
@@ -422,10 +443,41 @@ hash_arg(PyObject *value, int depth, FpWalk *w)
     }
     PyTypeObject *tp = Py_TYPE(value);
     uint64_t h = mix(0xcbf29ce484222325ull, (uintptr_t)tp);
+    /* The commonest kinds first: this runs for every argument (and every
+     * value inside one) of up to TC_REC_MAX_FINGERPRINTED calls a code. */
+    if (tp == &PyLong_Type) {
+#if PY_VERSION_HEX >= 0x030C0000
+        if (_PyLong_IsCompact((PyLongObject *)value)) {
+            return mix(h, (uint64_t)_PyLong_CompactValue((PyLongObject *)value));
+        }
+        if (_PyLong_NumBits(value) > TC_REC_FP_INT_BITS) {
+            return unsure(w);   /* its hash costs its length, every call */
+        }
+#else
+        Py_ssize_t size = Py_SIZE(value);
+        if (size >= -1 && size <= 1) {
+            return mix(h, (uint64_t)(size * (sdigit)((PyLongObject *)value)->ob_digit[0]));
+        }
+        if (Py_ABS(size) > TC_REC_FP_INT_BITS / PyLong_SHIFT) {
+            return unsure(w);   /* its hash costs its length, every call */
+        }
+#endif
+        return hash_builtin(value, h, w);
+    }
     const unsigned char *data;
     size_t n = SIZE_MAX;
-    if (short_text(value, &data, &n)) {
-        return mix(h, data_hash(data, n));
+    if (tp == &PyUnicode_Type) {
+        if (short_text(value, &data, &n)) {
+            return mix(h, data_hash(data, n));
+        }
+        Py_hash_t cached = ((PyASCIIObject *)value)->hash;
+        if (cached != -1) {
+            return mix(h, (uint64_t)cached);
+        }
+        if (n <= TC_REC_FP_OWN_HASH_BYTES) {
+            return mix(h ^ 1, data_hash(data, n));
+        }
+        return n > TC_REC_FP_HASHED_BYTES ? unsure(w) : hash_builtin(value, h, w);
     }
     if (tp == &PyFloat_Type) {
         /* By its bits: CPython hashes a NaN by its address. */
@@ -434,43 +486,9 @@ hash_arg(PyObject *value, int depth, FpWalk *w)
         memcpy(&bits, &d, sizeof(bits));
         return mix(h, bits);
     }
-    if (tp == &PyLong_Type) {
-#if PY_VERSION_HEX >= 0x030C0000
-        if (!_PyLong_IsCompact((PyLongObject *)value)
-            && _PyLong_NumBits(value) > TC_REC_FP_INT_BITS) {
-#else
-        if (Py_ABS(Py_SIZE(value)) > TC_REC_FP_INT_BITS / PyLong_SHIFT) {
-#endif
-            return unsure(w);   /* its hash costs its length, every call */
-        }
-    }
-    else if (tp == &PyUnicode_Type) {
-        Py_hash_t cached = ((PyASCIIObject *)value)->hash;
-        if (cached != -1) {
-            return mix(h, (uint64_t)cached);
-        }
-        if (n > TC_REC_FP_HASHED_BYTES) {
-            return unsure(w);
-        }
-    }
-    else if (tp == &PyBytes_Type && n > TC_REC_FP_HASHED_BYTES) {
-        return unsure(w);
-    }
-    if (value == Py_None || tp == &PyBool_Type || tp == &PyLong_Type
-        || tp == &PyUnicode_Type || tp == &PyBytes_Type) {
-        Py_hash_t vh = PyObject_Hash(value);
-        if (vh == -1) {
-            PyErr_Clear();
-            return unsure(w);
-        }
-        return mix(h, (uint64_t)vh);
-    }
-    if (tp == &PyComplex_Type) {
-        Py_complex c = PyComplex_AsCComplex(value);
-        uint64_t re, im;
-        memcpy(&re, &c.real, sizeof(re));
-        memcpy(&im, &c.imag, sizeof(im));
-        return mix(mix(h, re), im);
+    if (tp->tp_dealloc == python_class_dealloc) {
+        return is_python_class(tp) ? hash_instance(value, h, depth, w)
+                                   : pin(value, h, w);
     }
     if (tp == &PyTuple_Type || tp == &PyList_Type) {
         /* Items read by index: a list is not resized under the walk (no
@@ -491,6 +509,22 @@ hash_arg(PyObject *value, int depth, FpWalk *w)
     if (tp == &PyDict_Type) {
         return mix(h, hash_dict(value, depth, w));
     }
+    if (value == Py_None || tp == &PyBool_Type) {
+        return mix(h, (uintptr_t)value);   /* immortal singletons */
+    }
+    if (tp == &PyBytes_Type) {
+        if (short_text(value, &data, &n)) {
+            return mix(h, data_hash(data, n));
+        }
+        return n > TC_REC_FP_HASHED_BYTES ? unsure(w) : hash_builtin(value, h, w);
+    }
+    if (tp == &PyComplex_Type) {
+        Py_complex c = PyComplex_AsCComplex(value);
+        uint64_t re, im;
+        memcpy(&re, &c.real, sizeof(re));
+        memcpy(&im, &c.imag, sizeof(im));
+        return mix(mix(h, re), im);
+    }
     if (tp == &PySet_Type || tp == &PyFrozenSet_Type) {
 #if PY_VERSION_HEX >= 0x030E0000
         return unsure(w);
@@ -509,7 +543,7 @@ hash_arg(PyObject *value, int depth, FpWalk *w)
 #endif
     }
     if (tp == &PyByteArray_Type) {
-        if (PyByteArray_GET_SIZE(value) > TC_REC_FP_OWN_HASH_BYTES) {
+        if (PyByteArray_GET_SIZE(value) > TC_REC_FP_SHORT_BYTES) {
             return unsure(w);
         }
         return mix(h, data_hash((const unsigned char *)PyByteArray_AS_STRING(value),
@@ -521,9 +555,6 @@ hash_arg(PyObject *value, int depth, FpWalk *w)
     if (tp == &PyMethod_Type) {
         h = mix(h, hash_arg(PyMethod_GET_FUNCTION(value), depth, w));
         return mix(h, hash_arg(PyMethod_GET_SELF(value), depth, w));
-    }
-    if (tp->tp_dealloc == python_class_dealloc && is_python_class(tp)) {
-        return hash_instance(value, h, depth, w);
     }
     if (c_value_type(value)) {
         Py_hash_t vh = tp->tp_hash(value);

@@ -34,6 +34,24 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 #define TC_REC_DEEP_RECURSION 50
 #define TC_REC_REPEATED_CALLS 50
 #define TC_REC_MAX_FINGERPRINTED 20000
+/* Fingerprints are taken in windows of TC_REC_FP_WINDOW calls.  A window
+ * in which no call matched an earlier one is followed by a gap of calls
+ * not fingerprinted, TC_REC_FP_WINDOW times 1, 4, 16, then 16 again
+ * (2^TC_REC_FP_MAX_GAP_LOG); a window with a match is followed by the
+ * next at once, and the gaps start again from the shortest.  Reading
+ * values costs several times what an address did (tc-recorder-call-
+ * values.c), and most functions are never called with the same
+ * arguments: those pay for 64 calls, and then for about one call in 17
+ * (docs/PERFORMANCE.md, "REPEATED_CALL by value").  The price is in
+ * detection: 50 repeats have to fall into the windows, so a function whose
+ * calls all differed for a while and that then repeats one call only in a
+ * short burst (under ~850 calls) can be missed; one that keeps repeating
+ * is still found, later (the table keeps its counts across the gaps).
+ * Each counted call did have those arguments: gaps hide repeats, they
+ * never make one up. */
+#define TC_REC_FP_WINDOW 64
+#define TC_REC_FP_MAX_GAP_LOG 4
+#define TC_REC_MAX_FP_CALLS 4000000u
 #define TC_REC_MAX_RETURN_VALUES 2000
 #define TC_REC_MAX_RETURN_VALUES_PER_CODE 100
 
@@ -268,10 +286,31 @@ fp_pins_set(TcRecCode *rc, int slot, const TcRecFingerprint *fp)
 static void __attribute__((noinline))
 fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
 {
-    if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
+    if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED
+        || rc->n_calls >= TC_REC_MAX_FP_CALLS) {
         rc->warned_repeat = 1;
         tc_rec_code_fp_pins_free(rc);
         return;
+    }
+    if (rc->fp_window_left == 0) {
+        rc->fp_window_left = TC_REC_FP_WINDOW;
+        rc->fp_window_matched = 0;
+    }
+    if (--rc->fp_window_left == 0) {
+        /* This call ends the window (whatever it finds below counts for
+         * the next one). */
+        if (rc->fp_window_matched) {
+            rc->fp_gap_log = 0;
+        }
+        else {
+            /* The fast path counts the gap down and asks for the
+             * fingerprints again at its end. */
+            rc->flags &= ~(uint32_t)TC_REC_CODE_FINGERPRINT;
+            rc->fp_skip = (uint32_t)TC_REC_FP_WINDOW << rc->fp_gap_log;
+            if (rc->fp_gap_log < TC_REC_FP_MAX_GAP_LOG) {
+                rc->fp_gap_log += 2;
+            }
+        }
     }
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
     if (frame == NULL) {
@@ -287,12 +326,11 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         return;
     }
     uint64_t h = fp.hash;
-    /* The slot holding this fingerprint, else the first of the lowest
-     * count is given to it.  Which slot that is changes rarely (a match on
-     * it, or an empty slot taken while the table fills: a taken slot of
-     * the lowest count stays the lowest), so it is kept, not searched for
-     * on every call: with different arguments each time, every call takes
-     * it. */
+    /* The slot holding this fingerprint, else the weakest: one of the
+     * lowest count, the next one after the slot taken last (round robin).
+     * Always the same one (the first of the lowest) let one new argument
+     * after another evict each other's slot: f(a), f(x1), f(a), f(x2) …
+     * never counted a twice once the table was full of single calls. */
     uint32_t match = 0;
     uint32_t tag = (uint32_t)(h >> 32);
 #ifdef __SSE2__
@@ -331,7 +369,7 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
     else if (slot < 0) {
         slot = (int)weakest;
-        rescan = rc->fp_count[slot] == 0;
+        rescan = 1;
         rc->fp_hash[slot] = h;
         rc->fp_tag[slot] = tag;
         rc->fp_count[slot] = 0;
@@ -340,12 +378,14 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
             slot = -2;   /* left empty: count 0 */
         }
     }
-    if (slot >= 0) {
-        rc->fp_count[slot]++;
+    if (slot >= 0 && ++rc->fp_count[slot] > 1) {
+        rc->fp_window_matched = 1;
     }
     if (rescan) {
-        weakest = 0;
-        for (uint32_t i = 1; i < TC_REC_FP_SLOTS; i++) {
+        uint32_t from = slot >= 0 ? (uint32_t)slot + 1 : weakest;
+        weakest = from % TC_REC_FP_SLOTS;
+        for (uint32_t k = 1; k < TC_REC_FP_SLOTS; k++) {
+            uint32_t i = (from + k) % TC_REC_FP_SLOTS;
             if (rc->fp_count[i] < rc->fp_count[weakest]) {
                 weakest = i;
             }
@@ -373,7 +413,15 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
     /* Fewer than 50 calls cannot hold 50 identical ones. */
     if (kind == TC_EVENT_CALL && ++rc->n_calls >= TC_REC_REPEATED_CALLS
         && !rc->warned_repeat) {
-        fingerprint_call(rc, code, frame);
+        if (rc->fp_skip != 0) {
+            /* a gap between windows (a call that took this path anyway) */
+            if (--rc->fp_skip == 0) {
+                rc->flags |= TC_REC_CODE_FINGERPRINT;
+            }
+        }
+        else {
+            fingerprint_call(rc, code, frame);
+        }
     }
     if (rc->warned_repeat) {
         rc->flags &= ~(uint32_t)TC_REC_CODE_FINGERPRINT;   /* fast path */
@@ -653,6 +701,12 @@ fast_enter(PyObject *code, uint32_t kind)
             return 0;   /* a new deepest level: DEEP_RECURSION */
         }
         rc->depth++;
+        /* A gap between REPEATED_CALL's windows: counted here, so that
+         * the calls in it take this path. */
+        if (__builtin_expect(rc->fp_skip != 0, 0) && kind == TC_EVENT_CALL
+            && --rc->fp_skip == 0) {
+            rc->flags |= TC_REC_CODE_FINGERPRINT;
+        }
     }
     TcEvent *e = &t->buf[n];
     e->time_ns = __rdtsc();

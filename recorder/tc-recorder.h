@@ -86,6 +86,10 @@ typedef struct {
     /* NULL, or TC_REC_FP_SLOTS x TC_REC_FP_PINS weak references (or NULL):
      * the identity-only arguments of each slot's fingerprint. */
     PyObject **fp_pins;
+    uint32_t fp_skip;               /* calls left in the gap before a window */
+    uint16_t fp_window_left;        /* fingerprints left in this window */
+    uint8_t fp_window_matched;      /* a fingerprint matched in it */
+    uint8_t fp_gap_log;             /* the next gap: window << this */
     /* 3.12+ coverage: a line that CPython reaches again from the same line
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */

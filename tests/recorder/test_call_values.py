@@ -476,6 +476,7 @@ class Slotted:
 def eq_dict(d): pass
 def eq_list(l): pass
 def eq_point(p): pass
+def eq_point_dict(p): pass
 def eq_slotted(s): pass
 def eq_set(s): pass
 def eq_decimal(x): pass
@@ -490,12 +491,16 @@ for i in range(150):
             Point(1, 2), Slotted("s"), {1, 2, 3}, Decimal("1.50"),
             date(2024, 1, 2), Point(3, 4).__init__, Decimal(i))
     keep.append(args)
+    q = Point(1, 2)
+    q.__dict__["z"] = 0   # a dict of its own, not the inline values
+    keep.append(q)
+    eq_point_dict(q)
     eq_dict(args[0]); eq_list(args[1]); eq_point(args[2]); eq_slotted(args[3])
     eq_set(args[4]); eq_decimal(args[5]); eq_date(args[6]); eq_method(args[7])
     same_function(len)
     ne_decimal(args[8])
 tc.stop()
-print("DISTINCT", len({id(a[0]) for a in keep}))
+print("DISTINCT", len({id(a[0]) for a in keep if isinstance(a, tuple)}))
 ''')
     assert proc.returncode == 0, proc.stderr
     assert "DISTINCT 150" in proc.stdout
@@ -504,9 +509,9 @@ print("DISTINCT", len({id(a[0]) for a in keep}))
     # __init__ gets a fresh empty instance and equal values.
     inits = {"Point.__init__", "Slotted.__init__"} if sys.version_info >= (3, 11) \
         else {"__init__"}   # the qualname needs co_qualname (3.11)
-    assert _repeated(r) == {"eq_dict", "eq_list", "eq_point", "eq_slotted",
-                            "eq_set", "eq_decimal", "eq_date", "eq_method",
-                            "same_function"} | inits
+    assert _repeated(r) == {"eq_dict", "eq_list", "eq_point", "eq_point_dict",
+                            "eq_slotted", "eq_set", "eq_decimal", "eq_date",
+                            "eq_method", "same_function"} | inits
 
 
 def test_the_same_object_changed_between_calls_is_no_repeat(run, tmp_path):
@@ -526,11 +531,16 @@ def bump(c):
 def unchanged(l):
     return len(l)
 items, stats, c, fixed = [], {}, Counter(), [1, 2]
+c2 = Counter()
+c2.__dict__["extra"] = 1   # a dict of its own, not the inline values
+def bump2(c):
+    c.bump()
 tc.record(every=10, output="out.tc", watch=["nothing"])
 for i in range(150):
     grow(items)
     count(stats, "k")
     bump(c)
+    bump2(c2)
     unchanged(fixed)
 tc.stop()
 ''')
@@ -593,3 +603,24 @@ tc.stop()
     r = load(tmp_path / "out.tc")
     assert r.calls("line_total") > 500 and r.calls("price_order") == 400
     assert _repeated(r) == set()
+
+
+def test_repeats_after_a_long_run_of_different_arguments(run, tmp_path):
+    # After calls that never repeat, fingerprints are taken in windows with
+    # gaps between them (tc-recorder-hooks.c): a function that then keeps
+    # repeating its arguments is still found, and the gaps invent nothing.
+    proc = run(r'''
+import timecapsule as tc
+def late(x): pass
+def never(x): pass
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for i in range(3000):
+    late(i)
+    never(i)
+for i in range(3000):
+    late(-1 if i % 2 else 10**6 + i)
+    never(-i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert _repeated(load(tmp_path / "out.tc")) == {"late"}
