@@ -40,16 +40,19 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
  * (2^TC_REC_FP_MAX_GAP_LOG); a window with a match is followed by the
  * next at once, and the gaps start again from the shortest.  Reading
  * values costs several times what an address did (tc-recorder-call-
- * values.c), and most functions are never called with the same
- * arguments: those pay for 64 calls, and then for about one call in 17
- * (docs/PERFORMANCE.md, "REPEATED_CALL by value").  The price is in
- * detection: 50 repeats have to fall into the windows, so a function whose
- * calls all differed for a while and that then repeats one call only in a
- * short burst (under ~850 calls) can be missed; one that keeps repeating
- * is still found, later (the table keeps its counts across the gaps).
- * Each counted call did have those arguments: gaps hide repeats, they
- * never make one up. */
-#define TC_REC_FP_WINDOW 64
+ * values.c: a method's self is read attribute by attribute), and most
+ * functions are never called with the same arguments: those pay for 32
+ * calls, and then for about one call in 17 (docs/PERFORMANCE.md,
+ * "REPEATED_CALL by value").  The gaps are counted on the fast path (the
+ * TC_REC_CODE_FP_GAP flag), so a call in a gap costs a decrement.  The
+ * price is in detection: 50 repeats have to fall into the windows, so a
+ * function whose calls all differed for a while and that then repeats
+ * one call only in a short burst (under ~850 calls) can be missed; one
+ * that keeps repeating is still found, later (the table keeps its counts
+ * across the gaps, and a window with a match is followed by the next at
+ * once).  Each counted call did have those arguments: gaps hide repeats,
+ * they never make one up. */
+#define TC_REC_FP_WINDOW 32
 #define TC_REC_FP_MAX_GAP_LOG 4
 #define TC_REC_MAX_FP_CALLS 4000000u
 #define TC_REC_MAX_RETURN_VALUES 2000
@@ -305,7 +308,8 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         else {
             /* The fast path counts the gap down and asks for the
              * fingerprints again at its end. */
-            rc->flags &= ~(uint32_t)TC_REC_CODE_FINGERPRINT;
+            rc->flags = (rc->flags & ~(uint32_t)TC_REC_CODE_FINGERPRINT)
+                        | TC_REC_CODE_FP_GAP;
             rc->fp_skip = (uint32_t)TC_REC_FP_WINDOW << rc->fp_gap_log;
             if (rc->fp_gap_log < TC_REC_FP_MAX_GAP_LOG) {
                 rc->fp_gap_log += 2;
@@ -416,7 +420,8 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
         if (rc->fp_skip != 0) {
             /* a gap between windows (a call that took this path anyway) */
             if (--rc->fp_skip == 0) {
-                rc->flags |= TC_REC_CODE_FINGERPRINT;
+                rc->flags = (rc->flags & ~(uint32_t)TC_REC_CODE_FP_GAP)
+                            | TC_REC_CODE_FINGERPRINT;
             }
         }
         else {
@@ -703,9 +708,10 @@ fast_enter(PyObject *code, uint32_t kind)
         rc->depth++;
         /* A gap between REPEATED_CALL's windows: counted here, so that
          * the calls in it take this path. */
-        if (__builtin_expect(rc->fp_skip != 0, 0) && kind == TC_EVENT_CALL
-            && --rc->fp_skip == 0) {
-            rc->flags |= TC_REC_CODE_FINGERPRINT;
+        if (__builtin_expect(flags & TC_REC_CODE_FP_GAP, 0)
+            && kind == TC_EVENT_CALL && --rc->fp_skip == 0) {
+            rc->flags = (flags & ~(uint32_t)TC_REC_CODE_FP_GAP)
+                        | TC_REC_CODE_FINGERPRINT;
         }
     }
     TcEvent *e = &t->buf[n];

@@ -53,6 +53,8 @@ enum {
     TC_REC_CODE_LINES_DONE = 1 << 4,  /* 3.12+: every line covered, LINE off next */
     TC_REC_CODE_FINGERPRINT = 1 << 5, /* tracked: REPEATED_CALL still counting */
     TC_REC_CODE_RETVALS = 1 << 6,   /* tracked: return values still stored */
+    /* (1 << 7 … 1 << 9: coverage, below) */
+    TC_REC_CODE_FP_GAP = 1 << 10,   /* tracked: REPEATED_CALL between windows */
 };
 
 /* Calls whose entry the hooks' fast path hands to the slow one (the rest
