@@ -295,6 +295,12 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         tc_rec_code_fp_pins_free(rc);
         return;
     }
+    /* Making a weak reference can start a garbage collection, and a
+     * finalizer can call this code again: that call is not fingerprinted
+     * (the table is half updated, and a warning would free the pins). */
+    if (rc->fp_busy) {
+        return;
+    }
     if (rc->fp_window_left == 0) {
         rc->fp_window_left = TC_REC_FP_WINDOW;
         rc->fp_window_matched = 0;
@@ -329,6 +335,7 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     if (tc_rec_call_fingerprint(code, frame, &fp) < 0) {
         return;
     }
+    rc->fp_busy = 1;
     uint64_t h = fp.hash;
     /* The slot holding this fingerprint, else the weakest: one of the
      * lowest count, the next one after the slot taken last (round robin).
@@ -396,6 +403,7 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
         }
         rc->fp_weakest = weakest;
     }
+    rc->fp_busy = 0;
     if (slot >= 0 && rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
         rc->warned_repeat = 1;
         tc_rec_code_fp_pins_free(rc);

@@ -92,6 +92,7 @@ typedef struct {
     uint16_t fp_window_left;        /* fingerprints left in this window */
     uint8_t fp_window_matched;      /* a fingerprint matched in it */
     uint8_t fp_gap_log;             /* the next gap: window << this */
+    uint8_t fp_busy;                /* a fingerprint of this code is being taken */
     /* 3.12+ coverage: a line that CPython reaches again from the same line
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */
