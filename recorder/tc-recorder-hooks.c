@@ -53,7 +53,7 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
  * once).  Each counted call did have those arguments: gaps hide repeats,
  * they never make one up. */
 #define TC_REC_FP_WINDOW 32
-#define TC_REC_FP_MAX_GAP_LOG 4
+#define TC_REC_FP_MAX_GAP_LOG 6
 #define TC_REC_MAX_FP_CALLS 4000000u
 #define TC_REC_MAX_RETURN_VALUES 2000
 #define TC_REC_MAX_RETURN_VALUES_PER_CODE 100
