@@ -36,21 +36,21 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 #define TC_REC_MAX_FINGERPRINTED 20000
 /* Fingerprints are taken in windows of TC_REC_FP_WINDOW calls.  A window
  * in which no call matched an earlier one is followed by a gap of calls
- * not fingerprinted, TC_REC_FP_WINDOW times 1, 4, 16, then 16 again
+ * not fingerprinted, TC_REC_FP_WINDOW times 1, 4, 16, 64, then 64 again
  * (2^TC_REC_FP_MAX_GAP_LOG); a window with a match is followed by the
  * next at once, and the gaps start again from the shortest.  Reading
  * values costs several times what an address did (tc-recorder-call-
  * values.c: a method's self is read attribute by attribute), and most
  * functions are never called with the same arguments: those pay for 32
- * calls, and then for about one call in 17 (docs/PERFORMANCE.md,
+ * calls, and then for about one call in 65 (docs/PERFORMANCE.md,
  * "REPEATED_CALL by value").  The gaps are counted on the fast path (the
  * TC_REC_CODE_FP_GAP flag), so a call in a gap costs a decrement.  The
  * price is in detection: 50 repeats have to fall into the windows, so a
  * function whose calls all differed for a while and that then repeats
- * one call only in a short burst (under ~850 calls) can be missed; one
- * that keeps repeating is still found, later (the table keeps its counts
- * across the gaps, and a window with a match is followed by the next at
- * once).  Each counted call did have those arguments: gaps hide repeats,
+ * one call only in a burst shorter than a gap (~2 100 calls) can be
+ * missed; one that keeps repeating is still found, later (the table keeps
+ * its counts across the gaps, and a window with a match is followed by
+ * the next at once).  Each counted call did have those arguments: gaps hide repeats,
  * they never make one up. */
 #define TC_REC_FP_WINDOW 32
 #define TC_REC_FP_MAX_GAP_LOG 6
