@@ -34,6 +34,27 @@ extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 #define TC_REC_DEEP_RECURSION 50
 #define TC_REC_REPEATED_CALLS 50
 #define TC_REC_MAX_FINGERPRINTED 20000
+/* Fingerprints are taken in windows of TC_REC_FP_WINDOW calls.  A window
+ * in which no call matched an earlier one is followed by a gap of calls
+ * not fingerprinted, TC_REC_FP_WINDOW times 1, 4, 16, 64, then 64 again
+ * (2^TC_REC_FP_MAX_GAP_LOG); a window with a match is followed by the
+ * next at once, and the gaps start again from the shortest.  Reading
+ * values costs several times what an address did (tc-recorder-call-
+ * values.c: a method's self is read attribute by attribute), and most
+ * functions are never called with the same arguments: those pay for 32
+ * calls, and then for about one call in 65 (docs/PERFORMANCE.md,
+ * "REPEATED_CALL by value").  The gaps are counted on the fast path (the
+ * TC_REC_CODE_FP_GAP flag), so a call in a gap costs a decrement.  The
+ * price is in detection: 50 repeats have to fall into the windows, so a
+ * function whose calls all differed for a while and that then repeats
+ * one call only in a burst shorter than a gap (~2 100 calls) can be
+ * missed; one that keeps repeating is still found, later (the table keeps
+ * its counts across the gaps, and a window with a match is followed by
+ * the next at once).  Each counted call did have those arguments: gaps hide repeats,
+ * they never make one up. */
+#define TC_REC_FP_WINDOW 32
+#define TC_REC_FP_MAX_GAP_LOG 6
+#define TC_REC_MAX_FP_CALLS 4000000u
 #define TC_REC_MAX_RETURN_VALUES 2000
 #define TC_REC_MAX_RETURN_VALUES_PER_CODE 100
 
@@ -189,15 +210,117 @@ note_depth(TcRecCode *rc, PyCodeObject *code)
     }
 }
 
-/* REPEATED_CALL: the arguments' fingerprint of a call.  `warned_repeat`
- * also ends the fingerprinting after a bounded number of calls, so the hot
- * path needs one test. */
+/* What a weak reference leads to (compared only, not kept). */
+static inline PyObject *
+weak_target(PyObject *ref)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *obj = NULL;
+    if (PyWeakref_GetRef(ref, &obj) < 0) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(obj);   /* alive: the argument holds it */
+    return obj;
+#else
+    return PyWeakref_GET_OBJECT(ref);
+#endif
+}
+
+/* Whether slot `slot` was filled by this very fingerprint: the same hash,
+ * and each argument it knows by identity still alive and the same object
+ * (a weak reference that still leads to it; a dead one means the address
+ * may now hold another object). */
+static int
+fp_pins_hold(const TcRecCode *rc, int slot, const TcRecFingerprint *fp)
+{
+    PyObject *const *pins = rc->fp_pins != NULL
+                            ? &rc->fp_pins[slot * TC_REC_FP_PINS] : NULL;
+    for (int k = 0; k < TC_REC_FP_PINS; k++) {
+        PyObject *ref = pins != NULL ? pins[k] : NULL;
+        if (k >= fp->n_pins) {
+            if (ref != NULL) {
+                return 0;
+            }
+            continue;
+        }
+        if (ref == NULL || weak_target(ref) != fp->pins[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Slot `slot` now holds `fp`: weak references to its identity-only
+ * arguments replace the previous fingerprint's.  0 when one cannot be
+ * made (the slot then holds nothing). */
+static int
+fp_pins_set(TcRecCode *rc, int slot, const TcRecFingerprint *fp)
+{
+    if (rc->fp_pins == NULL) {
+        if (fp->n_pins == 0) {
+            return 1;
+        }
+        rc->fp_pins = calloc(TC_REC_FP_SLOTS * TC_REC_FP_PINS, sizeof(PyObject *));
+        if (rc->fp_pins == NULL) {
+            return 0;
+        }
+    }
+    PyObject **pins = &rc->fp_pins[slot * TC_REC_FP_PINS];
+    int ok = 1;
+    for (int k = 0; k < TC_REC_FP_PINS; k++) {
+        PyObject *ref = NULL;
+        if (k < fp->n_pins && ok) {
+            ref = PyWeakref_NewRef(fp->pins[k], NULL);
+            if (ref == NULL) {
+                PyErr_Clear();
+                ok = 0;
+            }
+        }
+        Py_XSETREF(pins[k], ref);
+    }
+    return ok;
+}
+
+/* REPEATED_CALL: the arguments' fingerprint of a call, counted in a
+ * space-saving table of TC_REC_FP_SLOTS slots.  `warned_repeat` also ends
+ * the fingerprinting after a bounded number of calls, so the hot path
+ * needs one test.  A call without a fingerprint (an argument that cannot
+ * be read safely, tc-recorder-call-values.c) counts as a new argument. */
 static void __attribute__((noinline))
 fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
 {
-    if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED) {
+    if (rc->n_fingerprinted >= TC_REC_MAX_FINGERPRINTED
+        || rc->n_calls >= TC_REC_MAX_FP_CALLS) {
         rc->warned_repeat = 1;
+        tc_rec_code_fp_pins_free(rc);
         return;
+    }
+    /* Making a weak reference can start a garbage collection, and a
+     * finalizer can call this code again: that call is not fingerprinted
+     * (the table is half updated, and a warning would free the pins). */
+    if (rc->fp_busy) {
+        return;
+    }
+    if (rc->fp_window_left == 0) {
+        rc->fp_window_left = TC_REC_FP_WINDOW;
+        rc->fp_window_matched = 0;
+    }
+    if (--rc->fp_window_left == 0) {
+        /* This call ends the window (whatever it finds below counts for
+         * the next one). */
+        if (rc->fp_window_matched) {
+            rc->fp_gap_log = 0;
+        }
+        else {
+            /* The fast path counts the gap down and asks for the
+             * fingerprints again at its end. */
+            rc->flags = (rc->flags & ~(uint32_t)TC_REC_CODE_FINGERPRINT)
+                        | TC_REC_CODE_FP_GAP;
+            rc->fp_skip = (uint32_t)TC_REC_FP_WINDOW << rc->fp_gap_log;
+            if (rc->fp_gap_log < TC_REC_FP_MAX_GAP_LOG) {
+                rc->fp_gap_log += 2;
+            }
+        }
     }
 #if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030E0000
     if (frame == NULL) {
@@ -208,16 +331,17 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
 #endif
     rc->n_fingerprinted++;
-    uint64_t h;
-    if (tc_rec_call_fingerprint(code, frame, &h) < 0) {
+    TcRecFingerprint fp;
+    if (tc_rec_call_fingerprint(code, frame, &fp) < 0) {
         return;
     }
-    /* The slot holding this fingerprint, else the first of the lowest
-     * count is given to it.  Which slot that is changes rarely (a match on
-     * it, or an empty slot taken while the table fills: a taken slot of
-     * the lowest count stays the lowest), so it is kept, not searched for
-     * on every call: with different arguments each time, every call takes
-     * it. */
+    rc->fp_busy = 1;
+    uint64_t h = fp.hash;
+    /* The slot holding this fingerprint, else the weakest: one of the
+     * lowest count, the next one after the slot taken last (round robin).
+     * Always the same one (the first of the lowest) let one new argument
+     * after another evict each other's slot: f(a), f(x1), f(a), f(x2) …
+     * never counted a twice once the table was full of single calls. */
     uint32_t match = 0;
     uint32_t tag = (uint32_t)(h >> 32);
 #ifdef __SSE2__
@@ -244,25 +368,45 @@ fingerprint_call(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame)
     }
     uint32_t weakest = rc->fp_weakest;
     int rescan = slot == (int)weakest;
-    if (slot < 0) {
+    if (slot >= 0 && (fp.n_pins != 0 || rc->fp_pins != NULL)
+        && !fp_pins_hold(rc, slot, &fp)) {
+        /* The same address, another object: this slot's count was for an
+         * argument that is gone.  Started again with this one. */
+        rc->fp_count[slot] = 0;
+        if (!fp_pins_set(rc, slot, &fp)) {
+            slot = -2;
+        }
+        rescan = 1;
+    }
+    else if (slot < 0) {
         slot = (int)weakest;
-        rescan = rc->fp_count[slot] == 0;
+        rescan = 1;
         rc->fp_hash[slot] = h;
         rc->fp_tag[slot] = tag;
         rc->fp_count[slot] = 0;
+        if ((fp.n_pins != 0 || rc->fp_pins != NULL)
+            && !fp_pins_set(rc, slot, &fp)) {
+            slot = -2;   /* left empty: count 0 */
+        }
     }
-    rc->fp_count[slot]++;
+    if (slot >= 0 && ++rc->fp_count[slot] > 1) {
+        rc->fp_window_matched = 1;
+    }
     if (rescan) {
-        weakest = 0;
-        for (uint32_t i = 1; i < TC_REC_FP_SLOTS; i++) {
+        uint32_t from = slot >= 0 ? (uint32_t)slot + 1 : weakest;
+        weakest = from % TC_REC_FP_SLOTS;
+        for (uint32_t k = 1; k < TC_REC_FP_SLOTS; k++) {
+            uint32_t i = (from + k) % TC_REC_FP_SLOTS;
             if (rc->fp_count[i] < rc->fp_count[weakest]) {
                 weakest = i;
             }
         }
         rc->fp_weakest = weakest;
     }
-    if (rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
+    rc->fp_busy = 0;
+    if (slot >= 0 && rc->fp_count[slot] >= TC_REC_REPEATED_CALLS) {
         rc->warned_repeat = 1;
+        tc_rec_code_fp_pins_free(rc);
         const char *name = PyUnicode_AsUTF8(qualname_of(code));
         char msg[300];
         snprintf(msg, sizeof(msg), "'%s' called \xc3\x97%d with the same arguments",
@@ -281,7 +425,16 @@ tracked_enter(TcRecCode *rc, PyCodeObject *code, PyFrameObject *frame,
     /* Fewer than 50 calls cannot hold 50 identical ones. */
     if (kind == TC_EVENT_CALL && ++rc->n_calls >= TC_REC_REPEATED_CALLS
         && !rc->warned_repeat) {
-        fingerprint_call(rc, code, frame);
+        if (rc->fp_skip != 0) {
+            /* a gap between windows (a call that took this path anyway) */
+            if (--rc->fp_skip == 0) {
+                rc->flags = (rc->flags & ~(uint32_t)TC_REC_CODE_FP_GAP)
+                            | TC_REC_CODE_FINGERPRINT;
+            }
+        }
+        else {
+            fingerprint_call(rc, code, frame);
+        }
     }
     if (rc->warned_repeat) {
         rc->flags &= ~(uint32_t)TC_REC_CODE_FINGERPRINT;   /* fast path */
@@ -561,6 +714,13 @@ fast_enter(PyObject *code, uint32_t kind)
             return 0;   /* a new deepest level: DEEP_RECURSION */
         }
         rc->depth++;
+        /* A gap between REPEATED_CALL's windows: counted here, so that
+         * the calls in it take this path. */
+        if (__builtin_expect(flags & TC_REC_CODE_FP_GAP, 0)
+            && kind == TC_EVENT_CALL && --rc->fp_skip == 0) {
+            rc->flags = (flags & ~(uint32_t)TC_REC_CODE_FP_GAP)
+                        | TC_REC_CODE_FINGERPRINT;
+        }
     }
     TcEvent *e = &t->buf[n];
     e->time_ns = __rdtsc();

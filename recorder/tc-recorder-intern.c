@@ -310,8 +310,22 @@ count_lines(TcRecCode *rc, PyCodeObject *code)
 }
 
 void
+tc_rec_code_fp_pins_free(TcRecCode *rc)
+{
+    if (rc->fp_pins == NULL) {
+        return;
+    }
+    for (int i = 0; i < TC_REC_FP_SLOTS * TC_REC_FP_PINS; i++) {
+        Py_XDECREF(rc->fp_pins[i]);
+    }
+    free(rc->fp_pins);
+    rc->fp_pins = NULL;
+}
+
+void
 tc_rec_code_release(TcRecCode *rc)
 {
+    tc_rec_code_fp_pins_free(rc);
     free(rc->line_seen);
     free(rc->line_want);
     tc_rec_line_flow_free(rc->flow);

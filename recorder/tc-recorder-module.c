@@ -1513,6 +1513,7 @@ PyInit__recorder(void)
         Py_DECREF(m);
         return NULL;
     }
+    tc_rec_call_values_init();
     static int atfork_registered;
     if (!atfork_registered) {
         pthread_atfork(NULL, NULL, atfork_child);

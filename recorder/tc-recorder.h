@@ -53,6 +53,8 @@ enum {
     TC_REC_CODE_LINES_DONE = 1 << 4,  /* 3.12+: every line covered, LINE off next */
     TC_REC_CODE_FINGERPRINT = 1 << 5, /* tracked: REPEATED_CALL still counting */
     TC_REC_CODE_RETVALS = 1 << 6,   /* tracked: return values still stored */
+    /* (1 << 7 … 1 << 9: coverage, below) */
+    TC_REC_CODE_FP_GAP = 1 << 10,   /* tracked: REPEATED_CALL between windows */
 };
 
 /* Calls whose entry the hooks' fast path hands to the slow one (the rest
@@ -63,6 +65,9 @@ enum {
 #define TC_REC_CODE_SLOW_RETURN (TC_REC_CODE_TRACED | TC_REC_CODE_RETVALS)
 
 #define TC_REC_FP_SLOTS 16
+/* Arguments known only by identity that one fingerprint may hold
+ * (tc-recorder-call-values.c): each is kept as a weak reference. */
+#define TC_REC_FP_PINS 2
 
 typedef struct {
     uint64_t generation;
@@ -80,6 +85,14 @@ typedef struct {
     uint32_t fp_count[TC_REC_FP_SLOTS];
     uint32_t fp_tag[TC_REC_FP_SLOTS];   /* fp_hash's high halves */
     uint32_t fp_weakest;            /* first slot of the lowest count */
+    /* NULL, or TC_REC_FP_SLOTS x TC_REC_FP_PINS weak references (or NULL):
+     * the identity-only arguments of each slot's fingerprint. */
+    PyObject **fp_pins;
+    uint32_t fp_skip;               /* calls left in the gap before a window */
+    uint16_t fp_window_left;        /* fingerprints left in this window */
+    uint8_t fp_window_matched;      /* a fingerprint matched in it */
+    uint8_t fp_gap_log;             /* the next gap: window << this */
+    uint8_t fp_busy;                /* a fingerprint of this code is being taken */
     /* 3.12+ coverage: a line that CPython reaches again from the same line
      * never calls back, so its LINE instrumentation would stay forever;
      * once every line is covered the code's LINE events are switched off. */
@@ -390,8 +403,16 @@ int tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval);
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
  * values, running none of the program's code.  The fingerprint's frame may
  * be NULL on 3.11/3.12: the thread's current (interpreter) frame. */
+typedef struct {
+    uint64_t hash;
+    int n_pins;
+    PyObject *pins[TC_REC_FP_PINS];   /* borrowed: the call's arguments */
+} TcRecFingerprint;
+void tc_rec_call_values_init(void);
+/* -1: the call has no fingerprint (it cannot be told apart safely). */
 int tc_rec_call_fingerprint(PyCodeObject *code, PyFrameObject *frame,
-                            uint64_t *out);
+                            TcRecFingerprint *out);
+void tc_rec_code_fp_pins_free(TcRecCode *rc);
 void tc_rec_return_value_record(TcRecThread *t, TcRecCode *rc,
                                 PyObject *value);
 void tc_rec_call_values_set_redaction(PyObject *value_fn, PyObject *text_fn,

@@ -370,3 +370,257 @@ tc.stop()
         # 3.8-3.10 move a captured argument out of its slot into the cell
         # before any hook runs: all such calls look alike there.
         assert ("REPEATED_CALL", "captured_fresh") not in by
+
+
+# REPEATED_CALL compares the arguments' values.  CPython hands a freed
+# object's memory to the next allocation, so a fresh dict or instance made
+# for each call very often has the previous call's address: the program
+# below checks that it does (else it would test nothing) and the recording
+# must not call those calls repeated.
+REUSED = r'''
+import json, sys, timecapsule as tc
+from decimal import Decimal
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+class Slotted:
+    __slots__ = ("a", "b")
+    def __init__(self, a):
+        self.a = a
+        self.b = (a, "s")
+
+def fresh_dict(d):
+    return d["k"]
+def fresh_nested(d):
+    return d["items"][0]["n"]
+def fresh_list(l):
+    return l[0]
+def fresh_point(p):
+    return p.x
+def fresh_slotted(s):
+    return s.a
+def fresh_set(s):
+    return len(s)
+def fresh_lambda(f):
+    return f
+def fresh_iterator(it):
+    return next(it)
+
+ids = {}
+def note(kind, obj):
+    ids.setdefault(kind, set()).add(id(obj))
+
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for i in range(150):
+    d = json.loads('{"k": %d}' % i)
+    note("dict", d); fresh_dict(d); del d
+    d = json.loads('{"items": [{"n": %d}], "tag": "x"}' % i)
+    note("nested", d); fresh_nested(d); del d
+    l = [i, "x"]
+    note("list", l); fresh_list(l); del l
+    p = Point(i, 2)
+    note("point", p); fresh_point(p); del p
+    s = Slotted(i)
+    note("slotted", s); fresh_slotted(s); del s
+    s = {i, -1}
+    note("set", s); fresh_set(s); del s
+    f = lambda v=i: v
+    note("lambda", f); fresh_lambda(f); del f
+    it = iter([i])
+    note("iterator", it); fresh_iterator(it); del it
+tc.stop()
+print("DISTINCT", json.dumps({k: len(v) for k, v in ids.items()}))
+'''
+
+
+def _repeated(r):
+    return {w["var"] for w in r.warnings if w["code"] == "REPEATED_CALL"}
+
+
+def test_fresh_arguments_at_reused_addresses_are_no_repeat(run, tmp_path):
+    proc = run(REUSED)
+    assert proc.returncode == 0, proc.stderr
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("DISTINCT"))
+    distinct = json.loads(line.split(None, 1)[1])
+    # 150 objects of each kind in very few addresses: the old fingerprint
+    # (the address) saw the same argument 50 times and more.
+    for kind in ("dict", "nested", "list", "point", "slotted", "lambda"):
+        assert distinct[kind] < 100, (kind, distinct)
+    r = load(tmp_path / "out.tc")
+    assert r.state == "complete"
+    for name in ("fresh_dict", "fresh_nested", "fresh_list", "fresh_point",
+                 "fresh_slotted", "fresh_set", "fresh_lambda",
+                 "fresh_iterator"):
+        assert r.calls(name) == 150
+    assert _repeated(r) == set()
+
+
+def test_equal_values_are_a_repeat_even_as_different_objects(run, tmp_path):
+    # Equal contents in objects all alive at once (150 addresses): the
+    # same arguments by value, which identity never saw.
+    proc = run(r'''
+import json, timecapsule as tc
+from decimal import Decimal
+from datetime import date
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = {"y": y}
+class Slotted:
+    __slots__ = ("a",)
+    def __init__(self, a):
+        self.a = a
+def eq_dict(d): pass
+def eq_list(l): pass
+def eq_point(p): pass
+def eq_point_dict(p): pass
+def eq_slotted(s): pass
+def eq_set(s): pass
+def eq_decimal(x): pass
+def eq_date(x): pass
+def eq_method(m): pass
+def same_function(f): pass
+def ne_decimal(x): pass
+keep = []
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for i in range(150):
+    args = (json.loads('{"a": [1, 2.5, "x"], "b": null}'), [1, (2, "y")],
+            Point(1, 2), Slotted("s"), {1, 2, 3}, Decimal("1.50"),
+            date(2024, 1, 2), Point(3, 4).__init__, Decimal(i))
+    keep.append(args)
+    q = Point(1, 2)
+    q.__dict__["z"] = 0   # a dict of its own, not the inline values
+    keep.append(q)
+    eq_point_dict(q)
+    eq_dict(args[0]); eq_list(args[1]); eq_point(args[2]); eq_slotted(args[3])
+    eq_set(args[4]); eq_decimal(args[5]); eq_date(args[6]); eq_method(args[7])
+    same_function(len)
+    ne_decimal(args[8])
+tc.stop()
+print("DISTINCT", len({id(a[0]) for a in keep if isinstance(a, tuple)}))
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "DISTINCT 150" in proc.stdout
+    r = load(tmp_path / "out.tc")
+    # Point(1, 2) and Slotted("s") are made the same way each time: their
+    # __init__ gets a fresh empty instance and equal values.
+    inits = {"Point.__init__", "Slotted.__init__"} if sys.version_info >= (3, 11) \
+        else {"__init__"}   # the qualname needs co_qualname (3.11)
+    assert _repeated(r) == {"eq_dict", "eq_list", "eq_point", "eq_point_dict",
+                            "eq_slotted", "eq_set", "eq_decimal", "eq_date",
+                            "eq_method", "same_function"} | inits
+
+
+def test_the_same_object_changed_between_calls_is_no_repeat(run, tmp_path):
+    proc = run(r'''
+import timecapsule as tc
+class Counter:
+    def __init__(self):
+        self.n = 0
+    def bump(self):
+        self.n += 1
+def grow(l):
+    l.append(len(l))
+def count(d, k):
+    d[k] = d.get(k, 0) + 1
+def bump(c):
+    c.bump()
+def unchanged(l):
+    return len(l)
+items, stats, c, fixed = [], {}, Counter(), [1, 2]
+c2 = Counter()
+c2.__dict__["extra"] = 1   # a dict of its own, not the inline values
+def bump2(c):
+    c.bump()
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for i in range(150):
+    grow(items)
+    count(stats, "k")
+    bump(c)
+    bump2(c2)
+    unchanged(fixed)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    # Counter.bump's self changes too; the unchanged list is a repeat.
+    assert _repeated(r) == {"unchanged"}
+
+
+def test_huge_arguments_are_bounded_and_invent_no_repeat(run, tmp_path):
+    # A 1M-item list is not read (the work per call is bounded), and what
+    # is not read cannot be called the same: 150 calls with the same big
+    # list, or with big lists that differ only at the end, are no repeat.
+    proc = run(r'''
+import time, timecapsule as tc
+def scan(l):
+    return l[0]
+def scan_tail(l):
+    return l[-1]
+def text(s):
+    return s[:1]
+def deep(d):
+    return d
+big = list(range(1000000))
+tc.record(every=10, output="out.tc", watch=["nothing"])
+t0 = time.perf_counter()
+for i in range(150):
+    scan(big)
+    big[-1] = i
+elapsed = time.perf_counter() - t0
+for i in range(150):
+    scan_tail(list(range(100)) + [i])
+    text("x" * 100000 + str(i))
+    deep([[[[[i]]]]])
+tc.stop()
+print("ELAPSED", elapsed)
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert _repeated(r) == set()
+    elapsed = float(proc.stdout.split("ELAPSED")[1])
+    assert elapsed < 2.0   # reading 1M items 100 times would take longer
+
+
+def test_orders_workload_has_no_repeated_call(run, tmp_path):
+    # bench/workloads/orders.py: line_total(item) and price_order(order)
+    # get a fresh dict from json.loads every call (distinct orders), which
+    # reused the previous one's address.
+    import pathlib
+    workloads = pathlib.Path(__file__).resolve().parents[2] / "bench" / "workloads"
+    proc = run(r'''
+import sys, timecapsule as tc
+sys.path.insert(0, %r)
+import orders
+tc.record(every=10, output="out.tc", include_files=[orders.__file__])
+orders.run(400)
+tc.stop()
+''' % str(workloads))
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    assert r.calls("line_total") > 500 and r.calls("price_order") == 400
+    assert _repeated(r) == set()
+
+
+def test_repeats_after_a_long_run_of_different_arguments(run, tmp_path):
+    # After calls that never repeat, fingerprints are taken in windows with
+    # gaps between them (tc-recorder-hooks.c): a function that then keeps
+    # repeating its arguments is still found, and the gaps invent nothing.
+    proc = run(r'''
+import timecapsule as tc
+def late(x): pass
+def never(x): pass
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for i in range(3000):
+    late(i)
+    never(i)
+for i in range(3000):
+    late(-1 if i % 2 else 10**6 + i)
+    never(-i)
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert _repeated(load(tmp_path / "out.tc")) == {"late"}
