@@ -306,7 +306,8 @@ tc_analysis_async (TcDocument        *doc,
     {
       const TcDocCode *code = g_ptr_array_index (codes, i);
 
-      if (is_async_code (code))
+      /* No event can name a larger id (its block would be corrupt). */
+      if (is_async_code (code) && code->id < TC_MAX_CODE_ID)
         {
           g_ptr_array_add (async_codes, (gpointer) code);
           n_ids = MAX (n_ids, code->id + 1);

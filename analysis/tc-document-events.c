@@ -29,7 +29,6 @@
 
 #include "tc-document-load.h"
 
-#define TC_MAX_CODE_ID     (1u << 24)
 #define TC_MAX_STACK_DEPTH 100000u
 
 /* Below this many bytes of recording the load stays in one thread: workers

@@ -78,6 +78,10 @@ struct _TcDocument
   double        fd_peak;
 };
 
+/* Events naming a code id from here up make their block corrupt: by-id
+ * tables stay bounded whatever ids a hostile file defines. */
+#define TC_MAX_CODE_ID (1u << 24)
+
 /* Copies `s` into the document's string chunk (NUL-terminated). */
 const char *tc_document_intern     (TcDocument *self, TcStr s);
 const char *tc_document_intern_c   (TcDocument *self, const char *s);

@@ -430,6 +430,9 @@ tc_test_write_line_hits (const char    *path,
 }
 
 enum { ACODE_MAIN = 1, ACODE_HANDLE, ACODE_FETCH, ACODE_LEN, ACODE_GEN, ACODE_TICKER };
+/* A coroutine defined with an id no event can name (a hostile or damaged
+ * file): the analysis must not size anything by it (a fuzzer's find). */
+#define ACODE_FAR 0xffffff00u
 
 /* Thread 1 (MainThread), an event loop in main [0, 20 ms]: two instances
  * of the coroutine handle interleave, A awaiting fetch.
@@ -444,7 +447,8 @@ enum { ACODE_MAIN = 1, ACODE_HANDLE, ACODE_FETCH, ACODE_LEN, ACODE_GEN, ACODE_TI
  * resumes at 8, returns at 9: 1, 1, 1, 1, 3 ms.
  * Totals: handle started 3, ended 3 (1 unwound), suspended 3, resumed 3,
  * 14 ms, 2.0 segments per instance, threads 1 and 2; then fetch.  The
- * async generator ticker never runs; gen is a plain generator. */
+ * async generator ticker never runs; gen is a plain generator; the
+ * coroutine "far" (ACODE_FAR) never runs either. */
 char *
 tc_test_write_coroutines (void)
 {
@@ -461,6 +465,7 @@ tc_test_write_coroutines (void)
     { ACODE_LEN, 0, 0, TC_CODE_FLAG_C_FUNCTION, TC_STR ("len"), TC_STR ("len"), TC_STR ("builtins") },
     { ACODE_GEN, 1, 13, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_GENERATOR, TC_STR ("gen"), TC_STR ("gen"), TC_STR ("__main__") },
     { ACODE_TICKER, 1, 17, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_ASYNC_GEN, TC_STR ("ticker"), TC_STR ("ticker"), TC_STR ("__main__") },
+    { ACODE_FAR, 1, 21, TC_CODE_FLAG_TRACKED | TC_CODE_FLAG_COROUTINE, TC_STR ("far"), TC_STR ("far"), TC_STR ("__main__") },
   };
   TcEvent loop1[] = {
     EV (0, TC_EVENT_CALL, ACODE_MAIN),
