@@ -317,30 +317,7 @@ static void
 search_changed_cb (TcAsyncSection *self,
                    GtkSearchEntry *entry)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  g_clear_pointer (&self->filter_text, g_free);
-  if (*text)
-    self->filter_text = g_utf8_casefold (text, -1);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-static void
-add_column (TcAsyncSection *self,
-            const char     *title,
-            GtkWidget    *(*create) (void),
-            TcUiBindFunc    bind,
-            gpointer        bind_data,
-            GtkSorter      *sorter,
-            gboolean        expand)
-{
-  g_autoptr(GtkColumnViewColumn) column = tc_ui_column_new (title, create, bind, bind_data);
-
-  gtk_column_view_column_set_sorter (column, sorter);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (sorter);
+  tc_ui_filter_text_set (&self->filter_text, gtk_editable_get_text (GTK_EDITABLE (entry)), self->filter);
 }
 
 static void
@@ -355,22 +332,22 @@ setup_columns (TcAsyncSection *self)
   GtkColumnViewColumn *running_column;
   GListModel *columns;
 
-  add_column (self, _("Coroutine"), tc_ui_cell_label_new, bind_name, NULL,
+  tc_ui_column_view_append (self->column_view, _("Coroutine"), tc_ui_cell_label_new, bind_name, NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_name, NULL, NULL)), TRUE);
-  add_column (self, _("Threads"), tc_ui_cell_label_new, bind_threads, self,
+  tc_ui_column_view_append (self->column_view, _("Threads"), tc_ui_cell_label_new, bind_threads, self,
               GTK_SORTER (gtk_custom_sorter_new (compare_threads, NULL, NULL)), FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
-    add_column (self, _(counts[i].title), tc_ui_cell_number_new, bind_count,
+    tc_ui_column_view_append (self->column_view, _(counts[i].title), tc_ui_cell_number_new, bind_count,
                 GSIZE_TO_POINTER (counts[i].offset),
                 GTK_SORTER (gtk_custom_sorter_new (compare_u64_field,
                                                    GSIZE_TO_POINTER (counts[i].offset), NULL)), FALSE);
-  add_column (self, _("Running"), create_bar_cell, bind_running, self,
+  tc_ui_column_view_append (self->column_view, _("Running"), create_bar_cell, bind_running, self,
               GTK_SORTER (gtk_custom_sorter_new (compare_i64_field,
                                                  GSIZE_TO_POINTER (G_STRUCT_OFFSET (TcAsyncCode, running_ns)),
                                                  NULL)), FALSE);
-  add_column (self, _("Runs/Inst."), tc_ui_cell_number_new, bind_segments, NULL,
+  tc_ui_column_view_append (self->column_view, _("Runs/Inst."), tc_ui_cell_number_new, bind_segments, NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_segments, NULL, NULL)), FALSE);
-  add_column (self, _("Active"), tc_ui_cell_number_new, bind_active, NULL,
+  tc_ui_column_view_append (self->column_view, _("Active"), tc_ui_cell_number_new, bind_active, NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_i64_field,
                                                  GSIZE_TO_POINTER (G_STRUCT_OFFSET (TcAsyncCode, first_ns)),
                                                  NULL)), FALSE);

@@ -183,24 +183,6 @@ filter_func (gpointer item,
 }
 
 static void
-add_column (TcFunctionsSection *self,
-            const char         *title,
-            GtkWidget        *(*create) (void),
-            TcUiBindFunc        bind,
-            gpointer            bind_data,
-            GtkSorter          *sorter,
-            gboolean            expand)
-{
-  g_autoptr(GtkColumnViewColumn) column = tc_ui_column_new (title, create, bind, bind_data);
-
-  gtk_column_view_column_set_sorter (column, sorter);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (sorter);
-}
-
-static void
 setup_columns (TcFunctionsSection *self)
 {
   static const struct { const char *title; gsize offset; } ms_columns[] = {
@@ -213,21 +195,21 @@ setup_columns (TcFunctionsSection *self)
   GtkColumnViewColumn *total_column;
   GListModel *columns;
 
-  add_column (self, _("Function"), tc_ui_cell_label_new, bind_name, NULL,
+  tc_ui_column_view_append (self->column_view, _("Function"), tc_ui_cell_label_new, bind_name, NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_name, NULL, NULL)), TRUE);
-  add_column (self, _("Calls"), tc_ui_cell_number_new, bind_calls, NULL,
+  tc_ui_column_view_append (self->column_view, _("Calls"), tc_ui_cell_number_new, bind_calls, NULL,
               GTK_SORTER (gtk_custom_sorter_new (compare_calls, NULL, NULL)), FALSE);
-  add_column (self, _("Total"), create_bar_cell, bind_total, self,
+  tc_ui_column_view_append (self->column_view, _("Total"), create_bar_cell, bind_total, self,
               GTK_SORTER (gtk_custom_sorter_new (compare_ms_field,
                                                  GSIZE_TO_POINTER (G_STRUCT_OFFSET (TcFunctionStats, total_ms)),
                                                  NULL)), FALSE);
-  add_column (self, _("Self"), create_bar_cell, bind_self, self,
+  tc_ui_column_view_append (self->column_view, _("Self"), create_bar_cell, bind_self, self,
               GTK_SORTER (gtk_custom_sorter_new (compare_ms_field,
                                                  GSIZE_TO_POINTER (G_STRUCT_OFFSET (TcFunctionStats, self_ms)),
                                                  NULL)), FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (ms_columns); i++)
-    add_column (self, _(ms_columns[i].title), tc_ui_cell_number_new, bind_ms_field,
+    tc_ui_column_view_append (self->column_view, _(ms_columns[i].title), tc_ui_cell_number_new, bind_ms_field,
                 GSIZE_TO_POINTER (ms_columns[i].offset),
                 GTK_SORTER (gtk_custom_sorter_new (compare_ms_field,
                                                    GSIZE_TO_POINTER (ms_columns[i].offset),
@@ -562,11 +544,7 @@ tc_functions_section_set_filter (TcFunctionsSection *self,
 {
   g_return_if_fail (TC_IS_FUNCTIONS_SECTION (self));
 
-  g_clear_pointer (&self->filter_text, g_free);
-  if (text != NULL && *text != 0)
-    self->filter_text = g_utf8_casefold (text, -1);
-
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  tc_ui_filter_text_set (&self->filter_text, text, self->filter);
 }
 
 void

@@ -49,12 +49,7 @@ static void
 search_changed_cb (TcItemTable    *self,
                    GtkSearchEntry *entry)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  g_clear_pointer (&self->filter_text, g_free);
-  if (*text)
-    self->filter_text = g_utf8_casefold (text, -1);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  tc_ui_filter_text_set (&self->filter_text, gtk_editable_get_text (GTK_EDITABLE (entry)), self->filter);
 }
 
 static void

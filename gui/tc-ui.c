@@ -181,6 +181,35 @@ tc_ui_column_new (const char   *title,
   return gtk_column_view_column_new (title, factory);
 }
 
+void
+tc_ui_column_view_append (GtkColumnView *view,
+                          const char    *title,
+                          GtkWidget    *(*create) (void),
+                          TcUiBindFunc   bind,
+                          gpointer       user_data,
+                          GtkSorter     *sorter,
+                          gboolean       expand)
+{
+  g_autoptr(GtkColumnViewColumn) column = tc_ui_column_new (title, create, bind, user_data);
+
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
+  g_object_unref (sorter);
+}
+
+void
+tc_ui_filter_text_set (char            **filter_text,
+                       const char       *text,
+                       GtkCustomFilter  *filter)
+{
+  g_clear_pointer (filter_text, g_free);
+  if (text != NULL && *text != '\0')
+    *filter_text = g_utf8_casefold (text, -1);
+  gtk_filter_changed (GTK_FILTER (filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
 GtkWidget *
 tc_ui_cell_label_new (void)
 {

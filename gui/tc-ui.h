@@ -32,6 +32,19 @@ GtkColumnViewColumn *tc_ui_column_new       (const char   *title,
                                              GtkWidget  *(*create) (void),
                                              TcUiBindFunc  bind,
                                              gpointer      user_data);
+/* Appends a resizable column to `view`, sorted by `sorter` (taken). */
+void                 tc_ui_column_view_append (GtkColumnView *view,
+                                               const char    *title,
+                                               GtkWidget    *(*create) (void),
+                                               TcUiBindFunc   bind,
+                                               gpointer       user_data,
+                                               GtkSorter     *sorter,
+                                               gboolean       expand);
+/* A table's search: `*filter_text` becomes `text` casefolded (NULL when
+ * empty) and `filter` runs again. */
+void                 tc_ui_filter_text_set  (char           **filter_text,
+                                             const char      *text,
+                                             GtkCustomFilter *filter);
 GtkWidget           *tc_ui_cell_label_new   (void);
 GtkWidget           *tc_ui_cell_number_new  (void);
 GtkWidget           *tc_ui_cell_mono_new    (void);
