@@ -96,23 +96,22 @@ tc_rec_code_find(PyObject *code)
     return code_lookup(code);
 }
 
-/* Hand a full buffer to the writer and start a fresh one. */
+/* Hand a full buffer to the writer and start a fresh one (a recycled one
+ * when the writer has one: tc-recorder-buffers.c). */
 static void __attribute__((noinline))
 rotate(TcRecThread *t)
 {
-    TcEvent *fresh = malloc(sizeof(TcEvent) * TC_REC_BUFFER_EVENTS);
-    TcRecPending *p = malloc(sizeof(TcRecPending));
     pthread_mutex_lock(&tc_rec.lock);
-    if (fresh == NULL || p == NULL) {
+    TcRecPending *p = tc_rec_buffers_take_locked();
+    if (p == NULL) {
         /* Out of memory: write synchronously rather than lose events. */
         tc_rec_drain_locked();
         atomic_store_explicit(&t->len, 0, memory_order_release);
         t->consumed = 0;
         pthread_mutex_unlock(&tc_rec.lock);
-        free(fresh);
-        free(p);
         return;
     }
+    TcEvent *fresh = p->buf;
     p->next = NULL;
     p->tid = t->tid;
     p->buf = t->buf;

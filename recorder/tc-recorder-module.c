@@ -306,6 +306,7 @@ rec_close(PyObject *self, PyObject *args)
     uint64_t n_events = tc_rec.n_events, n_snapshots = tc_rec.n_snapshots;
     uint64_t n_dropped = tc_rec.n_dropped;
     free_threads_locked();
+    tc_rec_buffers_free_locked();
     pthread_mutex_unlock(&tc_rec.lock);
 
     Py_BEGIN_ALLOW_THREADS
@@ -536,6 +537,7 @@ rec_fork_child(PyObject *self, PyObject *unused)
     }
     tc_rec.pending_head = tc_rec.pending_tail = NULL;
     free_threads_locked();
+    tc_rec_buffers_free_locked();
     tc_rec.generation++;   /* every interned code is stale now */
     clear_tables();
     Py_RETURN_NONE;
@@ -1402,11 +1404,15 @@ rec_timer_stop(PyObject *self, PyObject *args)
 static PyObject *
 rec_stats(PyObject *self, PyObject *unused)
 {
-    return Py_BuildValue("{s:K,s:K,s:K,s:O}", "events",
+    pthread_mutex_lock(&tc_rec.lock);
+    unsigned long long buffers = tc_rec_buffers_allocated_locked();
+    pthread_mutex_unlock(&tc_rec.lock);
+    return Py_BuildValue("{s:K,s:K,s:K,s:O,s:K}", "events",
                          (unsigned long long)tc_rec.n_events, "snapshots",
                          (unsigned long long)tc_rec.n_snapshots, "dropped",
                          (unsigned long long)tc_rec.n_dropped, "open",
-                         tc_rec.writer ? Py_True : Py_False);
+                         tc_rec.writer ? Py_True : Py_False,
+                         "event_buffers", buffers);
 }
 
 static PyObject *

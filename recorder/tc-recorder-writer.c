@@ -279,8 +279,7 @@ write_chunks_locked(void)
     while (taken != NULL) {
         TcRecPending *p = taken;
         taken = p->next;
-        free(p->buf);
-        free(p);
+        tc_rec_buffers_give_back_locked(p);
     }
     n_chunks = 0;
 }

@@ -471,6 +471,12 @@ int tc_rec_writer_start(void);
 void tc_rec_clock_init(void);
 void tc_rec_writer_stop(void);
 void tc_rec_drain_locked(void);                           /* write buffered events */
+
+/* tc-recorder-buffers.c: full-size event buffers, recycled (under the lock) */
+TcRecPending *tc_rec_buffers_take_locked(void);   /* ->buf: a free buffer */
+void tc_rec_buffers_give_back_locked(TcRecPending *p);   /* written */
+void tc_rec_buffers_free_locked(void);
+uint64_t tc_rec_buffers_allocated_locked(void);   /* this recording */
 void tc_rec_fatal_signals_install(void);
 void tc_rec_fatal_signals_remove(void);
 
