@@ -7,6 +7,9 @@
     python3 bench/run-bench.py --python 3.12 --workload fib --tool tc-all
     python3 bench/run-bench.py --window --python 3.12 --baseline main
                                             # timed window, counted (callgrind)
+    python3 bench/run-bench.py --paired --baseline main
+                                            # pairs of untraced/traced runs in
+                                            # one process (bench_paired.py)
 
 Not part of the test run.  For each interpreter (pyenv 3.8–3.13 and Debian's
 python3 when present) it
@@ -227,13 +230,10 @@ def count_calls(mod, size):
     return counts["call"], counts["c_call"]
 
 
-def worker(tool, workload, size_name, n_calls, save):
+def prepared_workload(tool, workload, size_name):
+    """The workload module, warmed up, and its size; the tool imported."""
     mod = load_workload(workload)
     size = int(size_name) if size_name.isdigit() else mod.SIZES[size_name]
-    if tool == "count":
-        py_calls, c_calls = count_calls(mod, size)
-        print(json.dumps({"py_calls": py_calls, "c_calls": c_calls}))
-        return
     mod.run(max(1, size // 20))     # warm-up: imports, specialisation
     # The tool's import is not part of its end-to-end time (start, run,
     # stop, save): a real program imports it once.
@@ -243,6 +243,17 @@ def worker(tool, workload, size_name, n_calls, save):
                  "c-vector": ["_tc_bench_hook"]}.get(
                      tool, ["timecapsule"] if tool in TC_TOOLS else []):
         importlib.import_module(name)
+    return mod, size
+
+
+def worker(tool, workload, size_name, n_calls, save):
+    if tool == "count":
+        mod = load_workload(workload)
+        size = int(size_name) if size_name.isdigit() else mod.SIZES[size_name]
+        py_calls, c_calls = count_calls(mod, size)
+        print(json.dumps({"py_calls": py_calls, "c_calls": c_calls}))
+        return
+    mod, size = prepared_workload(tool, workload, size_name)
     out_dir = tempfile.mkdtemp(prefix="tc-bench-")
     try:
         t0 = time.perf_counter()
@@ -778,6 +789,48 @@ def main_driver(opts):
     return 0
 
 
+def main_paired(opts):
+    """Overhead from pairs of runs in one process (bench/bench_paired.py)."""
+    sys.path.insert(0, HERE)
+    import bench_paired
+    build_dir = os.path.abspath(opts.build_dir)
+    size = "quick" if opts.quick else "full"
+    rounds = opts.rounds or 3
+    json_path = os.path.join(build_dir, "bench-paired.json")
+    out = earlier_figures(json_path)
+    for name, base_py in interpreters(opts.python):
+        stage = build_stage(name, base_py, build_dir)
+        env = bench_env(base_py, stage, build_dir)
+        base_env = None
+        if opts.baseline:
+            base_env = bench_env(base_py, build_baseline_stage(
+                name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
+        venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
+        py = venv_py if os.path.exists(venv_py) else base_py
+        tools = [t for t in (opts.tool or bench_paired.PAIRED_TOOLS)
+                 if t != "py-spy" and t not in BASE_TOOLS
+                 and tool_available(t, py, env, None)]
+        if base_env:
+            tools.append("tc-base")
+        out.setdefault(name, {})
+        for workload in (opts.workload or ["fib", "oo", "orders"]):
+            def one(tool):
+                cmd = [py, os.path.abspath(__file__), "--paired-worker", tool,
+                       workload, size, str(opts.pairs)]
+                return bench_paired.worker_json(
+                    cmd, base_env if tool in BASE_TOOLS else env)
+            runs = bench_paired.run_cell(one, tools, rounds)
+            out[name]["%s:%s" % (workload, size)] = {"size": size, "pairs": opts.pairs,
+                                   "rounds": rounds, "runs": runs,
+                                   "baseline": opts.baseline,
+                                   "load": os.getloadavg()[0],
+                                   "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+            print(bench_paired.format_cell(name, workload, runs), flush=True)
+            with open(json_path, "w") as f:
+                json.dump(out, f, indent=1)
+    return 0
+
+
 def run_scale(opts, build_dir):
     sys.path.insert(0, HERE)
     import bench_scale
@@ -911,8 +964,21 @@ def main():
     ap.add_argument("--baseline", metavar="REV",
                     help="also run tool tc-base: tc-all built from git revision REV "
                     "(and tc-sample-base with tool tc-sample)")
+    ap.add_argument("--paired", action="store_true",
+                    help="overhead from pairs of untraced/traced runs in one process "
+                    "(steadier on a noisy machine; bench/bench_paired.py)")
+    ap.add_argument("--pairs", type=int, default=31,
+                    help="with --paired: pairs per process (default 31)")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument("--paired-worker", nargs=4, help=argparse.SUPPRESS)
     opts = ap.parse_args()
+    if opts.paired_worker:
+        sys.path.insert(0, HERE)
+        import bench_paired
+        tool, workload, size_name, pairs = opts.paired_worker
+        mod, size = prepared_workload(tool, workload, size_name)
+        bench_paired.worker(start_tool, mod, tool, size, int(pairs))
+        return 0
     if opts.worker:
         worker(opts.worker[0], opts.worker[1], opts.worker[2], int(opts.worker[3]),
                opts.worker[4] == "1")
@@ -927,6 +993,8 @@ def main():
     build_dir = os.path.abspath(opts.build_dir)
     if opts.instructions:
         return main_instructions(opts)
+    if opts.paired:
+        return main_paired(opts)
     if opts.sample_cost:
         return main_sample_cost(opts)
     if opts.window:
