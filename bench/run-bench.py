@@ -488,12 +488,10 @@ def earlier_figures(json_path):
         return json.load(f)
 
 
-def main_instructions(opts):
-    build_dir = os.path.abspath(opts.build_dir)
-    tools = opts.tool or ["none", "c-empty", "c-store", "cprofile", "tc-all",
-                          "tc-tracked"]
-    json_path = os.path.join(build_dir, "bench-instructions.json")
-    out = earlier_figures(json_path)
+def staged_interpreters(opts, build_dir):
+    """(name, python, env, env of --baseline's build or None) for each
+    selected interpreter, its stage built; python: the venv's when there
+    is one (the peers are installed there)."""
     for name, base_py in interpreters(opts.python):
         stage = build_stage(name, base_py, build_dir)
         env = bench_env(base_py, stage, build_dir)
@@ -502,7 +500,16 @@ def main_instructions(opts):
             base_env = bench_env(base_py, build_baseline_stage(
                 name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
         venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
-        py = venv_py if os.path.exists(venv_py) else base_py
+        yield name, venv_py if os.path.exists(venv_py) else base_py, env, base_env
+
+
+def main_instructions(opts):
+    build_dir = os.path.abspath(opts.build_dir)
+    tools = opts.tool or ["none", "c-empty", "c-store", "cprofile", "tc-all",
+                          "tc-tracked"]
+    json_path = os.path.join(build_dir, "bench-instructions.json")
+    out = earlier_figures(json_path)
+    for name, py, env, base_env in staged_interpreters(opts, build_dir):
         out.setdefault(name, {})
         for workload in (opts.workload or list(INSTR_SIZES)):
             small, big = INSTR_SIZES[workload]
@@ -798,15 +805,7 @@ def main_paired(opts):
     rounds = opts.rounds or 3
     json_path = os.path.join(build_dir, "bench-paired.json")
     out = earlier_figures(json_path)
-    for name, base_py in interpreters(opts.python):
-        stage = build_stage(name, base_py, build_dir)
-        env = bench_env(base_py, stage, build_dir)
-        base_env = None
-        if opts.baseline:
-            base_env = bench_env(base_py, build_baseline_stage(
-                name, base_py, build_dir, opts.baseline) + os.pathsep + stage, build_dir)
-        venv_py = os.path.join(build_dir, "venv-" + name, "bin", "python")
-        py = venv_py if os.path.exists(venv_py) else base_py
+    for name, py, env, base_env in staged_interpreters(opts, build_dir):
         tools = [t for t in (opts.tool or bench_paired.PAIRED_TOOLS)
                  if t != "py-spy" and t not in BASE_TOOLS
                  and tool_available(t, py, env, None)]
