@@ -27,12 +27,28 @@ origin_frame (const TcDocSnapshot *snap)
   return &cap->stack[MIN (cap->locals_depth, cap->n_stack - 1)];
 }
 
+/* The qualified name, as the seed printed it in "fn():ln": a name shared
+ * by codes of several files gets its file from tc_snapshot_where(), not
+ * the display name's "(file:line)" before the "()". */
 const char *
 tc_snapshot_fn (TcDocument *doc, const TcDocSnapshot *snap)
 {
   const TcStackFrame *frame = origin_frame (snap);
+  const TcDocCode *code = frame ? tc_document_get_code (doc, frame->code_id) : NULL;
 
-  return frame ? tc_document_code_name (doc, frame->code_id) : "?";
+  return code ? code->qualname : "?";
+}
+
+char *
+tc_snapshot_where (TcDocument *doc, const TcDocSnapshot *snap)
+{
+  const TcStackFrame *frame = origin_frame (snap);
+  const TcDocCode *code = frame ? tc_document_get_code (doc, frame->code_id) : NULL;
+  gboolean ambiguous = code && !g_str_equal (code->display, code->qualname);
+
+  if (ambiguous)
+    return g_strdup_printf ("%s():%u (%s)", code->qualname, frame->line, tc_snapshot_file (doc, snap, TRUE));
+  return g_strdup_printf ("%s():%u", tc_snapshot_fn (doc, snap), tc_snapshot_line (snap));
 }
 
 guint32

@@ -305,6 +305,8 @@ GArray *tc_analysis_search (TcDocument *doc, const char *query, guint fields); /
 const char *tc_snapshot_fn   (TcDocument *doc, const TcDocSnapshot *snap);
 guint32     tc_snapshot_line (const TcDocSnapshot *snap);
 const char *tc_snapshot_file (TcDocument *doc, const TcDocSnapshot *snap, gboolean basename);
+/* "fn():ln", with " (file.py)" when codes of other files share the name. */
+char       *tc_snapshot_where (TcDocument *doc, const TcDocSnapshot *snap);
 const TcDocCapture *tc_snapshot_origin (const TcDocSnapshot *snap);
 
 /* Heatmap of numeric variables and metrics (or one, by name): one row of

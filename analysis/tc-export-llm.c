@@ -283,9 +283,10 @@ tc_export_for_llm_string (TcDocument *doc, guint max_snaps)
       {
         const TcDocSnapshot *sn = &g_array_index (snaps, TcDocSnapshot, i);
         const TcDocCapture *cap = tc_snapshot_origin (sn);
+        g_autofree char *where = tc_snapshot_where (doc, sn);
 
-        g_string_append_printf (out, "[%04" G_GUINT64_FORMAT "] t=%.4fs evt=%s fn=%s():%u\n", sn->index,
-                                tc_ns_to_s (sn->time_ns), sn->evt, tc_snapshot_fn (doc, sn), tc_snapshot_line (sn));
+        g_string_append_printf (out, "[%04" G_GUINT64_FORMAT "] t=%.4fs evt=%s fn=%s\n", sn->index,
+                                tc_ns_to_s (sn->time_ns), sn->evt, where);
         if (*sn->label)
           g_string_append_printf (out, "  label: %s\n", sn->label);
         for (guint l = 0; cap && l < MIN (8, cap->n_locals); l++)

@@ -945,9 +945,9 @@ section_snapshots (Ctx *ctx)
       double v;
 
       {
-        g_autofree char *head = g_strdup_printf ("  #%04" G_GUINT64_FORMAT "  t=%.4fs  [%s]  %s():%u", s->index,
-                                                 tc_ns_to_s (s->time_ns), s->evt, tc_snapshot_fn (doc, s),
-                                                 tc_snapshot_line (s));
+        g_autofree char *where = tc_snapshot_where (doc, s);
+        g_autofree char *head = g_strdup_printf ("  #%04" G_GUINT64_FORMAT "  t=%.4fs  [%s]  %s", s->index,
+                                                 tc_ns_to_s (s->time_ns), s->evt, where);
         GString *extra = g_string_new (NULL);
 
         if (*s->label && !g_str_has_prefix (s->label, "_tc"))
@@ -955,9 +955,8 @@ section_snapshots (Ctx *ctx)
         for (guint t = 0; s->tags[t]; t++)
           if (!g_str_equal (s->tags[t], "_internal"))
             g_string_append_printf (extra, "%s%s#%s%s", extra->len ? " " : "", C (TC_MAGENTA), s->tags[t], R ());
-        g_string_append_printf (ctx->out, "  #%04" G_GUINT64_FORMAT "  t=%.4fs  %s[%s]%s  %s():%u", s->index,
-                                tc_ns_to_s (s->time_ns), C (evt_colour (s)), s->evt, R (), tc_snapshot_fn (doc, s),
-                                tc_snapshot_line (s));
+        g_string_append_printf (ctx->out, "  #%04" G_GUINT64_FORMAT "  t=%.4fs  %s[%s]%s  %s", s->index,
+                                tc_ns_to_s (s->time_ns), C (evt_colour (s)), s->evt, R (), where);
         /* Label and tags follow on the line when they fit, else below. */
         if (extra->len && (int) (tc_utf8_width (head) + 2 + tc_utf8_width (extra->str)) <= ctx->W)
           g_string_append_printf (ctx->out, "  %s", extra->str);

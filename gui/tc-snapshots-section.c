@@ -90,13 +90,12 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_autofree char *index_text = g_strdup_printf ("#%04" G_GUINT64_FORMAT, snap->index);
   g_autofree char *time_text = tc_units_format_seconds (snap->time_ns);
   g_autofree char *evt = g_strndup (snap->evt, strcspn (snap->evt, ":"));
+  g_autofree char *location = tc_snapshot_where (document, snap);
   g_autofree char *where_text = NULL;
   static const char *pill_classes[] = { "crash", "good", "accent", "warning" };
 
   /* Labels starting with _tc are the recorder's own (hidden by the seed). */
-  where_text = g_strdup_printf ("%s():%u%s%s",
-                                tc_snapshot_fn (document, snap),
-                                tc_snapshot_line (snap),
+  where_text = g_strdup_printf ("%s%s%s", location,
                                 *snap->label && !g_str_has_prefix (snap->label, "_tc") ? "  " : "",
                                 *snap->label && !g_str_has_prefix (snap->label, "_tc") ? snap->label : "");
 

@@ -403,3 +403,24 @@ def test_flame_bars_are_shares_of_the_recorded_time(tmp_path, capsys):
     assert pct["main"] > 90, rows
     # leaf does ~1/20 of spin's loop: nowhere near the whole.
     assert pct["leaf"] < 30, rows
+
+
+def test_snapshot_place_of_a_name_two_files_share(tmp_path, capsys):
+    """`<module>` of the program and of a module it imports: the snapshot
+    timeline says `fn():line (file)` (the display name's "(file:line)"
+    used to land before the "()": `<module> (prog.py:1)():4`)."""
+    (tmp_path / "helper.py").write_text("def double(x):\n    return 2 * x\n")
+    (tmp_path / "prog.py").write_text(
+        "import helper\n"
+        "total = 0\n"
+        "for i in range(5):\n"
+        "    total += helper.double(i)\n")
+    proc = subprocess.run([sys.executable, "-m", "timecapsule", "run", "-o", "out.tc", "prog.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    capsys.readouterr()
+    tc.report(str(tmp_path / "out.tc"), width=100)
+    timeline = capsys.readouterr().out.split("SNAPSHOT TIMELINE")[1]
+    stop = [line for line in timeline.splitlines() if "record_stop" in line]
+    assert stop and stop[0].rstrip().endswith("<module>():4 (prog.py)"), timeline[:600]
+    assert "()" not in stop[0].split("<module>")[1][3:], stop[0]
