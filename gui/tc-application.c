@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "charts/tc-flame-graph.h"
 #include "compare/tc-compare-section.h"
 #include "tc-window.h"
 
@@ -241,6 +242,14 @@ tc_application_open (GApplication  *app,
 }
 
 static void
+tc_application_shutdown (GApplication *app)
+{
+  tc_flame_graph_wait_for_painters ();
+
+  G_APPLICATION_CLASS (tc_application_parent_class)->shutdown (app);
+}
+
+static void
 tc_application_dispose (GObject *object)
 {
   TcApplication *self = (TcApplication *)object;
@@ -262,6 +271,7 @@ tc_application_class_init (TcApplicationClass *klass)
   app_class->startup = tc_application_startup;
   app_class->activate = tc_application_activate;
   app_class->open = tc_application_open;
+  app_class->shutdown = tc_application_shutdown;
 }
 
 static void

@@ -313,6 +313,40 @@ relayout (TcFlameGraph *self)
 
 /* ---- painting in a worker --------------------------------------------- */
 
+/* Painters in flight, process-wide.  A worker still shaping labels when
+ * the process exits runs into HarfBuzz's exit-time cleanup and crashes
+ * (seen as a segfault after a test's last case): the application waits
+ * for them when it shuts down, and so do the tests. */
+static GMutex painters_lock;
+static GCond painters_done;
+static guint painters;
+
+static void
+painter_started (void)
+{
+  g_mutex_lock (&painters_lock);
+  painters++;
+  g_mutex_unlock (&painters_lock);
+}
+
+static void
+painter_finished (void)
+{
+  g_mutex_lock (&painters_lock);
+  if (--painters == 0)
+    g_cond_broadcast (&painters_done);
+  g_mutex_unlock (&painters_lock);
+}
+
+void
+tc_flame_graph_wait_for_painters (void)
+{
+  g_mutex_lock (&painters_lock);
+  while (painters > 0)
+    g_cond_wait (&painters_done, &painters_lock);
+  g_mutex_unlock (&painters_lock);
+}
+
 typedef struct
 {
   TcFlameDraw  params;
@@ -355,6 +389,7 @@ paint_worker (GTask        *task,
   tc_draw_flame_graph (cr, &job->style, &job->params);
   cairo_destroy (cr);
   cairo_surface_flush (job->surface);
+  painter_finished ();
   g_task_return_boolean (task, TRUE);
 }
 
@@ -455,6 +490,7 @@ request_paint (TcFlameGraph *self)
   self->paint_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->paint_cancellable, paint_done, NULL);
   g_task_set_task_data (task, job, paint_job_free);
+  painter_started ();
   g_task_run_in_thread (task, paint_worker);
 }
 

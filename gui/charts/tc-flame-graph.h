@@ -25,6 +25,9 @@ void         tc_flame_graph_set_tree         (TcFlameGraph *self,
                                               TcFlameTree  *tree);
 TcFlameTree *tc_flame_graph_get_tree         (TcFlameGraph *self);
 gboolean     tc_flame_graph_get_ready        (TcFlameGraph *self);
+/* Blocks until no flame graph of the process is painting in a worker
+ * (before exit: see tc-flame-graph.c). */
+void         tc_flame_graph_wait_for_painters (void);
 GArray      *tc_flame_graph_get_boxes        (TcFlameGraph *self);
 /* Click-to-zoom: the node drawn full width (its ancestors above it). */
 void         tc_flame_graph_set_focus        (TcFlameGraph *self,

@@ -702,6 +702,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -717,5 +719,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
   g_test_add_func ("/tc/charts/flame/deep-opens-at-roots", test_deep_opens_at_roots);
 
-  return g_test_run ();
+  status = g_test_run ();
+  tc_flame_graph_wait_for_painters ();   /* before HarfBuzz's exit cleanup */
+  return status;
 }

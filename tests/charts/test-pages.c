@@ -13,6 +13,7 @@
 #include "tc-call-graph.h"
 #include "tc-chart-sections.h"
 #include "tc-flame-graph-section.h"
+#include "tc-flame-graph.h"
 #include "tc-functions-section.h"
 #include "tc-item.h"
 #include "tc-session-view.h"
@@ -471,6 +472,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -483,5 +486,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/pages/heatmap", test_heatmap);
   g_test_add_func ("/tc/charts/pages/show-in-function-table", test_show_in_function_table);
 
-  return g_test_run ();
+  status = g_test_run ();
+  tc_flame_graph_wait_for_painters ();   /* before HarfBuzz's exit cleanup */
+  return status;
 }
