@@ -7,7 +7,7 @@
  * the kernel (a chunk that size is mmap'ed, or trimmed off the heap's
  * top), so the next buffer is faulted in again page by page on the
  * program's own thread: ~10 µs of kernel time per 4 KiB page in this VM,
- * a cost no instruction count shows (oo on 3.12: 1 500–3 500 faults and
+ * a cost no instruction count shows (oo on 3.12: 960–3 500 faults and
  * 7–34 ms of system time in a 0.6 s run).  The writer keeps a few written
  * buffers, their hand-over records with them, and rotate() takes one of
  * those first: the same warm pages go round.
