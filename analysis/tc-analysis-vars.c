@@ -40,15 +40,30 @@ tc_snapshot_fn (TcDocument *doc, const TcDocSnapshot *snap)
 }
 
 char *
+tc_code_place (TcDocument *doc,
+               guint32     code_id,
+               guint32     line)
+{
+  const TcDocCode *code = tc_document_get_code (doc, code_id);
+  const TcDocFile *file = code ? tc_document_get_file (doc, code->file_id) : NULL;
+
+  if (code == NULL)
+    return g_strdup_printf ("?():%u", line);
+  if (!g_str_equal (code->display, code->qualname))
+    return g_strdup_printf ("%s():%u (%s)", code->qualname, line, file && *file->basename ? file->basename : "?");
+  return g_strdup_printf ("%s():%u", code->qualname, line);
+}
+
+char *
 tc_snapshot_where (TcDocument *doc, const TcDocSnapshot *snap)
 {
   const TcStackFrame *frame = origin_frame (snap);
-  const TcDocCode *code = frame ? tc_document_get_code (doc, frame->code_id) : NULL;
-  gboolean ambiguous = code && !g_str_equal (code->display, code->qualname);
 
-  if (ambiguous)
-    return g_strdup_printf ("%s():%u (%s)", code->qualname, frame->line, tc_snapshot_file (doc, snap, TRUE));
-  return g_strdup_printf ("%s():%u", tc_snapshot_fn (doc, snap), tc_snapshot_line (snap));
+  /* A snapshot taken before the program's first frame (the start of
+   * `timecapsule run`) or on a thread with none captured. */
+  if (frame == NULL)
+    return g_strdup ("(no frame)");
+  return tc_code_place (doc, frame->code_id, frame->line);
 }
 
 guint32

@@ -305,8 +305,11 @@ GArray *tc_analysis_search (TcDocument *doc, const char *query, guint fields); /
 const char *tc_snapshot_fn   (TcDocument *doc, const TcDocSnapshot *snap);
 guint32     tc_snapshot_line (const TcDocSnapshot *snap);
 const char *tc_snapshot_file (TcDocument *doc, const TcDocSnapshot *snap, gboolean basename);
-/* "fn():ln", with " (file.py)" when codes of other files share the name. */
+/* "fn():ln", with " (file.py)" when codes of other files share the name;
+ * "(no frame)" when none was captured. */
 char       *tc_snapshot_where (TcDocument *doc, const TcDocSnapshot *snap);
+/* The same for one frame: a code at a line. */
+char       *tc_code_place     (TcDocument *doc, guint32 code_id, guint32 line);
 const TcDocCapture *tc_snapshot_origin (const TcDocSnapshot *snap);
 
 /* Heatmap of numeric variables and metrics (or one, by name): one row of

@@ -178,8 +178,12 @@ show_header (TcSnapshotsSection  *self,
   g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, snap->index);
   g_autofree char *title = g_strdup_printf (_("Snapshot #%s at %.4f s"),
                                             number, tc_ns_to_s (snap->time_ns));
-  g_autofree char *where = g_strdup_printf ("%s():%u  %s", tc_snapshot_fn (document, snap),
-                                            tc_snapshot_line (snap), tc_snapshot_file (document, snap, TRUE));
+  g_autofree char *place = tc_snapshot_where (document, snap);
+  /* The file after the place, unless the place names it already (a name
+   * several files share) or there is none ("(no frame)"). */
+  g_autofree char *where = g_str_has_suffix (place, ")")
+                           ? g_strdup (place)
+                           : g_strdup_printf ("%s  %s", place, tc_snapshot_file (document, snap, TRUE));
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *where_label = gtk_label_new (where);
 
@@ -233,9 +237,11 @@ show_thread (TcSnapshotsSection *self,
   guint n = 0;
 
   for (guint i = 0; i < capture->n_stack; i++)
-    g_string_append_printf (stack, "%s%s():%u", i ? " ← " : "",
-                            tc_document_code_name (document, capture->stack[i].code_id),
-                            capture->stack[i].line);
+    {
+      g_autofree char *place = tc_code_place (document, capture->stack[i].code_id, capture->stack[i].line);
+
+      g_string_append_printf (stack, "%s%s", i ? " ← " : "", place);
+    }
 
   list = add_group (self, title, stack->len ? stack->str : NULL);
 

@@ -738,7 +738,7 @@ build_snapshots (TcReportPages *self,
 
       _tc_report_row (self, table, s->kind == TC_SNAPSHOT_CRASH ? TC_ROW_BAD : 0,
                       g_strdup_printf ("%" G_GUINT64_FORMAT, s->index), secs (s->time_ns), g_strdup (s->evt),
-                      g_strdup_printf ("%s():%u", tc_snapshot_fn (doc, s), tc_snapshot_line (s)),
+                      tc_snapshot_where (doc, s),
                       g_strdup (s->label));
     }
   if (snaps->len > MAX_SNAPSHOTS)

@@ -424,3 +424,6 @@ def test_snapshot_place_of_a_name_two_files_share(tmp_path, capsys):
     stop = [line for line in timeline.splitlines() if "record_stop" in line]
     assert stop and stop[0].rstrip().endswith("<module>():4 (prog.py)"), timeline[:600]
     assert "()" not in stop[0].split("<module>")[1][3:], stop[0]
+    # The start of `timecapsule run`: the program has no frame yet.
+    start = [line for line in timeline.splitlines() if "record_start" in line]
+    assert start and start[0].rstrip().endswith("(no frame)"), timeline[:600]
