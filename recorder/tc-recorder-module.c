@@ -290,7 +290,7 @@ rec_close(PyObject *self, PyObject *args)
     pthread_mutex_lock(&tc_rec.lock);
     tc_rec_drain_locked();
     TcCounterValue values[16];
-    size_t nv = tc_rec_system_sample(values, 16);
+    size_t nv = tc_rec_system_sample_python(values, 16);
     if (nv > 0) {
         tc_writer_write_system(tc_rec.writer, tc_rec_now(), values, nv);
     }
@@ -771,7 +771,7 @@ rec_system_sample(PyObject *self, PyObject *args)
     size_t n = 0;
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
-        n = tc_rec_system_sample(values, 24);
+        n = tc_rec_system_sample_python(values, 24);
         n = add_extra_counters(extra, values, n, 24);
     }
     pthread_mutex_unlock(&tc_rec.lock);
@@ -1080,7 +1080,7 @@ rec_write_snapshot(PyObject *self, PyObject *args, PyObject *kwargs)
     TcCounterValue values[24];
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
-        size_t nv = tc_rec_system_sample(values, 24);
+        size_t nv = tc_rec_system_sample_python(values, 24);
         nv = add_extra_counters(extra_counters, values, nv, 24);
         s.system = values;
         s.n_system = (uint32_t)nv;
@@ -1300,7 +1300,7 @@ rec_write_crash(PyObject *self, PyObject *args)
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
         c.system = values;
-        c.n_system = (uint32_t)tc_rec_system_sample(values, 24);
+        c.n_system = (uint32_t)tc_rec_system_sample_python(values, 24);
         write_status(tc_writer_write_crash(tc_rec.writer, t->tid,
                                            tc_rec_now(), &c));
         tc_writer_flush(tc_rec.writer, false);

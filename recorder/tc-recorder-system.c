@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -116,6 +117,55 @@ os_threads(void)
     return p ? strtol(p + 1, NULL, 10) : -1;
 }
 
+static int
+task_listed(uint64_t native_id)
+{
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof(path), "/proc/self/task/%llu",
+             (unsigned long long)native_id);
+    return stat(path, &st) == 0;
+}
+
+static int
+python_thread_alive(PyInterpreterState *interp, unsigned long ident)
+{
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
+         ts != NULL; ts = PyThreadState_Next(ts)) {
+        if (ts->thread_id == ident) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Recorded threads that have ended for Python (no thread state has their
+ * ident) while the kernel still lists their task.  Before 3.13, join()
+ * returns once the thread has released its lock, a moment before the
+ * thread exits: a snapshot right after a join counted a thread the program
+ * no longer had.  A thread seen gone from the kernel too is marked and not
+ * looked at again (task ids are reused only after the kernel's pid space
+ * wraps around).  Walks the thread states: the caller holds the GIL. */
+static long
+threads_exiting_locked(void)
+{
+    PyInterpreterState *interp = PyThreadState_Get()->interp;   /* 3.8 too */
+    long n = 0;
+    for (TcRecThread *t = tc_rec.threads; t != NULL; t = t->next) {
+        if (t->ignored || t->exited || t->native_id == 0
+            || python_thread_alive(interp, t->ident)) {
+            continue;
+        }
+        if (task_listed(t->native_id)) {
+            n++;
+        }
+        else {
+            t->exited = 1;
+        }
+    }
+    return n;
+}
+
 static long
 open_fds(void)
 {
@@ -175,8 +225,8 @@ put(TcCounterValue *out, size_t cap, size_t *n, const char *name,
     }
 }
 
-size_t
-tc_rec_system_sample(TcCounterValue *out, size_t cap)
+static size_t
+sample(TcCounterValue *out, size_t cap, long exiting)
 {
     size_t n = 0;
     double rss = read_status_kb("VmRSS");
@@ -206,7 +256,8 @@ tc_rec_system_sample(TcCounterValue *out, size_t cap)
         long own = 1 + (tc_rec.sampler_running ? 1 : 0)
                    + tc_rec.n_recorder_native
                    + tc_rec_timer_threads_outside();
-        put(out, cap, &n, "threads", threads > own ? threads - own : 1);
+        put(out, cap, &n, "threads",
+            threads > own + exiting ? threads - own - exiting : 1);
     }
     put(out, cap, &n, "open_fds", (double)open_fds());
 
@@ -229,4 +280,16 @@ tc_rec_system_sample(TcCounterValue *out, size_t cap)
         }
     }
     return n;
+}
+
+size_t
+tc_rec_system_sample(TcCounterValue *out, size_t cap)
+{
+    return sample(out, cap, 0);
+}
+
+size_t
+tc_rec_system_sample_python(TcCounterValue *out, size_t cap)
+{
+    return sample(out, cap, threads_exiting_locked());
 }

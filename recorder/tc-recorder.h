@@ -141,6 +141,7 @@ typedef struct TcRecThread {
     uint32_t flags;
     int named;
     int defined;
+    int exited;                     /* gone for Python and the kernel */
 } TcRecThread;
 
 /* A full buffer waiting for the writer. */
@@ -489,6 +490,9 @@ void tc_rec_signal_watch_resend_in_child(void);          /* after CPython's */
 
 /* tc-recorder-system.c */
 size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */
+/* The same from a Python call (GIL held, under lock): also leaves out
+ * threads that have ended for Python but not yet for the kernel. */
+size_t tc_rec_system_sample_python(TcCounterValue *out, size_t cap);
 void tc_rec_system_reset(void);
 int tc_rec_system_define_counters(void);                  /* under lock */
 

@@ -31,6 +31,39 @@ tc.stop()
     assert r.counter(s["system"], "open_fds") >= 3
 
 
+def test_a_joined_thread_is_not_counted(run, tmp_path):
+    # The worker leaves libc's usleep as a thread-specific destructor, so
+    # its task lingers 300 ms in the kernel after it released the lock that
+    # join() waits for (before 3.13 join() returns then; 3.13 waits for the
+    # task too).  The snapshot right after the join sees the task.
+    proc = run(r'''
+import ctypes, os, threading, timecapsule as tc
+libc = ctypes.CDLL(None)
+key = ctypes.c_uint()
+assert libc.pthread_key_create(ctypes.byref(key),
+                               ctypes.cast(libc.usleep, ctypes.c_void_p)) == 0
+tids = []
+def worker():
+    tids.append(threading.get_native_id())
+    libc.pthread_setspecific(key, ctypes.c_void_p(300000))
+tc.record(every=1000, output="out.tc")
+t = threading.Thread(target=worker)
+t.start()
+t.join()
+print("lingering", os.path.exists("/proc/self/task/%d" % tids[0]))
+tc.snap("joined")
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:joined")
+    if sys.version_info < (3, 13):
+        assert "lingering True" in proc.stdout     # the race is there
+    assert r.counter(s["system"], "threads") == 1
+    stop = next(s for s in r.snapshots if s["evt"] == "SNAP:record_stop")
+    assert r.counter(stop["system"], "threads") == 1
+
+
 def test_fake_nvml_gives_gpu_counters(run, tmp_path):
     proc = run(r'''
 import timecapsule as tc
