@@ -284,11 +284,8 @@ render (TcDocument *doc, GArray *rows, guint top_n, const TcTextStyle *style, GS
                           tc_c (style, TC_DIM), tc_r (style));
 }
 
-GArray *
-tc_analysis_async (TcDocument        *doc,
-                   guint              top_n,
-                   const TcTextStyle *style,
-                   GString           *out)
+static GArray *
+collect_rows (TcDocument *doc)
 {
   GArray *result = g_array_new (FALSE, TRUE, sizeof (TcAsyncCode));
   g_autofree guint32 *slot_of = NULL;
@@ -298,7 +295,6 @@ tc_analysis_async (TcDocument        *doc,
   guint32 n_ids = 0;
   Walk w = { 0 };
 
-  g_return_val_if_fail (TC_IS_DOCUMENT (doc), result);
   g_array_set_clear_func (result, async_code_clear);
 
   codes = tc_document_get_codes (doc);
@@ -379,8 +375,26 @@ tc_analysis_async (TcDocument        *doc,
     if (g_array_index (result, TcAsyncCode, s).first_ns < 0)
       g_array_remove_index (result, s);
   g_array_sort (result, compare_rows);
-
-  if (out != NULL && result->len > 0)
-    render (doc, result, top_n, style, out);
   return result;
+}
+
+GArray *
+tc_analysis_async (TcDocument        *doc,
+                   guint              top_n,
+                   const TcTextStyle *style,
+                   GString           *out)
+{
+  GArray *rows;
+
+  g_return_val_if_fail (TC_IS_DOCUMENT (doc), g_array_new (FALSE, TRUE, sizeof (TcAsyncCode)));
+
+  g_mutex_lock (&doc->async_lock);
+  if (doc->async_rows == NULL)
+    doc->async_rows = collect_rows (doc);
+  rows = g_array_ref (doc->async_rows);
+  g_mutex_unlock (&doc->async_lock);
+
+  if (out != NULL && rows->len > 0)
+    render (doc, rows, top_n, style, out);
+  return rows;
 }

@@ -282,7 +282,8 @@ gboolean tc_analysis_has_async (TcDocument *doc);
  * descending (then name): one pass over the events of the threads that ran
  * one.  Plain generators are not included.  Prints the report's coroutine
  * table (top_n rows, 0 = all; no banner) to `out` when there are any.
- * GArray of TcAsyncCode (its clear func frees `threads`). */
+ * GArray of TcAsyncCode (its clear func frees `threads`), made once per
+ * document and shared: unref it, do not change it.  Thread-safe. */
 GArray  *tc_analysis_async     (TcDocument *doc, guint top_n,
                                 const TcTextStyle *style, GString *out);
 /* (started + resumed) / started: run segments per instance started while

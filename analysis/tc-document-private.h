@@ -76,6 +76,14 @@ struct _TcDocument
   guint64       total_calls;
   double        ram_peak_mb;
   double        fd_peak;
+
+  /* tc_analysis_async()'s rows, made on the first request: the pass decodes
+   * every event of the threads that ran a coroutine, and the report, the
+   * viewer's page (from a worker thread) and the PDF each ask.  The lock
+   * makes a second asker wait for the first pass instead of running its
+   * own. */
+  GMutex        async_lock;
+  GArray       *async_rows;
 };
 
 /* Events naming a code id from here up make their block corrupt: by-id

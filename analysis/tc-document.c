@@ -20,6 +20,7 @@ tc_document_finalize (GObject *object)
   TcDocument *self = TC_DOCUMENT (object);
 
   tc_document_clear_model (self);
+  g_mutex_clear (&self->async_lock);
   g_clear_pointer (&self->reader, tc_reader_free);
   g_clear_pointer (&self->path, g_free);
   G_OBJECT_CLASS (tc_document_parent_class)->finalize (object);
@@ -34,6 +35,7 @@ tc_document_class_init (TcDocumentClass *klass)
 static void
 tc_document_init (TcDocument *self)
 {
+  g_mutex_init (&self->async_lock);
 }
 
 /* ---- loading --------------------------------------------------------------- */

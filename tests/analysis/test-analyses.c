@@ -522,6 +522,28 @@ test_async (void)
   }
 }
 
+static gpointer
+ask_async (gpointer doc)
+{
+  return tc_analysis_async (doc, 0, NULL, NULL);
+}
+
+/* The pass runs once per document: askers on two threads at once (the
+ * viewer's page worker and a PDF export) get the same rows. */
+static void
+test_async_once (void)
+{
+  g_autoptr (TcDocument) doc = load (tc_test_write_coroutines ());
+  GThread *other = g_thread_new ("asker", ask_async, doc);
+  g_autoptr (GArray) mine = tc_analysis_async (doc, 0, NULL, NULL);
+  g_autoptr (GArray) theirs = g_thread_join (other);
+  g_autoptr (GArray) later = tc_analysis_async (doc, 0, NULL, NULL);
+
+  g_assert_cmpuint (mine->len, ==, 2);
+  g_assert_true (theirs == mine);
+  g_assert_true (later == mine);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/stats-views", test_stats_views);
   g_test_add_func ("/tc/analysis/callgraph", test_callgraph);
   g_test_add_func ("/tc/analysis/async", test_async);
+  g_test_add_func ("/tc/analysis/async-once", test_async_once);
   g_test_add_func ("/tc/analysis/coverage-and-deadcode", test_coverage_and_deadcode);
   g_test_add_func ("/tc/analysis/exception-chain", test_exception_chain);
   g_test_add_func ("/tc/analysis/loops", test_loops);
