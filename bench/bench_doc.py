@@ -92,7 +92,7 @@ def ratio_tables(results, metric):
             for tool in tools:
                 s = summarize(wl, tool, metric)
                 if s is None:
-                    row.append("failed" if tool in wl.get("errors", {}) else "–")
+                    row.append(_failed_cell(wl.get("errors", {}).get(tool)))
                 else:
                     row.append("**%.2f×** (%.2f–%.2f)" % (s["ratio"], s["min"], s["max"]))
             lines.append("| " + " | ".join(row) + " |")
@@ -123,6 +123,81 @@ def detail_tables(results):
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     return lines
+
+
+# The summary's columns: the floors, the peers, timecapsule's modes.
+SUMMARY_TOOLS = ["c-empty", "c-store", "cprofile", "yappi", "viztracer", "pyinstrument",
+                 "py-spy", "tc-all", "tc-tracked", "tc-sample"]
+
+
+def _summary_cell(wl, tool):
+    # py-spy samples from another process: the program's CPU time hides it.
+    s = summarize(wl, tool, "wall" if tool == "py-spy" else "cpu") if wl else None
+    return None if s is None else s["ratio"]
+
+
+def summary_table(results):
+    """Every interpreter and workload in one table: the quick run's median
+    ratio, then the full run's in bold where there is one."""
+    full = results.get("full", {}).get("interpreters", {})
+    tools = [t for t in SUMMARY_TOOLS if t in _tools(results)]
+    lines = ["| Python | workload | " + " | ".join(
+        TOOL_NAMES[t] + (" (wall)" if t == "py-spy" else "") for t in tools)
+        + " | tc B/event |", "|---|---|" + "---|" * (len(tools) + 1)]
+    for name, entry in _interps(results):
+        full_entry = full.get(name, {}).get("workloads", {})
+        for wname, wl in entry["workloads"].items():
+            cells = []
+            for tool in tools + ["bytes"]:
+                if tool == "bytes":
+                    pair = [summarize(w, "tc-all") if w else None
+                            for w in (wl, full_entry.get(wname))]
+                    pair = [p.get("bytes_per_event") if p else None for p in pair]
+                    fmt = "%.2f"
+                else:
+                    pair = [_summary_cell(wl, tool), _summary_cell(full_entry.get(wname), tool)]
+                    fmt = "%.2f×"
+                text = fmt % pair[0] if pair[0] is not None else "–"
+                if pair[1] is not None:
+                    text += " / **" + fmt % pair[1] + "**"
+                cells.append(text)
+            lines.append("| %s | %s | %s |" % (entry["version"], wname, " | ".join(cells)))
+    lines.append("")
+    return lines
+
+
+def paired_table(paired):
+    """bench-paired.json: the median of every pair's ratio (lowest and
+    highest round median)."""
+    import bench_paired
+    tools = []
+    for cells in paired.values():
+        for key, cell in cells.items():
+            if ":" in key:
+                tools += [t for t in cell.get("runs", {}) if t not in tools]
+    lines = ["| Python | workload | size, pairs × rounds | measured | " + " | ".join(
+        TOOL_NAMES.get(t, "untraced pairs" if t == "none" else t) for t in tools) + " |",
+             "|---|---|---|---|" + "---|" * len(tools)]
+    rows = 0
+    for name, cells in sorted(paired.items(),
+                              key=lambda kv: tuple(int(x) for x in kv[0].split("."))):
+        for key, cell in cells.items():
+            if ":" not in key:
+                continue   # written before the size was part of the key
+            row = []
+            for tool in tools:
+                runs = cell["runs"].get(tool)
+                if runs:
+                    med, lo, hi = bench_paired.summary(runs)
+                    row.append("%.2f× (%.2f–%.2f)" % (med, lo, hi))
+                else:
+                    row.append("–")
+            rows += 1
+            lines.append("| %s | %s | %s, %d × %d | %s, load %.1f | %s |" % (
+                name, key.split(":")[0], cell["size"], cell["pairs"], cell["rounds"],
+                cell.get("when", "?"), cell.get("load", 0), " | ".join(row)))
+    lines.append("")
+    return lines if rows else []
 
 
 def size_table(results):
@@ -225,6 +300,26 @@ def instruction_table(results):
     return lines
 
 
+def _failed_cell(error):
+    # A floor hook this interpreter does not have is not a failure.
+    if error is None or "only" in error.splitlines()[-1]:
+        return "–"
+    return "failed"
+
+
+def _full_note(results):
+    full = results.get("full")
+    if not full:
+        return "none in this run"
+    sizes = []
+    for entry in full["interpreters"].values():
+        for wname, wl in entry["workloads"].items():
+            if wname not in sizes:
+                sizes.append(wname)
+    return "%s on %s" % (", ".join(sizes), ", ".join(
+        e["version"] for _, e in _interps(full)))
+
+
 def _count(n):
     if n is None:
         return "?"
@@ -244,14 +339,33 @@ def generated(results):
                                  m.get("memory", "?"), m.get("os", "?"), m.get("kernel", "?"),
                                  m.get("load", 0), results.get("size"), results.get("rounds", 0)),
              "",
-             "### Overhead: median traced / median untraced CPU time (min–max over the rounds)",
-             "",
-             "CPU time of the main thread (of the process for `threads`): on this shared "
+             "The ratios are of the CPU time of the main thread (of the process for `threads`): on this shared "
              "machine a run's wall time mostly measures how long it waited for a core. It "
              "leaves out a tracer's background threads (timecapsule's compression, which has "
              "a core of its own on an idle machine) and the time py-spy keeps the process "
              "stopped: for py-spy and the sampling modes read the wall-time table below.",
              ""]
+    lines += ["### Summary", "",
+              "Median CPU-time ratio traced / untraced, all in one table: the quick run, "
+              "then **the full sizes** where they were run (`python3 bench/run-bench.py "
+              "--python X.Y --workload fib …` without `--quick`; %s). py-spy: wall time. "
+              "Last column: bytes per event of timecapsule's file, calls=all. The "
+              "tables below give the min–max of each cell." % _full_note(results), ""]
+    lines += summary_table(results)
+    paired = paired_table(results.get("paired", {}))
+    if paired:
+        lines += ["### Paired runs", "",
+                  "`python3 bench/run-bench.py --paired`: in each fresh process, pairs of "
+                  "runs back to back (untraced, then traced, the order alternating), the "
+                  "figure is the median of every pair's ratio, in parentheses the lowest "
+                  "and highest round median. On this machine the same untraced run takes "
+                  "0.7–1.3× its median from one process to the next; within a pair the "
+                  "drift is smaller, so these cells scatter less than the fresh-process "
+                  "ones (the `untraced pairs` column, two untraced runs, shows the method's "
+                  "own scatter).", ""]
+        lines += paired
+    lines += ["### Overhead: median traced / median untraced CPU time (min–max over "
+              "the rounds)", ""]
     lines += ratio_tables(results, "cpu")
     lines += ["### Overhead on wall time (same runs)", ""]
     lines += ratio_tables(results, "wall")
@@ -263,6 +377,16 @@ def generated(results):
               "background compression are in it; viztracer's JSON save is timed once per "
               "workload.", ""]
     lines += detail_tables(results)
+    if results.get("full"):
+        full = results["full"]
+        fm = full.get("machine", {})
+        lines += ["### Full sizes", "",
+                  "Measured %s, %d interleaved rounds, load average at the start %.1f: "
+                  "CPU time, wall time, then per call / best-of-N / end-to-end as above." % (
+                      fm.get("date", "?"), full.get("rounds", 0), fm.get("load", 0)), ""]
+        lines += ratio_tables(full, "cpu")
+        lines += ratio_tables(full, "wall")
+        lines += detail_tables(full)
     lines += ["### Bytes per event", "",
               "tc: file size / events in the file's END frame (calls, returns, resumes, "
               "yields of every thread, with the file's snapshots, code table and source). "

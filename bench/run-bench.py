@@ -847,9 +847,20 @@ def run_scale(opts, build_dir):
 
 
 def write_doc(results, build_dir):
-    """The overhead JSON and the scale JSON (kept apart: either can be rerun)."""
+    """The overhead JSONs (quick and full), the paired figures, the scale
+    and instruction JSONs (kept apart: each can be rerun)."""
     sys.path.insert(0, HERE)
     import bench_doc
+    if results.get("size") == "full":
+        full = results
+        results = earlier_figures(os.path.join(build_dir, "bench-results.json")) or full
+    else:
+        full = earlier_figures(os.path.join(build_dir, "bench-results-full.json"))
+    if full.get("interpreters") and full is not results:
+        results["full"] = full
+    paired = earlier_figures(os.path.join(build_dir, "bench-paired.json"))
+    if paired:
+        results["paired"] = paired
     scale = os.path.join(build_dir, "bench-scale.json")
     if os.path.exists(scale):
         with open(scale) as f:
@@ -986,7 +997,12 @@ def main():
         setup_venvs(os.path.abspath(opts.build_dir), opts.python)
         return 0
     if opts.json is None:
-        opts.json = os.path.join(os.path.abspath(opts.build_dir), "bench-results.json")
+        # The page shows a quick run of everything and a full-size run of the
+        # targets' cells side by side: each keeps its own file.
+        opts.json = os.path.join(os.path.abspath(opts.build_dir),
+                                 "bench-results-full.json" if not opts.quick
+                                 and not opts.doc_only and not opts.scale_only
+                                 else "bench-results.json")
     if opts.scale_events is None:
         opts.scale_events = "10000000" if opts.quick else "10000000,100000000"
     build_dir = os.path.abspath(opts.build_dir)
