@@ -335,6 +335,23 @@ tc_rec_code_release(TcRecCode *rc)
     rc->line_span = 0;
 }
 
+/* Interning sees each code once per recording: the first module code run
+ * from one of the main paths is the program's main module. */
+static void
+note_main_code(PyCodeObject *code)
+{
+    if (PyUnicode_CompareWithASCIIString(code->co_name, "<module>") != 0) {
+        return;
+    }
+    int found = PySet_Contains(tc_rec.main_paths, code->co_filename);
+    if (found > 0) {
+        tc_rec.main_code = Py_NewRef((PyObject *)code);
+    }
+    else if (found < 0) {
+        PyErr_Clear();
+    }
+}
+
 TcRecCode *
 tc_rec_code_lookup(PyCodeObject *code)
 {
@@ -390,6 +407,9 @@ tc_rec_code_lookup(PyCodeObject *code)
     }
     if (skip) {
         rc->flags |= TC_REC_CODE_SKIP;
+    }
+    if (tc_rec.main_paths != NULL && tc_rec.main_code == NULL) {
+        note_main_code(code);
     }
     if (tc_rec.traced_codes != NULL) {
         int traced = PySet_Contains(tc_rec.traced_codes, (PyObject *)code);

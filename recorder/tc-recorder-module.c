@@ -274,6 +274,8 @@ rec_close(PyObject *self, PyObject *args)
         return NULL;
     }
     forget_deferred_restart();
+    Py_CLEAR(tc_rec.main_paths);
+    Py_CLEAR(tc_rec.main_code);
     if (tc_rec.writer == NULL) {
         Py_RETURN_NONE;
     }
@@ -618,6 +620,28 @@ rec_set_redaction(PyObject *self, PyObject *args)
     }
     tc_rec_call_values_set_redaction(value_fn, text_fn, needles);
     Py_RETURN_NONE;
+}
+
+/* expect_main(paths): the program's main module will run from one of
+ * these paths (a subprocess child, recorded before its __main__ starts). */
+static PyObject *
+rec_expect_main(PyObject *self, PyObject *paths)
+{
+    PyObject *set = PySet_New(paths);
+    if (set == NULL) {
+        return NULL;
+    }
+    Py_XSETREF(tc_rec.main_paths, set);
+    Py_CLEAR(tc_rec.main_code);
+    Py_RETURN_NONE;
+}
+
+/* main_code() -> the main module's code seen run since expect_main(), or
+ * None. */
+static PyObject *
+rec_main_code(PyObject *self, PyObject *unused)
+{
+    return Py_NewRef(tc_rec.main_code != NULL ? tc_rec.main_code : Py_None);
 }
 
 /* Mark a code object as traced (kept across recordings). */
@@ -1476,6 +1500,8 @@ static PyMethodDef rec_methods[] = {
      "set_redaction(value_fn, text_fn, needles=None): redaction of return "
      "values; needles: words every secret name holds (a cheap pre-check)."},
     {"set_traced", rec_set_traced, METH_O, NULL},
+    {"expect_main", rec_expect_main, METH_O, NULL},
+    {"main_code", rec_main_code, METH_NOARGS, NULL},
     {"now_ns", rec_now_ns, METH_NOARGS, "ns since the recording started."},
     {"code_info", rec_code_info, METH_O, "(code_id, tracked, skipped)"},
     {"ignore_current_thread", rec_ignore_current_thread, METH_NOARGS, NULL},

@@ -203,6 +203,12 @@ typedef struct {
     PyObject *warn_callback;        /* callable(code, message, var) */
     PyObject *trace_callback;       /* callable(event, frame, value) */
     PyObject *traced_codes;         /* set of code objects under @tc.trace */
+    /* A subprocess child records from before its __main__ runs: the paths
+     * its main module may run from (a set, or NULL), and the first
+     * "<module>" code of one of them that ran (the stop snapshot shows its
+     * variables). */
+    PyObject *main_paths;
+    PyObject *main_code;
     PyObject *disable;              /* sys.monitoring.DISABLE */
     PyObject *set_local_events;     /* sys.monitoring.set_local_events */
     int line_event;                 /* sys.monitoring.events.LINE */

@@ -246,10 +246,23 @@ def _main_module_of(frame):
     return None
 
 
+def _expected_main_module(s):
+    """(code, globals) of the main module a subprocess child ran after its
+    recording started (core.expect_main()), else None."""
+    code = s.core.main_code()
+    main = sys.modules.get("__main__")
+    # No __file__ to compare: CPython removes it once the script has run.
+    if code is None or main is None:
+        return None
+    return code, vars(main)
+
+
 def _stop_frame(s, top):
     """The main thread's frame for the stop snapshot: the picked one while
     the main module still runs (stop() called by the program), else the
     ended main module (at exit, or after `timecapsule run`'s program)."""
+    if s.main_module is None:
+        s.main_module = _expected_main_module(s)
     if s.main_module is not None:
         code = s.main_module[0]
         f = top

@@ -149,6 +149,7 @@ def start_child():
 
     parent = _parent_pid(cfg, stem)
     argv = cmdline[1:]
+    script = ""
     if role == "spawn-child":
         src = cfg.get("src") or os.getcwd()
     else:
@@ -165,6 +166,10 @@ def start_child():
                              _src=src, _argv=argv, _session_items=family, **opts)
     if session is None or not session.active:
         return
+    if role == "subprocess" and script and os.path.isfile(script):
+        # The stop snapshot shows the variables the script ended with, as
+        # `timecapsule run` does; its frame starts after record() returned.
+        session.core.expect_main({script, os.path.abspath(script)})
     # Grandchildren name this process as their parent.
     cfg["parent_pid"] = os.getpid()
     os.environ[ENV] = json.dumps(cfg)

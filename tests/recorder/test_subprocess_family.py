@@ -33,3 +33,36 @@ def test_child_names_its_parent_in_the_first_session_frame(tmp_path):
     assert first["parent_pid"] == parent_pid
     assert first["process_role"] == "subprocess"
     assert first["root_pid"] == parent_pid
+
+
+CHILD = """\
+answer = 6 * 7
+names = ["a", "b"]
+def shout(s):
+    return s.upper()
+loud = [shout(n) for n in names]
+"""
+
+
+def test_child_stop_snapshot_holds_its_script_s_variables(tmp_path):
+    # The child's recording starts in its sitecustomize, before its __main__
+    # runs: the stop snapshot at its exit shows the variables the script
+    # ended with, at its last line, as `timecapsule run` does for a program.
+    (tmp_path / "child.py").write_text(CHILD)
+    (tmp_path / "parent.py").write_text(
+        "import subprocess, sys\n"
+        "subprocess.run([sys.executable, 'child.py'], check=True)\n")
+    proc = subprocess.run([sys.executable] + RUN + ["--subprocesses", "-o", "fam.tc",
+                                                    "parent.py"],
+                          capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    children = sorted(tmp_path.glob("fam.*.tc"))
+    assert len(children) == 1, children
+    r = load(children[0])
+    stop = r.snapshots[-1]
+    assert stop["evt"] == "SNAP:record_stop"
+    main = next(th for th in stop["threads"] if th["tid"] == stop["origin"])
+    names = {r.vars[loc["var"]]["name"]: loc["repr"] for loc in main["locals"]}
+    assert names.get("answer") == "42", names
+    assert names.get("loud") == "list[2] ['A', 'B']", names
+    assert [(r.codes[c]["qualname"], line) for c, line in main["stack"]] == [("<module>", 5)]
