@@ -973,7 +973,7 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
            exclude_files=None, mode="full", sample_rate_hz=1000, *,
            calls="all", embed_source=True, redact=True, _src=None,
            _argv=None, _flush_interval_ms=500, _session_items=(),
-           _on_open=None, _activate=True):
+           _on_open=None, _activate=True, _program_started=True):
     """Start recording.  Returns a context manager (``with tc.record(): …``).
 
     calls="all" records every Python call in the process; calls="tracked"
@@ -992,7 +992,8 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
     what any other API call runs meanwhile is not recorded (_unrecorded).
     (`timecapsule run`: _on_open(session) is called just before, and
     _activate=False leaves the hooks off for core.set_active(True) at the
-    program's first line.)"""
+    program's first line.  _program_started=False: a subprocess child
+    records from its sitecustomize, before its __main__ runs.)"""
     global _session, _atexit_registered
     if mode not in ("full", "sample"):
         raise ValueError("timecapsule: mode must be 'full' or 'sample', not %r"
@@ -1141,11 +1142,13 @@ def record(every=1.0, watch=None, output=None, max_snaps=10000, flush_every=50,
             s.old_exit = os._exit
             os._exit = _exit
         _start_timer(s)
-        # Under `timecapsule run` the program has not started: its first
-        # snapshot holds no frame of the main thread (not runpy's).
-        s.main_module = _main_module_of(caller) if _activate else None
+        # Under `timecapsule run` or in a subprocess child the program has
+        # not started: its first snapshot holds no frame of the main thread
+        # (not runpy's, nor the child's sitecustomize and site machinery).
+        started = _activate and _program_started
+        s.main_module = _main_module_of(caller) if started else None
         _take_snapshot(s, K_START, "SNAP:record_start",
-                       frame=caller if _activate else False,
+                       frame=caller if started else False,
                        label="_tc_init", tags=["_internal"])
         if _on_open is not None:
             _on_open(s)

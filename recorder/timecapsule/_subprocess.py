@@ -163,7 +163,8 @@ def start_child():
         # disk when the file opens: a worker that Pool.terminate() kills a
         # moment later still names its parent.
         session = rec.record(output="%s.%d.tc" % (stem, os.getpid()), live=False,
-                             _src=src, _argv=argv, _session_items=family, **opts)
+                             _src=src, _argv=argv, _session_items=family,
+                             _program_started=False, **opts)
     if session is None or not session.active:
         return
     if role == "subprocess" and script and os.path.isfile(script):

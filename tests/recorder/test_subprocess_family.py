@@ -44,9 +44,9 @@ loud = [shout(n) for n in names]
 """
 
 
-def test_child_stop_snapshot_holds_its_script_s_variables(tmp_path):
+def test_child_start_and_stop_snapshots_are_its_script_s(tmp_path):
     # The child's recording starts in its sitecustomize, before its __main__
-    # runs: the stop snapshot at its exit shows the variables the script
+    # runs: the start snapshot holds no frame, the stop snapshot at its exit shows the variables the script
     # ended with, at its last line, as `timecapsule run` does for a program.
     (tmp_path / "child.py").write_text(CHILD)
     (tmp_path / "parent.py").write_text(
@@ -59,6 +59,10 @@ def test_child_stop_snapshot_holds_its_script_s_variables(tmp_path):
     children = sorted(tmp_path.glob("fam.*.tc"))
     assert len(children) == 1, children
     r = load(children[0])
+    # The start: before the script, no frame (not the sitecustomize's).
+    start = r.snapshots[0]
+    assert start["evt"] == "SNAP:record_start"
+    assert [th for th in start["threads"] if th["tid"] == start["origin"]] == []
     stop = r.snapshots[-1]
     assert stop["evt"] == "SNAP:record_stop"
     main = next(th for th in stop["threads"] if th["tid"] == stop["origin"])
