@@ -130,10 +130,20 @@ SUMMARY_TOOLS = ["c-empty", "c-store", "cprofile", "yappi", "viztracer", "pyinst
                  "py-spy", "tc-all", "tc-tracked", "tc-sample"]
 
 
-def _summary_cell(wl, tool):
+def _summary_ratio(wl, tool):
     # py-spy samples from another process: the program's CPU time hides it.
     s = summarize(wl, tool, "wall" if tool == "py-spy" else "cpu") if wl else None
     return None if s is None else s["ratio"]
+
+
+def _bytes_per_event(wl):
+    s = summarize(wl, "tc-all") if wl else None
+    return s.get("bytes_per_event") if s else None
+
+
+def _quick_and_full(quick, full, fmt):
+    text = fmt % quick if quick is not None else "–"
+    return text + (" / **" + fmt % full + "**" if full is not None else "")
 
 
 def summary_table(results):
@@ -147,20 +157,10 @@ def summary_table(results):
     for name, entry in _interps(results):
         full_entry = full.get(name, {}).get("workloads", {})
         for wname, wl in entry["workloads"].items():
-            cells = []
-            for tool in tools + ["bytes"]:
-                if tool == "bytes":
-                    pair = [summarize(w, "tc-all") if w else None
-                            for w in (wl, full_entry.get(wname))]
-                    pair = [p.get("bytes_per_event") if p else None for p in pair]
-                    fmt = "%.2f"
-                else:
-                    pair = [_summary_cell(wl, tool), _summary_cell(full_entry.get(wname), tool)]
-                    fmt = "%.2f×"
-                text = fmt % pair[0] if pair[0] is not None else "–"
-                if pair[1] is not None:
-                    text += " / **" + fmt % pair[1] + "**"
-                cells.append(text)
+            fwl = full_entry.get(wname)
+            cells = [_quick_and_full(_summary_ratio(wl, t), _summary_ratio(fwl, t), "%.2f×")
+                     for t in tools]
+            cells.append(_quick_and_full(_bytes_per_event(wl), _bytes_per_event(fwl), "%.2f"))
             lines.append("| %s | %s | %s |" % (entry["version"], wname, " | ".join(cells)))
     lines.append("")
     return lines
@@ -311,12 +311,10 @@ def _full_note(results):
     full = results.get("full")
     if not full:
         return "none in this run"
-    sizes = []
+    workloads = []
     for entry in full["interpreters"].values():
-        for wname, wl in entry["workloads"].items():
-            if wname not in sizes:
-                sizes.append(wname)
-    return "%s on %s" % (", ".join(sizes), ", ".join(
+        workloads += [w for w in entry["workloads"] if w not in workloads]
+    return "%s on %s" % (", ".join(workloads), ", ".join(
         e["version"] for _, e in _interps(full)))
 
 

@@ -149,12 +149,13 @@ def start_child():
 
     parent = _parent_pid(cfg, stem)
     argv = cmdline[1:]
-    script = ""
+    script = None   # the file the child runs as its __main__, if any
     if role == "spawn-child":
         src = cfg.get("src") or os.getcwd()
     else:
-        script = sys.argv[0] if sys.argv else ""
-        src = os.path.abspath(script) if script and os.path.isfile(script) else os.getcwd()
+        arg0 = sys.argv[0] if sys.argv else ""
+        script = arg0 if arg0 and os.path.isfile(arg0) else None
+        src = os.path.abspath(script) if script else os.getcwd()
     opts = dict(cfg.get("options") or {})
     family = [("parent_pid", str(parent)), ("process_role", role),
               ("root_pid", str(cfg.get("root_pid", parent)))]
@@ -167,7 +168,7 @@ def start_child():
                              _program_started=False, **opts)
     if session is None or not session.active:
         return
-    if role == "subprocess" and script and os.path.isfile(script):
+    if role == "subprocess" and script:
         # The stop snapshot shows the variables the script ended with, as
         # `timecapsule run` does; its frame starts after record() returned.
         session.core.expect_main({script, os.path.abspath(script)})

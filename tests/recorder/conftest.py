@@ -92,6 +92,15 @@ class Recording:
     def locals_of(self, capture):
         return {self.vars[l["var"]]["name"]: l for l in capture["locals"]}
 
+    def origin_of(self, snap):
+        """{name: repr} and the [(qualname, line)] stack of the thread the
+        snapshot was taken on; ({}, []) when it holds no frame of it."""
+        for th in snap["threads"]:
+            if th["tid"] == snap["origin"]:
+                return ({name: loc["repr"] for name, loc in self.locals_of(th).items()},
+                        [(self.codes[c]["qualname"], line) for c, line in th["stack"]])
+        return {}, []
+
     def counter(self, values, name):
         for cid, v in values.items():
             if self.counters.get(cid) == name:

@@ -32,16 +32,6 @@ def _python(tmp_path, *args):
                           text=True, cwd=str(tmp_path), timeout=120)
 
 
-def _main_locals(r, snap):
-    """{name: repr} and the stack of the main thread in `snap`."""
-    for th in snap["threads"]:
-        if th["tid"] == snap["origin"]:
-            names = {r.vars[loc["var"]]["name"]: loc["repr"]
-                     for loc in th["locals"]}
-            return names, [(r.codes[c]["qualname"], line) for c, line in th["stack"]]
-    return {}, []
-
-
 PROGRAM = """\
     greeting = "hello"
     numbers = [1, 2, 3]
@@ -68,9 +58,9 @@ def test_run_snapshots_hold_the_programs_variables_not_runpys(tmp_path, ending,
     start, stop = r.snapshots[0], r.snapshots[-1]
     assert start["evt"] == "SNAP:record_start"
     # The program had not started: no frame of the main thread.
-    assert _main_locals(r, start) == ({}, [])
+    assert r.origin_of(start) == ({}, [])
     assert stop["evt"] == "SNAP:record_stop"
-    values, stack = _main_locals(r, stop)
+    values, stack = r.origin_of(stop)
     assert values == {"greeting": "'hello'",
                       "numbers": "list[3] [1, 2, 3]", "total": "12"}, values
     assert stack == [("<module>", end_line)], stack
@@ -91,7 +81,7 @@ def test_the_stop_snapshot_at_exit_shows_how_the_script_ended(tmp_path):
     proc = _python(tmp_path, str(script))
     assert proc.returncode == 0, proc.stderr
     r = load(tmp_path / "out.tc")
-    values, stack = _main_locals(r, r.snapshots[-1])
+    values, stack = r.origin_of(r.snapshots[-1])
     assert values == {"total": "45", "i": "9", "done": "True"}, values
     assert stack == [("<module>", 6)]
 
@@ -108,7 +98,7 @@ def test_the_stop_snapshot_after_an_uncaught_exception_is_at_its_line(tmp_path):
     proc = _python(tmp_path, str(script))
     assert proc.returncode == 1 and "ValueError: 42" in proc.stderr
     r = load(tmp_path / "out.tc")
-    values, stack = _main_locals(r, r.snapshots[-1])
+    values, stack = r.origin_of(r.snapshots[-1])
     assert values == {"total": "42"}, values
     assert stack == [("<module>", 5)]
 
@@ -130,6 +120,6 @@ def test_stop_inside_a_function_keeps_that_functions_frame(tmp_path):
     proc = _python(tmp_path, str(script))
     assert proc.returncode == 0, proc.stderr
     r = load(tmp_path / "out.tc")
-    values, stack = _main_locals(r, r.snapshots[-1])
+    values, stack = r.origin_of(r.snapshots[-1])
     assert values == {"steps": "21", "inner": "42"}, values
     assert stack[0] == ("finish", 7)

@@ -46,8 +46,9 @@ loud = [shout(n) for n in names]
 
 def test_child_start_and_stop_snapshots_are_its_script_s(tmp_path):
     # The child's recording starts in its sitecustomize, before its __main__
-    # runs: the start snapshot holds no frame, the stop snapshot at its exit shows the variables the script
-    # ended with, at its last line, as `timecapsule run` does for a program.
+    # runs: the start snapshot holds no frame, the stop snapshot at its exit
+    # shows the variables the script ended with, at its last line, as
+    # `timecapsule run` does for a program.
     (tmp_path / "child.py").write_text(CHILD)
     (tmp_path / "parent.py").write_text(
         "import subprocess, sys\n"
@@ -62,11 +63,10 @@ def test_child_start_and_stop_snapshots_are_its_script_s(tmp_path):
     # The start: before the script, no frame (not the sitecustomize's).
     start = r.snapshots[0]
     assert start["evt"] == "SNAP:record_start"
-    assert [th for th in start["threads"] if th["tid"] == start["origin"]] == []
+    assert r.origin_of(start) == ({}, [])
     stop = r.snapshots[-1]
     assert stop["evt"] == "SNAP:record_stop"
-    main = next(th for th in stop["threads"] if th["tid"] == stop["origin"])
-    names = {r.vars[loc["var"]]["name"]: loc["repr"] for loc in main["locals"]}
+    names, stack = r.origin_of(stop)
     assert names.get("answer") == "42", names
     assert names.get("loud") == "list[2] ['A', 'B']", names
-    assert [(r.codes[c]["qualname"], line) for c, line in main["stack"]] == [("<module>", 5)]
+    assert stack == [("<module>", 5)]
