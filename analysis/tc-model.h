@@ -56,7 +56,7 @@ typedef struct
   const char  *hostname;
   const char  *cwd;
   const char  *mode;           /* "full" / "sample" */
-  const char  *backend;        /* "monitoring" / "setprofile" / "sample" */
+  const char  *backend;        /* "C+monitoring" / "C+eval-hook" / "C+setprofile" / "sample" */
   const char  *recorder_version;
   gint64       pid;
   gint64       start_wall_ns;  /* CLOCK_REALTIME at start, ns since the epoch */
