@@ -106,6 +106,49 @@ def _cmdline():
         return [sys.executable] + list(sys.argv)
 
 
+# The co_filename of `python -c COMMAND`'s code.  Code a program exec()s
+# without a file name has it too, but the first module-level code with it
+# that runs after start-up is the command's.
+_COMMAND_SOURCE = "<string>"
+
+
+def _main_source(cmdline):
+    """Where a subprocess child's __main__ code comes from, as its code
+    object names it: the script's path, the -m module's file or
+    _COMMAND_SOURCE; None when not known (stdin, a zip, a module that is
+    not a .py file).  At start-up sys.argv[0] is the script, "-m" or "-c"
+    and the rest of sys.argv ends the command line."""
+    arg0 = sys.argv[0] if sys.argv else ""
+    if arg0 == "-c":
+        return _COMMAND_SOURCE
+    if arg0 == "-m":
+        i = len(cmdline) - len(sys.argv)
+        item = cmdline[i] if 0 < i < len(cmdline) else ""
+        # "-m NAME", or NAME in the same item as its option: "-mNAME",
+        # "-BmNAME".
+        name = item.partition("m")[2] if item.startswith("-") else item
+        return _module_file(name) if name else None
+    return arg0 if arg0 and os.path.isfile(arg0) else None
+
+
+def _module_file(name):
+    """The .py file `python -m name` runs, looked for as the path finder
+    looks (the working directory first, where -m puts it; a regular
+    package before a module of the same name), without importing the
+    packages on the way: their code runs later, in the child's own order."""
+    rel = name.replace(".", os.sep)
+    for entry in [os.getcwd()] + sys.path:
+        base = os.path.join(entry or os.getcwd(), rel)
+        if os.path.isfile(os.path.join(base, "__init__.py")):
+            main = os.path.join(base, "__main__.py")
+            return main if os.path.isfile(main) else None
+        if os.path.isfile(base + ".py"):
+            return base + ".py"
+        if os.path.isfile(os.path.join(base, "__main__.py")):
+            return os.path.join(base, "__main__.py")   # a namespace package
+    return None
+
+
 def role_of(cmdline):
     """'spawn-child', 'forkserver' or 'subprocess'; None for the processes
     that are not recorded: multiprocessing's resource tracker (bookkeeping
@@ -149,13 +192,13 @@ def start_child():
 
     parent = _parent_pid(cfg, stem)
     argv = cmdline[1:]
-    script = None   # the file the child runs as its __main__, if any
+    main = None   # what the child runs as its __main__ (co_filename), if known
     if role == "spawn-child":
         src = cfg.get("src") or os.getcwd()
     else:
-        arg0 = sys.argv[0] if sys.argv else ""
-        script = arg0 if arg0 and os.path.isfile(arg0) else None
-        src = os.path.abspath(script) if script else os.getcwd()
+        main = _main_source(cmdline)
+        src = (os.path.abspath(main) if main and main != _COMMAND_SOURCE
+               else os.getcwd())
     opts = dict(cfg.get("options") or {})
     family = [("parent_pid", str(parent)), ("process_role", role),
               ("root_pid", str(cfg.get("root_pid", parent)))]
@@ -168,10 +211,12 @@ def start_child():
                              _program_started=False, **opts)
     if session is None or not session.active:
         return
-    if role == "subprocess" and script:
-        # The stop snapshot shows the variables the script ended with, as
-        # `timecapsule run` does; its frame starts after record() returned.
-        session.core.expect_main({script, os.path.abspath(script)})
+    if role == "subprocess" and main:
+        # The stop snapshot shows the variables the script, module or -c
+        # command ended with, as `timecapsule run` does; its frame starts
+        # after record() returned.
+        session.core.expect_main({main, os.path.abspath(main)}
+                                 if main != _COMMAND_SOURCE else {main})
     # Grandchildren name this process as their parent.
     cfg["parent_pid"] = os.getpid()
     os.environ[ENV] = json.dumps(cfg)

@@ -7,6 +7,8 @@ names its parent and the process set keeps it."""
 import subprocess
 import sys
 
+import pytest
+
 from conftest import load
 
 RUN = ["-c", "import sys; from timecapsule._run import main_run; "
@@ -44,15 +46,31 @@ loud = [shout(n) for n in names]
 """
 
 
-def test_child_start_and_stop_snapshots_are_its_script_s(tmp_path):
+# How the parent starts the child, and the file the child's SESSION names as
+# its program (None: the working directory, a -c command has no file).
+CHILD_FORMS = {
+    "script": ("[sys.executable, 'child.py']", "child.py"),
+    "module": ("[sys.executable, '-B', '-m', 'tools.child', 'x']",
+               "tools/child.py"),
+    "module-in-option": ("[sys.executable, '-Bmtools.child']", "tools/child.py"),
+    "command": ("[sys.executable, '-c', %r, 'x']" % CHILD, None),
+}
+
+
+@pytest.mark.parametrize("form", sorted(CHILD_FORMS))
+def test_child_start_and_stop_snapshots_are_its_main_module_s(tmp_path, form):
     # The child's recording starts in its sitecustomize, before its __main__
     # runs: the start snapshot holds no frame, the stop snapshot at its exit
-    # shows the variables the script ended with, at its last line, as
-    # `timecapsule run` does for a program.
+    # shows the variables the script (the -m module, the -c command) ended
+    # with, at its last line, as `timecapsule run` does for a program.
+    command, program = CHILD_FORMS[form]
     (tmp_path / "child.py").write_text(CHILD)
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "__init__.py").write_text("")
+    (tmp_path / "tools" / "child.py").write_text(CHILD)
     (tmp_path / "parent.py").write_text(
         "import subprocess, sys\n"
-        "subprocess.run([sys.executable, 'child.py'], check=True)\n")
+        "subprocess.run(%s, check=True)\n" % command)
     proc = subprocess.run([sys.executable] + RUN + ["--subprocesses", "-o", "fam.tc",
                                                     "parent.py"],
                           capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
@@ -70,3 +88,7 @@ def test_child_start_and_stop_snapshots_are_its_script_s(tmp_path):
     assert names.get("answer") == "42", names
     assert names.get("loud") == "list[2] ['A', 'B']", names
     assert stack == [("<module>", 5)]
+    # The child's program: its main module's file, tracked as the parent's
+    # script is (its function's calls are tracked calls).
+    src = dict(r.of("session")[0]["items"])["src"]
+    assert src == str(tmp_path / program) if program else str(tmp_path), src
