@@ -44,6 +44,7 @@
  * ours.
  */
 #include "tc-recorder.h"
+#include "tc-recorder-fast-path.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,10 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
     }
 
     uint64_t generation = tc_rec.generation;
-    int lines = tc_rec_line_trace_state();
+    int lines = 0;   /* the fast path runs only with the line trace off */
     int skip = 0;
-    if (!tc_rec_hook_enter_fast((PyObject *)code, kind)) {
+    if (!tc_rec_fast_enter((PyObject *)code, kind)) {
+        lines = tc_rec_line_trace_state();
         _PyCFrame *cframe = ts->cframe;
         _PyInterpreterFrame *caller = cframe->current_frame;
         /* _PyEval_EvalFrameDefault links the frame the same way first
@@ -214,20 +216,22 @@ eval_frame(PyThreadState *ts, _PyInterpreterFrame *frame, int throwflag)
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
+    kind = result == NULL ? TC_EVENT_UNWIND
+           : gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
+           ? TC_EVENT_YIELD : TC_EVENT_RETURN;
+    if (!skip && tc_rec_fast_leave((PyObject *)code, kind, result)) {
+        restore_lines(lines);
+        return result;
+    }
     if (!same_recording(generation)) {
         return result;
     }
     if (!skip) {
-        kind = result == NULL ? TC_EVENT_UNWIND
-               : gen != NULL && gen->gi_frame_state == FRAME_SUSPENDED
-               ? TC_EVENT_YIELD : TC_EVENT_RETURN;
-        if (!tc_rec_hook_leave_fast((PyObject *)code, kind, result)) {
-            _PyCFrame *cframe = ts->cframe;
-            _PyInterpreterFrame *caller = cframe->current_frame;
-            cframe->current_frame = frame;
-            hook_leave(ts, code, kind, result);
-            cframe->current_frame = caller;
-        }
+        _PyCFrame *cframe = ts->cframe;
+        _PyInterpreterFrame *caller = cframe->current_frame;
+        cframe->current_frame = frame;
+        hook_leave(ts, code, kind, result);
+        cframe->current_frame = caller;
     }
     restore_lines(lines);
     return result;
@@ -249,6 +253,30 @@ recursion_overflows(PyThreadState *ts)
 #endif
 }
 
+/* RETURN, UNWIND, or YIELD for a generator-like frame suspended anywhere
+ * but on RETURN_VALUE (83). */
+static inline uint32_t
+exit_kind(PyCodeObject *code, PyFrameObject *frame, int genlike,
+          PyObject *result)
+{
+    if (result == NULL) {
+        return TC_EVENT_UNWIND;
+    }
+    if (genlike && frame->f_lasti >= 0) {
+        const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(
+            code->co_code);
+#if PY_VERSION_HEX >= 0x030A0000
+        int op = bytes[frame->f_lasti * 2];
+#else
+        int op = bytes[frame->f_lasti];
+#endif
+        if (op != 83) {
+            return TC_EVENT_YIELD;
+        }
+    }
+    return TC_EVENT_RETURN;
+}
+
 static PyObject *
 eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
 {
@@ -263,9 +291,10 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
     uint32_t kind = genlike && frame->f_lasti != -1 ? TC_EVENT_RESUME
                                                     : TC_EVENT_CALL;
     uint64_t generation = tc_rec.generation;
-    int lines = tc_rec_line_trace_state();
+    int lines = 0;   /* the fast path runs only with the line trace off */
     int skip = 0;
-    if (!tc_rec_hook_enter_fast((PyObject *)code, kind)) {
+    if (!tc_rec_fast_enter((PyObject *)code, kind)) {
+        lines = tc_rec_line_trace_state();
         PyFrameObject *caller = ts->frame;
         ts->frame = frame;   /* frame->f_back is the caller already */
         skip = hook_enter(ts, code, kind, throwflag);
@@ -274,28 +303,17 @@ eval_frame(PyThreadState *ts, PyFrameObject *frame, int throwflag)
 
     PyObject *result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
 
+    if (!skip) {
+        kind = exit_kind(code, frame, genlike, result);
+        if (tc_rec_fast_leave((PyObject *)code, kind, result)) {
+            restore_lines(lines);
+            return result;
+        }
+    }
     if (!same_recording(generation)) {
         return result;
     }
-    if (skip) {
-        restore_lines(lines);
-        return result;
-    }
-    kind = result == NULL ? TC_EVENT_UNWIND : TC_EVENT_RETURN;
-    if (genlike && result != NULL && frame->f_lasti >= 0) {
-        /* Suspended anywhere but on RETURN_VALUE (83). */
-        const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(
-            code->co_code);
-#if PY_VERSION_HEX >= 0x030A0000
-        int op = bytes[frame->f_lasti * 2];
-#else
-        int op = bytes[frame->f_lasti];
-#endif
-        if (op != 83) {
-            kind = TC_EVENT_YIELD;
-        }
-    }
-    if (!tc_rec_hook_leave_fast((PyObject *)code, kind, result)) {
+    if (!skip) {
         PyFrameObject *caller = ts->frame;
         ts->frame = frame;
         hook_leave(ts, code, kind, result);

@@ -18,6 +18,7 @@
  * began before the recording are dropped, so the depth never goes negative.
  */
 #include "tc-recorder.h"
+#include "tc-recorder-fast-path.h"
 
 #include <string.h>
 #ifdef __SSE2__
@@ -28,8 +29,6 @@
 #include <opcode.h>
 #endif
 
-extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
-extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 
 #define TC_REC_DEEP_RECURSION 50
 #define TC_REC_REPEATED_CALLS 50
@@ -664,132 +663,8 @@ leave(PyObject *code, PyFrameObject *frame, uint32_t kind_hint,
     return 0;
 }
 
-/* ---- Fast path: the usual event as straight-line code without a call, so
- * the callbacks need no stack frame of their own.  Anything unusual (a new
- * thread or code object, a full buffer, a code that wants its warnings,
- * return values, lines or @tc.trace) returns 0 before anything changed, and
- * the caller goes the general way (enter()/leave(), out of line). */
-
-#if TC_REC_HAVE_TSC && PY_VERSION_HEX < 0x030E0000
-#define TC_REC_FAST_PATH 1
-#endif
-
-static inline __attribute__((always_inline)) int
-fast_enter(PyObject *code, uint32_t kind)
-{
-#ifdef TC_REC_FAST_PATH
-    /* Also false while the hooks are off or the clock is not the TSC. */
-    uint64_t generation = tc_rec.fast_generation;
-    if (__builtin_expect(tc_rec_tls_generation != generation, 0)) {
-        return 0;
-    }
-    TcRecThread *t = tc_rec_tls_thread;
-    const TcCodeExtra *ex = ((PyCodeObject *)code)->co_extra;
-    if (__builtin_expect(ex == NULL || tc_rec_extra_index >= ex->ce_size, 0)) {
-        return 0;
-    }
-    TcRecCode *rc = ex->ce_extras[tc_rec_extra_index];
-    if (__builtin_expect(rc == NULL || rc->generation != generation, 0)) {
-        return 0;
-    }
-    uint32_t flags = rc->flags;
-    uint32_t d = t->depth;
-    size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
-    if (__builtin_expect((flags & TC_REC_CODE_SLOW_ENTER) || t->slow
-                         || d == t->open_cap || n == t->cap, 0)) {
-        return 0;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    /* The line trace function is wanted or must go: enter() sees to it. */
-    if (__builtin_expect((flags & (TC_REC_CODE_LINES_WANTED
-                                   | TC_REC_CODE_LINES_EXIT_ONLY))
-                         == TC_REC_CODE_LINES_WANTED
-                         || tc_rec_line_trace_state(), 0)) {
-        return 0;
-    }
-#endif
-    if (flags & TC_REC_CODE_TRACKED) {
-        if (__builtin_expect(rc->depth >= rc->max_depth, 0)) {
-            return 0;   /* a new deepest level: DEEP_RECURSION */
-        }
-        rc->depth++;
-        /* A gap between REPEATED_CALL's windows: counted here, so that
-         * the calls in it take this path. */
-        if (__builtin_expect(flags & TC_REC_CODE_FP_GAP, 0)
-            && kind == TC_EVENT_CALL && --rc->fp_skip == 0) {
-            rc->flags = (flags & ~(uint32_t)TC_REC_CODE_FP_GAP)
-                        | TC_REC_CODE_FINGERPRINT;
-        }
-    }
-    TcEvent *e = &t->buf[n];
-    e->time_ns = __rdtsc();
-    e->code_id = rc->code_id;
-    e->kind = kind;
-    atomic_store_explicit(&t->len, n + 1, memory_order_release);
-    t->open[d].code = code;
-    t->open[d].rc = rc;
-    t->depth = d + 1;
-    return 1;
-#else
-    return 0;
-#endif
-}
-
-static inline __attribute__((always_inline)) int
-fast_leave(PyObject *code, uint32_t kind, PyObject *retval)
-{
-#ifdef TC_REC_FAST_PATH
-    if (__builtin_expect(tc_rec_tls_generation != tc_rec.fast_generation,
-                         0)) {
-        return 0;
-    }
-    TcRecThread *t = tc_rec_tls_thread;
-    uint32_t d = t->depth;
-    if (__builtin_expect(d == 0 || t->open[d - 1].code != code, 0)) {
-        return 0;
-    }
-    TcRecCode *rc = t->open[d - 1].rc;
-    uint32_t flags = rc->flags;
-    /* None is never stored as a return value (a function returning None
-     * would otherwise never reach the bound and stay slow forever). */
-    uint32_t slow = (kind == TC_EVENT_RETURN && retval != Py_None
-                     ? TC_REC_CODE_SLOW_RETURN : TC_REC_CODE_TRACED)
-                    | TC_REC_CODE_LINES_AT_EXIT;
-    size_t n = atomic_load_explicit(&t->len, memory_order_relaxed);
-    if (__builtin_expect((flags & slow) || n == t->cap, 0)) {
-        return 0;
-    }
-    t->depth = d - 1;
-    TcEvent *e = &t->buf[n];
-    e->time_ns = __rdtsc();
-    e->code_id = 0;
-    e->kind = kind;
-    atomic_store_explicit(&t->len, n + 1, memory_order_release);
-    if (flags & TC_REC_CODE_TRACKED) {
-        rc->depth -= rc->depth > 0;
-    }
-    return 1;
-#else
-    return 0;
-#endif
-}
-
-/* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11).  The hook
- * tries the fast path first, before it makes the frame the thread's
- * current one (the fast path reads no frame and runs no Python code), and
- * only then the general way. */
-
-int
-tc_rec_hook_enter_fast(PyObject *code, uint32_t kind)
-{
-    return fast_enter(code, kind);
-}
-
-int
-tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval)
-{
-    return fast_leave(code, kind, retval);
-}
+/* ---- PEP 523 eval hook (tc-recorder-eval-hook.c, 3.9–3.11): the general
+ * way, after the hook's own inlined fast path said no. */
 
 int
 tc_rec_hook_enter(PyObject *code, uint32_t kind)
@@ -845,7 +720,7 @@ mon_start(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 1) {
         Py_RETURN_NONE;
     }
-    if (fast_enter(args[0], TC_EVENT_CALL)) {
+    if (tc_rec_fast_enter(args[0], TC_EVENT_CALL)) {
         Py_RETURN_NONE;
     }
     return mon_enter_slow(args[0], TC_EVENT_CALL, 1);
@@ -859,7 +734,7 @@ mon_resume(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 1) {
         Py_RETURN_NONE;
     }
-    if (fast_enter(args[0], TC_EVENT_RESUME)) {
+    if (tc_rec_fast_enter(args[0], TC_EVENT_RESUME)) {
         Py_RETURN_NONE;
     }
     return mon_enter_slow(args[0], TC_EVENT_RESUME, 1);
@@ -873,7 +748,7 @@ mon_throw(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 1) {
         Py_RETURN_NONE;
     }
-    if (fast_enter(args[0], TC_EVENT_RESUME)) {
+    if (tc_rec_fast_enter(args[0], TC_EVENT_RESUME)) {
         Py_RETURN_NONE;
     }
     return mon_enter_slow(args[0], TC_EVENT_RESUME, 0);   /* cannot be disabled */
@@ -887,7 +762,7 @@ mon_return(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 3) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_RETURN, args[2])) {
+    if (tc_rec_fast_leave(args[0], TC_EVENT_RETURN, args[2])) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_RETURN, args[2], 1);
@@ -901,7 +776,7 @@ mon_yield(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 3) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_YIELD, NULL)) {
+    if (tc_rec_fast_leave(args[0], TC_EVENT_YIELD, NULL)) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_YIELD, NULL, 1);
@@ -915,7 +790,7 @@ mon_unwind(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (nargs < 1) {
         Py_RETURN_NONE;
     }
-    if (fast_leave(args[0], TC_EVENT_UNWIND, NULL)) {
+    if (tc_rec_fast_leave(args[0], TC_EVENT_UNWIND, NULL)) {
         Py_RETURN_NONE;
     }
     return mon_leave_slow(args[0], TC_EVENT_UNWIND, NULL, 0);   /* cannot be disabled */

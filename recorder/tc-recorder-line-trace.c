@@ -110,8 +110,6 @@ tc_rec_line_hit(TcRecCode *rc, long line)
 #if PY_VERSION_HEX < 0x030C0000
 
 __thread uint64_t tc_rec_tls_lines TC_REC_TLS;
-extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
-extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 
 static int line_trace(PyObject *obj, PyFrameObject *frame, int what,
                       PyObject *arg);

@@ -341,6 +341,10 @@ tc_rec_code_cached(PyObject *code)
 TcRecCode *tc_rec_code_lookup(PyCodeObject *code);
 void tc_rec_code_release(TcRecCode *rc);          /* what a code entry owns */       /* interns on first sight; NULL on error */
 TcRecThread *tc_rec_thread_current(void);                 /* creates on first sight */
+/* The running thread's record, valid while tc_rec_tls_generation equals
+ * the recording's generation (set together by tc_rec_thread_current). */
+extern __thread TcRecThread *tc_rec_tls_thread TC_REC_TLS;
+extern __thread uint64_t tc_rec_tls_generation TC_REC_TLS;
 TcRecThread *tc_rec_thread_for_ident(unsigned long ident, uint64_t native_id,
                                      const char *name, uint32_t flags);
 void tc_rec_thread_ignore_current(void);
@@ -400,12 +404,9 @@ PyObject *tc_rec_callback_new(const char *name, vectorcallfunc fn);
 #endif
 /* Entry points for the PEP 523 hook: the kind is decided, the frame is the
  * thread's current one.  tc_rec_hook_enter returns 1 for code never recorded.
- * The _fast ones need no frame: 1 when they recorded the event, 0 when
- * nothing changed and the general ones must run. */
+ * The hook tries tc_rec_fast_enter/_leave (tc-recorder-fast-path.h) first. */
 int tc_rec_hook_enter(PyObject *code, uint32_t kind);
 void tc_rec_hook_leave(PyObject *code, uint32_t kind, PyObject *retval);
-int tc_rec_hook_enter_fast(PyObject *code, uint32_t kind);
-int tc_rec_hook_leave_fast(PyObject *code, uint32_t kind, PyObject *retval);
 
 /* tc-recorder-call-values.c: what the hooks read from arguments and return
  * values, running none of the program's code.  The fingerprint's frame may
