@@ -4,13 +4,14 @@
  *
  * Shared by the two hot hooks, the sys.monitoring callbacks
  * (tc-recorder-hooks.c) and the PEP 523 eval hook
- * (tc-recorder-eval-hook.c), and inlined into each: a call across
- * translation units here cost the eval hook ~0.45x on recursive fib (two
- * calls per Python call, each with its own frame and the thread-local
- * loads done again).  Anything unusual (a new thread or code object, a
- * full buffer, a code that wants its warnings, return values, lines or
- * @tc.trace) returns 0 before anything changed, and the caller goes the
- * general way (enter()/leave() of tc-recorder-hooks.c, out of line).
+ * (tc-recorder-eval-hook.c), and inlined into each: called across
+ * translation units, twice per Python call, it cost the eval hook 16 more
+ * instructions a call on 3.11's recursive fib (189 against 173 with it
+ * inlined; docs/PERFORMANCE.md, "Sessions 9-10").  Anything unusual (a
+ * new thread or code object, a full buffer, a code that wants its
+ * warnings, return values, lines or @tc.trace) returns 0 before anything
+ * changed, and the caller goes the general way (enter()/leave() of
+ * tc-recorder-hooks.c, out of line).
  */
 #ifndef TC_RECORDER_FAST_PATH_H
 #define TC_RECORDER_FAST_PATH_H
