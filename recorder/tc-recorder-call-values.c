@@ -669,6 +669,23 @@ static char **needle_text;
 static size_t *needle_len;
 static uint16_t needle_first_at[257];  /* needles starting with byte b: */
                                        /* [first_at[b], first_at[b + 1]) */
+/* What the scan keeps of each byte: _SEP_RE's separators (_ - . and
+ * whitespace; \s of a str pattern also holds \x1c-\x1f) are 0, dropped,
+ * A-Z are lowercased, NUL (kept, not a separator) becomes 0xff, which no
+ * ASCII needle holds, anything else is itself. */
+static unsigned char squash_byte[256];
+
+static void
+squash_table_fill(void)
+{
+    for (int c = 0; c < 256; c++) {
+        int sep = c == '_' || c == '-' || c == '.' || c == ' '
+                  || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+        squash_byte[c] = sep ? 0 : (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a')
+                                                           : (unsigned char)c;
+    }
+    squash_byte[0] = 0xff;
+}
 
 static void
 needles_clear(void)
@@ -726,6 +743,7 @@ needles_set(PyObject *needles)
     for (Py_ssize_t k = 0; k < n_needles; k++) {
         needle_len[k] = strlen(needle_text[k]);
     }
+    squash_table_fill();
     /* first_at[b]: the first needle whose first byte is >= b. */
     Py_ssize_t k = 0;
     for (int b = 0; b <= 256; b++) {
@@ -776,21 +794,18 @@ ascii_may_hold_secret(const char *text, Py_ssize_t len)
     }
     Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
-        char c = text[i];
-        /* _SEP_RE's separators: _ - . and whitespace (\s of a str pattern
-         * also holds \x1c-\x1f) */
-        if (c == '_' || c == '-' || c == '.' || c == ' '
-            || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) {
-            continue;
-        }
-        squashed[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        unsigned char c = squash_byte[(unsigned char)text[i]];
+        squashed[n] = (char)c;
+        n += c != 0;
     }
     int found = 0;
     for (Py_ssize_t i = 0; i < n && !found; i++) {
         unsigned char c = (unsigned char)squashed[i];
         for (int k = needle_first_at[c]; k < needle_first_at[c + 1]; k++) {
             size_t nlen = needle_len[k];
+            /* The second byte first: most candidates end there. */
             if (nlen <= (size_t)(n - i)
+                && (nlen == 1 || squashed[i + 1] == needle_text[k][1])
                 && memcmp(squashed + i, needle_text[k], nlen) == 0) {
                 found = 1;
                 break;

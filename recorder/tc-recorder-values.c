@@ -509,14 +509,58 @@ safe_items(SafeText *t, PyObject *obj, const char *open, const char *close,
     text_cstr(t, close);
 }
 
+/* The commonest leaves written directly, as their repr() spells them: a
+ * temporary repr object and its copy cost ~650 instructions a leaf, and a
+ * return value is mostly leaves (docs/PERFORMANCE.md, "Sessions 9-10").
+ * 1 when written. */
+static int
+text_plain_leaf(SafeText *t, PyObject *obj)
+{
+    if (obj == Py_None || obj == Py_True || obj == Py_False) {
+        text_cstr(t, obj == Py_None ? "None" : obj == Py_True ? "True"
+                                                              : "False");
+        return 1;
+    }
+    if (PyLong_CheckExact(obj)) {
+        int overflow;
+        long v = PyLong_AsLongAndOverflow(obj, &overflow);
+        if (overflow || (v == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return 0;
+        }
+        char digits[24];
+        int n = snprintf(digits, sizeof(digits), "%ld", v);
+        text_add(t, digits, (size_t)n);
+        return 1;
+    }
+    /* A str of printable ASCII without a quote or a backslash: repr() only
+     * puts it between single quotes. */
+    if (PyUnicode_CheckExact(obj) && PyUnicode_IS_ASCII(obj)) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(obj);
+        if (n > (Py_ssize_t)(t->limit - t->len)) {
+            return 0;   /* cut: the general way formats only the head */
+        }
+        const unsigned char *p = PyUnicode_1BYTE_DATA(obj);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '\'' || p[i] == '\\') {
+                return 0;
+            }
+        }
+        text_add(t, "'", 1);
+        text_add(t, (const char *)p, (size_t)n);
+        text_add(t, "'", 1);
+        return 1;
+    }
+    return 0;
+}
+
 static void
 safe_repr(SafeText *t, PyObject *obj, int depth)
 {
-    if (t->full) {
+    if (t->full || text_plain_leaf(t, obj)) {
         return;
     }
-    if (obj == Py_None || PyBool_Check(obj) || PyFloat_CheckExact(obj)
-        || PyComplex_CheckExact(obj)) {
+    if (PyFloat_CheckExact(obj) || PyComplex_CheckExact(obj)) {
         text_str(t, PyObject_Repr(obj));
         return;
     }

@@ -106,6 +106,30 @@ tc.stop()
     assert nested["repr"] == "[[[[\u2026]]]]"
 
 
+
+LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
+ True, False, None, "", "plain text", "it's", 'say "hi"', "both ' and \"",
+ "tab\there", "back\\slash", "del\x7f", "nul\x00", "caf\u00e9", "\U0001f600",
+ {"k": "v", 1: -1}, ("a", 2)]"""
+
+
+def test_return_value_reprs_of_common_leaves_are_repr_s(run, tmp_path):
+    # ints, strs, None and the bools are written directly when their repr
+    # is plain (no temporary repr object): the text must be repr()'s, on
+    # either side of every rule that picks the direct way.
+    proc = run(r"""
+import timecapsule as tc
+def leaves():
+    return %s
+tc.record(every=10, output="out.tc", watch=["nothing"], redact=False)
+leaves()
+tc.stop()
+""" % LEAVES)
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    (leaves,) = _return_values(r, "leaves")
+    assert leaves["repr"] == repr(eval(LEAVES))
+
 REDACT = r'''
 import timecapsule as tc
 def config():
