@@ -681,8 +681,8 @@ squash_table_fill(void)
     for (int c = 0; c < 256; c++) {
         int sep = c == '_' || c == '-' || c == '.' || c == ' '
                   || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-        squash_byte[c] = sep ? 0 : (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a')
-                                                           : (unsigned char)c;
+        int upper = c >= 'A' && c <= 'Z';
+        squash_byte[c] = sep ? 0 : (unsigned char)(upper ? c - 'A' + 'a' : c);
     }
     squash_byte[0] = 0xff;
 }
