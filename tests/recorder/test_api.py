@@ -253,6 +253,62 @@ with tc.record(every=10, output="out.tc"):
     assert "🔴 [TC] NAN_DETECTED: 'bad' is NaN at t=" in proc.stderr
 
 
+
+def test_metric_plateau_fires_where_the_spec_s_rule_does(run, tmp_path):
+    # check_plateau keeps the last 5 readings in a deque and reads them
+    # without generators; where it fires must be the spec's rule (§4) on
+    # the whole history, for readings around every edge: NaN and inf in
+    # the window, zeros, negatives, sums that overflow, ints and bools.
+    proc = run(r"""
+import math, random
+from timecapsule import _warnings as w
+
+def spec_fires(hist):
+    if len(hist) < 5:
+        return False
+    last = hist[-5:]
+    if any(math.isnan(v) or math.isinf(v) for v in last):
+        return False
+    span = max(last) - min(last)
+    m = max(abs(v) for v in last) or 1.0
+    return span / m < 0.001 and m > 0.01
+
+class Session:
+    warn = True
+    core = None
+    def __init__(self):
+        self.metric_history, self.warn_keys, self.warnings = {}, set(), []
+    def elapsed(self):
+        return 0.0
+
+rng = random.Random(7)
+# Readings near a base, moving by a relative step below, near and above
+# the rule's 0.1 %, with an odd NaN, inf, int or bool among them.
+bases = [0.0, 1.0, -3.0, 0.005, 0.02, 2000.5, 1e308, -1e308, 7]
+odd = [float("nan"), float("inf"), -float("inf"), True, 5, 0.0]
+checked = 0
+for trial in range(4000):
+    s, hist, expected = Session(), [], None
+    base, step = rng.choice(bases), rng.choice([0.0, 1e-4, 4e-4, 2e-3])
+    for i in range(rng.randint(1, 12)):
+        v = (rng.choice(odd) if rng.random() < 0.08
+             else base * (1 + step * rng.randint(-1, 1)))
+        w.check_plateau(s, "m", v)
+        if not isinstance(v, bool):
+            hist.append(float(v))
+            if expected is None and spec_fires(hist):
+                expected = i
+        if s.warnings and expected is None:
+            raise SystemExit("fired at %d, the rule never did: %r" % (i, hist))
+        if expected is not None and not s.warnings:
+            raise SystemExit("the rule fired at %d, not the check: %r" % (expected, hist))
+        checked += 1
+    assert len(s.warnings) <= 1
+print("checked", checked)
+""")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert int(proc.stdout.split()[-1]) > 10000
+
 def test_deep_recursion_and_repeated_call(run, tmp_path):
     proc = run(r'''
 import timecapsule as tc
