@@ -106,3 +106,58 @@ tc.stop()
     reprs = [r.locals_of(th)["weights"]["repr"] for s in r.snapshots
              for th in s["threads"] if "weights" in r.locals_of(th)]
     assert reprs == ["ndarray((5,)) float64 min=0 max=1 mean=0.5"]
+
+
+def _containers():
+    """Builtin containers around every rule of their reprs."""
+    loop = [1, 2]
+    loop.append(loop)
+    selfish = {"a": 1}
+    selfish["me"] = selfish
+    inner = []
+    via_tuple = (inner,)
+    inner.append(via_tuple)
+    return [
+        [], (), {}, set(), frozenset(), [[]], [()], ((),), (1,), ((1,),),
+        [1, "a", None, True, 2.5, b"x"], (1, 2), {"k": [1, (2,)], (3, 4): {5}},
+        {1, 2, 3}, frozenset({"x"}), [frozenset(), set()], loop, selfish,
+        via_tuple, [[[[[1]]]]], {"it's": 'say "hi"'},
+        list(range(1000)), {i: str(i) for i in range(500)}, tuple("abc" * 100),
+        set(range(300)), [list(range(50)) for _ in range(20)],
+    ]
+
+
+@pytest.mark.parametrize("value", _containers(), ids=lambda v: type(v).__name__)
+def test_container_reprs_are_repr_s_cut(value):
+    # A snapshot shows the first 120 characters of a container's repr;
+    # they are written item by item (the rest is never formatted), and
+    # must read as repr()'s.
+    from timecapsule._capture import CONTAINER_REPR_LIMIT
+    text, cut = smart_repr(value)
+    full = repr(value)
+    head = text.split(" ", 1)[1]
+    if len(full) > CONTAINER_REPR_LIMIT:
+        assert cut and head == full[:CONTAINER_REPR_LIMIT] + "\u2026"
+    else:
+        assert not cut and head == full
+
+
+def test_a_huge_container_is_not_formatted_whole():
+    # The whole repr of a list of three million floats took ~0.3 s at every
+    # snapshot; the snapshot's 120 characters must format only the items
+    # they show, however deep the list sits.
+    formatted = []
+
+    class Item:
+        def __repr__(self):
+            formatted.append(1)
+            return "Item()"
+
+    big = [Item() for _ in range(100_000)]
+    text, cut = smart_repr(big)
+    assert cut and text.startswith("list[100000] [Item(), Item(), ")
+    assert len(formatted) < 30, len(formatted)
+    formatted.clear()
+    text, cut = smart_repr({"steps": (big, 1)})
+    assert cut and text.startswith("dict[1] {'steps': ([Item(), ")
+    assert len(formatted) < 30, len(formatted)
