@@ -124,6 +124,25 @@ def _bounded_repr(value, limit):
     return "".join(out)
 
 
+def _text_head_repr(value, limit):
+    """repr() of a long str or bytes, cut after more than `limit`
+    characters, from its head alone: repr(value) of a 100 MB text copied
+    and escaped all of it at every snapshot.  repr() chooses its quote from
+    the whole text (a double quote when the text holds a single quote and
+    no double one), so the head's repr is given the whole text's quote."""
+    head = value[:limit + 1]
+    r = repr(head)
+    prefix = 1 if type(value) is bytes else 0
+    single, double = ("'", '"') if prefix == 0 else (b"'", b'"')
+    wanted = '"' if single in value and double not in value else "'"
+    if r[prefix] != wanted:
+        body = r[prefix + 1:-1]
+        if wanted == "'":   # the head held no double quote, the text did
+            body = body.replace("'", "\\'")
+        r = r[:prefix] + wanted + body + wanted
+    return r
+
+
 def _len_text(value):
     try:
         return "%d" % len(value)
@@ -379,6 +398,8 @@ def _smart_repr(value):
     if isinstance(value, (set, frozenset)):
         text, cut = _cut(_plain_repr(value, CONTAINER_REPR_LIMIT), CONTAINER_REPR_LIMIT)
         return "%s[%s] %s" % (tname, _len_text(value), text), cut
+    if type(value) in (str, bytes) and len(value) > REPR_LIMIT:
+        return _cut(_text_head_repr(value, REPR_LIMIT), REPR_LIMIT)
     return _cut(_plain_repr(value), REPR_LIMIT)
 
 

@@ -161,3 +161,27 @@ def test_a_huge_container_is_not_formatted_whole():
     text, cut = smart_repr({"steps": (big, 1)})
     assert cut and text.startswith("dict[1] {'steps': ([Item(), ")
     assert len(formatted) < 30, len(formatted)
+
+
+def _texts():
+    """Texts around the 500-character cut, each quote rule on either side
+    of it (repr() picks its quote from the whole text)."""
+    out = []
+    for body in ["x", "it's", 'say "hi"', "both ' and \"", "tab\t\\", "\u00e9\u20ac\U0001f600"]:
+        for tail in ["", "'", '"', "'\"", "\n"]:
+            for n in (0, 499, 500, 501, 2000):
+                text = body * (n // len(body))
+                out += [text + tail, tail + text]
+    return out
+
+
+def test_long_text_reprs_are_repr_s_cut():
+    # A long str or bytes is formatted from its head alone, with the quote
+    # the whole text's repr has: the shown text must be repr()'s, cut.
+    from timecapsule._capture import REPR_LIMIT
+    for text in _texts():
+        for value in (text, text.encode("utf-8")):
+            full = repr(value)
+            expected = ((full[:REPR_LIMIT] + "\u2026", True)
+                        if len(full) > REPR_LIMIT else (full, False))
+            assert smart_repr(value) == expected, value[:40]
