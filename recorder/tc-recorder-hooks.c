@@ -29,7 +29,6 @@
 #include <opcode.h>
 #endif
 
-
 #define TC_REC_DEEP_RECURSION 50
 #define TC_REC_REPEATED_CALLS 50
 #define TC_REC_MAX_FINGERPRINTED 20000

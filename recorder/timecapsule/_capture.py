@@ -36,9 +36,9 @@ def _cut(text, limit):
     return text, False
 
 
-def _plain_repr(value, limit=None):
+def _plain_repr(value, repr_fn=repr):
     try:
-        return repr(value) if limit is None else _bounded_repr(value, limit)
+        return repr_fn(value)
     except Exception:
         try:
             return "<%s id=0x%x>" % (type(value).__name__, id(value))
@@ -51,7 +51,7 @@ class _Enough(Exception):
 
 
 # CPython's reprs of the builtin containers: (empty, open, close,
-# re-entered); tuples and frozensets have their own rules below.
+# re-entered); a one-item tuple also gets its comma (below).
 _CONTAINER_SHAPES = {
     list: ("[]", "[", "]", "[...]"),
     tuple: ("()", "(", ")", "(...)"),
@@ -141,6 +141,13 @@ def _text_head_repr(value, limit):
             body = body.replace("'", "\\'")
         r = r[:prefix] + wanted + body + wanted
     return r
+
+
+def _container_text(value):
+    """(text, cut) of a builtin container: its first CONTAINER_REPR_LIMIT
+    characters, the rest never formatted."""
+    return _cut(_plain_repr(value, lambda v: _bounded_repr(
+        v, CONTAINER_REPR_LIMIT)), CONTAINER_REPR_LIMIT)
 
 
 def _len_text(value):
@@ -390,13 +397,13 @@ def _smart_repr(value):
     except Exception:
         pass
     if isinstance(value, (list, tuple)):
-        text, cut = _cut(_plain_repr(value, CONTAINER_REPR_LIMIT), CONTAINER_REPR_LIMIT)
+        text, cut = _container_text(value)
         return "%s[%s] %s" % (tname, _len_text(value), text), cut
     if isinstance(value, dict):
-        text, cut = _cut(_plain_repr(value, CONTAINER_REPR_LIMIT), CONTAINER_REPR_LIMIT)
+        text, cut = _container_text(value)
         return "dict[%s] %s" % (_len_text(value), text), cut
     if isinstance(value, (set, frozenset)):
-        text, cut = _cut(_plain_repr(value, CONTAINER_REPR_LIMIT), CONTAINER_REPR_LIMIT)
+        text, cut = _container_text(value)
         return "%s[%s] %s" % (tname, _len_text(value), text), cut
     if type(value) in (str, bytes) and len(value) > REPR_LIMIT:
         return _cut(_text_head_repr(value, REPR_LIMIT), REPR_LIMIT)

@@ -215,8 +215,7 @@ def start_child():
         # The stop snapshot shows the variables the script, module or -c
         # command ended with, as `timecapsule run` does; its frame starts
         # after record() returned.
-        session.core.expect_main({main, os.path.abspath(main)}
-                                 if main != _COMMAND_SOURCE else {main})
+        session.core.expect_main({main, os.path.abspath(main)})
     # Grandchildren name this process as their parent.
     cfg["parent_pid"] = os.getpid()
     os.environ[ENV] = json.dumps(cfg)
