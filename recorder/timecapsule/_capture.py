@@ -9,6 +9,8 @@ import sys
 import threading
 import types
 
+from ._bounded_repr import bounded_repr, text_head_repr, writes_bounded
+
 OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _SKIP_TYPES = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
@@ -46,108 +48,14 @@ def _plain_repr(value, repr_fn=repr):
             return "<unrepresentable>"
 
 
-class _Enough(Exception):
-    """The bounded repr has the characters it needs."""
-
-
-# CPython's reprs of the builtin containers: (empty, open, close,
-# re-entered); a one-item tuple also gets its comma (below).
-_CONTAINER_SHAPES = {
-    list: ("[]", "[", "]", "[...]"),
-    tuple: ("()", "(", ")", "(...)"),
-    dict: ("{}", "{", "}", "{...}"),
-    set: ("set()", "{", "}", "set(...)"),
-    frozenset: ("frozenset()", "frozenset({", "})", "frozenset(...)"),
-}
-
-
-def _bounded_repr(value, limit):
-    """repr(value) when it is at most `limit` characters, else a prefix of it
-    longer than `limit`, built without formatting the rest: a snapshot
-    shows 120 characters of a list, and the whole repr of a list of two
-    million floats took ~0.3 s at every snapshot, on the program's GIL.
-    The builtin containers (exact types) are written out item by item,
-    with CPython's spelling, re-entered ones as "[...]"; any other value,
-    and a container changed by another thread while it is read, is
-    repr()'d."""
-    out = []
-    size = 0
-    active = set()
-
-    def put(text):
-        nonlocal size
-        out.append(text)
-        size += len(text)
-        if size > limit:
-            raise _Enough
-
-    def emit(v):
-        shape = _CONTAINER_SHAPES.get(type(v))
-        if shape is None:
-            put(repr(v))
-            return
-        empty, open_, close, again = shape
-        if not v:
-            put(empty)
-            return
-        if id(v) in active:
-            put(again)
-            return
-        active.add(id(v))
-        put(open_)
-        first = True
-        if type(v) is dict:
-            for k, item in v.items():
-                if not first:
-                    put(", ")
-                first = False
-                emit(k)
-                put(": ")
-                emit(item)
-        else:
-            for item in v:
-                if not first:
-                    put(", ")
-                first = False
-                emit(item)
-            if type(v) is tuple and len(v) == 1:
-                put(",")
-        put(close)
-        active.discard(id(v))
-
-    try:
-        emit(value)
-    except _Enough:
-        pass
-    except RuntimeError:   # changed size during iteration
-        return repr(value)
-    return "".join(out)
-
-
-def _text_head_repr(value, limit):
-    """repr() of a long str or bytes, cut after more than `limit`
-    characters, from its head alone: repr(value) of a 100 MB text copied
-    and escaped all of it at every snapshot.  repr() chooses its quote from
-    the whole text (a double quote when the text holds a single quote and
-    no double one), so the head's repr is given the whole text's quote."""
-    head = value[:limit + 1]
-    r = repr(head)
-    prefix = 1 if type(value) is bytes else 0
-    single, double = ("'", '"') if prefix == 0 else (b"'", b'"')
-    wanted = '"' if single in value and double not in value else "'"
-    if r[prefix] != wanted:
-        body = r[prefix + 1:-1]
-        if wanted == "'":   # the head held no double quote, the text did
-            body = body.replace("'", "\\'")
-        r = r[:prefix] + wanted + body + wanted
-    return r
+def _head_text(value, limit):
+    """(text, cut) of a value: its repr's first `limit` characters, the
+    rest of a container's never formatted."""
+    return _cut(_plain_repr(value, lambda v: bounded_repr(v, limit)), limit)
 
 
 def _container_text(value):
-    """(text, cut) of a builtin container: its first CONTAINER_REPR_LIMIT
-    characters, the rest never formatted."""
-    return _cut(_plain_repr(value, lambda v: _bounded_repr(
-        v, CONTAINER_REPR_LIMIT)), CONTAINER_REPR_LIMIT)
+    return _head_text(value, CONTAINER_REPR_LIMIT)
 
 
 def _len_text(value):
@@ -406,7 +314,9 @@ def _smart_repr(value):
         text, cut = _container_text(value)
         return "%s[%s] %s" % (tname, _len_text(value), text), cut
     if type(value) in (str, bytes) and len(value) > REPR_LIMIT:
-        return _cut(_text_head_repr(value, REPR_LIMIT), REPR_LIMIT)
+        return _cut(text_head_repr(value, REPR_LIMIT), REPR_LIMIT)
+    if writes_bounded(value):   # a deque
+        return _head_text(value, REPR_LIMIT)
     return _cut(_plain_repr(value), REPR_LIMIT)
 
 

@@ -6,6 +6,8 @@ it is not installed (the 3.11 test venv gets numpy and pandas, and torch
 from a local CPU wheel, see run-tests.py); the recorder itself never
 imports them."""
 
+import collections
+
 import pytest
 
 from conftest import load
@@ -124,7 +126,58 @@ def _containers():
         via_tuple, [[[[[1]]]]], {"it's": 'say "hi"'},
         list(range(1000)), {i: str(i) for i in range(500)}, tuple("abc" * 100),
         set(range(300)), [list(range(50)) for _ in range(20)],
+    ] + _collections() + _subclasses()
+
+
+def _collections():
+    """The dict subclasses of `collections`, whose reprs are their own
+    (OrderedDict's changed in 3.12), around the same rules."""
+    ordered = collections.OrderedDict(a=1, b=2)
+    ordered.move_to_end("a")
+    ordered["me"] = ordered
+    nested = collections.defaultdict(list, x=[1])
+    nested["me"] = nested
+    return [
+        collections.defaultdict(), collections.defaultdict(int, {1: 2}),
+        nested, collections.defaultdict(lambda: 0, {"k": (1,)}),
+        collections.OrderedDict(), ordered,
+        collections.OrderedDict((str(i), [i]) for i in range(300)),
+        collections.Counter(), collections.Counter("abracadabra"),
+        collections.Counter({i: i % 7 for i in range(1000)}),
+        collections.Counter({"a": None, "b": 1}),   # counts that do not order
     ]
+
+
+class _List(list):
+    pass
+
+
+class _Set(set):
+    pass
+
+
+class _Frozen(frozenset):
+    pass
+
+
+class _Dict(dict):
+    def items(self):   # the repr reads the storage, not this
+        return [("x", "y")]
+
+
+class _OwnRepr(list):
+    def __repr__(self):
+        return "_OwnRepr!"
+
+
+def _subclasses():
+    """Subclasses that keep their base's repr (a set subclass's shows its
+    name) and one that does not."""
+    loop = _List([1, 2])
+    loop.append(loop)
+    return [_List(), loop, _List(range(200)), _Set(), _Set({1, 2}),
+            _Frozen(), _Frozen(range(100)), _Dict(), _Dict(a=[1]),
+            _Dict({i: i for i in range(100)}), _OwnRepr([1])]
 
 
 @pytest.mark.parametrize("value", _containers(), ids=lambda v: type(v).__name__)
@@ -161,6 +214,47 @@ def test_a_huge_container_is_not_formatted_whole():
     text, cut = smart_repr({"steps": (big, 1)})
     assert cut and text.startswith("dict[1] {'steps': ([Item(), ")
     assert len(formatted) < 30, len(formatted)
+
+
+@pytest.mark.parametrize("value", [
+    collections.deque(), collections.deque([1, "a"]),
+    collections.deque([], maxlen=3), collections.deque(range(50), maxlen=80),
+    collections.deque(range(1000)), collections.deque([[1], {2: 3}]),
+    collections.deque(collections.deque([i]) for i in range(200)),
+], ids=len)
+def test_deque_reprs_are_repr_s_cut(value):
+    # Not a list: shown as any other value, 500 characters of its repr.
+    from timecapsule._capture import REPR_LIMIT
+    value.append(value)   # re-entered: [...]
+    full = repr(value)
+    expected = ((full[:REPR_LIMIT] + "\u2026", True)
+                if len(full) > REPR_LIMIT else (full, False))
+    assert smart_repr(value) == expected
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda items: collections.deque(items, maxlen=len(items) + 1),
+    lambda items: collections.defaultdict(list, enumerate(items)),
+    lambda items: collections.OrderedDict(enumerate(items)),
+    lambda items: collections.Counter({item: i for i, item in enumerate(items)}),
+    lambda items: _Set(items),
+    lambda items: _List(items),
+], ids=["deque", "defaultdict", "OrderedDict", "Counter", "set-subclass",
+        "list-subclass"])
+def test_a_huge_collection_is_not_formatted_whole(wrap):
+    # A replay buffer, a vocabulary Counter, a defaultdict of lists: as big
+    # as the builtin containers, and shown by 120 (a deque 500) characters.
+    formatted = []
+
+    class Item:
+        def __repr__(self):
+            formatted.append(1)
+            return "Item()"
+
+    value = wrap([Item() for _ in range(100_000)])
+    text, cut = smart_repr(value)
+    assert cut and text.count("Item()") > 5, text
+    assert len(formatted) < 130, len(formatted)
 
 
 def _texts():
