@@ -207,20 +207,20 @@ code_wants_lines(PyObject *code)
     return (rc->flags & TC_REC_CODE_LINES_WANTED) != 0;
 }
 
-/* The code of the frame that gets control back when `frame` returns. */
+#if PY_VERSION_HEX >= 0x030B0000
+/* The code of the frame that gets control back when `frame` returns (3.11
+ * makes the caller's frame object only on demand: its interpreter frame is
+ * read instead). */
 static PyObject *
 caller_code(PyFrameObject *frame)
 {
-#if PY_VERSION_HEX >= 0x030B0000
     _PyInterpreterFrame *prev = frame->f_frame->previous;
     while (prev != NULL && _PyFrame_IsIncomplete(prev)) {
         prev = prev->previous;
     }
     return prev != NULL ? (PyObject *)prev->f_code : NULL;
-#else
-    return frame->f_back != NULL ? (PyObject *)frame->f_back->f_code : NULL;
-#endif
 }
+#endif
 
 /* Whether the frame that gets control back when `frame` returns wants the
  * trace function: its code has lines left to cover, and (3.8-3.10, where
