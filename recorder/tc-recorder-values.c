@@ -321,6 +321,15 @@ short_type_name(PyTypeObject *tp)
     return dot ? dot + 1 : tp->tp_name;
 }
 
+/* An object the safe repr does not look into: <Foo object>. */
+static void
+text_opaque(SafeText *t, PyObject *obj)
+{
+    text_cstr(t, "<");
+    text_cstr(t, short_type_name(Py_TYPE(obj)));
+    text_cstr(t, " object>");
+}
+
 /* The module of a class, read from the type itself (no attribute lookup
  * that a metaclass could intercept). */
 static const char *
@@ -457,7 +466,7 @@ safe_items(SafeText *t, PyObject *obj, const char *open, const char *close,
         text_cstr(t, close);
         return;
     }
-    if (PyDict_CheckExact(obj)) {
+    if (PyDict_Check(obj)) {   /* a dict, or a defaultdict's storage */
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         int first = 1;
@@ -507,6 +516,89 @@ safe_items(SafeText *t, PyObject *obj, const char *open, const char *close,
         }
     }
     text_cstr(t, close);
+}
+
+/* A class attribute read from the dicts of the classes of `tp`'s MRO
+ * (borrowed, or NULL): no descriptor, metaclass or other program code
+ * runs.  The static builtin types of 3.12+ keep no tp_dict: skipped. */
+static PyObject *
+class_dict_item(PyTypeObject *tp, const char *name)
+{
+    PyObject *mro = tp->tp_mro;
+    if (mro == NULL || !PyTuple_Check(mro)) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); i++) {
+        PyObject *dict = ((PyTypeObject *)PyTuple_GET_ITEM(mro, i))->tp_dict;
+        PyObject *v = dict != NULL ? PyDict_GetItemString(dict, name) : NULL;
+        if (v != NULL) {
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* A namedtuple: a tuple subclass whose class names its items in _fields
+ * (a tuple of strs as long as the value), written Point(x=1, y=2) as
+ * namedtuple's repr spells it.  1 when written. */
+static int
+safe_namedtuple(SafeText *t, PyObject *obj, int depth)
+{
+    PyObject *fields = class_dict_item(Py_TYPE(obj), "_fields");
+    Py_ssize_t n = PyTuple_GET_SIZE(obj);
+    if (fields == NULL || !PyTuple_CheckExact(fields)
+        || PyTuple_GET_SIZE(fields) != n) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(fields, i))) {
+            return 0;
+        }
+    }
+    text_cstr(t, short_type_name(Py_TYPE(obj)));
+    text_cstr(t, "(");
+    if (depth >= TC_REC_SAFE_DEPTH && n > 0) {
+        text_cstr(t, "\xe2\x80\xa6");
+        n = 0;
+    }
+    for (Py_ssize_t i = 0; i < n && !t->full; i++) {
+        if (i > 0) {
+            text_cstr(t, ", ");
+        }
+        PyObject *field = PyTuple_GET_ITEM(fields, i);
+        Py_INCREF(field);
+        text_str(t, field);
+        text_cstr(t, "=");
+        safe_repr(t, PyTuple_GET_ITEM(obj, i), depth + 1);
+    }
+    text_cstr(t, ")");
+    return 1;
+}
+
+/* collections.defaultdict (the exact class): defaultdict(<class 'list'>,
+ * {...}).  The factory is written when its repr is the interpreter's own
+ * (a class of the plain metaclass, a function, a builtin), else as
+ * <Type object>. */
+static void
+safe_defaultdict(SafeText *t, PyObject *obj, int depth)
+{
+    text_cstr(t, "defaultdict(");
+    PyObject *factory = PyObject_GetAttrString(obj, "default_factory");
+    if (factory == NULL) {
+        PyErr_Clear();
+        text_cstr(t, "?");
+    }
+    else if (factory == Py_None || Py_TYPE(factory) == &PyType_Type
+             || PyFunction_Check(factory) || PyCFunction_Check(factory)) {
+        text_str(t, PyObject_Repr(factory));
+    }
+    else {
+        text_opaque(t, factory);
+    }
+    Py_XDECREF(factory);
+    text_cstr(t, ", ");
+    safe_items(t, obj, "{", "}", depth);
+    text_cstr(t, ")");
 }
 
 /* The commonest leaves written directly, as their repr() spells them: a
@@ -619,13 +711,19 @@ safe_repr(SafeText *t, PyObject *obj, int depth)
                    depth);
         return;
     }
+    if (PyTuple_Check(obj) && safe_namedtuple(t, obj, depth)) {
+        return;
+    }
+    if (PyDict_Check(obj)
+        && strcmp(Py_TYPE(obj)->tp_name, "collections.defaultdict") == 0) {
+        safe_defaultdict(t, obj, depth);
+        return;
+    }
     if (library_summary(t, obj)) {
         PyErr_Clear();
         return;
     }
-    text_cstr(t, "<");
-    text_cstr(t, short_type_name(Py_TYPE(obj)));
-    text_cstr(t, " object>");
+    text_opaque(t, obj);
 }
 
 PyObject *

@@ -252,12 +252,48 @@ _PAIR_RE = re.compile(r"""([A-Za-z_][\w\-]*)(['"]?\s*[=:]\s*)""")
 # field ("x='host=db password=pw'" keeps its last quote).
 _VALUE_RE = re.compile(r"""'[^']*'|"[^"]*"|[^\s,;)}\]&{\[(][^\s,;)}\]&]*?"""
                        r"""(?=['"]?(?:[\s,;)}\]&]|$))""")
+# A value that opens a bracket, maybe after a name: [..], {..}, (..),
+# Creds(..), defaultdict(..).
+_BRACKETED_RE = re.compile(r"""[A-Za-z_][\w.]*(?=[(\[{])|(?=[(\[{])""")
+
+
+def _bracket_end(text, pos):
+    """The end of the bracket opened at text[pos] (quoted text inside
+    skipped), or of the text when it was cut before it closes."""
+    depth = 0
+    i = pos
+    while i < len(text):
+        ch = text[i]
+        if ch in "'\"":
+            i += 1
+            while i < len(text) and text[i] != ch:
+                i += 2 if text[i] == "\\" else 1
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _value_end(text, start):
+    """Where the value that starts at text[start] ends: a quoted text, a
+    bracketed or called value through its closing bracket, a bare token;
+    None when there is none."""
+    b = _BRACKETED_RE.match(text, start)
+    if b is not None:
+        return _bracket_end(text, b.end())
+    v = _VALUE_RE.match(text, start)
+    return v.end() if v is not None and v.end() > start else None
 
 
 def redact_text(text):
     """name=value and 'name': value pairs in a repr (or a URL's query):
-    the value of a secret-looking name is redacted.  Values of other names
-    are scanned too (a quoted URL may hold ?token=...)."""
+    the value of a secret-looking name is redacted, a container or an
+    object written as Name(...) whole.  Values of other names are scanned
+    too (a quoted URL may hold ?token=..., a container a secret key)."""
     if not _redact_on or ("=" not in text and ":" not in text):
         return text
     out = []
@@ -266,15 +302,15 @@ def redact_text(text):
         m = _PAIR_RE.search(text, pos)
         if m is None:
             break
-        v = _VALUE_RE.match(text, m.end())
+        end = _value_end(text, m.end())
         # A value redacted already ('password': '<redacted>' of a dict
         # redacted before its repr) stays as it is.
-        if (v is not None and v.end() > m.end()
-                and v.group(0).strip("'\"") != REDACTED
+        if (end is not None
+                and text[m.end():end].strip("'\"") != REDACTED
                 and is_secret_name(m.group(1))):
             out.append(text[pos:m.end()])
             out.append(REDACTED)
-            pos = v.end()
+            pos = end
         else:
             out.append(text[pos:m.end()])
             pos = m.end()

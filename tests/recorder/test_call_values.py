@@ -107,6 +107,59 @@ tc.stop()
 
 
 
+def test_namedtuple_and_defaultdict_return_values_are_written_out(run, tmp_path):
+    # Common return types of a program's own functions: written as repr()
+    # spells them, from the objects' storage and their classes' dicts,
+    # without running a __repr__ (a subclass's own is not called: its
+    # class is named, its items written as namedtuple's repr would).
+    proc = run(r'''
+import collections, timecapsule as tc
+Point = collections.namedtuple("Point", "x y")
+Empty = collections.namedtuple("Empty", "")
+class Loud(collections.namedtuple("Loud", "a")):
+    def __repr__(self):
+        print("LOUD REPR")
+        return "Loud!"
+class Bag(collections.defaultdict):
+    pass
+def factory():
+    return 0
+VALUES = {
+    "point": Point(1, "a"),
+    "nested": Point(Point(1, 2), [Point(3, 4)]),
+    "empty": Empty(),
+    "loud": Loud(5),
+    "grouped": collections.defaultdict(list, {1: ["a"], "k": []}),
+    "bare": collections.defaultdict(),
+    "by_function": collections.defaultdict(factory, x=1),
+    "by_builtin": collections.defaultdict(dict.fromkeys),
+    "bag": Bag(int),
+    "secrets": Point({"token": ["t-1"]}, collections.defaultdict(
+        list, password=["hunter2"])),
+}
+def returns(name):
+    return VALUES[name]
+tc.record(every=10, output="out.tc", watch=["nothing"])
+for name in VALUES:
+    returns(name)
+tc.stop()
+for name, value in VALUES.items():
+    print("REPR", name, "-" if name == "loud" else repr(value))
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "LOUD REPR" not in proc.stdout
+    expected = dict(line.split(" ", 2)[1:] for line in proc.stdout.splitlines()
+                    if line.startswith("REPR "))
+    expected["loud"] = "Loud(a=5)"
+    expected["bag"] = "<Bag object>"   # a subclass: its repr may be its own
+    # Written out, they are redacted as text (the hook cannot rebuild them).
+    expected["secrets"] = ("Point(x={'token': <redacted>}, y=defaultdict("
+                           "<class 'list'>, {'password': <redacted>}))")
+    r = load(tmp_path / "out.tc")
+    reprs = [f["repr"] for f in _return_values(r, "returns")]
+    assert reprs == list(expected.values())
+
+
 LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
  True, False, None, "", "plain text", "it's", 'say "hi"', "both ' and \"",
  "tab\there", "back\\slash", "del\x7f", "nul\x00", "caf\u00e9", "\U0001f600",

@@ -96,3 +96,24 @@ def test_text_redaction_is_reported_and_keeps_the_closing_quote():
     assert cap.smart_repr_checked("host=db")[2] is False
     # A cut repr (no closing quote) is still redacted.
     assert cap.redact_text("password='hunter2\u2026") == "password=<redacted>"
+
+
+@pytest.mark.parametrize("text, shown", [
+    # A container or an object under a secret name is hidden whole ...
+    ("Foo(token=[1, 2], n=3)", "Foo(token=<redacted>, n=3)"),
+    ("Creds(user='bob', password=('x', 'y'))",
+     "Creds(user='bob', password=<redacted>)"),
+    ("{'api_key': Key(value='k'), 'n': 2}", "{'api_key': <redacted>, 'n': 2}"),
+    ("X(secret=[')', \"a]'\", 'b\\']'], ok=1)", "X(secret=<redacted>, ok=1)"),
+    ("Y(token=[1, [2, 3\u2026", "Y(token=<redacted>"),   # cut before it closes
+    # ... and one under another name is looked into.
+    ("defaultdict(<class 'list'>, {'token': ['t-1'], 'a': [1]})",
+     "defaultdict(<class 'list'>, {'token': <redacted>, 'a': [1]})"),
+    ("Result(cfg={'password': {'k': 1}}, loss=0.5)",
+     "Result(cfg={'password': <redacted>}, loss=0.5)"),
+    ("Foo(user=Name('bob'), keys=['a'])", "Foo(user=Name('bob'), keys=['a'])"),
+])
+def test_bracketed_values_in_reprs(text, shown):
+    # A repr the recorder cannot look into (an object's own, a namedtuple's
+    # or defaultdict's written by the return-value hook) is redacted as text.
+    assert cap.redact_text(text) == shown
