@@ -302,12 +302,12 @@ def redact_text(text):
         m = _PAIR_RE.search(text, pos)
         if m is None:
             break
-        end = _value_end(text, m.end())
-        # A value redacted already ('password': '<redacted>' of a dict
-        # redacted before its repr) stays as it is.
-        if (end is not None
-                and text[m.end():end].strip("'\"") != REDACTED
-                and is_secret_name(m.group(1))):
+        # The value's end only for a secret name (a bracketed value is
+        # scanned to its end).  A value redacted already ('password':
+        # '<redacted>' of a dict redacted before its repr) stays as it is.
+        end = (_value_end(text, m.end()) if is_secret_name(m.group(1))
+               else None)
+        if end is not None and text[m.end():end].strip("'\"") != REDACTED:
             out.append(text[pos:m.end()])
             out.append(REDACTED)
             pos = end
