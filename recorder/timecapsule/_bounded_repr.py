@@ -153,16 +153,9 @@ def _write_ordered_dict(w, value):
         w.put("OrderedDict({")
         w.items(value.items(), pairs=True)
         w.put("})")
-    else:
+    else:   # each item a (key, value) tuple, written as any tuple
         w.put("OrderedDict([")
-        first = True
-        for key, item in value.items():
-            w.put("(" if first else ", (")
-            first = False
-            w.emit(key)
-            w.put(", ")
-            w.emit(item)
-            w.put(")")
+        w.items(value.items())
         w.put("])")
     w.leave(value)
 
@@ -204,8 +197,8 @@ def _writer_of(cls):
     container that keeps the base's __repr__ is written as the base (a set
     subclass with its name); any type with a __repr__ of its own is not."""
     write = _WRITERS.get(cls)
-    if write is not None:
-        return write
+    if write is not None or not issubclass(cls, _BUILTIN_BASES):
+        return write   # a leaf (most items) with one check
     for base in _BUILTIN_BASES:
         if issubclass(cls, base):
             if cls.__repr__ is not base.__repr__:
