@@ -253,9 +253,8 @@ tc_document_set_load_threads (int n_workers)
   load_threads_override = n_workers;
 }
 
-/* Decode workers for a load of `file_size` bytes (0: none). */
-static guint
-decode_workers_for (guint64 file_size)
+guint
+tc_document_decode_workers (guint64 file_size)
 {
   const char *env = g_getenv ("TC_LOAD_THREADS");
   guint n_cpus;
@@ -276,7 +275,7 @@ tc_call_builder_new (TcDocument *doc,
                      guint64     file_size)
 {
   TcCallBuilder *b = g_new0 (TcCallBuilder, 1);
-  guint workers = decode_workers_for (file_size);
+  guint workers = tc_document_decode_workers (file_size);
 
   b->doc = doc;
   b->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) thread_state_free);
@@ -1390,13 +1389,13 @@ span_event (const TcEvent *ev, gpointer data)
 }
 
 gboolean
-tc_document_collect_spans (TcDocument *self,
-                           guint32     thread_id,
-                           gint64      start_ns,
-                           gint64      end_ns,
-                           gint64      min_duration_ns,
-                           GArray     *spans,
-                           GError    **error)
+tc_document_collect_spans_decoded (TcDocument *self,
+                                   guint32     thread_id,
+                                   gint64      start_ns,
+                                   gint64      end_ns,
+                                   gint64      min_duration_ns,
+                                   GArray     *spans,
+                                   GError    **error)
 {
   SpanCollector c = { start_ns, end_ns, min_duration_ns, spans, NULL };
   const TcDocThread *thread;

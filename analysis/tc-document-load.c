@@ -76,6 +76,7 @@ tc_document_clear_model (TcDocument *self)
   g_mutex_lock (&self->async_lock);
   g_clear_pointer (&self->async_rows, g_array_unref);
   g_mutex_unlock (&self->async_lock);
+  tc_document_clear_span_indexes (self);
   g_clear_pointer (&self->stats_by_code, g_hash_table_unref);
   g_clear_pointer (&self->stats, g_ptr_array_unref);
   g_clear_pointer (&self->untracked_stats, g_ptr_array_unref);

@@ -84,6 +84,12 @@ struct _TcDocument
    * own. */
   GMutex        async_lock;
   GArray       *async_rows;
+
+  /* Per thread id, the index of its long activations (or NULL when it has
+   * none), made on the first wide flame chart request; see
+   * tc-document-spans.c.  The lock as above. */
+  GMutex        span_index_lock;
+  GHashTable   *span_indexes;
 };
 
 /* Events naming a code id from here up make their block corrupt: by-id
@@ -104,5 +110,21 @@ const char *tc_document_source_text (TcDocument *self, const TcDocFile *file, gs
  * thread only, -1 = the default (TC_LOAD_THREADS, else by file size and
  * the number of cores). */
 void        tc_document_set_load_threads (int n_workers);
+/* Decode workers for `file_size` bytes of events (0: none), as set above. */
+guint       tc_document_decode_workers   (guint64 file_size);
+/* tc_document_collect_spans() by decoding every block of the range (the
+ * long-span index answers wide ranges without). */
+gboolean    tc_document_collect_spans_decoded (TcDocument *self,
+                                               guint32     thread_id,
+                                               gint64      start_ns,
+                                               gint64      end_ns,
+                                               gint64      min_duration_ns,
+                                               GArray     *spans,
+                                               GError    **error);
+/* Forgets the long-span indexes (the model is rebuilt). */
+void        tc_document_clear_span_indexes (TcDocument *self);
+/* Spans the finest level of a thread's index keeps; 0: none built (tests). */
+guint       tc_document_span_index_size    (TcDocument *self,
+                                            guint32     thread_id);
 
 G_END_DECLS

@@ -161,10 +161,14 @@ double                 tc_document_get_fd_peak        (TcDocument *self);
 /* ---- lazy event access (flame charts) ----------------------------------- */
 
 /* Appends to `spans` (GArray of TcSpan) every activation of `thread_id` that
- * overlaps [start_ns, end_ns] and lasts at least `min_duration_ns`, decoding
- * only the event blocks that overlap the range.  Spans still running at
- * end_ns are clipped there (TC_SPAN_OPEN_END).  Returns FALSE with `error`
- * when a block fails to decode. */
+ * overlaps [start_ns, end_ns] and lasts at least `min_duration_ns`: those
+ * that returned in the range as they returned, then those still running at
+ * end_ns (outermost first), clipped there (TC_SPAN_OPEN_END).  Decodes
+ * only the event blocks that overlap the range; a wide range with a
+ * minimum of at least 1/65 536 of a big thread's time comes from an index
+ * of its long activations, made on the first such request (one pass over
+ * the thread, in the decode workers).  Returns FALSE with `error` when a
+ * block fails to decode.  Any thread may call it. */
 gboolean tc_document_collect_spans (TcDocument *self,
                                     guint32     thread_id,
                                     gint64      start_ns,

@@ -8,7 +8,10 @@
  * synthetic tree of --nodes nodes) above a time ruler and a flame chart, and
  * drives zoom-in, pan and zoom-out from the frame clock.  Each frame's work
  * is timed from the clock's "update" to the end of "after-paint"; p50/p95
- * and the maximum are printed, with the load time and the process memory.
+ * and the maximum are printed, with the load time and the process memory,
+ * how many frames showed new flame chart spans (its worker loads those of
+ * the view after each step, one load at a time) and how long after the
+ * last step it showed the final view's.
  * Not a test: run it by hand, e.g.
  *   xvfb-run -a -s '-screen 0 1400x900x24' build/bench/bench-charts --steps 735000
  */
@@ -39,6 +42,7 @@ typedef struct
 {
   TcViewerSession *session;
   TcFlameGraph    *graph;
+  TcFlameChart    *chart;
   GtkWidget       *window;
   GArray          *frame_us;      /* double per frame: wall time */
   GArray          *cpu_us;        /* double per frame: main thread CPU time */
@@ -46,6 +50,9 @@ typedef struct
   double           cpu_start;
   guint            frame;
   guint            phase;         /* 0: call tree, 1: synthetic tree */
+  guint            n_refreshed;   /* frames showing newly loaded chart spans */
+  GArray          *shown_spans;   /* the main thread's, at the last frame */
+  gint64           settle_start;  /* the motion ended; 0: moving */
   TcDocument      *doc;
   GMainLoop       *loop;
 } Bench;
@@ -105,9 +112,14 @@ report (Bench      *b,
 {
   g_autofree char *wall = g_strdup_printf ("%s, wall", what);
   g_autofree char *cpu = g_strdup_printf ("%s, main-thread CPU", what);
+  guint frames = b->frame_us->len;
 
   report_times (b->frame_us, wall);
   report_times (b->cpu_us, cpu);
+  printf ("%-58s %u of %u frames; the final view's %.0f ms after the last\n", "flame chart, new spans shown",
+          b->n_refreshed, frames, (g_get_monotonic_time () - b->settle_start) / 1000.0);
+  b->n_refreshed = 0;
+  b->settle_start = 0;
 }
 
 static void
@@ -128,8 +140,12 @@ after_paint_cb (GdkFrameClock *clock,
     return;
   us = (double) (g_get_monotonic_time () - b->frame_start);
   /* The first frames lay out and realize everything: not zoom frames. */
-  if (b->frame > 2)
+  if (b->frame > 2 && b->settle_start == 0)
     {
+      GArray *spans = tc_flame_chart_get_spans (b->chart, 1);
+
+      b->n_refreshed += spans != b->shown_spans;
+      b->shown_spans = spans;
       double cpu = thread_cpu_us () - b->cpu_start;
 
       g_array_append_val (b->frame_us, us);
@@ -188,6 +204,13 @@ tick_cb (GtkWidget     *widget,
     {
       tc_time_navigation_zoom (b->session, 1.0 / 1.06, width * 0.5, width);
       tc_flame_graph_zoom_view (b->graph, 1.0 / 1.04, gtk_widget_get_width (GTK_WIDGET (b->graph)) * 0.5);
+    }
+  else if (b->settle_start == 0 || !tc_flame_chart_get_ready (b->chart))
+    {
+      /* Still: wait for the chart's spans of the final view. */
+      if (b->settle_start == 0)
+        b->settle_start = g_get_monotonic_time ();
+      b->frame--;
     }
   else
     {
@@ -306,7 +329,8 @@ main (int   argc,
   printf ("flame graph tree on first show: %u nodes in %.2f ms\n", tc_flame_tree_get_n_nodes (tree),
           (g_get_monotonic_time () - t0) / 1000.0);
   scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), tc_flame_chart_new (b.session));
+  b.chart = TC_FLAME_CHART (tc_flame_chart_new (b.session));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (b.chart));
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (b.graph));
   gtk_box_append (GTK_BOX (box), tc_time_ruler_new (b.session));

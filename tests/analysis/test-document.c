@@ -6,6 +6,7 @@
  */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "tc-document-private.h"
 #include "tc-test-recordings.h"
@@ -345,11 +346,12 @@ test_hostile_code_id (void)
   g_error_free (error);
 }
 
-/* A recording of many small event blocks on three interleaved threads
- * (calls, resumes, yields, unwinds, activations left open), and optionally
- * two blocks with a code id out of range in the middle. */
+/* A recording of `n_blocks` small event blocks (400 events) on three
+ * interleaved threads (calls, resumes, yields, unwinds, activations left
+ * open), and optionally two blocks with a code id out of range in the
+ * middle. */
 static char *
-write_many_blocks (const char *name, gboolean hostile)
+write_many_blocks (const char *name, guint n_blocks, gboolean hostile)
 {
   char *path = g_build_filename (tc_test_dir (), name, NULL);
   TcWriterOptions opts = { "p", "t", 0, 0 };
@@ -376,7 +378,7 @@ write_many_blocks (const char *name, gboolean hostile)
       def.qualname.len = def.name.len = g_snprintf (q, sizeof q, "f%u", id);
       g_assert_cmpint (tc_writer_write_code (w, 0, &def), ==, TC_OK);
     }
-  for (guint b = 0; b < 120; b++)
+  for (guint b = 0; b < n_blocks; b++)
     {
       guint32 thread = 1 + b % 3;
       TcEvent events[400];
@@ -387,7 +389,8 @@ write_many_blocks (const char *name, gboolean hostile)
 
           rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
           r = rng % 100;
-          t[thread] += 1 + (rng >> 40) % 5000;
+          /* A quarter of the events at the time of the one before. */
+          t[thread] += r % 4 == 0 ? 0 : 1 + (rng >> 40) % 5000;
           /* Now and then a run of returns closes everything the earlier
            * blocks left open and more (returns with nothing open). */
           if (b % 10 == 5 && i < 70)
@@ -460,8 +463,8 @@ load_with_threads (const char *path, int workers, GError **error)
 static void
 test_parallel_load (void)
 {
-  g_autofree char *path = write_many_blocks ("many-blocks.tc", FALSE);
-  g_autofree char *bad = write_many_blocks ("many-blocks-bad.tc", TRUE);
+  g_autofree char *path = write_many_blocks ("many-blocks.tc", 120, FALSE);
+  g_autofree char *bad = write_many_blocks ("many-blocks-bad.tc", 120, TRUE);
   g_autoptr (TcDocument) serial = load_with_threads (path, 0, NULL);
   const int workers[] = { 1, 3 };
 
@@ -550,6 +553,136 @@ test_parallel_load (void)
 
 /* The summary a viewer shows while the full load runs says what the full
  * load says about the session, the threads and the span. */
+typedef struct
+{
+  TcDocument *doc;
+  guint32     thread_id;
+  gint64      start_ns, end_ns, min_ns;
+  GArray     *spans;
+} SpanAsk;
+
+static gpointer
+span_ask_run (gpointer data)
+{
+  SpanAsk *ask = data;
+
+  g_assert_true (tc_document_collect_spans (ask->doc, ask->thread_id, ask->start_ns, ask->end_ns,
+                                            ask->min_ns, ask->spans, NULL));
+  return NULL;
+}
+
+static void
+assert_same_spans (TcDocument *doc, guint32 thread_id, gint64 start_ns, gint64 end_ns, gint64 min_ns)
+{
+  g_autoptr (GArray) indexed = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  g_autoptr (GArray) decoded = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+
+  g_assert_true (tc_document_collect_spans (doc, thread_id, start_ns, end_ns, min_ns, indexed, NULL));
+  g_assert_true (tc_document_collect_spans_decoded (doc, thread_id, start_ns, end_ns, min_ns, decoded, NULL));
+  if (indexed->len != decoded->len
+      || memcmp (indexed->data, decoded->data, indexed->len * sizeof (TcSpan)) != 0)
+    g_error ("thread %u [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] min %" G_GINT64_FORMAT
+             ": %u spans from the index, %u decoded", thread_id, start_ns, end_ns, min_ns,
+             indexed->len, decoded->len);
+}
+
+/* Wide flame chart views come from the long-span index: span for span and
+ * in the same order as decoding every block, from any range (inside,
+ * across the ends, outside, reversed) and any minimum duration, while
+ * other threads ask at the same time. */
+static void
+test_span_index (void)
+{
+  g_autofree char *path = write_many_blocks ("span-index.tc", 2100, FALSE);
+  g_autoptr (TcDocument) doc = load (path);
+  guint64 rng = 0x2545f4914f6cdd1dull;
+
+  for (guint32 id = 1; id <= 3; id++)
+    {
+      const TcDocThread *thread = tc_document_get_thread (doc, id);
+      gint64 first = thread->first_ns, last = thread->last_ns, whole = last - first;
+      SpanAsk asks[4];
+      GThread *askers[4];
+
+      g_assert_cmpuint (thread->n_events, >=, 1u << 18);
+      g_assert_cmpuint (tc_document_span_index_size (doc, id), ==, 0);
+      /* The first wide request builds the index; three more wait for it. */
+      for (guint k = 0; k < G_N_ELEMENTS (asks); k++)
+        {
+          asks[k] = (SpanAsk) { doc, id, first + k * whole / 8, last - k * whole / 8, whole / 2800,
+                                g_array_new (FALSE, FALSE, sizeof (TcSpan)) };
+          askers[k] = g_thread_new ("asker", span_ask_run, &asks[k]);
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (asks); k++)
+        {
+          g_autoptr (GArray) decoded = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+
+          g_thread_join (askers[k]);
+          g_assert_true (tc_document_collect_spans_decoded (doc, id, asks[k].start_ns, asks[k].end_ns,
+                                                            asks[k].min_ns, decoded, NULL));
+          g_assert_cmpuint (asks[k].spans->len, >, 0);
+          g_assert_cmpuint (asks[k].spans->len, ==, decoded->len);
+          g_assert_cmpmem (asks[k].spans->data, asks[k].spans->len * sizeof (TcSpan),
+                           decoded->data, decoded->len * sizeof (TcSpan));
+          g_array_unref (asks[k].spans);
+        }
+      /* Every level of the index holds at least the thread's long
+       * activations; the finest one more than the widest view shows. */
+      g_assert_cmpuint (tc_document_span_index_size (doc, id), >, 1000);
+
+      assert_same_spans (doc, id, G_MININT64, G_MAXINT64, whole / 2800);
+      assert_same_spans (doc, id, first, last, whole / 65536);
+      assert_same_spans (doc, id, first, last, whole / 65536 + 1);
+      assert_same_spans (doc, id, first, last, whole / 4096);
+      assert_same_spans (doc, id, first, last, whole);
+      assert_same_spans (doc, id, last - whole / 3, last + whole, whole / 1000);
+      assert_same_spans (doc, id, last + 1, last + whole, whole / 1000);
+      assert_same_spans (doc, id, first - whole, first - 1, whole / 1000);
+      assert_same_spans (doc, id, last, first, whole / 1000);
+      assert_same_spans (doc, id, last, last, whole / 100000);
+      for (guint i = 0; i < 400; i++)
+        {
+          gint64 a, b, min;
+
+          rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+          a = first - whole / 20 + (gint64) (rng % (guint64) (whole + whole / 10));
+          b = a + (gint64) ((rng >> 32) % (guint64) (whole / (1 + i % 50)));
+          /* Half a pixel of a chart 200 to 3 000 pixels wide, and odd ones. */
+          min = i % 5 == 4 ? (gint64) ((rng >> 16) % (guint64) (whole / 1000)) : (b - a) / (400 + (gint64) ((rng >> 8) % 5600));
+          assert_same_spans (doc, id, a, b, min);
+        }
+      /* Ranges ending where a long activation returns (it returned in the
+       * range), and ones cutting one so that exactly the minimum is left. */
+      {
+        g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+
+        g_assert_true (tc_document_collect_spans_decoded (doc, id, G_MININT64, G_MAXINT64, whole / 4096, all, NULL));
+        g_assert_cmpuint (all->len, >, 20);
+        for (guint i = 0; i < all->len; i += all->len / 20)
+          {
+            const TcSpan *s = &g_array_index (all, TcSpan, i);
+            gint64 part = (s->end_ns - s->start_ns) / 2;
+
+            assert_same_spans (doc, id, s->start_ns, s->end_ns, whole / 4096);
+            assert_same_spans (doc, id, first, s->end_ns, whole / 4096);
+            assert_same_spans (doc, id, s->start_ns, s->start_ns + part, part);
+            assert_same_spans (doc, id, first, s->start_ns + part, part);
+          }
+      }
+      /* Built by any number of workers, each from its own first block:
+       * every activation once, those returning at a share's first event
+       * included. */
+      for (int workers = 1; workers <= 16; workers += 5)
+        {
+          tc_document_set_load_threads (workers);
+          tc_document_clear_span_indexes (doc);
+          assert_same_spans (doc, id, G_MININT64, G_MAXINT64, whole / 65536 + 1);
+          g_assert_cmpuint (tc_document_span_index_size (doc, id), >, 1000);
+          tc_document_set_load_threads (-1);
+        }
+    }
+}
+
 static void
 assert_summary_matches (const char *path)
 {
@@ -601,7 +734,7 @@ test_summary (void)
   g_autofree char *timings = tc_test_write_timings ();
   g_autofree char *truncated = tc_test_write_truncated ();
   g_autofree char *crash = tc_test_write_crash ();
-  g_autofree char *blocks = write_many_blocks ("summary-blocks.tc", FALSE);
+  g_autofree char *blocks = write_many_blocks ("summary-blocks.tc", 120, FALSE);
 
   assert_summary_matches (timings);
   assert_summary_matches (truncated);
@@ -665,5 +798,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/document/hostile-code-id", test_hostile_code_id);
   g_test_add_func ("/tc/analysis/document/parallel-load", test_parallel_load);
   g_test_add_func ("/tc/analysis/document/summary", test_summary);
+  g_test_add_func ("/tc/analysis/document/span-index", test_span_index);
   return g_test_run ();
 }
