@@ -384,88 +384,122 @@ marker_color (const TcDrawStyle *style,
     }
 }
 
-/* Adds one kind of marker to the current path.  A 10 M-event recording has
- * tens of thousands of them: bands that touch within a pixel are merged and
- * point marks are kept one per pixel, so the path stays as small as the
- * plot is wide, and each kind is filled once. */
-static void
-path_markers (cairo_t      *cr,
-              GArray       *markers,
-              TcMarkerKind  kind,
-              gboolean      bands,
-              double        width,
-              double        height,
-              gint64        begin_ns,
-              gint64        end_ns)
+/* Marker layers, bottom to top: bands, then point marks, the crash last. */
+static const struct
 {
-  double run_x0 = 0, run_x1 = -G_MAXDOUBLE, last_x = -G_MAXDOUBLE;
-  double band_y = kind == TC_MARKER_BLOCK ? height - 4 : height - 8;
+  TcMarkerKind kind;
+  gboolean     bands;
+  double       alpha;
+} marker_layers[] = {
+  { TC_MARKER_CHECKPOINT, TRUE, 0.55 },
+  { TC_MARKER_BLOCK, TRUE, 0.55 },
+  { TC_MARKER_SNAPSHOT, FALSE, 0.6 },
+  { TC_MARKER_CHECKPOINT, FALSE, 0.9 },
+  { TC_MARKER_BLOCK, FALSE, 0.9 },
+  { TC_MARKER_WARNING, FALSE, 0.9 },
+  { TC_MARKER_ERROR, FALSE, 0.9 },
+  { TC_MARKER_CRASH, FALSE, 0.9 },
+};
 
-  for (guint i = 0; i < markers->len; i++)
-    {
-      const TcMarker *m = &g_array_index (markers, TcMarker, i);
-      double x, x2;
+/* What one layer keeps of the visible markers: one point mark per pixel,
+ * bands that touch within a pixel merged, so that it stays as small as
+ * the plot is wide whatever the number of markers. */
+typedef struct
+{
+  GArray *xs;        /* double: a point's x, or a band's x0 and x1 */
+  double  last_x;    /* pixel of the last point */
+  double  run_x0, run_x1;
+} MarkerLayer;
 
-      if (m->kind != kind || (m->duration_ns > 0) != bands)
-        continue;
-      x = tc_chart_time_to_x (m->time_ns, begin_ns, end_ns, width);
-      x2 = tc_chart_time_to_x (m->time_ns + m->duration_ns, begin_ns, end_ns, width);
-      if (x2 < 0 || x > width)
-        continue;
-
-      if (bands)
-        {
-          /* Blocks and checkpoints: a band along the bottom. */
-          x = MAX (x, 0);
-          x2 = MAX (MIN (x2, width), x + 1.0);
-          if (x <= run_x1 + 1.0)
-            {
-              run_x1 = MAX (run_x1, x2);
-              continue;
-            }
-          if (run_x1 > run_x0)
-            cairo_rectangle (cr, run_x0, band_y, run_x1 - run_x0, 3);
-          run_x0 = x;
-          run_x1 = x2;
-          continue;
-        }
-
-      /* One mark per pixel is enough. */
-      if (floor (x) == last_x)
-        continue;
-      last_x = floor (x);
-      switch (kind)
-        {
-        case TC_MARKER_SNAPSHOT:
-          cairo_rectangle (cr, floor (x), height - 14, 1, 5);
-          break;
-
-        case TC_MARKER_WARNING:
-        case TC_MARKER_ERROR:
-          cairo_move_to (cr, x, height - 10);
-          cairo_line_to (cr, x - 4.5, height - 18);
-          cairo_line_to (cr, x + 4.5, height - 18);
-          cairo_close_path (cr);
-          break;
-
-        case TC_MARKER_CRASH:
-          cairo_rectangle (cr, floor (x) - 0.5, 0, 2, height);
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, x + 0.5, height - 14, 5, 0, 2 * G_PI);
-          cairo_close_path (cr);
-          break;
-
-        case TC_MARKER_CHECKPOINT:
-        case TC_MARKER_BLOCK:
-        default:
-          cairo_rectangle (cr, floor (x), height - 8, 1, 8);
-          break;
-        }
-    }
-  if (bands && run_x1 > run_x0)
-    cairo_rectangle (cr, run_x0, band_y, run_x1 - run_x0, 3);
+static int
+marker_layer (const TcMarker *m)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (marker_layers); k++)
+    if (marker_layers[k].kind == m->kind && marker_layers[k].bands == (m->duration_ns > 0))
+      return k;
+  return -1;
 }
 
+static void
+layer_add_band (MarkerLayer *layer,
+                double       x,
+                double       x2,
+                double       width)
+{
+  x = MAX (x, 0);
+  x2 = MAX (MIN (x2, width), x + 1.0);
+  if (x <= layer->run_x1 + 1.0)
+    {
+      layer->run_x1 = MAX (layer->run_x1, x2);
+      return;
+    }
+  if (layer->run_x1 > layer->run_x0)
+    {
+      g_array_append_val (layer->xs, layer->run_x0);
+      g_array_append_val (layer->xs, layer->run_x1);
+    }
+  layer->run_x0 = x;
+  layer->run_x1 = x2;
+}
+
+static void
+path_point_marker (cairo_t      *cr,
+                   TcMarkerKind  kind,
+                   double        x,
+                   double        height)
+{
+  switch (kind)
+    {
+    case TC_MARKER_SNAPSHOT:
+      cairo_rectangle (cr, floor (x), height - 14, 1, 5);
+      break;
+
+    case TC_MARKER_WARNING:
+    case TC_MARKER_ERROR:
+      cairo_move_to (cr, x, height - 10);
+      cairo_line_to (cr, x - 4.5, height - 18);
+      cairo_line_to (cr, x + 4.5, height - 18);
+      cairo_close_path (cr);
+      break;
+
+    case TC_MARKER_CRASH:
+      cairo_rectangle (cr, floor (x) - 0.5, 0, 2, height);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x + 0.5, height - 14, 5, 0, 2 * G_PI);
+      cairo_close_path (cr);
+      break;
+
+    case TC_MARKER_CHECKPOINT:
+    case TC_MARKER_BLOCK:
+    default:
+      cairo_rectangle (cr, floor (x), height - 8, 1, 8);
+      break;
+    }
+}
+
+/* Index of the first of the (time-ordered) markers after t_ns. */
+static guint
+first_marker_after (const TcMarker *markers,
+                    guint           n,
+                    gint64          t_ns)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (markers[mid].time_ns <= t_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* A long recording has hundreds of thousands of markers (a checkpoint or
+ * a block every few steps): they are read once per frame, not once per
+ * layer, and not past the end of the view (they are in time order). */
 void
 tc_draw_markers (cairo_t           *cr,
                  const TcDrawStyle *style,
@@ -475,30 +509,60 @@ tc_draw_markers (cairo_t           *cr,
                  gint64             begin_ns,
                  gint64             end_ns)
 {
-  /* Bottom to top: bands, then point marks, the crash last. */
-  static const struct { TcMarkerKind kind; gboolean bands; double alpha; } layers[] = {
-    { TC_MARKER_CHECKPOINT, TRUE, 0.55 },
-    { TC_MARKER_BLOCK, TRUE, 0.55 },
-    { TC_MARKER_SNAPSHOT, FALSE, 0.6 },
-    { TC_MARKER_CHECKPOINT, FALSE, 0.9 },
-    { TC_MARKER_BLOCK, FALSE, 0.9 },
-    { TC_MARKER_WARNING, FALSE, 0.9 },
-    { TC_MARKER_ERROR, FALSE, 0.9 },
-    { TC_MARKER_CRASH, FALSE, 0.9 },
-  };
+  MarkerLayer layers[G_N_ELEMENTS (marker_layers)];
+  const TcMarker *all;
+  guint hi;
 
   if (markers == NULL || markers->len == 0 || end_ns <= begin_ns)
     return;
 
+  /* Up to the plot's right edge, with a pixel's slack for rounding. */
+  all = (const TcMarker *) (gpointer) markers->data;
+  hi = first_marker_after (all, markers->len, end_ns + (gint64) ((end_ns - begin_ns) / MAX (width, 1.0)));
+  for (guint k = 0; k < G_N_ELEMENTS (layers); k++)
+    layers[k] = (MarkerLayer) { g_array_new (FALSE, FALSE, sizeof (double)), -G_MAXDOUBLE, 0, -G_MAXDOUBLE };
+  for (guint i = 0; i < hi; i++)
+    {
+      const TcMarker *m = &all[i];
+      int k;
+      double x, x2;
+
+      x = tc_chart_time_to_x (m->time_ns, begin_ns, end_ns, width);
+      x2 = tc_chart_time_to_x (m->time_ns + m->duration_ns, begin_ns, end_ns, width);
+      if (x2 < 0 || x > width || (k = marker_layer (m)) < 0)
+        continue;
+      if (marker_layers[k].bands)
+        layer_add_band (&layers[k], x, x2, width);
+      else if (floor (x) != layers[k].last_x)
+        {
+          layers[k].last_x = floor (x);
+          g_array_append_val (layers[k].xs, x);
+        }
+    }
+
   cairo_save (cr);
   for (guint k = 0; k < G_N_ELEMENTS (layers); k++)
     {
-      const GdkRGBA *c = marker_color (style, layers[k].kind);
+      const GdkRGBA *c = marker_color (style, marker_layers[k].kind);
+      const double *xs = (const double *) (gpointer) layers[k].xs->data;
+      guint n = layers[k].xs->len;
 
       cairo_new_path (cr);
-      path_markers (cr, markers, layers[k].kind, layers[k].bands, width, height, begin_ns, end_ns);
-      cairo_set_source_rgba (cr, c->red, c->green, c->blue, layers[k].alpha);
+      if (marker_layers[k].bands)
+        {
+          double band_y = marker_layers[k].kind == TC_MARKER_BLOCK ? height - 4 : height - 8;
+
+          for (guint j = 0; j + 1 < n; j += 2)
+            cairo_rectangle (cr, xs[j], band_y, xs[j + 1] - xs[j], 3);
+          if (layers[k].run_x1 > layers[k].run_x0)
+            cairo_rectangle (cr, layers[k].run_x0, band_y, layers[k].run_x1 - layers[k].run_x0, 3);
+        }
+      else
+        for (guint j = 0; j < n; j++)
+          path_point_marker (cr, marker_layers[k].kind, xs[j], height);
+      cairo_set_source_rgba (cr, c->red, c->green, c->blue, marker_layers[k].alpha);
       cairo_fill (cr);
+      g_array_unref (layers[k].xs);
     }
   cairo_restore (cr);
 }

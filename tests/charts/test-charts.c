@@ -185,6 +185,109 @@ test_fixture_anomaly (void)
   g_assert_cmpuint (g_array_index (found, guint, 0), ==, FIX_SPIKE_SNAP);
 }
 
+/* The pixel at (x, y) of a marker test surface: 'b' blue (snapshot), 'g'
+ * green (checkpoint, block), 'r' red (error, crash), ' ' nothing. */
+static char
+marker_pixel (cairo_surface_t *surface,
+              int              x,
+              int              y)
+{
+  const guchar *row = cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface);
+  guint32 p = *(const guint32 *) (gconstpointer) (row + x * 4);
+  guint a = p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+
+  if (a < 64)
+    return ' ';
+  return b > r && b > g ? 'b' : g > r ? 'g' : 'r';
+}
+
+static int
+compare_marker_time (gconstpointer a,
+                     gconstpointer b)
+{
+  const TcMarker *x = a, *y = b;
+
+  return (x->time_ns > y->time_ns) - (x->time_ns < y->time_ns);
+}
+
+/* The ruler's and scrubber's markers: a band begun before the view drawn
+ * from its left edge, bands apart and bands merged, one mark a pixel out
+ * of 100 000, a marker at the
+ * very end of the view drawn and those past it not, the crash above a
+ * snapshot at the same time — with markers far past the view. */
+static void
+test_markers (void)
+{
+  const double width = 200, height = 24;   /* 1 µs a pixel */
+  TcDrawStyle style = { .accent = { 0, 0, 1, 1 }, .success = { 0, 1, 0, 1 },
+                        .error = { 1, 0, 0, 1 }, .warning = { 1, 1, 0, 1 } };
+  g_autoptr(GArray) markers = g_array_new (FALSE, FALSE, sizeof (TcMarker));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 220, (int) height);
+  cairo_t *cr = cairo_create (surface);
+  TcMarker bands[] = {
+    { -30000, 50000, TC_MARKER_CHECKPOINT, "epoch" },
+    { 30000, 10000, TC_MARKER_CHECKPOINT, "epoch" },
+    { 40500, 10000, TC_MARKER_CHECKPOINT, "epoch" },   /* within a pixel: one band */
+    { 70000, 5000, TC_MARKER_CHECKPOINT, "epoch" },
+  };
+
+  g_array_append_vals (markers, bands, G_N_ELEMENTS (bands));
+  for (gint64 t = 0; t < 100000; t++)
+    {
+      TcMarker m = { 100000 + t, 0, TC_MARKER_BLOCK, "step" };   /* pixels 100–199 */
+
+      g_array_append_val (markers, m);
+    }
+  {
+    TcMarker at[] = {
+      { 50500, 0, TC_MARKER_SNAPSHOT, "s" },
+      { 60000, 0, TC_MARKER_SNAPSHOT, "s" },
+      { 60000, 0, TC_MARKER_CRASH, "boom" },
+      { 200000, 0, TC_MARKER_SNAPSHOT, "end" },
+      { 201500, 0, TC_MARKER_SNAPSHOT, "past" },
+      { 210000, 0, TC_MARKER_ERROR, "past" },
+    };
+
+    g_array_append_vals (markers, at, G_N_ELEMENTS (at));
+  }
+  for (guint i = 0; i < 50000; i++)
+    {
+      TcMarker m = { 300000 + i, 0, TC_MARKER_SNAPSHOT, "later" };
+
+      g_array_append_val (markers, m);
+    }
+  g_array_sort (markers, compare_marker_time);
+  tc_draw_markers (cr, &style, markers, width, height, 0, 200000);
+  cairo_surface_flush (surface);
+
+  /* The bands: rows height-8 to height-6, x 0–20, 30–50.5 and 70–75. */
+  {
+    const char *row = "gggggggggggggggggggg          gggggggggggggggggggg";
+
+    for (int x = 0; row[x] != '\0'; x++)
+      g_assert_cmpint (marker_pixel (surface, x, (int) height - 7), ==, row[x]);
+    g_assert_cmpint (marker_pixel (surface, 55, (int) height - 7), ==, ' ');
+    g_assert_cmpint (marker_pixel (surface, 72, (int) height - 7), ==, 'g');
+    g_assert_cmpint (marker_pixel (surface, 78, (int) height - 7), ==, ' ');
+  }
+  /* Every pixel 100–199 has its block mark (full height of the mark). */
+  for (int x = 100; x < 200; x++)
+    g_assert_cmpint (marker_pixel (surface, x, (int) height - 2), ==, 'g');
+  g_assert_cmpint (marker_pixel (surface, 99, (int) height - 2), ==, ' ');
+  /* Snapshots; the crash drawn over the one at its time. */
+  g_assert_cmpint (marker_pixel (surface, 50, (int) height - 12), ==, 'b');
+  g_assert_cmpint (marker_pixel (surface, 51, (int) height - 12), ==, ' ');
+  g_assert_cmpint (marker_pixel (surface, 60, (int) height - 12), ==, 'r');
+  g_assert_cmpint (marker_pixel (surface, 60, 2), ==, 'r');
+  /* At the end of the view: drawn; past it: not. */
+  g_assert_cmpint (marker_pixel (surface, 200, (int) height - 12), ==, 'b');
+  g_assert_cmpint (marker_pixel (surface, 201, (int) height - 12), ==, ' ');
+  g_assert_cmpint (marker_pixel (surface, 210, (int) height - 14), ==, ' ');
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_navigation (void)
 {
@@ -374,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/series/anomaly-markers", test_anomaly_markers);
   g_test_add_func ("/tc/charts/series/fixture-anomaly", test_fixture_anomaly);
   g_test_add_func ("/tc/charts/time/navigation", test_navigation);
+  g_test_add_func ("/tc/charts/time/markers", test_markers);
   g_test_add_func ("/tc/charts/flame-chart/spans", test_flame_chart);
   g_test_add_func ("/tc/charts/flame-chart/search", test_flame_chart_search);
 
