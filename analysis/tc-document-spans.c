@@ -170,7 +170,7 @@ collect_long_spans (TcDocument *self, const TcDocThread *thread, gint64 min_ns)
     }
   if (!ok)
     g_clear_pointer (&all, g_array_unref);
-  else
+  else if (all->len > 1)
     qsort (all->data, all->len, sizeof (TcSpan), compare_depth_start);
   return all;
 }
@@ -321,8 +321,9 @@ level_collect (const SpanLevel *level, const TcDocThread *thread,
             }
         }
     }
-  qsort (spans->data + first_new * sizeof (TcSpan), spans->len - first_new, sizeof (TcSpan),
-         compare_end_inner_first);
+  if (spans->len - first_new > 1)
+    qsort (spans->data + first_new * sizeof (TcSpan), spans->len - first_new, sizeof (TcSpan),
+           compare_end_inner_first);
   g_array_append_vals (spans, running->data, running->len);
 }
 

@@ -580,7 +580,7 @@ assert_same_spans (TcDocument *doc, guint32 thread_id, gint64 start_ns, gint64 e
   g_assert_true (tc_document_collect_spans (doc, thread_id, start_ns, end_ns, min_ns, indexed, NULL));
   g_assert_true (tc_document_collect_spans_decoded (doc, thread_id, start_ns, end_ns, min_ns, decoded, NULL));
   if (indexed->len != decoded->len
-      || memcmp (indexed->data, decoded->data, indexed->len * sizeof (TcSpan)) != 0)
+      || (indexed->len > 0 && memcmp (indexed->data, decoded->data, indexed->len * sizeof (TcSpan)) != 0))
     g_error ("thread %u [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] min %" G_GINT64_FORMAT
              ": %u spans from the index, %u decoded", thread_id, start_ns, end_ns, min_ns,
              indexed->len, decoded->len);
