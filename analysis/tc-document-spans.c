@@ -175,34 +175,46 @@ collect_long_spans (TcDocument *self, const TcDocThread *thread, gint64 min_ns)
   return all;
 }
 
+/* The finest level a thread's index keeps, and its threshold; FALSE when
+ * the thread gets no index (too few events, or no time).  Deep stacks
+ * start at a coarser level, where a level stays within bounds whatever
+ * the program did. */
+static gboolean
+finest_level (const TcDocThread *thread,
+              guint             *level,
+              gint64            *min_ns)
+{
+  guint64 per_depth = FINEST_DIVISOR + 1;
+
+  if (thread->n_events < INDEX_MIN_EVENTS || thread->last_ns <= thread->first_ns)
+    return FALSE;
+  *level = 0;
+  *min_ns = MAX ((thread->last_ns - thread->first_ns) / FINEST_DIVISOR, 1);
+  while (((guint64) thread->max_depth + 1) * per_depth > MAX_LEVEL_SPANS)
+    {
+      if (++*level == N_LEVELS)
+        return FALSE;
+      *min_ns *= LEVEL_FACTOR;
+      per_depth = per_depth / LEVEL_FACTOR + 1;
+    }
+  return TRUE;
+}
+
 /* Decodes the whole thread once.  NULL when a block fails to decode (the
- * decoding path then reports it) or the thread took no time. */
+ * decoding path then reports it). */
 static SpanIndex *
 span_index_build (TcDocument *self, const TcDocThread *thread)
 {
   g_autoptr(GArray) all = NULL;
   SpanIndex *index;
-  gint64 finest;
-  guint first = 0;
+  gint64 min_ns;
+  guint first;
 
-  if (thread->last_ns <= thread->first_ns)
-    return NULL;
-  finest = MAX ((thread->last_ns - thread->first_ns) / FINEST_DIVISOR, 1);
-  /* Deep stacks: start where a level stays within bounds whatever the
-   * program did. */
-  for (guint64 per_depth = FINEST_DIVISOR + 1;
-       first < N_LEVELS && ((guint64) thread->max_depth + 1) * per_depth > MAX_LEVEL_SPANS;
-       first++, per_depth = per_depth / LEVEL_FACTOR + 1)
-    finest *= LEVEL_FACTOR;
-  if (first == N_LEVELS)
-    return NULL;
-
-  all = collect_long_spans (self, thread, finest);
-  if (all == NULL)
+  if (!finest_level (thread, &first, &min_ns) || (all = collect_long_spans (self, thread, min_ns)) == NULL)
     return NULL;
   index = g_new0 (SpanIndex, 1);
-  for (guint k = first; k < N_LEVELS; k++, finest *= LEVEL_FACTOR)
-    level_fill (&index->levels[k], all, finest);
+  for (guint k = first; k < N_LEVELS; k++, min_ns *= LEVEL_FACTOR)
+    level_fill (&index->levels[k], all, min_ns);
   return index;
 }
 
@@ -338,12 +350,16 @@ tc_document_collect_spans (TcDocument *self,
 {
   const TcDocThread *thread;
   const SpanIndex *index;
+  gint64 finest_ns;
+  guint level;
 
   g_return_val_if_fail (TC_IS_DOCUMENT (self), FALSE);
   g_return_val_if_fail (spans != NULL, FALSE);
 
+  /* Only a view wide enough for the index builds it: one zoomed in
+   * decodes its few blocks at once. */
   thread = tc_document_get_thread (self, thread_id);
-  if (thread != NULL && thread->n_events >= INDEX_MIN_EVENTS && min_duration_ns > 0
+  if (thread != NULL && finest_level (thread, &level, &finest_ns) && min_duration_ns >= finest_ns
       && (index = span_index_get (self, thread)) != NULL)
     {
       for (int k = N_LEVELS - 1; k >= 0; k--)
