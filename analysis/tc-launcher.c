@@ -80,6 +80,20 @@ compare_span_start (gconstpointer a,
   return (sa->depth > sb->depth) - (sa->depth < sb->depth);
 }
 
+gboolean
+tc_launcher_spans_launched (TcDocument *doc,
+                            GArray     *spans)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const TcSpan *s = &g_array_index (spans, TcSpan, i);
+
+      if (s->depth == 0 && tc_launcher_is_code (doc, s->code_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 tc_launcher_drop_spans (TcDocument *doc,
                         GArray     *spans)

@@ -35,6 +35,13 @@ guint32  *tc_launcher_call_tree_lift (TcDocument *doc,
 guint32   tc_launcher_max_depth      (TcDocument        *doc,
                                       const TcDocThread *thread);
 
+/* Whether any of `spans` (TcSpan of one thread) is a launching frame at
+ * the root: only then does tc_launcher_drop_spans() change anything but
+ * their order, which a caller that sorts them anyway can skip (it sorts
+ * all of them: a search's million spans a slice). */
+gboolean  tc_launcher_spans_launched (TcDocument *doc,
+                                      GArray     *spans);
+
 /* Drops the launching frames at the root of `spans` (TcSpan of one
  * thread, any order) and moves the spans under them up as many levels.
  * Leaves `spans` in start order, a caller before its callees. */

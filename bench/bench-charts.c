@@ -10,8 +10,9 @@
  * is timed from the clock's "update" to the end of "after-paint"; p50/p95
  * and the maximum are printed, with the load time and the process memory,
  * how many frames showed new flame chart spans (its worker loads those of
- * the view after each step, one load at a time) and how long after the
- * last step it showed the final view's.
+ * the view after each step, one load at a time), how long after the last
+ * step it showed the final view's, and how long finding every call of a
+ * function in the timeline took.
  * Not a test: run it by hand, e.g.
  *   xvfb-run -a -s '-screen 0 1400x900x24' build/bench/bench-charts --steps 735000
  */
@@ -355,6 +356,20 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (b.window));
 
   g_main_loop_run (b.loop);
+
+  /* Find every call of a function in the timeline (a full pass). */
+  {
+    gint64 matched_ns = 0;
+    guint64 n;
+
+    t0 = g_get_monotonic_time ();
+    tc_flame_chart_set_search (b.chart, "parse");
+    while (!tc_flame_chart_get_search_ready (b.chart))
+      g_main_context_iteration (NULL, TRUE);
+    n = tc_flame_chart_get_n_matches (b.chart, &matched_ns);
+    printf ("flame chart search \"parse\": %'" G_GUINT64_FORMAT " calls in %.0f ms\n", n,
+            (g_get_monotonic_time () - t0) / 1000.0);
+  }
 
   printf ("renderer %s; RSS at the end %.0f MB, peak %.0f MB\n",
           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (b.window))),

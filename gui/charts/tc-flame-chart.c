@@ -151,7 +151,8 @@ load_worker (GTask        *task,
                                       job->begin, job->end, job->min_duration, spans, &error))
         g_debug ("flame chart: %s", error->message);
       /* After `timecapsule run` the top row is the script's <module>. */
-      tc_launcher_drop_spans (job->doc, spans);
+      if (tc_launcher_spans_launched (job->doc, spans))
+        tc_launcher_drop_spans (job->doc, spans);
       g_array_sort (spans, tc_span_compare);
       g_ptr_array_add (job->results, spans);
       if (g_cancellable_is_cancelled (cancellable))
@@ -248,7 +249,7 @@ overlay_changed_cb (TcFlameChart *self)
 /* ---- search ---------------------------------------------------------- */
 
 /* The recording is searched in this many slices, so that only one slice's
- * spans are in memory at a time. */
+ * spans per search thread are in memory at a time. */
 #define SEARCH_SLICES 64
 
 typedef struct
@@ -281,7 +282,64 @@ compare_hit (gconstpointer a,
 
   if (ha->start_ns != hb->start_ns)
     return (ha->start_ns > hb->start_ns) - (ha->start_ns < hb->start_ns);
-  return (ha->end_ns < hb->end_ns) - (ha->end_ns > hb->end_ns);
+  if (ha->end_ns != hb->end_ns)
+    return (ha->end_ns < hb->end_ns) - (ha->end_ns > hb->end_ns);
+  return (ha->thread_id > hb->thread_id) - (ha->thread_id < hb->thread_id);
+}
+
+/* One search thread's share: every `step`-th slice of every lane from
+ * `first` on.  Decoding is most of a search's cost (3 s for 100 M events
+ * in one thread), so each core takes a share. */
+typedef struct
+{
+  const SearchJob *job;
+  GCancellable    *cancellable;
+  guint            first, step;
+  GArray          *hits;
+  gboolean         cancelled;
+} SearchShare;
+
+static gpointer
+search_share_run (gpointer data)
+{
+  SearchShare *share = data;
+  const SearchJob *job = share->job;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  gint64 slice = MAX ((job->end - job->begin) / SEARCH_SLICES + 1, 1);
+  guint n_slices = (guint) ((job->end - job->begin) / slice) + 1;
+
+  share->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  for (guint k = share->first; k < job->thread_ids->len * n_slices; k += share->step)
+    {
+      guint32 thread_id = g_array_index (job->thread_ids, guint32, k / n_slices);
+      gint64 at = job->begin + (gint64) (k % n_slices) * slice;
+      gboolean last = at + slice > job->end;
+
+      if (g_cancellable_is_cancelled (share->cancellable))
+        {
+          share->cancelled = TRUE;
+          break;
+        }
+      g_array_set_size (spans, 0);
+      if (!tc_document_collect_spans (job->doc, thread_id, at, MIN (at + slice, job->end), 0, spans, NULL))
+        continue;
+      /* Only what the lanes draw can match. */
+      if (tc_launcher_spans_launched (job->doc, spans))
+        tc_launcher_drop_spans (job->doc, spans);
+      for (guint i = 0; i < spans->len; i++)
+        {
+          const TcSpan *s = &g_array_index (spans, TcSpan, i);
+          Hit hit = { s->start_ns, s->end_ns, thread_id };
+
+          /* A call cut at the slice's end comes back whole in a later
+           * slice: it counts there. */
+          if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
+              ((s->flags & TC_SPAN_OPEN_END) && !last))
+            continue;
+          g_array_append_val (share->hits, hit);
+        }
+    }
+  return NULL;
 }
 
 static void
@@ -291,39 +349,32 @@ search_worker (GTask        *task,
                GCancellable *cancellable)
 {
   SearchJob *job = task_data;
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
-  gint64 slice = MAX ((job->end - job->begin) / SEARCH_SLICES + 1, 1);
+  guint n_shares = CLAMP (g_get_num_processors (), 1, SEARCH_SLICES);
+  g_autofree SearchShare *shares = g_new0 (SearchShare, n_shares);
+  g_autofree GThread **threads = g_new0 (GThread *, n_shares);
+  gboolean cancelled = FALSE;
 
+  for (guint w = 0; w < n_shares; w++)
+    {
+      shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE };
+      if (w > 0)
+        threads[w] = g_thread_new ("tc-chart-search", search_share_run, &shares[w]);
+    }
+  search_share_run (&shares[0]);
   job->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  for (guint t = 0; t < job->thread_ids->len; t++)
-    for (gint64 at = job->begin; at <= job->end; at += slice)
-      {
-        gboolean last = at + slice > job->end;
-
-        if (g_cancellable_is_cancelled (cancellable))
-          {
-            g_task_return_boolean (task, FALSE);
-            return;
-          }
-        g_array_set_size (spans, 0);
-        if (!tc_document_collect_spans (job->doc, g_array_index (job->thread_ids, guint32, t), at,
-                                        MIN (at + slice, job->end), 0, spans, NULL))
-          continue;
-        /* Only what the lanes draw can match. */
-        tc_launcher_drop_spans (job->doc, spans);
-        for (guint i = 0; i < spans->len; i++)
-          {
-            const TcSpan *s = &g_array_index (spans, TcSpan, i);
-            Hit hit = { s->start_ns, s->end_ns, g_array_index (job->thread_ids, guint32, t) };
-
-            /* A call cut at the slice's end comes back whole in a later
-             * slice: it counts there. */
-            if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
-                ((s->flags & TC_SPAN_OPEN_END) && !last))
-              continue;
-            g_array_append_val (job->hits, hit);
-          }
-      }
+  for (guint w = 0; w < n_shares; w++)
+    {
+      if (w > 0)
+        g_thread_join (threads[w]);
+      cancelled |= shares[w].cancelled;
+      g_array_append_vals (job->hits, shares[w].hits->data, shares[w].hits->len);
+      g_array_unref (shares[w].hits);
+    }
+  if (cancelled)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
   g_array_sort (job->hits, compare_hit);
   g_task_return_boolean (task, TRUE);
 }
