@@ -257,6 +257,7 @@ typedef struct
   TcDocument *doc;
   GArray     *thread_ids;
   GByteArray *code_matches;
+  gboolean    launcher_matches;   /* one of runpy's launching functions matches */
   gint64      begin;
   gint64      end;
   GArray     *hits;
@@ -323,8 +324,9 @@ search_share_run (gpointer data)
       g_array_set_size (spans, 0);
       if (!tc_document_collect_spans (job->doc, thread_id, at, MIN (at + slice, job->end), 0, spans, NULL))
         continue;
-      /* Only what the lanes draw can match. */
-      if (tc_launcher_spans_launched (job->doc, spans))
+      /* Only what the lanes draw can match: runpy's frames at the root
+       * (`timecapsule run`) are not drawn. */
+      if (job->launcher_matches && tc_launcher_spans_launched (job->doc, spans))
         tc_launcher_drop_spans (job->doc, spans);
       for (guint i = 0; i < spans->len; i++)
         {
@@ -773,7 +775,7 @@ tc_flame_chart_set_search (TcFlameChart *self,
   g_autofree char *needle = NULL;
   g_autoptr(GTask) task = NULL;
   SearchJob *job;
-  gboolean any = FALSE;
+  gboolean any = FALSE, launcher_matches = FALSE;
 
   g_return_if_fail (TC_IS_FLAME_CHART (self));
 
@@ -813,6 +815,7 @@ tc_flame_chart_set_search (TcFlameChart *self,
         }
       self->code_matches->data[code->id] = strstr (folded, needle) != NULL;
       any |= self->code_matches->data[code->id];
+      launcher_matches |= self->code_matches->data[code->id] && tc_launcher_is_code (doc, code->id);
     }
 
   if (!any || self->lanes->len == 0)
@@ -826,6 +829,7 @@ tc_flame_chart_set_search (TcFlameChart *self,
   job->doc = g_object_ref (doc);
   job->code_matches = g_byte_array_new ();
   g_byte_array_append (job->code_matches, self->code_matches->data, self->code_matches->len);
+  job->launcher_matches = launcher_matches;
   tc_document_get_time_range (doc, &job->begin, &job->end);
   job->end = MAX (job->end, tc_viewer_session_get_visible_end (self->session));
   job->begin = MIN (job->begin, 0);
