@@ -59,6 +59,15 @@ TcFlameTree       *tc_flame_tree_new_from_range   (TcDocument        *doc,
                                                    gint64             begin_ns,
                                                    gint64             end_ns,
                                                    GError           **error);
+/* The same tree, decoded in slices of about `slice_events` events of each
+ * thread (tc_flame_tree_new_from_range() picks a million): any slicing
+ * gives the same tree. */
+TcFlameTree       *tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
+                                                           guint        thread_id,
+                                                           gint64       begin_ns,
+                                                           gint64       end_ns,
+                                                           guint        slice_events,
+                                                           GError     **error);
 TcFlameTree       *tc_flame_tree_new_reversed     (const TcFlameTree *tree);
 /* Adds a call path (outermost first) with its weight; the self weight goes to
  * the last frame.  Only before tc_flame_tree_finish(). */

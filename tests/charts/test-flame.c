@@ -236,6 +236,59 @@ test_range_tree (void)
   g_assert_cmpuint (tc_flame_tree_get_node (tree, tc_flame_tree_find_path (tree, step, 3))->calls, ==, 1);
 }
 
+/* Two trees node for node, children in their (heaviest first) order. */
+static void
+assert_same_tree (TcFlameTree *a,
+                  guint32      na,
+                  TcFlameTree *b,
+                  guint32      nb)
+{
+  const TcFlameNode *x = tc_flame_tree_get_node (a, na), *y = tc_flame_tree_get_node (b, nb);
+  guint32 ca = x->first_child, cb = y->first_child;
+
+  g_assert_cmpuint (x->code_id, ==, y->code_id);
+  g_assert_cmpint (x->total, ==, y->total);
+  g_assert_cmpint (x->self, ==, y->self);
+  g_assert_cmpuint (x->calls, ==, y->calls);
+  for (; ca != TC_FLAME_NONE && cb != TC_FLAME_NONE;
+       ca = tc_flame_tree_get_node (a, ca)->next_sibling, cb = tc_flame_tree_get_node (b, cb)->next_sibling)
+    assert_same_tree (a, ca, b, cb);
+  g_assert_true (ca == TC_FLAME_NONE && cb == TC_FLAME_NONE);
+}
+
+/* A selection is decoded in slices (a call's time clipped to each, the
+ * call counted where it starts): whatever the slicing, the tree of the
+ * range decoded at once — ranges cutting calls at both ends, beyond the
+ * recording, on one thread and on all. */
+static void
+test_range_tree_slices (void)
+{
+  g_autoptr(TcDocument) doc = fixture_document (400);
+  const gint64 ranges[][2] = {
+    { 2000000, 12000000 }, { 2300000, 3998700 }, { 0, 4100000000 },
+    { -5000000, 999999999 }, { 123456789, 987654321 }, { 3100000000, 9000000000 },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    for (guint thread = 0; thread <= 2; thread++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TcFlameTree) whole = tc_flame_tree_new_from_range_in_slices (doc, thread, ranges[r][0], ranges[r][1],
+                                                                               G_MAXUINT, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (tc_flame_tree_get_n_nodes (whole), >, 1);
+        for (guint events = 7; events < 5000; events *= 9)
+          {
+            g_autoptr(TcFlameTree) sliced = tc_flame_tree_new_from_range_in_slices (doc, thread, ranges[r][0],
+                                                                                    ranges[r][1], events, &error);
+
+            g_assert_no_error (error);
+            assert_same_tree (whole, 0, sliced, 0);
+          }
+      }
+}
+
 static void
 test_samples_tree (void)
 {
@@ -714,6 +767,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/flame/search", test_search);
   g_test_add_func ("/tc/charts/flame/samples", test_samples_tree);
   g_test_add_func ("/tc/charts/flame/range", test_range_tree);
+  g_test_add_func ("/tc/charts/flame/range-slices", test_range_tree_slices);
   g_test_add_func ("/tc/charts/flame/widget", test_widget);
   g_test_add_func ("/tc/charts/flame/label-fit", test_label_fit);
   g_test_add_func ("/tc/charts/flame/big-tree-render", test_big_tree_render);
