@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "tc-document-private.h"
+#include "tc-parallel.h"
 
 /* Threads with fewer events decode a whole view in a few milliseconds. */
 #define INDEX_MIN_EVENTS (1u << 18)
@@ -137,14 +138,12 @@ collect_long_spans (TcDocument *self, const TcDocThread *thread, gint64 min_ns)
   /* However small the file: the thread has many events. */
   guint n_shares = MAX (tc_document_decode_workers (G_MAXUINT64), 1);
   g_autofree Share *shares = NULL;
-  g_autofree GThread **workers = NULL;
   GArray *all = g_array_new (FALSE, FALSE, sizeof (TcSpan));
   gboolean ok = TRUE;
   guint n = 0;
 
   n_shares = MIN (n_shares, MAX (thread->blocks->len / 4, 1));
   shares = g_new0 (Share, n_shares);
-  workers = g_new0 (GThread *, n_shares);
   for (guint k = 0; k < n_shares; k++)
     {
       gint64 from = k == 0 ? G_MININT64
@@ -157,13 +156,9 @@ collect_long_spans (TcDocument *self, const TcDocThread *thread, gint64 min_ns)
         shares[n - 1].to = from;
       shares[n++] = (Share) { self, thread->id, from, G_MAXINT64, min_ns, NULL, FALSE };
     }
-  for (guint k = 1; k < n; k++)
-    workers[k] = g_thread_new ("tc-span-index", share_collect, &shares[k]);
-  share_collect (&shares[0]);
+  tc_parallel_run (share_collect, shares, sizeof (Share), n, "tc-span-index");
   for (guint k = 0; k < n; k++)
     {
-      if (k > 0)
-        g_thread_join (workers[k]);
       ok = ok && shares[k].ok;
       g_array_append_vals (all, shares[k].spans->data, shares[k].spans->len);
       g_array_unref (shares[k].spans);

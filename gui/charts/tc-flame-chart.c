@@ -18,6 +18,7 @@
 
 #include "tc-chart-draw.h"
 #include "tc-launcher.h"
+#include "tc-parallel.h"
 #include "tc-time-navigation.h"
 #include "tc-units.h"
 
@@ -353,21 +354,14 @@ search_worker (GTask        *task,
   SearchJob *job = task_data;
   guint n_shares = CLAMP (g_get_num_processors (), 1, SEARCH_SLICES);
   g_autofree SearchShare *shares = g_new0 (SearchShare, n_shares);
-  g_autofree GThread **threads = g_new0 (GThread *, n_shares);
   gboolean cancelled = FALSE;
 
   for (guint w = 0; w < n_shares; w++)
-    {
-      shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE };
-      if (w > 0)
-        threads[w] = g_thread_new ("tc-chart-search", search_share_run, &shares[w]);
-    }
-  search_share_run (&shares[0]);
+    shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE };
+  tc_parallel_run (search_share_run, shares, sizeof (SearchShare), n_shares, "tc-chart-search");
   job->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   for (guint w = 0; w < n_shares; w++)
     {
-      if (w > 0)
-        g_thread_join (threads[w]);
       cancelled |= shares[w].cancelled;
       g_array_append_vals (job->hits, shares[w].hits->data, shares[w].hits->len);
       g_array_unref (shares[w].hits);

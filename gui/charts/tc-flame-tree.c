@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tc-launcher.h"
+#include "tc-parallel.h"
 
 #include "tc-flame-tree.h"
 
@@ -328,6 +329,86 @@ count_slices (const TcDocThread *thread,
   return (guint) CLAMP (events / MAX (slice_events, 1) + 1.0, 1.0, (double) MAX_RANGE_SLICES);
 }
 
+/* One decoding thread's share of a range's slices, into a tree of its
+ * own: every `step`-th slice from `first`. */
+typedef struct
+{
+  TcDocument   *doc;
+  guint32       thread_id;
+  const gint64 *bounds;      /* slice k: [bounds[k], bounds[k + 1]] */
+  guint         n_slices, first, step;
+  TcFlameTree  *tree;
+  GError       *error;
+  guint         error_slice;
+} RangeShare;
+
+static gpointer
+range_share_run (gpointer data)
+{
+  RangeShare *share = data;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+
+  for (guint k = share->first; k < share->n_slices && share->error == NULL; k += share->step)
+    {
+      gint64 from = share->bounds[k], to = share->bounds[k + 1];
+
+      g_array_set_size (spans, 0);
+      if (!tc_document_collect_spans (share->doc, share->thread_id, from, to, 0, spans, &share->error))
+        share->error_slice = k;
+      else
+        add_spans (share->tree, share->doc, spans, from, to, k == 0 ? G_MININT64 : from,
+                   k + 1 == share->n_slices ? G_MAXINT64 : to);
+    }
+  return NULL;
+}
+
+/* Adds `from`'s weights and calls to `into`, node for node. */
+static void
+merge_tree (TcFlameTree       *into,
+            const TcFlameTree *from)
+{
+  const TcFlameNode *nodes = (const TcFlameNode *) (gpointer) from->nodes->data;
+  g_autofree guint32 *map = g_new (guint32, from->nodes->len);
+
+  /* A node's parent comes before it. */
+  map[0] = 0;
+  for (guint i = 1; i < from->nodes->len; i++)
+    {
+      TcFlameNode *node;
+
+      map[i] = child_of (into, map[nodes[i].parent], nodes[i].code_id);
+      node = &g_array_index (into->nodes, TcFlameNode, map[i]);
+      node->total += nodes[i].total;
+      node->self += nodes[i].self;
+      node->calls += nodes[i].calls;
+    }
+}
+
+/* The slices' bounds over [begin_ns, end_ns], inner ones only where the
+ * thread has events; returns how many slices. */
+static guint
+slice_bounds (const TcDocThread *thread,
+              gint64             begin_ns,
+              gint64             end_ns,
+              guint              slice_events,
+              GArray            *bounds)
+{
+  guint n_slices = count_slices (thread, begin_ns, end_ns, slice_events);
+  gint64 lo = MAX (begin_ns, thread->first_ns), hi = MIN (end_ns, thread->last_ns);
+
+  g_array_set_size (bounds, 0);
+  g_array_append_val (bounds, begin_ns);
+  for (guint k = 1; k < n_slices; k++)
+    {
+      gint64 at = lo + (gint64) ((double) (hi - lo) * k / n_slices);
+
+      if (at > g_array_index (bounds, gint64, bounds->len - 1) && at < end_ns)
+        g_array_append_val (bounds, at);
+    }
+  g_array_append_val (bounds, end_ns);
+  return bounds->len - 1;
+}
+
 TcFlameTree *
 tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
                                         guint        thread_id,
@@ -338,36 +419,57 @@ tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
 {
   TcFlameTree *tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
   GPtrArray *threads = tc_document_get_threads (doc);
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  guint n_shares = CLAMP (g_get_num_processors (), 1, 16);
+  g_autofree RangeShare *shares = g_new0 (RangeShare, n_shares);
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GError *failed = NULL;
 
-  for (guint i = 0; i < threads->len; i++)
+  for (guint w = 0; w < n_shares; w++)
+    shares[w].tree = tc_flame_tree_new (TC_FLAME_UNIT_NS);
+  for (guint i = 0; i < threads->len && failed == NULL; i++)
     {
       const TcDocThread *thread = g_ptr_array_index (threads, i);
-      guint n_slices = count_slices (thread, begin_ns, end_ns, slice_events);
-      /* Inner boundaries only where the thread has events. */
-      gint64 lo = MAX (begin_ns, thread->first_ns), hi = MIN (end_ns, thread->last_ns);
-      gint64 from = begin_ns;
+      guint n_slices, failed_slice = G_MAXUINT;
 
       if (thread_id != 0 && thread->id != thread_id)
         continue;
-      for (guint k = 1; k <= n_slices; k++)
+      /* Every core decodes its share of the slices. */
+      n_slices = slice_bounds (thread, begin_ns, end_ns, slice_events, bounds);
+      for (guint w = 0; w < n_shares; w++)
         {
-          gint64 to = k == n_slices ? end_ns : lo + (gint64) ((double) (hi - lo) * k / n_slices);
+          RangeShare *share = &shares[w];
 
-          if (to <= from && k < n_slices)
-            continue;
-          g_array_set_size (spans, 0);
-          if (!tc_document_collect_spans (doc, thread->id, from, to, 0, spans, error))
+          share->doc = doc;
+          share->thread_id = thread->id;
+          share->bounds = (const gint64 *) (gpointer) bounds->data;
+          share->n_slices = n_slices;
+          share->first = w;
+          share->step = n_shares;
+        }
+      tc_parallel_run (range_share_run, shares, sizeof (RangeShare), MIN (n_shares, n_slices), "tc-range-tree");
+      for (guint w = 0; w < n_shares; w++)
+        {
+          /* The first slice that failed names the error. */
+          if (shares[w].error != NULL && shares[w].error_slice < failed_slice)
             {
-              tc_flame_tree_unref (tree);
-              return NULL;
+              g_clear_error (&failed);
+              failed = g_steal_pointer (&shares[w].error);
+              failed_slice = shares[w].error_slice;
             }
-          add_spans (tree, doc, spans, from, to, from == begin_ns ? G_MININT64 : from,
-                     k == n_slices ? G_MAXINT64 : to);
-          from = to;
+          g_clear_error (&shares[w].error);
         }
     }
-
+  for (guint w = 0; w < n_shares; w++)
+    {
+      merge_tree (tree, shares[w].tree);
+      tc_flame_tree_unref (shares[w].tree);
+    }
+  if (failed != NULL)
+    {
+      g_propagate_error (error, failed);
+      tc_flame_tree_unref (tree);
+      return NULL;
+    }
   tc_flame_tree_finish (tree);
   return tree;
 }
