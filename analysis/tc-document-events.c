@@ -1298,10 +1298,23 @@ first_block (GArray *blocks, gint64 start_ns)
 
 typedef struct
 {
-  gint64  start_ns, end_ns, min_ns;
-  GArray *spans;
-  GArray *stack;   /* TcOpenFrame (node unused) */
+  gint64      start_ns, end_ns, min_ns;
+  GArray     *spans;
+  GArray     *stack;   /* TcOpenFrame (node unused) */
+  /* tc_document_foreach_span(): each span goes to func, with the code
+   * ids of the stack (kept beside it once events come). */
+  TcSpanFunc  func;
+  gpointer    data;
+  GArray     *codes;   /* guint32 */
 } SpanCollector;
+
+static void
+sync_codes (SpanCollector *c)
+{
+  g_array_set_size (c->codes, c->stack->len);
+  for (guint d = 0; d < c->stack->len; d++)
+    g_array_index (c->codes, guint32, d) = g_array_index (c->stack, TcOpenFrame, d).code_id;
+}
 
 static void
 emit_span (SpanCollector *c, const TcOpenFrame *f, guint depth, gint64 end, guint32 flags)
@@ -1316,7 +1329,10 @@ emit_span (SpanCollector *c, const TcOpenFrame *f, guint depth, gint64 end, guin
   span.depth = depth;
   span.flags = flags;
   span.reserved = 0;
-  g_array_append_val (c->spans, span);
+  if (c->func != NULL)
+    c->func (&span, (const guint32 *) (gpointer) c->codes->data, c->data);
+  else
+    g_array_append_val (c->spans, span);
 }
 
 static gboolean
@@ -1371,21 +1387,61 @@ span_event (const TcEvent *ev, gpointer data)
 {
   SpanCollector *c = data;
 
+  /* The first event: the stack is the block's saved one. */
+  if (c->codes != NULL && c->codes->len != c->stack->len)
+    sync_codes (c);
   if (is_enter (ev->kind))
     {
       TcOpenFrame f = { ev->code_id, 0, (gint64) ev->time_ns, 0 };
 
       g_array_append_val (c->stack, f);
+      if (c->codes != NULL)
+        g_array_append_val (c->codes, ev->code_id);
     }
   else if (is_leave (ev->kind) && c->stack->len > 0)
     {
       guint depth = c->stack->len - 1;
       TcOpenFrame f = g_array_index (c->stack, TcOpenFrame, depth);
 
-      g_array_set_size (c->stack, depth);
       emit_span (c, &f, depth, (gint64) ev->time_ns, 0);
+      g_array_set_size (c->stack, depth);
+      if (c->codes != NULL)
+        g_array_set_size (c->codes, depth);
     }
   return TRUE;
+}
+
+gboolean
+tc_document_foreach_span (TcDocument  *self,
+                          guint32      thread_id,
+                          gint64       start_ns,
+                          gint64       end_ns,
+                          TcSpanFunc   func,
+                          gpointer     user_data,
+                          GError     **error)
+{
+  SpanCollector c = { start_ns, end_ns, 0, NULL, NULL, func, user_data, NULL };
+  const TcDocThread *thread;
+  gboolean ok;
+
+  g_return_val_if_fail (TC_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  c.stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
+  c.codes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  ok = walk_range (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error);
+  if (ok)
+    {
+      /* Those still running, callees before their callers. */
+      thread = tc_document_get_thread (self, thread_id);
+      sync_codes (&c);
+      for (guint d = c.stack->len; d-- > 0;)
+        emit_span (&c, &g_array_index (c.stack, TcOpenFrame, d), d,
+                   thread ? MIN (end_ns, MAX (thread->last_ns, start_ns)) : end_ns, TC_SPAN_OPEN_END);
+    }
+  g_array_unref (c.stack);
+  g_array_unref (c.codes);
+  return ok;
 }
 
 gboolean
@@ -1397,7 +1453,7 @@ tc_document_collect_spans_decoded (TcDocument *self,
                                    GArray     *spans,
                                    GError    **error)
 {
-  SpanCollector c = { start_ns, end_ns, min_duration_ns, spans, NULL };
+  SpanCollector c = { start_ns, end_ns, min_duration_ns, spans, NULL, NULL, NULL, NULL };
   const TcDocThread *thread;
   gint64 stop;
 

@@ -177,6 +177,20 @@ gboolean tc_document_collect_spans (TcDocument *self,
                                     GArray     *spans,
                                     GError    **error);
 
+/* Calls `func` for each span tc_document_collect_spans() would append
+ * with no minimum duration, a callee before its caller: as they returned,
+ * then those still running at end_ns, innermost first.  `codes` holds the
+ * code ids of its call stack, codes[0] the outermost, codes[span->depth]
+ * its own.  Nothing is kept: a range of any size folds in constant memory. */
+typedef void (*TcSpanFunc) (const TcSpan *span, const guint32 *codes, gpointer user_data);
+gboolean tc_document_foreach_span (TcDocument  *self,
+                                   guint32      thread_id,
+                                   gint64       start_ns,
+                                   gint64       end_ns,
+                                   TcSpanFunc   func,
+                                   gpointer     user_data,
+                                   GError     **error);
+
 /* Iterates the raw events of a thread in a time range (in order). */
 typedef gboolean (*TcEventFunc) (const TcEvent *event, gpointer user_data); /* FALSE stops */
 gboolean tc_document_foreach_event (TcDocument  *self,

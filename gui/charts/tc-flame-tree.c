@@ -11,9 +11,10 @@
 
 #include "tc-flame-tree.h"
 
-/* A selection's calls are decoded in slices of about this many events,
- * not all at once: half of a 100 M-event recording held 50 M spans, over
- * a gigabyte.  A call's time is clipped to each slice it overlaps, and it
+/* A selection's calls are folded from the events in slices of about this
+ * many, split between the cores (holding every call of the range took a
+ * gigabyte for half of a 100 M-event recording, sorting them most of the
+ * time).  A call's time is clipped to each slice it overlaps, and it
  * counts once, in the slice where it starts. */
 #define RANGE_SLICE_EVENTS (1u << 20)
 #define MAX_RANGE_SLICES   4096
@@ -251,55 +252,52 @@ tc_flame_tree_new_from_samples (TcDocument *doc,
   return tree;
 }
 
-/* Adds the spans of [begin_ns, end_ns] with their time clipped to it; a
- * call counts only when it starts in [count_from, count_until), so that a
- * range cut in slices counts each call once. */
-static void
-add_spans (TcFlameTree *tree,
-           TcDocument  *doc,
-           GArray      *spans,
-           gint64       begin_ns,
-           gint64       end_ns,
-           gint64       count_from,
-           gint64       count_until)
+/* Folds one slice's calls into a tree as they return: each with its time
+ * clipped to [from, to], less its callees' (summed per depth until their
+ * caller returns), on its call path without the launching frames at the
+ * root.  A call counts only when it starts in [count_from, count_until),
+ * so that a range cut in slices counts each call once. */
+typedef struct
 {
-  g_autofree gint64 *child_ns = g_new0 (gint64, MAX (spans->len, 1));
-  g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (guint));   /* span index by depth */
-  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint32));
+  TcFlameTree  *tree;
+  const guint8 *launcher;     /* by code id: one of runpy's launching functions */
+  guint         n_launcher;
+  gint64        from, to;
+  gint64        count_from, count_until;
+  GArray       *callee_ns;    /* gint64 by depth: the returned callees of the call open above */
+} SliceFold;
 
-  /* In start order, without the launching frames at the root. */
-  tc_launcher_drop_spans (doc, spans);
+static gboolean
+fold_is_launcher (const SliceFold *fold,
+                  guint32          code_id)
+{
+  return code_id < fold->n_launcher && fold->launcher[code_id];
+}
 
-  /* First the time each span's callees took, then every span's own time
-   * on its call path (add_path sums it into the callers' totals). */
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      g_array_set_size (open, 0);
-      for (guint i = 0; i < spans->len; i++)
-        {
-          const TcSpan *s = &g_array_index (spans, TcSpan, i);
-          gint64 dur = MIN (s->end_ns, end_ns) - MAX (s->start_ns, begin_ns);
+static void
+fold_span (const TcSpan  *s,
+           const guint32 *codes,
+           gpointer       data)
+{
+  SliceFold *fold = data;
+  gint64 dur = MAX (MIN (s->end_ns, fold->to) - MAX (s->start_ns, fold->from), 0);
+  guint above = 0;
+  gint64 callees;
 
-          if (s->depth > open->len)
-            continue;   /* its caller began before the events we have */
-          g_array_set_size (open, s->depth);
-          g_array_append_val (open, i);
-          dur = MAX (dur, 0);
+  if (fold->callee_ns->len < s->depth + 2)
+    g_array_set_size (fold->callee_ns, s->depth + 2);
+  callees = g_array_index (fold->callee_ns, gint64, s->depth + 1);
+  g_array_index (fold->callee_ns, gint64, s->depth + 1) = 0;
+  if (s->depth > 0)
+    g_array_index (fold->callee_ns, gint64, s->depth) += dur;
 
-          if (pass == 0)
-            {
-              if (s->depth > 0)
-                child_ns[g_array_index (open, guint, s->depth - 1)] += dur;
-              continue;
-            }
-          g_array_set_size (path, s->depth + 1);
-          for (guint d = 0; d <= s->depth; d++)
-            g_array_index (path, guint32, d) = g_array_index (spans, TcSpan, g_array_index (open, guint, d)).code_id;
-          tc_flame_tree_add_path (tree, (guint32 *) (gpointer) path->data, path->len,
-                                  MAX (dur - child_ns[i], 0),
-                                  s->start_ns >= count_from && s->start_ns < count_until);
-        }
-    }
+  /* `timecapsule run`'s frames at the root are left out. */
+  while (above < s->depth && fold_is_launcher (fold, codes[above]))
+    above++;
+  if (above == s->depth && fold_is_launcher (fold, s->code_id))
+    return;
+  tc_flame_tree_add_path (fold->tree, codes + above, s->depth - above + 1, MAX (dur - callees, 0),
+                          s->start_ns >= fold->count_from && s->start_ns < fold->count_until);
 }
 
 TcFlameTree *
@@ -337,6 +335,7 @@ typedef struct
   guint32       thread_id;
   const gint64 *bounds;      /* slice k: [bounds[k], bounds[k + 1]] */
   guint         n_slices, first, step;
+  const GByteArray *launcher;
   TcFlameTree  *tree;
   GError       *error;
   guint         error_slice;
@@ -346,20 +345,46 @@ static gpointer
 range_share_run (gpointer data)
 {
   RangeShare *share = data;
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+  g_autoptr(GArray) callee_ns = g_array_new (FALSE, TRUE, sizeof (gint64));
 
   for (guint k = share->first; k < share->n_slices && share->error == NULL; k += share->step)
     {
-      gint64 from = share->bounds[k], to = share->bounds[k + 1];
+      SliceFold fold = { share->tree, share->launcher->data, share->launcher->len,
+                         share->bounds[k], share->bounds[k + 1],
+                         k == 0 ? G_MININT64 : share->bounds[k],
+                         k + 1 == share->n_slices ? G_MAXINT64 : share->bounds[k + 1], callee_ns };
 
-      g_array_set_size (spans, 0);
-      if (!tc_document_collect_spans (share->doc, share->thread_id, from, to, 0, spans, &share->error))
+      g_array_set_size (callee_ns, 0);
+      if (!tc_document_foreach_span (share->doc, share->thread_id, fold.from, fold.to, fold_span, &fold,
+                                     &share->error))
         share->error_slice = k;
-      else
-        add_spans (share->tree, share->doc, spans, from, to, k == 0 ? G_MININT64 : from,
-                   k + 1 == share->n_slices ? G_MAXINT64 : to);
     }
   return NULL;
+}
+
+/* Which code ids are runpy's launching functions. */
+static GByteArray *
+launcher_codes (TcDocument *doc)
+{
+  GPtrArray *codes = tc_document_get_codes (doc);
+  GByteArray *launcher = g_byte_array_new ();
+
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (!tc_launcher_is_code (doc, code->id))
+        continue;
+      if (code->id >= launcher->len)
+        {
+          guint old = launcher->len;
+
+          g_byte_array_set_size (launcher, code->id + 1);
+          memset (launcher->data + old, 0, launcher->len - old);
+        }
+      launcher->data[code->id] = 1;
+    }
+  return launcher;
 }
 
 /* Adds `from`'s weights and calls to `into`, node for node. */
@@ -422,6 +447,7 @@ tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
   guint n_shares = CLAMP (g_get_num_processors (), 1, 16);
   g_autofree RangeShare *shares = g_new0 (RangeShare, n_shares);
   g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GByteArray) launcher = launcher_codes (doc);
   GError *failed = NULL;
 
   for (guint w = 0; w < n_shares; w++)
@@ -445,6 +471,7 @@ tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
           share->n_slices = n_slices;
           share->first = w;
           share->step = n_shares;
+          share->launcher = launcher;
         }
       tc_parallel_run (range_share_run, shares, sizeof (RangeShare), MIN (n_shares, n_slices), "tc-range-tree");
       for (guint w = 0; w < n_shares; w++)

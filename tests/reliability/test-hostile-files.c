@@ -57,6 +57,17 @@ write_temp (const char *name, const void *data, gsize len)
 
 /* Loads `path` and, when it loads, renders everything the CLI and the viewer
  * derive from it.  Returns the document (or NULL with *error set). */
+
+/* Counts the spans; each one's stack ends with its own code. */
+static void
+count_span (const TcSpan  *span,
+            const guint32 *codes,
+            gpointer       data)
+{
+  g_assert_cmpuint (codes[span->depth], ==, span->code_id);
+  (*(guint *) data)++;
+}
+
 static TcDocument *
 load_and_render (const char *path, GError **error)
 {
@@ -97,8 +108,17 @@ load_and_render (const char *path, GError **error)
           g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
           g_autoptr (GError) span_error = NULL;
 
+          guint n_folded = 0;
+
           if (!tc_document_collect_spans (doc, thread->id, start, end, 0, spans, &span_error))
             g_assert_nonnull (span_error);
+          g_clear_error (&span_error);
+          /* The same spans, one by one with their stacks (a selection's
+           * flame graph), as far as the file lets them be decoded. */
+          if (!tc_document_foreach_span (doc, thread->id, start, end, count_span, &n_folded, &span_error))
+            g_assert_nonnull (span_error);
+          else
+            g_assert_cmpuint (n_folded, ==, spans->len);
         }
     }
   g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, MAX_SECONDS_PER_FILE);
