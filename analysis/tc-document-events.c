@@ -1305,15 +1305,21 @@ typedef struct
    * ids of the stack (kept beside it once events come). */
   TcSpanFunc  func;
   gpointer    data;
-  GArray     *codes;   /* guint32 */
+  guint32    *codes;   /* NULL: collecting into spans */
+  guint       n_codes, codes_cap;
 } SpanCollector;
 
 static void
 sync_codes (SpanCollector *c)
 {
-  g_array_set_size (c->codes, c->stack->len);
+  if (c->codes_cap < c->stack->len + 1)
+    {
+      c->codes_cap = MAX (c->stack->len + 1, 2 * c->codes_cap);
+      c->codes = g_renew (guint32, c->codes, c->codes_cap);
+    }
   for (guint d = 0; d < c->stack->len; d++)
-    g_array_index (c->codes, guint32, d) = g_array_index (c->stack, TcOpenFrame, d).code_id;
+    c->codes[d] = g_array_index (c->stack, TcOpenFrame, d).code_id;
+  c->n_codes = c->stack->len;
 }
 
 static void
@@ -1330,7 +1336,7 @@ emit_span (SpanCollector *c, const TcOpenFrame *f, guint depth, gint64 end, guin
   span.flags = flags;
   span.reserved = 0;
   if (c->func != NULL)
-    c->func (&span, (const guint32 *) (gpointer) c->codes->data, c->data);
+    c->func (&span, c->codes, c->data);
   else
     g_array_append_val (c->spans, span);
 }
@@ -1388,15 +1394,20 @@ span_event (const TcEvent *ev, gpointer data)
   SpanCollector *c = data;
 
   /* The first event: the stack is the block's saved one. */
-  if (c->codes != NULL && c->codes->len != c->stack->len)
+  if (c->func != NULL && c->n_codes != c->stack->len)
     sync_codes (c);
   if (is_enter (ev->kind))
     {
       TcOpenFrame f = { ev->code_id, 0, (gint64) ev->time_ns, 0 };
 
       g_array_append_val (c->stack, f);
-      if (c->codes != NULL)
-        g_array_append_val (c->codes, ev->code_id);
+      if (c->func != NULL)
+        {
+          if (c->n_codes == c->codes_cap)
+            sync_codes (c);
+          else
+            c->codes[c->n_codes++] = ev->code_id;
+        }
     }
   else if (is_leave (ev->kind) && c->stack->len > 0)
     {
@@ -1405,8 +1416,7 @@ span_event (const TcEvent *ev, gpointer data)
 
       emit_span (c, &f, depth, (gint64) ev->time_ns, 0);
       g_array_set_size (c->stack, depth);
-      if (c->codes != NULL)
-        g_array_set_size (c->codes, depth);
+      c->n_codes = depth;
     }
   return TRUE;
 }
@@ -1420,7 +1430,7 @@ tc_document_foreach_span (TcDocument  *self,
                           gpointer     user_data,
                           GError     **error)
 {
-  SpanCollector c = { start_ns, end_ns, 0, NULL, NULL, func, user_data, NULL };
+  SpanCollector c = { start_ns, end_ns, 0, NULL, NULL, func, user_data, NULL, 0, 0 };
   const TcDocThread *thread;
   gboolean ok;
 
@@ -1428,7 +1438,6 @@ tc_document_foreach_span (TcDocument  *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   c.stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
-  c.codes = g_array_new (FALSE, FALSE, sizeof (guint32));
   ok = walk_range (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error);
   if (ok)
     {
@@ -1440,7 +1449,7 @@ tc_document_foreach_span (TcDocument  *self,
                    thread ? MIN (end_ns, MAX (thread->last_ns, start_ns)) : end_ns, TC_SPAN_OPEN_END);
     }
   g_array_unref (c.stack);
-  g_array_unref (c.codes);
+  g_free (c.codes);
   return ok;
 }
 
@@ -1453,7 +1462,7 @@ tc_document_collect_spans_decoded (TcDocument *self,
                                    GArray     *spans,
                                    GError    **error)
 {
-  SpanCollector c = { start_ns, end_ns, min_duration_ns, spans, NULL, NULL, NULL, NULL };
+  SpanCollector c = { start_ns, end_ns, min_duration_ns, spans, NULL, NULL, NULL, NULL, 0, 0 };
   const TcDocThread *thread;
   gint64 stop;
 

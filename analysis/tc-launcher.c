@@ -80,6 +80,42 @@ compare_span_start (gconstpointer a,
   return (sa->depth > sb->depth) - (sa->depth < sb->depth);
 }
 
+GByteArray *
+tc_launcher_codes (TcDocument *doc)
+{
+  GPtrArray *codes = tc_document_get_codes (doc);
+  GByteArray *launcher = g_byte_array_new ();
+
+  for (guint i = 0; codes != NULL && i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (!tc_launcher_is_code (doc, code->id))
+        continue;
+      if (code->id >= launcher->len)
+        {
+          guint old = launcher->len;
+
+          g_byte_array_set_size (launcher, code->id + 1);
+          memset (launcher->data + old, 0, launcher->len - old);
+        }
+      launcher->data[code->id] = 1;
+    }
+  return launcher;
+}
+
+guint
+tc_launcher_stack_lift (const GByteArray *launcher,
+                        const guint32    *codes,
+                        guint             depth)
+{
+  guint lift = 0;
+
+  while (lift <= depth && codes[lift] < launcher->len && launcher->data[codes[lift]])
+    lift++;
+  return lift;
+}
+
 gboolean
 tc_launcher_spans_launched (TcDocument *doc,
                             GArray     *spans)

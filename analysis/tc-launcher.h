@@ -35,6 +35,17 @@ guint32  *tc_launcher_call_tree_lift (TcDocument *doc,
 guint32   tc_launcher_max_depth      (TcDocument        *doc,
                                       const TcDocThread *thread);
 
+/* By code id, 1 for runpy's launching functions (a GByteArray as long as
+ * the highest such id + 1): for tc_launcher_stack_lift(). */
+GByteArray *tc_launcher_codes        (TcDocument *doc);
+
+/* How many frames at the root of the call stack codes[0..depth] are
+ * launching frames: depth + 1 when codes[depth] itself is one (it is not
+ * drawn); otherwise the frame is drawn that many levels higher. */
+guint     tc_launcher_stack_lift     (const GByteArray *launcher,
+                                      const guint32    *codes,
+                                      guint             depth);
+
 /* Whether any of `spans` (TcSpan of one thread) is a launching frame at
  * the root: only then does tc_launcher_drop_spans() change anything but
  * their order, which a caller that sorts them anyway can skip (it sorts

@@ -249,8 +249,8 @@ overlay_changed_cb (TcFlameChart *self)
 
 /* ---- search ---------------------------------------------------------- */
 
-/* The recording is searched in this many slices, so that only one slice's
- * spans per search thread are in memory at a time. */
+/* The recording is searched in this many slices per lane, shared out
+ * between the cores. */
 #define SEARCH_SLICES 64
 
 typedef struct
@@ -258,7 +258,7 @@ typedef struct
   TcDocument *doc;
   GArray     *thread_ids;
   GByteArray *code_matches;
-  gboolean    launcher_matches;   /* one of runpy's launching functions matches */
+  GByteArray *launcher;   /* tc_launcher_codes() */
   gint64      begin;
   gint64      end;
   GArray     *hits;
@@ -272,6 +272,7 @@ search_job_free (gpointer data)
   g_object_unref (job->doc);
   g_array_unref (job->thread_ids);
   g_byte_array_unref (job->code_matches);
+  g_byte_array_unref (job->launcher);
   g_clear_pointer (&job->hits, g_array_unref);
   g_free (job);
 }
@@ -299,48 +300,53 @@ typedef struct
   guint            first, step;
   GArray          *hits;
   gboolean         cancelled;
+  /* The slice being searched. */
+  guint32          thread_id;
+  gboolean         last;
 } SearchShare;
+
+static void
+search_span (const TcSpan  *s,
+             const guint32 *codes,
+             gpointer       data)
+{
+  SearchShare *share = data;
+  const SearchJob *job = share->job;
+  Hit hit = { s->start_ns, s->end_ns, share->thread_id };
+
+  /* A call cut at the slice's end comes back whole in a later slice: it
+   * counts there. */
+  if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
+      ((s->flags & TC_SPAN_OPEN_END) && !share->last))
+    return;
+  /* Only what the lanes draw can match: not runpy's frames at the root
+   * (`timecapsule run`). */
+  if (tc_launcher_stack_lift (job->launcher, codes, s->depth) > s->depth)
+    return;
+  g_array_append_val (share->hits, hit);
+}
 
 static gpointer
 search_share_run (gpointer data)
 {
   SearchShare *share = data;
   const SearchJob *job = share->job;
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
   gint64 slice = MAX ((job->end - job->begin) / SEARCH_SLICES + 1, 1);
   guint n_slices = (guint) ((job->end - job->begin) / slice) + 1;
 
   share->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   for (guint k = share->first; k < job->thread_ids->len * n_slices; k += share->step)
     {
-      guint32 thread_id = g_array_index (job->thread_ids, guint32, k / n_slices);
       gint64 at = job->begin + (gint64) (k % n_slices) * slice;
-      gboolean last = at + slice > job->end;
 
       if (g_cancellable_is_cancelled (share->cancellable))
         {
           share->cancelled = TRUE;
           break;
         }
-      g_array_set_size (spans, 0);
-      if (!tc_document_collect_spans (job->doc, thread_id, at, MIN (at + slice, job->end), 0, spans, NULL))
-        continue;
-      /* Only what the lanes draw can match: runpy's frames at the root
-       * (`timecapsule run`) are not drawn. */
-      if (job->launcher_matches && tc_launcher_spans_launched (job->doc, spans))
-        tc_launcher_drop_spans (job->doc, spans);
-      for (guint i = 0; i < spans->len; i++)
-        {
-          const TcSpan *s = &g_array_index (spans, TcSpan, i);
-          Hit hit = { s->start_ns, s->end_ns, thread_id };
-
-          /* A call cut at the slice's end comes back whole in a later
-           * slice: it counts there. */
-          if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
-              ((s->flags & TC_SPAN_OPEN_END) && !last))
-            continue;
-          g_array_append_val (share->hits, hit);
-        }
+      share->thread_id = g_array_index (job->thread_ids, guint32, k / n_slices);
+      share->last = at + slice > job->end;
+      tc_document_foreach_span (job->doc, share->thread_id, at, MIN (at + slice, job->end), search_span, share, NULL);
     }
   return NULL;
 }
@@ -357,7 +363,7 @@ search_worker (GTask        *task,
   gboolean cancelled = FALSE;
 
   for (guint w = 0; w < n_shares; w++)
-    shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE };
+    shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE, 0, FALSE };
   tc_parallel_run (search_share_run, shares, sizeof (SearchShare), n_shares, "tc-chart-search");
   job->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   for (guint w = 0; w < n_shares; w++)
@@ -769,7 +775,7 @@ tc_flame_chart_set_search (TcFlameChart *self,
   g_autofree char *needle = NULL;
   g_autoptr(GTask) task = NULL;
   SearchJob *job;
-  gboolean any = FALSE, launcher_matches = FALSE;
+  gboolean any = FALSE;
 
   g_return_if_fail (TC_IS_FLAME_CHART (self));
 
@@ -809,7 +815,6 @@ tc_flame_chart_set_search (TcFlameChart *self,
         }
       self->code_matches->data[code->id] = strstr (folded, needle) != NULL;
       any |= self->code_matches->data[code->id];
-      launcher_matches |= self->code_matches->data[code->id] && tc_launcher_is_code (doc, code->id);
     }
 
   if (!any || self->lanes->len == 0)
@@ -823,7 +828,7 @@ tc_flame_chart_set_search (TcFlameChart *self,
   job->doc = g_object_ref (doc);
   job->code_matches = g_byte_array_new ();
   g_byte_array_append (job->code_matches, self->code_matches->data, self->code_matches->len);
-  job->launcher_matches = launcher_matches;
+  job->launcher = tc_launcher_codes (doc);
   tc_document_get_time_range (doc, &job->begin, &job->end);
   job->end = MAX (job->end, tc_viewer_session_get_visible_end (self->session));
   job->begin = MIN (job->begin, 0);

@@ -259,20 +259,12 @@ tc_flame_tree_new_from_samples (TcDocument *doc,
  * so that a range cut in slices counts each call once. */
 typedef struct
 {
-  TcFlameTree  *tree;
-  const guint8 *launcher;     /* by code id: one of runpy's launching functions */
-  guint         n_launcher;
-  gint64        from, to;
-  gint64        count_from, count_until;
-  GArray       *callee_ns;    /* gint64 by depth: the returned callees of the call open above */
+  TcFlameTree      *tree;
+  const GByteArray *launcher;     /* tc_launcher_codes() */
+  gint64            from, to;
+  gint64            count_from, count_until;
+  GArray           *callee_ns;    /* gint64 by depth: the returned callees of the call open above */
 } SliceFold;
-
-static gboolean
-fold_is_launcher (const SliceFold *fold,
-                  guint32          code_id)
-{
-  return code_id < fold->n_launcher && fold->launcher[code_id];
-}
 
 static void
 fold_span (const TcSpan  *s,
@@ -281,7 +273,7 @@ fold_span (const TcSpan  *s,
 {
   SliceFold *fold = data;
   gint64 dur = MAX (MIN (s->end_ns, fold->to) - MAX (s->start_ns, fold->from), 0);
-  guint above = 0;
+  guint lift;
   gint64 callees;
 
   if (fold->callee_ns->len < s->depth + 2)
@@ -292,11 +284,10 @@ fold_span (const TcSpan  *s,
     g_array_index (fold->callee_ns, gint64, s->depth) += dur;
 
   /* `timecapsule run`'s frames at the root are left out. */
-  while (above < s->depth && fold_is_launcher (fold, codes[above]))
-    above++;
-  if (above == s->depth && fold_is_launcher (fold, s->code_id))
+  lift = tc_launcher_stack_lift (fold->launcher, codes, s->depth);
+  if (lift > s->depth)
     return;
-  tc_flame_tree_add_path (fold->tree, codes + above, s->depth - above + 1, MAX (dur - callees, 0),
+  tc_flame_tree_add_path (fold->tree, codes + lift, s->depth - lift + 1, MAX (dur - callees, 0),
                           s->start_ns >= fold->count_from && s->start_ns < fold->count_until);
 }
 
@@ -349,8 +340,7 @@ range_share_run (gpointer data)
 
   for (guint k = share->first; k < share->n_slices && share->error == NULL; k += share->step)
     {
-      SliceFold fold = { share->tree, share->launcher->data, share->launcher->len,
-                         share->bounds[k], share->bounds[k + 1],
+      SliceFold fold = { share->tree, share->launcher, share->bounds[k], share->bounds[k + 1],
                          k == 0 ? G_MININT64 : share->bounds[k],
                          k + 1 == share->n_slices ? G_MAXINT64 : share->bounds[k + 1], callee_ns };
 
@@ -360,31 +350,6 @@ range_share_run (gpointer data)
         share->error_slice = k;
     }
   return NULL;
-}
-
-/* Which code ids are runpy's launching functions. */
-static GByteArray *
-launcher_codes (TcDocument *doc)
-{
-  GPtrArray *codes = tc_document_get_codes (doc);
-  GByteArray *launcher = g_byte_array_new ();
-
-  for (guint i = 0; codes != NULL && i < codes->len; i++)
-    {
-      const TcDocCode *code = g_ptr_array_index (codes, i);
-
-      if (!tc_launcher_is_code (doc, code->id))
-        continue;
-      if (code->id >= launcher->len)
-        {
-          guint old = launcher->len;
-
-          g_byte_array_set_size (launcher, code->id + 1);
-          memset (launcher->data + old, 0, launcher->len - old);
-        }
-      launcher->data[code->id] = 1;
-    }
-  return launcher;
 }
 
 /* Adds `from`'s weights and calls to `into`, node for node. */
@@ -447,7 +412,7 @@ tc_flame_tree_new_from_range_in_slices (TcDocument  *doc,
   guint n_shares = CLAMP (g_get_num_processors (), 1, 16);
   g_autofree RangeShare *shares = g_new0 (RangeShare, n_shares);
   g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GByteArray) launcher = launcher_codes (doc);
+  g_autoptr(GByteArray) launcher = tc_launcher_codes (doc);
   GError *failed = NULL;
 
   for (guint w = 0; w < n_shares; w++)
