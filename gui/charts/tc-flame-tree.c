@@ -322,14 +322,14 @@ count_slices (const TcDocThread *thread,
  * own: every `step`-th slice from `first`. */
 typedef struct
 {
-  TcDocument   *doc;
-  guint32       thread_id;
-  const gint64 *bounds;      /* slice k: [bounds[k], bounds[k + 1]] */
-  guint         n_slices, first, step;
-  const GByteArray *launcher;
-  TcFlameTree  *tree;
-  GError       *error;
-  guint         error_slice;
+  TcDocument       *doc;
+  guint32           thread_id;
+  const gint64     *bounds;      /* slice k: [bounds[k], bounds[k + 1]] */
+  guint             n_slices, first, step;
+  const GByteArray *launcher;    /* tc_launcher_codes() */
+  TcFlameTree      *tree;
+  GError           *error;
+  guint             error_slice;
 } RangeShare;
 
 static gpointer
