@@ -116,9 +116,9 @@ tc_launcher_stack_lift (const GByteArray *launcher,
   return lift;
 }
 
-gboolean
-tc_launcher_spans_launched (TcDocument *doc,
-                            GArray     *spans)
+static gboolean
+spans_launched (TcDocument *doc,
+                GArray     *spans)
 {
   for (guint i = 0; i < spans->len; i++)
     {
@@ -138,6 +138,8 @@ tc_launcher_drop_spans (TcDocument *doc,
   g_autoptr(GArray) lift = g_array_new (FALSE, FALSE, sizeof (guint32));
   guint kept = 0;
 
+  if (!spans_launched (doc, spans))
+    return;
   g_array_sort (spans, compare_span_start);
   for (guint i = 0; i < spans->len; i++)
     {

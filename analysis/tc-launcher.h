@@ -46,16 +46,10 @@ guint     tc_launcher_stack_lift     (const GByteArray *launcher,
                                       const guint32    *codes,
                                       guint             depth);
 
-/* Whether any of `spans` (TcSpan of one thread) is a launching frame at
- * the root: only then does tc_launcher_drop_spans() change anything but
- * their order, which a caller that sorts them anyway can skip (it sorts
- * all of them: a search's million spans a slice). */
-gboolean  tc_launcher_spans_launched (TcDocument *doc,
-                                      GArray     *spans);
-
 /* Drops the launching frames at the root of `spans` (TcSpan of one
- * thread, any order) and moves the spans under them up as many levels.
- * Leaves `spans` in start order, a caller before its callees. */
+ * thread, any order) and moves the spans under them up as many levels,
+ * leaving the rest in start order.  Without a launching frame at the root
+ * the spans are left as they are (no sort). */
 void      tc_launcher_drop_spans     (TcDocument *doc,
                                       GArray     *spans);
 

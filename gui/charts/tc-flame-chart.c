@@ -152,8 +152,7 @@ load_worker (GTask        *task,
                                       job->begin, job->end, job->min_duration, spans, &error))
         g_debug ("flame chart: %s", error->message);
       /* After `timecapsule run` the top row is the script's <module>. */
-      if (tc_launcher_spans_launched (job->doc, spans))
-        tc_launcher_drop_spans (job->doc, spans);
+      tc_launcher_drop_spans (job->doc, spans);
       g_array_sort (spans, tc_span_compare);
       g_ptr_array_add (job->results, spans);
       if (g_cancellable_is_cancelled (cancellable))
