@@ -11,8 +11,8 @@
  * and the maximum are printed, with the load time and the process memory,
  * how many frames showed new flame chart spans (its worker loads those of
  * the view after each step, one load at a time), how long after the last
- * step it showed the final view's, and how long finding every call of a
- * function in the timeline took.
+ * step it showed the final view's, how long finding every call of a
+ * function in the timeline took, and a step from one of them to the next.
  * Not a test: run it by hand, e.g.
  *   xvfb-run -a -s '-screen 0 1400x900x24' build/bench/bench-charts --steps 735000
  */
@@ -38,6 +38,7 @@ static guint    opt_snap_every = 500;
 static gboolean opt_crash;
 static gboolean opt_write_only;
 static char    *opt_keep;
+static char    *opt_search;
 
 typedef struct
 {
@@ -280,6 +281,7 @@ main (int   argc,
     { "snap-every", 0, 0, G_OPTION_ARG_INT, &opt_snap_every, "a snapshot every N steps (500)", "N" },
     { "crash", 0, 0, G_OPTION_ARG_NONE, &opt_crash, "end the recording with a crash", NULL },
     { "write-only", 0, 0, G_OPTION_ARG_NONE, &opt_write_only, "only write the recording (with --keep)", NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &opt_search, "the timeline search's query (parse)", "TEXT" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— chart frame times");
@@ -359,16 +361,39 @@ main (int   argc,
 
   /* Find every call of a function in the timeline (a full pass). */
   {
+    const char *query = opt_search != NULL ? opt_search : "parse";
+    double peak_before = status_mb ("VmHWM:");
     gint64 matched_ns = 0;
     guint64 n;
 
     t0 = g_get_monotonic_time ();
-    tc_flame_chart_set_search (b.chart, "parse");
+    tc_flame_chart_set_search (b.chart, query);
     while (!tc_flame_chart_get_search_ready (b.chart))
       g_main_context_iteration (NULL, TRUE);
     n = tc_flame_chart_get_n_matches (b.chart, &matched_ns);
-    printf ("flame chart search \"parse\": %'" G_GUINT64_FORMAT " calls in %.0f ms\n", n,
-            (g_get_monotonic_time () - t0) / 1000.0);
+    printf ("flame chart search \"%s\": %'" G_GUINT64_FORMAT " calls in %.0f ms; peak RSS %.0f → %.0f MB\n",
+            query, n, (g_get_monotonic_time () - t0) / 1000.0, peak_before, status_mb ("VmHWM:"));
+
+    /* Stepping through the matches: from the middle of the recording,
+     * then on, then back. */
+    if (n > 0)
+      {
+        g_autoptr (GArray) step_us = g_array_new (FALSE, FALSE, sizeof (double));
+        gint64 begin, end;
+
+        tc_document_get_time_range (b.doc, &begin, &end);
+        tc_viewer_session_set_visible_range (b.session, begin + (end - begin) / 2, end);
+        for (guint i = 0; i < 200; i++)
+          {
+            double us;
+
+            t0 = g_get_monotonic_time ();
+            tc_flame_chart_jump_to_match (b.chart, i < 100);
+            us = (double) (g_get_monotonic_time () - t0);
+            g_array_append_val (step_us, us);
+          }
+        report_times (step_us, "flame chart search, a step to the next/previous call");
+      }
   }
 
   printf ("renderer %s; RSS at the end %.0f MB, peak %.0f MB\n",

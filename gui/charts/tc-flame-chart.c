@@ -16,9 +16,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-call-search.h"
 #include "tc-chart-draw.h"
 #include "tc-launcher.h"
-#include "tc-parallel.h"
 #include "tc-time-navigation.h"
 #include "tc-units.h"
 
@@ -47,23 +47,14 @@ struct _TcFlameChart
   guint            loading : 1;
   guint            reload : 1;
 
-  /* Search: matching code ids, and every matching call of the recording
-   * (Hit, by start) found by a worker. */
+  /* Search: matching code ids, and the matching calls of the recording
+   * counted by a worker (NULL until it is done). */
   char            *query;
   GByteArray      *code_matches;
-  GArray          *hits;
-  guint64          n_hits;
-  gint64           hit_ns;
-  gint             current;
+  TcCallSearch    *search;
+  TcCallMatch      current;   /* is_call once a match was jumped to */
   GCancellable    *search_cancellable;
 };
-
-typedef struct
-{
-  gint64  start_ns;
-  gint64  end_ns;
-  guint32 thread_id;
-} Hit;
 
 enum {
   PROP_0,
@@ -248,19 +239,12 @@ overlay_changed_cb (TcFlameChart *self)
 
 /* ---- search ---------------------------------------------------------- */
 
-/* The recording is searched in this many slices per lane, shared out
- * between the cores. */
-#define SEARCH_SLICES 64
-
 typedef struct
 {
-  TcDocument *doc;
-  GArray     *thread_ids;
-  GByteArray *code_matches;
-  GByteArray *launcher;   /* tc_launcher_codes() */
-  gint64      begin;
-  gint64      end;
-  GArray     *hits;
+  TcDocument   *doc;
+  GArray       *thread_ids;
+  GByteArray   *code_matches;
+  TcCallSearch *search;
 } SearchJob;
 
 static void
@@ -271,83 +255,8 @@ search_job_free (gpointer data)
   g_object_unref (job->doc);
   g_array_unref (job->thread_ids);
   g_byte_array_unref (job->code_matches);
-  g_byte_array_unref (job->launcher);
-  g_clear_pointer (&job->hits, g_array_unref);
+  g_clear_pointer (&job->search, tc_call_search_free);
   g_free (job);
-}
-
-static int
-compare_hit (gconstpointer a,
-             gconstpointer b)
-{
-  const Hit *ha = a, *hb = b;
-
-  if (ha->start_ns != hb->start_ns)
-    return (ha->start_ns > hb->start_ns) - (ha->start_ns < hb->start_ns);
-  if (ha->end_ns != hb->end_ns)
-    return (ha->end_ns < hb->end_ns) - (ha->end_ns > hb->end_ns);
-  return (ha->thread_id > hb->thread_id) - (ha->thread_id < hb->thread_id);
-}
-
-/* One search thread's share: every `step`-th slice of every lane from
- * `first` on.  Decoding is most of a search's cost (3 s for 100 M events
- * in one thread), so each core takes a share. */
-typedef struct
-{
-  const SearchJob *job;
-  GCancellable    *cancellable;
-  guint            first, step;
-  GArray          *hits;
-  gboolean         cancelled;
-  /* The slice being searched. */
-  guint32          thread_id;
-  gboolean         last;
-} SearchShare;
-
-static void
-search_span (const TcSpan  *s,
-             const guint32 *codes,
-             gpointer       data)
-{
-  SearchShare *share = data;
-  const SearchJob *job = share->job;
-  Hit hit = { s->start_ns, s->end_ns, share->thread_id };
-
-  /* A call cut at the slice's end comes back whole in a later slice: it
-   * counts there. */
-  if (s->code_id >= job->code_matches->len || !job->code_matches->data[s->code_id] ||
-      ((s->flags & TC_SPAN_OPEN_END) && !share->last))
-    return;
-  /* Only what the lanes draw can match: not runpy's frames at the root
-   * (`timecapsule run`). */
-  if (tc_launcher_stack_lift (job->launcher, codes, s->depth) > s->depth)
-    return;
-  g_array_append_val (share->hits, hit);
-}
-
-static gpointer
-search_share_run (gpointer data)
-{
-  SearchShare *share = data;
-  const SearchJob *job = share->job;
-  gint64 slice = MAX ((job->end - job->begin) / SEARCH_SLICES + 1, 1);
-  guint n_slices = (guint) ((job->end - job->begin) / slice) + 1;
-
-  share->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  for (guint k = share->first; k < job->thread_ids->len * n_slices; k += share->step)
-    {
-      gint64 at = job->begin + (gint64) (k % n_slices) * slice;
-
-      if (g_cancellable_is_cancelled (share->cancellable))
-        {
-          share->cancelled = TRUE;
-          break;
-        }
-      share->thread_id = g_array_index (job->thread_ids, guint32, k / n_slices);
-      share->last = at + slice > job->end;
-      tc_document_foreach_span (job->doc, share->thread_id, at, MIN (at + slice, job->end), search_span, share, NULL);
-    }
-  return NULL;
 }
 
 static void
@@ -357,27 +266,10 @@ search_worker (GTask        *task,
                GCancellable *cancellable)
 {
   SearchJob *job = task_data;
-  guint n_shares = CLAMP (g_get_num_processors (), 1, SEARCH_SLICES);
-  g_autofree SearchShare *shares = g_new0 (SearchShare, n_shares);
-  gboolean cancelled = FALSE;
 
-  for (guint w = 0; w < n_shares; w++)
-    shares[w] = (SearchShare) { job, cancellable, w, n_shares, NULL, FALSE, 0, FALSE };
-  tc_parallel_run (search_share_run, shares, sizeof (SearchShare), n_shares, "tc-chart-search");
-  job->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
-  for (guint w = 0; w < n_shares; w++)
-    {
-      cancelled |= shares[w].cancelled;
-      g_array_append_vals (job->hits, shares[w].hits->data, shares[w].hits->len);
-      g_array_unref (shares[w].hits);
-    }
-  if (cancelled)
-    {
-      g_task_return_boolean (task, FALSE);
-      return;
-    }
-  g_array_sort (job->hits, compare_hit);
-  g_task_return_boolean (task, TRUE);
+  job->search = tc_call_search_run (job->doc, job->code_matches, (const guint32 *) (gpointer) job->thread_ids->data,
+                                    job->thread_ids->len, 0, cancellable);
+  g_task_return_boolean (task, job->search != NULL);
 }
 
 static void
@@ -387,38 +279,14 @@ search_done (GObject      *object,
 {
   SearchJob *job = g_task_get_task_data (G_TASK (result));
   TcFlameChart *self;
-  gint64 covered_until = G_MININT64;
-  guint32 covered_thread = 0;
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
       g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
   self = TC_FLAME_CHART (object);
-  g_clear_pointer (&self->hits, g_array_unref);
-  self->hits = g_steal_pointer (&job->hits);
-  self->n_hits = self->hits->len;
-  self->hit_ns = 0;
-  self->current = -1;
-
-  /* The matched time counts a recursive match once: calls nested in an
-   * earlier match of the same thread add nothing. */
-  for (guint i = 0; i < self->hits->len; i++)
-    {
-      const Hit *h = &g_array_index (self->hits, Hit, i);
-
-      if (h->thread_id == covered_thread && h->start_ns < covered_until)
-        {
-          if (h->end_ns > covered_until)
-            {
-              self->hit_ns += h->end_ns - covered_until;
-              covered_until = h->end_ns;
-            }
-          continue;
-        }
-      self->hit_ns += h->end_ns - h->start_ns;
-      covered_until = h->end_ns;
-      covered_thread = h->thread_id;
-    }
+  g_clear_pointer (&self->search, tc_call_search_free);
+  self->search = g_steal_pointer (&job->search);
+  self->current.is_call = FALSE;
   g_object_notify_by_pspec (object, properties [PROP_SEARCH_READY]);
 }
 
@@ -536,7 +404,8 @@ tc_flame_chart_snapshot (GtkWidget   *widget,
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (TC_CHART_LEFT, 0));
       tc_snapshot_flame_chart_lane (snapshot, widget, &style, doc, lane->spans, y + TC_FLAME_CHART_HEADER,
                                     plot, TC_FLAME_CHART_ROW, begin, end, self->labels,
-                                    self->query != NULL && !(self->hits != NULL && self->hits->len == 0)
+                                    self->query != NULL
+                                        && !(self->search != NULL && tc_call_search_get_n_calls (self->search) == 0)
                                       ? self->code_matches->data : NULL,
                                     self->code_matches->len);
       gtk_snapshot_restore (snapshot);
@@ -587,7 +456,7 @@ tc_flame_chart_dispose (GObject *object)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   g_clear_pointer (&self->code_matches, g_byte_array_unref);
-  g_clear_pointer (&self->hits, g_array_unref);
+  g_clear_pointer (&self->search, tc_call_search_free);
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
   g_clear_pointer (&self->labels, g_hash_table_unref);
@@ -640,7 +509,6 @@ tc_flame_chart_init (TcFlameChart *self)
   self->lanes = g_ptr_array_new_with_free_func (lane_free);
   self->labels = tc_flame_labels_new ();
   self->code_matches = g_byte_array_new ();
-  self->current = -1;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }
@@ -782,10 +650,8 @@ tc_flame_chart_set_search (TcFlameChart *self,
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   g_clear_pointer (&self->query, g_free);
-  g_clear_pointer (&self->hits, g_array_unref);
-  self->n_hits = 0;
-  self->hit_ns = 0;
-  self->current = -1;
+  g_clear_pointer (&self->search, tc_call_search_free);
+  self->current.is_call = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   if (query == NULL || *query == '\0' || doc == NULL)
@@ -818,7 +684,8 @@ tc_flame_chart_set_search (TcFlameChart *self,
 
   if (!any || self->lanes->len == 0)
     {
-      self->hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+      /* Nothing to decode: found at once. */
+      self->search = tc_call_search_run (doc, self->code_matches, NULL, 0, 0, NULL);
       g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SEARCH_READY]);
       return;
     }
@@ -827,10 +694,6 @@ tc_flame_chart_set_search (TcFlameChart *self,
   job->doc = g_object_ref (doc);
   job->code_matches = g_byte_array_new ();
   g_byte_array_append (job->code_matches, self->code_matches->data, self->code_matches->len);
-  job->launcher = tc_launcher_codes (doc);
-  tc_document_get_time_range (doc, &job->begin, &job->end);
-  job->end = MAX (job->end, tc_viewer_session_get_visible_end (self->session));
-  job->begin = MIN (job->begin, 0);
   job->thread_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < self->lanes->len; i++)
     g_array_append_val (job->thread_ids, ((Lane *) g_ptr_array_index (self->lanes, i))->thread_id);
@@ -847,7 +710,7 @@ tc_flame_chart_get_search_ready (TcFlameChart *self)
 {
   g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
 
-  return self->query == NULL || self->hits != NULL;
+  return self->query == NULL || self->search != NULL;
 }
 
 guint64
@@ -857,84 +720,73 @@ tc_flame_chart_get_n_matches (TcFlameChart *self,
   g_return_val_if_fail (TC_IS_FLAME_CHART (self), 0);
 
   if (matched_ns != NULL)
-    *matched_ns = self->hit_ns;
-  return self->n_hits;
+    *matched_ns = self->search != NULL ? tc_call_search_get_matched_ns (self->search) : 0;
+  return self->search != NULL ? tc_call_search_get_n_calls (self->search) : 0;
 }
 
-gint
+gint64
 tc_flame_chart_get_current_match (TcFlameChart *self)
 {
   g_return_val_if_fail (TC_IS_FLAME_CHART (self), -1);
 
-  return self->current;
+  return self->current.is_call ? (gint64) self->current.index : -1;
 }
 
 gboolean
 tc_flame_chart_jump_to_match (TcFlameChart *self,
                               gboolean      forward)
 {
-  const Hit *hits, *h;
-  gint64 from, dur, pad;
-  guint lo = 0, hi;
-  gint next;
+  TcCallMatch from, call;
+  gboolean found;
+  gint64 dur, pad;
 
   g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
 
-  if (self->hits == NULL || self->hits->len == 0)
+  if (self->search == NULL || tc_call_search_get_n_calls (self->search) == 0)
     return FALSE;
-  hits = (const Hit *) (gpointer) self->hits->data;
 
-  if (self->current >= 0)
-    next = self->current + (forward ? 1 : -1);
+  /* From the current match, or else the first one from the left edge of
+   * the view onwards (the last one before its right edge). */
+  if (self->current.is_call)
+    from = self->current;
   else
-    {
-      /* The first match from the left edge of the view onwards (or the
-       * last one before its right edge). */
-      from = forward ? tc_viewer_session_get_visible_begin (self->session)
-                     : tc_viewer_session_get_visible_end (self->session);
-      hi = self->hits->len;
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-
-          if (hits[mid].start_ns < from)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-      next = forward ? (gint) lo : (gint) lo - 1;
-    }
+    tc_call_search_seek (self->search,
+                         forward ? tc_viewer_session_get_visible_begin (self->session)
+                                 : tc_viewer_session_get_visible_end (self->session),
+                         &from);
+  found = forward ? tc_call_search_next (self->search, &from, &call)
+                  : tc_call_search_previous (self->search, &from, &call);
   /* Wrap around, like a text search. */
-  if (next < 0)
-    next = self->hits->len - 1;
-  else if ((guint) next >= self->hits->len)
-    next = 0;
-  self->current = next;
+  if (!found)
+    found = forward ? tc_call_search_next (self->search, NULL, &call)
+                    : tc_call_search_previous (self->search, NULL, &call);
+  if (!found)
+    return FALSE;
+  self->current = call;
 
   /* The call fills the middle half of the view, the cursor at its start. */
-  h = &hits[next];
-  dur = MAX (h->end_ns - h->start_ns, 1000);
+  dur = MAX (call.end_ns - call.start_ns, 1000);
   pad = dur / 2;
-  tc_viewer_session_set_visible_range (self->session, MAX (h->start_ns - pad, 0), h->start_ns + dur + pad);
-  tc_viewer_session_set_cursor (self->session, h->start_ns);
+  tc_viewer_session_set_visible_range (self->session, MAX (call.start_ns - pad, 0), call.start_ns + dur + pad);
+  tc_viewer_session_set_cursor (self->session, call.start_ns);
   return TRUE;
 }
 
-void
-tc_flame_chart_get_match (TcFlameChart *self,
-                          guint         index,
-                          gint64       *start_ns,
-                          gint64       *end_ns,
-                          guint        *thread_id)
+gboolean
+tc_flame_chart_get_current_call (TcFlameChart *self,
+                                 gint64       *start_ns,
+                                 gint64       *end_ns,
+                                 guint        *thread_id)
 {
-  const Hit *h;
+  g_return_val_if_fail (TC_IS_FLAME_CHART (self), FALSE);
 
-  g_return_if_fail (TC_IS_FLAME_CHART (self));
-  g_return_if_fail (self->hits != NULL && index < self->hits->len);
-
-  h = &g_array_index (self->hits, Hit, index);
-  *start_ns = h->start_ns;
-  *end_ns = h->end_ns;
+  if (!self->current.is_call)
+    return FALSE;
+  if (start_ns != NULL)
+    *start_ns = self->current.start_ns;
+  if (end_ns != NULL)
+    *end_ns = self->current.end_ns;
   if (thread_id != NULL)
-    *thread_id = h->thread_id;
+    *thread_id = self->current.thread_id;
+  return TRUE;
 }

@@ -33,8 +33,9 @@ const TcSpan *tc_flame_chart_span_at   (TcFlameChart    *self,
                                         guint           *thread_id);
 
 /* Highlights the functions whose name contains `query` (case-folded) and
- * dims the others; a worker finds every matching call of the recording,
- * then "search-ready" turns TRUE.  NULL or "" ends the search. */
+ * dims the others; a worker counts every matching call of the recording
+ * (tc-call-search.h), then "search-ready" turns TRUE.  NULL or "" ends the
+ * search. */
 void          tc_flame_chart_set_search        (TcFlameChart *self,
                                                 const char   *query);
 gboolean      tc_flame_chart_get_search_ready  (TcFlameChart *self);
@@ -42,9 +43,9 @@ gboolean      tc_flame_chart_get_search_ready  (TcFlameChart *self);
 guint64       tc_flame_chart_get_n_matches     (TcFlameChart *self,
                                                 gint64       *matched_ns);
 /* Index (in start order) of the match last jumped to, or -1. */
-gint          tc_flame_chart_get_current_match (TcFlameChart *self);
-void          tc_flame_chart_get_match         (TcFlameChart *self,
-                                                guint         index,
+gint64        tc_flame_chart_get_current_match (TcFlameChart *self);
+/* That match's call; FALSE before the first jump. */
+gboolean      tc_flame_chart_get_current_call  (TcFlameChart *self,
                                                 gint64       *start_ns,
                                                 gint64       *end_ns,
                                                 guint        *thread_id);

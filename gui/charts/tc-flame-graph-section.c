@@ -74,13 +74,27 @@ chart_search_ready_cb (TcFlameGraphSection *self)
     text = g_strdup (_("No calls"));
   else
     {
+      gint64 current = tc_flame_chart_get_current_match (chart);
+      double share;
+
       if (doc != NULL)
         tc_document_get_time_range (doc, &begin, &end);
+      share = end > begin ? 100.0 * matched / (end - begin) : 0.0;
       time = tc_units_format_ms (tc_ns_to_ms (matched));
       count = tc_units_format_count (n);
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s call, %s (%.1f %%)",
-                                           "%s calls, %s (%.1f %%)", tc_units_plural_n (n)),
-                              count, time, end > begin ? 100.0 * matched / (end - begin) : 0.0);
+      if (current >= 0)
+        {
+          g_autofree char *at = tc_units_format_count ((guint64) current + 1);
+
+          /* Where the view is, like a text editor's "3 of 12". */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s call, %s (%.1f %%)",
+                                               "%s of %s calls, %s (%.1f %%)", tc_units_plural_n (n)),
+                                  at, count, time, share);
+        }
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s call, %s (%.1f %%)",
+                                             "%s calls, %s (%.1f %%)", tc_units_plural_n (n)),
+                                count, time, share);
     }
   gtk_label_set_text (GTK_LABEL (self->search_result), text);
 }
@@ -89,12 +103,14 @@ static void
 next_match_cb (TcFlameGraphSection *self)
 {
   tc_flame_chart_jump_to_match (TC_FLAME_CHART (self->chart), TRUE);
+  chart_search_ready_cb (self);
 }
 
 static void
 previous_match_cb (TcFlameGraphSection *self)
 {
   tc_flame_chart_jump_to_match (TC_FLAME_CHART (self->chart), FALSE);
+  chart_search_ready_cb (self);
 }
 
 /* Once the page has a size: the graph gets what it needs, up to 60 %. */

@@ -510,3 +510,77 @@ tc_test_write_coroutines (void)
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return path;
 }
+
+/* Thread t (1–3) writes blocks b ≡ t − 1 (mod 3); codes f1…f40, every
+ * third untracked.  Depth walks at random (3 to 60), a quarter of the
+ * events at the time before, and every tenth block opens with 70 returns. */
+char *
+tc_test_write_many_blocks (const char *name,
+                           guint       n_blocks,
+                           gboolean    hostile)
+{
+  char *path = g_build_filename (tc_test_dir (), name, NULL);
+  TcWriterOptions opts = { "p", "t", 0, 0 };
+  TcError err = { 0 };
+  TcEndFixed end = { 0 };
+  guint64 rng = 0x9e3779b97f4a7c15ull, t[4] = { 0 };
+  guint depth[4] = { 0 };
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  for (guint32 id = 1; id <= 3; id++)
+    {
+      TcThreadDef def = { id, id, id, id == 1 ? TC_THREAD_FLAG_MAIN : 0, TC_STR ("worker") };
+
+      g_assert_cmpint (tc_writer_write_thread (w, 0, &def), ==, TC_OK);
+    }
+  for (guint32 id = 1; id <= 40; id++)
+    {
+      char q[32];
+      TcCodeDef def = { id, 0, id, id % 3 ? TC_CODE_FLAG_TRACKED : 0, { q, 0 }, { q, 0 }, TC_STR ("m") };
+
+      def.qualname.len = def.name.len = g_snprintf (q, sizeof q, "f%u", id);
+      g_assert_cmpint (tc_writer_write_code (w, 0, &def), ==, TC_OK);
+    }
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      guint32 thread = 1 + b % 3;
+      TcEvent events[400];
+
+      for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+        {
+          guint r;
+
+          rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+          r = rng % 100;
+          /* A quarter of the events at the time of the one before. */
+          t[thread] += r % 4 == 0 ? 0 : 1 + (rng >> 40) % 5000;
+          /* Now and then a run of returns closes everything the earlier
+           * blocks left open and more (returns with nothing open). */
+          if (b % 10 == 5 && i < 70)
+            {
+              events[i] = (TcEvent) { t[thread], 0, TC_EVENT_RETURN };
+              depth[thread] -= depth[thread] > 0;
+            }
+          else if (depth[thread] < 3 || (r < 52 && depth[thread] < 60))
+            {
+              events[i] = (TcEvent) { t[thread], 1 + (rng >> 20) % 40, r < 8 ? TC_EVENT_RESUME : TC_EVENT_CALL };
+              depth[thread]++;
+            }
+          else
+            {
+              events[i] = (TcEvent) { t[thread], 0, r < 60 ? TC_EVENT_YIELD : r < 64 ? TC_EVENT_UNWIND : TC_EVENT_RETURN };
+              depth[thread]--;
+            }
+        }
+      /* Two bad blocks: the error must name the first one however many
+       * blocks the workers decoded ahead. */
+      if (hostile && (b == 70 || b == 75))
+        events[200].code_id = 1u << 30, events[200].kind = TC_EVENT_CALL;
+      g_assert_cmpint (tc_writer_write_events (w, thread, events, G_N_ELEMENTS (events)), ==, TC_OK);
+    }
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+  return path;
+}

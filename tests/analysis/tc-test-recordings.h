@@ -61,6 +61,14 @@ char *tc_test_write_process (const char *name,
  * in tc-test-recordings.c. */
 char *tc_test_write_coroutines (void);
 
+/* `name` in tc_test_dir(): `n_blocks` small event blocks (400 events) on
+ * three interleaved threads (calls, resumes, yields, unwinds, activations
+ * left open), and with `hostile` two blocks with a code id out of range
+ * (blocks 70 and 75). */
+char *tc_test_write_many_blocks (const char *name,
+                                 guint       n_blocks,
+                                 gboolean    hostile);
+
 /* Source text embedded for demo_src.py. */
 extern const char tc_test_source[];
 

@@ -284,15 +284,25 @@ test_sections (void)
   g_assert_cmpstr (plotted[1], ==, "cpu_pct");
 }
 
+/* The first widget of `type` inside `widget`; with `placeholder`, the
+ * first one showing that placeholder text. */
 static GtkWidget *
-find_child (GtkWidget *widget,
-            GType      type)
+find_child (GtkWidget  *widget,
+            GType       type,
+            const char *placeholder)
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
+    {
+      g_autofree char *text = NULL;
+
+      if (placeholder != NULL)
+        g_object_get (widget, "placeholder-text", &text, NULL);
+      if (g_strcmp0 (text, placeholder) == 0)
+        return widget;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_child (child, type);
+      GtkWidget *found = find_child (child, type, placeholder);
 
       if (found != NULL)
         return found;
@@ -300,18 +310,17 @@ find_child (GtkWidget *widget,
   return NULL;
 }
 
-static void
-test_show_in_function_table (void)
+/* The chart fixture (200 steps) opened in a session view in `window`, as
+ * the viewer opens a file, its report loaded. */
+static TcSessionView *
+open_fixture_view (const char *name,
+                   GtkWidget  *window)
 {
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "tc-test-show-function.tc", NULL);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(TcViewerSession) session = NULL;
   TcSessionView *view;
-  GtkWidget *window = gtk_window_new ();
-  TcSection *flame, *functions;
-  TcFlameGraph *graph;
-  gpointer item;
 
   g_assert_true (tc_chart_fixture_write (path, 200, FALSE, &error));
   session = tc_viewer_session_new (file);
@@ -323,6 +332,18 @@ test_show_in_function_table (void)
     g_main_context_iteration (NULL, TRUE);
   g_unlink (path);
   g_assert_cmpstr (tc_session_view_get_state (view), ==, "report");
+  return view;
+}
+
+static void
+test_show_in_function_table (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  TcSessionView *view = open_fixture_view ("tc-test-show-function.tc", window);
+  TcSection *flame, *functions;
+  TcFlameGraph *graph;
+  gpointer item;
+
   g_assert_true (tc_session_view_show_section (view, "flamegraph"));
   flame = tc_session_view_get_section (view, "flamegraph");
   graph = tc_flame_graph_section_get_graph (TC_FLAME_GRAPH_SECTION (flame));
@@ -352,11 +373,64 @@ test_show_in_function_table (void)
    * train.py, whose text the recording embeds. */
   g_assert_true (tc_flame_graph_show_function (graph, FIX_TRAIN));
   g_assert_true (tc_session_view_is_section_enabled (view, "source"));
-  g_signal_emit_by_name (find_child (GTK_WIDGET (functions), GTK_TYPE_COLUMN_VIEW), "activate",
+  g_signal_emit_by_name (find_child (GTK_WIDGET (functions), GTK_TYPE_COLUMN_VIEW, NULL), "activate",
                          gtk_single_selection_get_selected (
                            GTK_SINGLE_SELECTION (tc_functions_section_get_model (TC_FUNCTIONS_SECTION (functions)))));
   g_assert_cmpstr (tc_section_get_id (tc_session_view_get_visible_section (view)), ==, "source");
 
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+wait_for_label (GtkWidget  *label,
+                const char *prefix)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), prefix))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The timeline's search as typed: the count, then where Enter and
+ * Shift+Ctrl+G went among the calls ("1 of 400", wrapping to "400 of 400"). */
+static void
+test_timeline_search (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  TcSessionView *view = open_fixture_view ("tc-test-timeline-search.tc", window);
+  TcViewerSession *session = tc_session_view_get_session (view);
+  GtkWidget *entry, *result;
+  gint64 start, end;
+
+  g_assert_true (tc_session_view_show_section (view, "flamegraph"));
+  entry = find_child (GTK_WIDGET (tc_session_view_get_section (view, "flamegraph")), GTK_TYPE_SEARCH_ENTRY,
+                      "Find calls in the timeline");
+  g_assert_nonnull (entry);
+  result = gtk_widget_get_prev_sibling (entry);
+  g_assert_true (GTK_IS_LABEL (result));
+
+  /* Two parses of 0.5 ms a step. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "parse");
+  wait_for_label (result, "400 calls, 200");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (result)), "1 of 400 calls, "));
+  start = tc_viewer_session_get_cursor (session);
+  g_signal_emit_by_name (entry, "next-match");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (result)), "2 of 400 calls, "));
+  g_assert_cmpint (tc_viewer_session_get_cursor (session), >, start);
+  g_signal_emit_by_name (entry, "previous-match");
+  g_signal_emit_by_name (entry, "previous-match");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (result)), "400 of 400 calls, "));
+  end = tc_viewer_session_get_cursor (session);
+  g_assert_cmpint (end, >, start);
+
+  /* A new query starts over. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no such call");
+  wait_for_label (result, "No calls");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -485,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/tc/charts/pages/hot-lines-call-graph", test_hot_lines_and_call_graph);
   g_test_add_func ("/tc/charts/pages/heatmap", test_heatmap);
   g_test_add_func ("/tc/charts/pages/show-in-function-table", test_show_in_function_table);
+  g_test_add_func ("/tc/charts/pages/timeline-search", test_timeline_search);
 
   status = g_test_run ();
   tc_flame_graph_wait_for_painters ();   /* before HarfBuzz's exit cleanup */
