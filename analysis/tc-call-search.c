@@ -113,33 +113,15 @@ chunk_of (const SearchThread *st,
   return lo - 1;
 }
 
-/* Stretches of whole blocks, at least `chunk_events` events each. */
 static SearchThread *
 search_thread_new (TcCallSearch      *self,
                    const TcDocThread *thread,
                    guint              chunk_events)
 {
   SearchThread *st = g_new0 (SearchThread, 1);
-  g_autoptr (GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint64 events = 0;
 
   st->thread_id = thread->id;
-  g_array_append_val (bounds, self->begin_ns);
-  for (guint b = 0; b < thread->blocks->len; b++)
-    {
-      const TcDocEventBlock *block = &g_array_index (thread->blocks, TcDocEventBlock, b);
-
-      if (events >= chunk_events && block->start_ns > g_array_index (bounds, gint64, bounds->len - 1)
-          && block->start_ns < self->end_ns)
-        {
-          g_array_append_val (bounds, block->start_ns);
-          events = 0;
-        }
-      events += block->n_events;
-    }
-  g_array_append_val (bounds, self->end_ns);
-  st->n_chunks = bounds->len - 1;
-  st->bounds = (gint64 *) (gpointer) g_array_free (g_steal_pointer (&bounds), FALSE);
+  st->bounds = tc_document_thread_stretches (thread, chunk_events, self->begin_ns, self->end_ns, &st->n_chunks);
   st->before = g_new0 (guint64, st->n_chunks + 1);
   st->crossing = g_array_new (FALSE, FALSE, sizeof (Crossing));
   for (guint i = 0; i < 2; i++)
@@ -173,16 +155,6 @@ typedef struct
   ShareThread  *mine;
   gboolean      last_chunk;
 } Share;
-
-/* The time stretch `k` covers: up to the next one's start, not including
- * it (the next block is not decoded for nothing); the last one up to the
- * threads' end. */
-static gint64
-chunk_end (const SearchThread *st,
-           guint               k)
-{
-  return k + 1 < st->n_chunks ? st->bounds[k + 1] - 1 : st->bounds[k + 1];
-}
 
 static void
 count_span (const TcSpan  *s,
@@ -244,7 +216,8 @@ share_run (gpointer data)
             }
           share->last_chunk = k + 1 == share->st->n_chunks;
           tc_document_foreach_span (self->doc, share->st->thread_id, share->st->bounds[k],
-                                    chunk_end (share->st, k), count_span, share, NULL);
+                                    tc_document_stretch_end (share->st->bounds, share->st->n_chunks, k),
+                                    count_span, share, NULL);
         }
     }
   return NULL;
@@ -450,7 +423,8 @@ chunk_calls (const TcCallSearch *self,
     return older;
   cd.calls = older;
   g_array_set_size (older, 0);
-  tc_document_foreach_span (self->doc, st->thread_id, st->bounds[k], chunk_end (st, k), chunk_span, &cd, NULL);
+  tc_document_foreach_span (self->doc, st->thread_id, st->bounds[k],
+                            tc_document_stretch_end (st->bounds, st->n_chunks, k), chunk_span, &cd, NULL);
   g_array_sort (older, compare_call);
   calls = (Call *) (gpointer) older->data;
   for (guint i = 1; i < older->len; i++)

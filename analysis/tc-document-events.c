@@ -1277,6 +1277,42 @@ tc_call_builder_finish (TcCallBuilder *b)
 
 /* ---- lazy decoding ------------------------------------------------------- */
 
+gint64 *
+tc_document_thread_stretches (const TcDocThread *thread,
+                              guint              min_events,
+                              gint64             begin_ns,
+                              gint64             end_ns,
+                              guint             *n_stretches)
+{
+  GArray *bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint64 events = 0;
+
+  g_array_append_val (bounds, begin_ns);
+  for (guint b = 0; b < thread->blocks->len; b++)
+    {
+      const TcDocEventBlock *block = &g_array_index (thread->blocks, TcDocEventBlock, b);
+
+      if (events >= MAX (min_events, 1) && block->start_ns > g_array_index (bounds, gint64, bounds->len - 1)
+          && block->start_ns < end_ns)
+        {
+          g_array_append_val (bounds, block->start_ns);
+          events = 0;
+        }
+      events += block->n_events;
+    }
+  g_array_append_val (bounds, end_ns);
+  *n_stretches = bounds->len - 1;
+  return (gint64 *) (gpointer) g_array_free (bounds, FALSE);
+}
+
+gint64
+tc_document_stretch_end (const gint64 *bounds,
+                         guint         n_stretches,
+                         guint         k)
+{
+  return k + 1 < n_stretches ? bounds[k + 1] - 1 : bounds[k + 1];
+}
+
 /* First block whose events reach `start_ns` (binary search: blocks are in
  * time order). */
 static guint

@@ -112,6 +112,23 @@ const char *tc_document_source_text (TcDocument *self, const TcDocFile *file, gs
 void        tc_document_set_load_threads (int n_workers);
 /* Decode workers for `file_size` bytes of events (0: none), as set above. */
 guint       tc_document_decode_workers   (guint64 file_size);
+/* A thread cut into stretches of whole event blocks of at least
+ * `min_events` events each (the last may hold fewer), for passes that
+ * share a thread out between the cores: n + 1 bounds, stretch k starting
+ * at bounds[k], bounds[0] = begin_ns and bounds[n] = end_ns (the caller's
+ * range around the thread's events).  Free with g_free(). */
+gint64     *tc_document_thread_stretches (const TcDocThread *thread,
+                                          guint              min_events,
+                                          gint64             begin_ns,
+                                          gint64             end_ns,
+                                          guint             *n_stretches);
+/* The end of stretch k for a walk: just before the next stretch's first
+ * block (which is then not decoded for nothing), bounds[n] for the last.
+ * A walk of each stretch from bounds[k] to here sees each call return in
+ * exactly one of them. */
+gint64      tc_document_stretch_end      (const gint64 *bounds,
+                                          guint         n_stretches,
+                                          guint         k);
 /* tc_document_collect_spans() by decoding every block of the range (the
  * long-span index answers wide ranges without). */
 gboolean    tc_document_collect_spans_decoded (TcDocument *self,

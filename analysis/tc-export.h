@@ -4,10 +4,12 @@
  * formats for profilers (Chrome Trace Event / Perfetto, speedscope, collapsed
  * stacks) and the plain-text summary meant for an LLM, with secrets redacted.
  *
- * Every writer writes to `out_path` atomically (temporary file + rename).
+ * Every writer writes to `out_path` atomically (temporary file + rename,
+ * tc-atomic-file.h), the traces in pieces as they are made.
  */
 #pragma once
 
+#include "tc-atomic-file.h"
 #include "tc-document.h"
 
 G_BEGIN_DECLS
@@ -40,8 +42,5 @@ gboolean tc_name_is_secret      (const char *name);
 /* Redacts "key=value" / "key: value" secrets and bearer tokens inside text. */
 char    *tc_redact_text         (const char *text);
 
-/* Writes `contents` to `path` atomically (same-directory temp file, fsync,
- * rename). */
-gboolean tc_write_file_atomic   (const char *path, const char *contents, gssize len, GError **error);
 
 G_END_DECLS

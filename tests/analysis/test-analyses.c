@@ -5,6 +5,7 @@
  */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -328,6 +329,102 @@ test_exports (void)
                    "worker 5000\n");
 }
 
+/* `ns` as microseconds, the way printf would: 21000, 1234.5, 0.007. */
+static char *
+us_text (gint64 ns)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char *end;
+
+  g_ascii_formatd (buf, sizeof buf, "%.3f", ns / 1000.0);
+  end = buf + strlen (buf);
+  while (end[-1] == '0')
+    *--end = '\0';
+  if (end[-1] == '.')
+    end[-1] = '\0';
+  return g_strdup (buf);
+}
+
+static guint64
+count_in (const char *text,
+          gsize       len,
+          const char *needle)
+{
+  guint64 n = 0;
+
+  for (const char *p = text; (p = g_strstr_len (p, len - (p - text), needle)) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* Threads of 80 000 events: the calls are formatted in stretches on every
+ * core and written in order, each call once, as a walk of the whole thread
+ * would give them. */
+static void
+test_exports_many_stretches (void)
+{
+  g_autofree char *path = tc_test_write_many_blocks ("exports-many.tc", 600, FALSE);
+  g_autofree char *trace = g_build_filename (tc_test_dir (), "exports-many.json", NULL);
+  g_autofree char *speedscope = g_build_filename (tc_test_dir (), "exports-many-speedscope.json", NULL);
+  g_autoptr (TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *at;
+  guint64 n_calls = 0, n_written = 0, opens = 0, closes = 0;
+  gsize len;
+
+  g_assert_nonnull (doc);
+  g_assert_true (tc_export_chrome_trace (doc, trace, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (trace, &text, &len, NULL));
+  g_assert_true (g_str_has_suffix (text, "}\n"));
+  at = text;
+  for (guint32 id = 1; id <= 3; id++)
+    {
+      g_autoptr (GArray) spans = g_array_new (FALSE, FALSE, sizeof (TcSpan));
+      guint closed = 0;
+
+      g_assert_cmpuint (tc_document_get_thread (doc, id)->n_events, ==, 200 * 400);
+      g_assert_true (tc_document_collect_spans (doc, id, 0, G_MAXINT64, 0, spans, NULL));
+      while (closed < spans->len && !(g_array_index (spans, TcSpan, closed).flags & TC_SPAN_OPEN_END))
+        closed++;
+      g_assert_cmpuint (closed, <, spans->len);
+      for (guint i = 0; i < spans->len; i++)
+        {
+          /* Those still running at the end come innermost first. */
+          const TcSpan *s = &g_array_index (spans, TcSpan, i < closed ? i : spans->len - 1 - (i - closed));
+          g_autofree char *ts = us_text (s->start_ns);
+          g_autofree char *dur = us_text (s->end_ns - s->start_ns);
+          g_autofree char *event = g_strdup_printf (
+            "{\"name\":\"f%u\",\"cat\":\"function\",\"ph\":\"X\",\"ts\":%s,\"dur\":%s,"
+            "\"pid\":1,\"tid\":%u,\"args\":{\"line\":%u,\"depth\":%u}}",
+            s->code_id, ts, dur, id, s->code_id, s->depth);
+
+          /* g_strstr_len(): libc's strstr() under ASan measures all the
+           * rest of the text each time. */
+          at = g_strstr_len (at, len - (at - text), event);
+          g_assert_nonnull (at);
+          at++;
+        }
+      n_calls += spans->len;
+    }
+  n_written = count_in (text, len, "\"cat\":\"function\"");
+  g_assert_cmpuint (n_written, ==, n_calls);
+  g_clear_pointer (&text, g_free);
+
+  /* speedscope: written in pieces of a megabyte, balanced. */
+  g_assert_true (tc_export_speedscope (doc, speedscope, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (speedscope, &text, &len, NULL));
+  g_assert_cmpuint (len, >, 4 << 20);
+  g_assert_true (g_str_has_prefix (text, "{\"$schema\":"));
+  g_assert_true (g_str_has_suffix (text, "]}\n"));
+  opens = count_in (text, len, "{\"type\":\"O\"");
+  closes = count_in (text, len, "{\"type\":\"C\"");
+  g_assert_cmpuint (opens, >, 100000);
+  g_assert_cmpuint (opens, ==, closes);
+}
+
 static void
 test_redaction (void)
 {
@@ -566,6 +663,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/patch-summary", test_patch_summary);
   g_test_add_func ("/tc/analysis/search-and-heatmap", test_search_and_heatmap);
   g_test_add_func ("/tc/analysis/exports", test_exports);
+  g_test_add_func ("/tc/analysis/exports/many-stretches", test_exports_many_stretches);
   g_test_add_func ("/tc/analysis/redaction", test_redaction);
   g_test_add_func ("/tc/analysis/baselines", test_baselines);
   result = g_test_run ();
