@@ -1400,8 +1400,11 @@ tc_document_build_summary (TcDocument  *self,
 const char *
 tc_document_source_text (TcDocument *self, const TcDocFile *file, gsize *len)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   if (file == NULL)
     return NULL;
+  locker = g_mutex_locker_new (&self->source_lock);
   if (file->source == NULL && *file->path)
     {
       g_autofree char *contents = NULL;

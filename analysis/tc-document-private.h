@@ -90,6 +90,11 @@ struct _TcDocument
    * tc-document-spans.c.  The lock as above. */
   GMutex        span_index_lock;
   GHashTable   *span_indexes;
+
+  /* tc_document_source_text() reads a file that was not embedded on the
+   * first request, from any thread (an export in a worker beside the
+   * viewer's source page). */
+  GMutex        source_lock;
 };
 
 /* Events naming a code id from here up make their block corrupt: by-id

@@ -22,6 +22,7 @@ tc_document_finalize (GObject *object)
   tc_document_clear_model (self);
   g_mutex_clear (&self->async_lock);
   g_mutex_clear (&self->span_index_lock);
+  g_mutex_clear (&self->source_lock);
   g_clear_pointer (&self->reader, tc_reader_free);
   g_clear_pointer (&self->path, g_free);
   G_OBJECT_CLASS (tc_document_parent_class)->finalize (object);
@@ -38,6 +39,7 @@ tc_document_init (TcDocument *self)
 {
   g_mutex_init (&self->async_lock);
   g_mutex_init (&self->span_index_lock);
+  g_mutex_init (&self->source_lock);
 }
 
 /* ---- loading --------------------------------------------------------------- */

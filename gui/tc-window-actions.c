@@ -221,6 +221,97 @@ export_request_free (ExportRequest *request)
   g_free (request);
 }
 
+typedef struct
+{
+  TcDocument *document;
+  char       *format;
+  GFile      *file;
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+
+  g_object_unref (job->document);
+  g_free (job->format);
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+static void
+export_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+
+  if (_tc_window_export_document (job->document, job->format, job->file, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The export in a worker thread: a trace of a big recording takes seconds
+ * (20 s for 100 M events) and the window stays usable meanwhile. */
+void
+_tc_window_export_document_async (TcWindow            *self,
+                                  TcDocument          *document,
+                                  const char          *format,
+                                  GFile               *file,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  job->document = g_object_ref (document);
+  job->format = g_strdup (format);
+  job->file = g_object_ref (file);
+  g_task_set_task_data (task, job, export_job_free);
+  g_task_set_source_tag (task, _tc_window_export_document_async);
+  g_task_run_in_thread (task, export_worker);
+}
+
+gboolean
+_tc_window_export_document_finish (TcWindow      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+show_export_result (TcWindow *self,
+                    GFile    *file,
+                    GError   *error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+
+  if (error == NULL)
+    message = g_strdup_printf (_("Exported to “%s”"), name);
+  else
+    message = g_strdup_printf (_("Export failed: %s"), error->message);
+  _tc_window_show_toast (self, message);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GFile) file = user_data;
+  g_autoptr(GError) error = NULL;
+
+  _tc_window_export_document_finish (TC_WINDOW (object), result, &error);
+  show_export_result (TC_WINDOW (object), file, error);
+}
+
 static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
@@ -232,30 +323,24 @@ export_response_cb (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
-
       g_autofree char *path = g_file_get_path (file);
       TcSessionView *view = tc_window_get_current_view (request->self);
-      gboolean ok;
 
-      /* The PDF is the whole report, with the comparison when one is open. */
+      /* The PDF is the whole report, with the comparison when one is open
+       * (drawn from the widgets, so here); the rest from the recording. */
       if (g_str_equal (request->format, "pdf") && view != NULL && path != NULL)
-        ok = tc_report_export_pdf_for_view (view, path, &error);
-      else
-        ok = _tc_window_export_document (tc_viewer_session_get_document (request->session),
-                                         request->format, file, &error);
-
-      if (ok)
         {
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), name);
-
-          _tc_window_show_toast (request->self, message);
+          tc_report_export_pdf_for_view (view, path, &error);
+          show_export_result (request->self, file, error);
         }
       else
         {
-          g_autofree char *message = g_strdup_printf (_("Export failed: %s"), error->message);
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exporting “%s”…"), name);
 
           _tc_window_show_toast (request->self, message);
+          _tc_window_export_document_async (request->self, tc_viewer_session_get_document (request->session),
+                                            request->format, file, export_done_cb, g_object_ref (file));
         }
     }
 

@@ -42,5 +42,14 @@ gboolean _tc_window_export_document (TcDocument  *document,
                                      const char  *format,
                                      GFile       *file,
                                      GError     **error);
+void     _tc_window_export_document_async  (TcWindow            *self,
+                                            TcDocument          *document,
+                                            const char          *format,
+                                            GFile               *file,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean _tc_window_export_document_finish (TcWindow      *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
 
 G_END_DECLS

@@ -601,6 +601,14 @@ test_async_coroutines (void)
 }
 
 static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_export (void)
 {
   g_autofree char *path = tc_test_write_timings ();
@@ -608,9 +616,13 @@ test_export (void)
   g_autofree char *json_path = g_build_filename (tc_test_dir (), "report.json", NULL);
   g_autoptr(GFile) text_file = g_file_new_for_path (text_path);
   g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+  g_autofree char *trace_path = g_build_filename (tc_test_dir (), "report-trace.json", NULL);
+  g_autoptr(GFile) trace_file = g_file_new_for_path (trace_path);
   g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
   g_autofree char *text = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *trace = NULL;
   TcWindow *window = new_window ();
   TcSessionView *view = tc_test_open_path (window, path);
   TcDocument *document = tc_viewer_session_get_document (tc_session_view_get_session (view));
@@ -630,6 +642,25 @@ test_export (void)
 
   g_assert_false (_tc_window_export_document (document, "bmp", json_file, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* From the window: in a worker, the answer when the main loop turns. */
+  g_unlink (trace_path);
+  _tc_window_export_document_async (window, document, "chrome", trace_file, export_done, &result);
+  g_assert_null (result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (_tc_window_export_document_finish (window, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (g_file_get_contents (trace_path, &trace, NULL, NULL));
+  g_assert_true (g_str_has_prefix (trace, "{\"traceEvents\":["));
+  _tc_window_export_document_async (window, document, "bmp", trace_file, export_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (_tc_window_export_document_finish (window, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_object (&result);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
