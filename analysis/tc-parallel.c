@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
  * tc-parallel.c — one pass over a recording split between the cores: the
- * long-span index, the timeline search and the flame graph of a
- * selection each decode their share of the blocks side by side.
+ * long-span index, the call search's count, the flame graph of a
+ * selection and the Chrome export each decode their share of the blocks
+ * side by side.
  */
 #include "tc-parallel.h"
 

@@ -249,6 +249,24 @@ def scale_tables(results):
                          br.get("report_cpu_s", 0),
                          br.get("rss_mb", "?"), tv(e.get("cli")), tv(e.get("pdf"))))
     lines.append("")
+    traces = [(n, e) for n, e in sorted(scale["sizes"].items(), key=lambda kv: int(kv[0]))
+              if e.get("chrome") or e.get("speedscope")]
+    if traces:
+        lines += ["| events | Chrome trace (`--flamegraph --flame-format chrome`): wall / CPU / peak RSS, "
+                  "file | speedscope: wall / CPU / peak RSS, file |", "|---|---|---|"]
+        for n, e in traces:
+            cells = []
+            for fmt in ("chrome", "speedscope"):
+                d = e.get(fmt)
+                if not d:
+                    cells.append("–")
+                elif d.get("rc"):
+                    cells.append("failed (rc %d)" % d["rc"])
+                else:
+                    cells.append("%.1f s / %.1f s / %.0f MB, %.0f MB" % (d["wall_s"], d["cpu_s"], d["rss_mb"],
+                                                                      d.get("mb", 0)))
+            lines.append("| %s | %s | %s |" % (_count(int(n)), cells[0], cells[1]))
+        lines.append("")
     opened = [(n, e["open"]) for n, e in sorted(scale["sizes"].items(), key=lambda kv: int(kv[0]))
               if e.get("open")]
     if opened:

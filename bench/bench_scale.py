@@ -7,6 +7,8 @@ writer by bench-report (its layered call-graph workload, not timed), then
 - bench-report itself: TcDocument load + full text report, in C;
 - `python3 -m timecapsule FILE.tc`: the CLI's full report;
 - `timecapsule-viewer --export-pdf`: load + the PDF report, no display;
+- `python3 -m timecapsule FILE.tc --flamegraph --flame-format chrome|speedscope`:
+  every call as a trace other profilers open (gigabytes at 100 M events);
 - tests/gui/tc-open-benchmark under xvfb-run: open → first frame painted;
 
 each under /usr/bin/time -v (wall, user+sys CPU, peak RSS).  With xvfb-run,
@@ -99,6 +101,13 @@ def run(build_dir, sizes, python_site, work_dir=None):
         try:
             if python_site:
                 entry["cli"], _ = _time_v([sys.executable, "-m", "timecapsule", path], env=env)
+                for fmt in ("chrome", "speedscope"):
+                    trace = path + "." + fmt + ".json"
+                    entry[fmt], _ = _time_v([sys.executable, "-m", "timecapsule", path, "--flamegraph",
+                                             "--flame-format", fmt, "-o", trace], env=env)
+                    if os.path.exists(trace):
+                        entry[fmt]["mb"] = os.path.getsize(trace) / 1048576
+                        os.unlink(trace)
             if os.path.exists(viewer):
                 pdf = path + ".pdf"
                 entry["pdf"], _ = _time_v([viewer, "--export-pdf=" + pdf, path], env=env)
