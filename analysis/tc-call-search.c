@@ -293,7 +293,8 @@ tc_call_search_run (TcDocument       *doc,
 
   for (guint w = 0; w < n_shares; w++)
     shares[w] = (Share) { self, cancellable, w, n_shares, g_new0 (ShareThread, MAX (self->threads->len, 1)) };
-  tc_parallel_run (share_run, shares, sizeof (Share), n_shares, "tc-call-search");
+  /* No helper threads for no work (a query no function matches). */
+  tc_parallel_run (share_run, shares, sizeof (Share), self->threads->len > 0 ? n_shares : 1, "tc-call-search");
 
   for (guint w = 0; w < n_shares; w++)
     {
