@@ -17,7 +17,7 @@
 #include "tc-launcher.h"
 #include "tc-parallel.h"
 
-#define DEFAULT_CHUNK_EVENTS 32768
+#define DEFAULT_STRETCH_EVENTS 32768
 
 /* A call running past the end of its stretch: its end, found by the pass. */
 typedef struct
@@ -40,13 +40,13 @@ typedef struct
 typedef struct
 {
   guint32  thread_id;
-  guint    n_chunks;
-  gint64  *bounds;    /* n_chunks + 1: stretch k starts at bounds[k] */
-  guint64 *before;    /* n_chunks + 1: calls starting in the stretches before k */
+  guint    n_stretches;
+  gint64  *bounds;    /* n_stretches + 1: stretch k starts at bounds[k] */
+  guint64 *before;    /* n_stretches + 1: calls starting in the stretches before k */
   GArray  *crossing;  /* Crossing, by start then depth */
   /* The two stretches last decoded (a step often looks past the end of
    * the one it starts in), their Calls in order; [0] the latest. */
-  guint    cached_chunk[2];
+  guint    cached_stretch[2];
   GArray  *cached[2];
 } SearchThread;
 
@@ -96,10 +96,10 @@ matches_code (const TcCallSearch *self,
 
 /* The stretch holding time `ns` (the first before the thread's start). */
 static guint
-chunk_of (const SearchThread *st,
+stretch_of (const SearchThread *st,
           gint64              ns)
 {
-  guint lo = 1, hi = st->n_chunks;
+  guint lo = 1, hi = st->n_stretches;
 
   while (lo < hi)
     {
@@ -116,17 +116,17 @@ chunk_of (const SearchThread *st,
 static SearchThread *
 search_thread_new (TcCallSearch      *self,
                    const TcDocThread *thread,
-                   guint              chunk_events)
+                   guint              stretch_events)
 {
   SearchThread *st = g_new0 (SearchThread, 1);
 
   st->thread_id = thread->id;
-  st->bounds = tc_document_thread_stretches (thread, chunk_events, self->begin_ns, self->end_ns, &st->n_chunks);
-  st->before = g_new0 (guint64, st->n_chunks + 1);
+  st->bounds = tc_document_thread_stretches (thread, stretch_events, self->begin_ns, self->end_ns, &st->n_stretches);
+  st->before = g_new0 (guint64, st->n_stretches + 1);
   st->crossing = g_array_new (FALSE, FALSE, sizeof (Crossing));
   for (guint i = 0; i < 2; i++)
     {
-      st->cached_chunk[i] = G_MAXUINT;
+      st->cached_stretch[i] = G_MAXUINT;
       st->cached[i] = g_array_new (FALSE, FALSE, sizeof (Call));
     }
   return st;
@@ -153,7 +153,7 @@ typedef struct
   /* The stretch being decoded. */
   SearchThread *st;
   ShareThread  *mine;
-  gboolean      last_chunk;
+  gboolean      last_stretch;
 } Share;
 
 static void
@@ -163,21 +163,21 @@ count_span (const TcSpan  *s,
 {
   Share *share = data;
   const TcCallSearch *self = share->search;
-  guint lift, chunk;
+  guint lift, stretch;
   gboolean nested = FALSE;
 
   /* Each call once: one still running where the stretch ends is seen
    * returning in a later one. */
-  if (!matches_code (self, s->code_id) || ((s->flags & TC_SPAN_OPEN_END) && !share->last_chunk))
+  if (!matches_code (self, s->code_id) || ((s->flags & TC_SPAN_OPEN_END) && !share->last_stretch))
     return;
   lift = tc_launcher_stack_lift (self->launcher, codes, s->depth);
   if (lift > s->depth)
     return;
 
-  chunk = chunk_of (share->st, s->start_ns);
-  share->mine->counts[chunk]++;
+  stretch = stretch_of (share->st, s->start_ns);
+  share->mine->counts[stretch]++;
   share->n_calls++;
-  if (chunk_of (share->st, s->end_ns) != chunk)
+  if (stretch_of (share->st, s->end_ns) != stretch)
     {
       Crossing c = { s->start_ns, s->end_ns, s->depth };
 
@@ -200,7 +200,7 @@ share_run (gpointer data)
     {
       share->st = g_ptr_array_index (self->threads, t);
       share->mine = &share->threads[t];
-      for (guint k = 0; k < share->st->n_chunks; k++)
+      for (guint k = 0; k < share->st->n_stretches; k++)
         {
           if (unit++ % share->step != share->first)
             continue;
@@ -211,12 +211,12 @@ share_run (gpointer data)
             }
           if (share->mine->counts == NULL)
             {
-              share->mine->counts = g_new0 (guint64, share->st->n_chunks);
+              share->mine->counts = g_new0 (guint64, share->st->n_stretches);
               share->mine->crossing = g_array_new (FALSE, FALSE, sizeof (Crossing));
             }
-          share->last_chunk = k + 1 == share->st->n_chunks;
+          share->last_stretch = k + 1 == share->st->n_stretches;
           tc_document_foreach_span (self->doc, share->st->thread_id, share->st->bounds[k],
-                                    tc_document_stretch_end (share->st->bounds, share->st->n_chunks, k),
+                                    tc_document_stretch_end (share->st->bounds, share->st->n_stretches, k),
                                     count_span, share, NULL);
         }
     }
@@ -248,7 +248,7 @@ tc_call_search_run (TcDocument       *doc,
                     const GByteArray *matches,
                     const guint32    *thread_ids,
                     guint             n_threads,
-                    guint             chunk_events,
+                    guint             stretch_events,
                     GCancellable     *cancellable)
 {
   g_autoptr (TcCallSearch) self = g_new0 (TcCallSearch, 1);
@@ -287,7 +287,7 @@ tc_call_search_run (TcDocument       *doc,
         seen = ((SearchThread *) g_ptr_array_index (self->threads, j))->thread_id == thread_ids[i];
       if (thread != NULL && !seen)
         g_ptr_array_add (self->threads,
-                         search_thread_new (self, thread, chunk_events ? chunk_events : DEFAULT_CHUNK_EVENTS));
+                         search_thread_new (self, thread, stretch_events ? stretch_events : DEFAULT_STRETCH_EVENTS));
     }
   g_ptr_array_sort (self->threads, compare_thread_id);
 
@@ -308,7 +308,7 @@ tc_call_search_run (TcDocument       *doc,
 
           if (mine->counts == NULL)
             continue;
-          for (guint k = 0; k < st->n_chunks; k++)
+          for (guint k = 0; k < st->n_stretches; k++)
             st->before[k + 1] += mine->counts[k];
           g_array_append_vals (st->crossing, mine->crossing->data, mine->crossing->len);
           g_free (mine->counts);
@@ -322,7 +322,7 @@ tc_call_search_run (TcDocument       *doc,
     {
       SearchThread *st = g_ptr_array_index (self->threads, t);
 
-      for (guint k = 0; k < st->n_chunks; k++)
+      for (guint k = 0; k < st->n_stretches; k++)
         st->before[k + 1] += st->before[k];
       g_array_sort (st->crossing, compare_crossing);
     }
@@ -351,9 +351,9 @@ typedef struct
 {
   const TcCallSearch *search;
   const SearchThread *st;
-  guint               chunk;
+  guint               stretch;
   GArray             *calls;
-} ChunkDecode;
+} StretchDecode;
 
 static const Crossing *
 find_crossing (const SearchThread *st,
@@ -368,14 +368,14 @@ find_crossing (const SearchThread *st,
 }
 
 static void
-chunk_span (const TcSpan  *s,
+stretch_span (const TcSpan  *s,
             const guint32 *codes,
             gpointer       data)
 {
-  ChunkDecode *cd = data;
+  StretchDecode *cd = data;
   Call call = { s->start_ns, s->end_ns, s->depth, cd->calls->len, 0 };
 
-  if (!matches_code (cd->search, s->code_id) || chunk_of (cd->st, s->start_ns) != cd->chunk
+  if (!matches_code (cd->search, s->code_id) || stretch_of (cd->st, s->start_ns) != cd->stretch
       || tc_launcher_stack_lift (cd->search->launcher, codes, s->depth) > s->depth)
     return;
   /* Still running where the stretch ends: the pass saw where it returned. */
@@ -404,34 +404,34 @@ compare_call (gconstpointer a,
 
 /* The calls starting in stretch `k` of the thread, in order. */
 static GArray *
-chunk_calls (const TcCallSearch *self,
+stretch_calls (const TcCallSearch *self,
              SearchThread       *st,
              guint               k)
 {
-  ChunkDecode cd = { self, st, k, NULL };
+  StretchDecode cd = { self, st, k, NULL };
   GArray *older = st->cached[1];
-  guint older_chunk = st->cached_chunk[1];
+  guint older_stretch = st->cached_stretch[1];
   Call *calls;
 
-  if (st->cached_chunk[0] == k)
+  if (st->cached_stretch[0] == k)
     return st->cached[0];
   /* The other one becomes the latest, or is replaced by stretch k. */
   st->cached[1] = st->cached[0];
-  st->cached_chunk[1] = st->cached_chunk[0];
+  st->cached_stretch[1] = st->cached_stretch[0];
   st->cached[0] = older;
-  st->cached_chunk[0] = older_chunk;
-  if (older_chunk == k)
+  st->cached_stretch[0] = older_stretch;
+  if (older_stretch == k)
     return older;
   cd.calls = older;
   g_array_set_size (older, 0);
   tc_document_foreach_span (self->doc, st->thread_id, st->bounds[k],
-                            tc_document_stretch_end (st->bounds, st->n_chunks, k), chunk_span, &cd, NULL);
+                            tc_document_stretch_end (st->bounds, st->n_stretches, k), stretch_span, &cd, NULL);
   g_array_sort (older, compare_call);
   calls = (Call *) (gpointer) older->data;
   for (guint i = 1; i < older->len; i++)
     if (calls[i].start_ns == calls[i - 1].start_ns && calls[i].depth == calls[i - 1].depth)
       calls[i].rank = calls[i - 1].rank + 1;
-  st->cached_chunk[0] = k;
+  st->cached_stretch[0] = k;
   return older;
 }
 
@@ -488,14 +488,14 @@ thread_next (const TcCallSearch *self,
              const TcCallMatch  *from,
              TcCallMatch        *out)
 {
-  for (guint k = from != NULL ? chunk_of (st, from->start_ns) : 0; k < st->n_chunks; k++)
+  for (guint k = from != NULL ? stretch_of (st, from->start_ns) : 0; k < st->n_stretches; k++)
     {
       GArray *calls;
       guint i;
 
       if (st->before[k + 1] == st->before[k])
         continue;
-      calls = chunk_calls (self, st, k);
+      calls = stretch_calls (self, st, k);
       i = from != NULL ? calls_before (st, calls, from) : 0;
       /* Past `from` itself. */
       if (i < calls->len && from != NULL)
@@ -520,14 +520,14 @@ thread_previous (const TcCallSearch *self,
                  const TcCallMatch  *from,
                  TcCallMatch        *out)
 {
-  for (guint k = from != NULL ? chunk_of (st, from->start_ns) + 1 : st->n_chunks; k-- > 0;)
+  for (guint k = from != NULL ? stretch_of (st, from->start_ns) + 1 : st->n_stretches; k-- > 0;)
     {
       GArray *calls;
       guint i;
 
       if (st->before[k + 1] == st->before[k])
         continue;
-      calls = chunk_calls (self, st, k);
+      calls = stretch_calls (self, st, k);
       i = from != NULL ? calls_before (st, calls, from) : calls->len;
       if (i > 0)
         {
@@ -549,13 +549,13 @@ tc_call_search_seek (TcCallSearch *self,
   for (guint t = 0; t < self->threads->len; t++)
     {
       SearchThread *st = g_ptr_array_index (self->threads, t);
-      guint k = chunk_of (st, ns);
+      guint k = stretch_of (st, ns);
       GArray *calls;
 
       position->index += st->before[k];
       if (st->before[k + 1] == st->before[k])
         continue;
-      calls = chunk_calls (self, st, k);
+      calls = stretch_calls (self, st, k);
       position->index += calls_before (st, calls, position);
     }
 }

@@ -33,7 +33,7 @@ typedef struct
  * at the root (tc-launcher.h): the threads are decoded once, split between
  * the cores, counting the calls by where they start and keeping only the
  * ends of calls that run on past their stretch of the thread.  Each
- * stretch spans whole event blocks and at least `chunk_events` events (0:
+ * stretch spans whole event blocks and at least `stretch_events` events (0:
  * 32 768); a step decodes one stretch per thread.  Blocks that fail to
  * decode are skipped.  Runs in the calling thread (and helper threads
  * while it runs); NULL when `cancellable` is cancelled.  The result is
@@ -42,7 +42,7 @@ TcCallSearch *tc_call_search_run             (TcDocument       *doc,
                                               const GByteArray *matches,
                                               const guint32    *thread_ids,
                                               guint             n_threads,
-                                              guint             chunk_events,
+                                              guint             stretch_events,
                                               GCancellable     *cancellable);
 void          tc_call_search_free            (TcCallSearch     *self);
 

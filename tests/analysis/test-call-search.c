@@ -100,7 +100,7 @@ test_against_collect (void)
   g_autofree char *path = tc_test_write_many_blocks ("call-search.tc", 240, FALSE);
   g_autoptr (TcDocument) doc = tc_document_load (path, NULL, NULL, NULL, NULL);
   const guint32 threads[] = { 3, 1, 2, 1 };
-  const guint chunk_events[] = { 1, 400, 1000, 5000, 0 };
+  const guint stretch_events[] = { 1, 400, 1000, 5000, 0 };
   const guint every[] = { 1, 3, 17 };
   GRand *rand = g_rand_new_with_seed (7);
   gint64 begin, end;
@@ -119,10 +119,10 @@ test_against_collect (void)
       expected = expected_calls (doc, matches, &covered);
       g_assert_cmpuint (expected->len, >, every[e] == 17 ? 100 : 5000);
 
-      for (guint c = 0; c < G_N_ELEMENTS (chunk_events); c++)
+      for (guint c = 0; c < G_N_ELEMENTS (stretch_events); c++)
         {
           g_autoptr (TcCallSearch) search = tc_call_search_run (doc, matches, threads, G_N_ELEMENTS (threads),
-                                                                chunk_events[c], NULL);
+                                                                stretch_events[c], NULL);
           TcCallMatch m, from;
           guint64 i;
 
@@ -150,8 +150,9 @@ test_against_collect (void)
            * position is before every call starting there). */
           for (guint k = 0; k < 200; k++)
             {
+              guint pick = g_rand_int_range (rand, 0, expected->len);
               gint64 ns = k % 2 ? g_rand_int_range (rand, (gint32) begin - 10, (gint32) end + 10)
-                                : g_array_index (expected, Expected, g_rand_int_range (rand, 0, expected->len)).start_ns;
+                                : g_array_index (expected, Expected, pick).start_ns;
               guint64 before = 0;
 
               while (before < expected->len && g_array_index (expected, Expected, before).start_ns < ns)
