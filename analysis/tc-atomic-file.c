@@ -85,17 +85,24 @@ tc_atomic_file_spill (TcAtomicFile  *self,
   return ok;
 }
 
-void
-tc_atomic_file_abort (TcAtomicFile *self)
+static void
+atomic_file_free (TcAtomicFile *self,
+                  gboolean      remove_tmp)
 {
-  if (self == NULL)
-    return;
   if (self->fd >= 0)
     close (self->fd);
-  g_unlink (self->tmp_path);
+  if (remove_tmp)
+    g_unlink (self->tmp_path);
   g_free (self->path);
   g_free (self->tmp_path);
   g_free (self);
+}
+
+void
+tc_atomic_file_abort (TcAtomicFile *self)
+{
+  if (self != NULL)
+    atomic_file_free (self, TRUE);
 }
 
 gboolean
@@ -117,7 +124,8 @@ tc_atomic_file_commit (TcAtomicFile  *self,
     code = errno;
   if (code != 0)
     fail (self, code, error);
-  tc_atomic_file_abort (self);   /* frees; the temporary name is gone once renamed */
+  /* Once renamed the temporary name is gone. */
+  atomic_file_free (self, code != 0);
   return code == 0;
 }
 

@@ -13,6 +13,7 @@
  */
 #include "tc-call-search.h"
 
+#include "tc-code-set.h"
 #include "tc-document-private.h"
 #include "tc-launcher.h"
 #include "tc-parallel.h"
@@ -85,13 +86,6 @@ tc_call_search_free (TcCallSearch *self)
   g_byte_array_unref (self->launcher);
   g_ptr_array_unref (self->threads);
   g_free (self);
-}
-
-static gboolean
-matches_code (const TcCallSearch *self,
-              guint32             code_id)
-{
-  return code_id < self->matches->len && self->matches->data[code_id];
 }
 
 /* The stretch holding time `ns` (the first before the thread's start). */
@@ -168,7 +162,7 @@ count_span (const TcSpan  *s,
 
   /* Each call once: one still running where the stretch ends is seen
    * returning in a later one. */
-  if (!matches_code (self, s->code_id) || ((s->flags & TC_SPAN_OPEN_END) && !share->last_stretch))
+  if (!tc_code_set_has (self->matches, s->code_id) || ((s->flags & TC_SPAN_OPEN_END) && !share->last_stretch))
     return;
   lift = tc_launcher_stack_lift (self->launcher, codes, s->depth);
   if (lift > s->depth)
@@ -177,14 +171,15 @@ count_span (const TcSpan  *s,
   stretch = stretch_of (share->st, s->start_ns);
   share->mine->counts[stretch]++;
   share->n_calls++;
-  if (stretch_of (share->st, s->end_ns) != stretch)
+  /* Returning in a later stretch (ends never come before starts). */
+  if (stretch + 1 < share->st->n_stretches && s->end_ns >= share->st->bounds[stretch + 1])
     {
       Crossing c = { s->start_ns, s->end_ns, s->depth };
 
       g_array_append_val (share->mine->crossing, c);
     }
   for (guint d = lift; d < s->depth && !nested; d++)
-    nested = matches_code (self, codes[d]);
+    nested = tc_code_set_has (self->matches, codes[d]);
   if (!nested)
     share->matched_ns += s->end_ns - s->start_ns;
 }
@@ -375,7 +370,7 @@ stretch_span (const TcSpan  *s,
   StretchDecode *cd = data;
   Call call = { s->start_ns, s->end_ns, s->depth, cd->calls->len, 0 };
 
-  if (!matches_code (cd->search, s->code_id) || stretch_of (cd->st, s->start_ns) != cd->stretch
+  if (!tc_code_set_has (cd->search->matches, s->code_id) || stretch_of (cd->st, s->start_ns) != cd->stretch
       || tc_launcher_stack_lift (cd->search->launcher, codes, s->depth) > s->depth)
     return;
   /* Still running where the stretch ends: the pass saw where it returned. */

@@ -2,8 +2,8 @@
  *
  * tc-launcher.c — `timecapsule run`'s launching frames (see tc-launcher.h).
  */
-#include <string.h>
 
+#include "tc-code-set.h"
 #include "tc-launcher.h"
 
 static const char *const launcher_functions[] = {
@@ -90,16 +90,7 @@ tc_launcher_codes (TcDocument *doc)
     {
       const TcDocCode *code = g_ptr_array_index (codes, i);
 
-      if (!tc_launcher_is_code (doc, code->id))
-        continue;
-      if (code->id >= launcher->len)
-        {
-          guint old = launcher->len;
-
-          g_byte_array_set_size (launcher, code->id + 1);
-          memset (launcher->data + old, 0, launcher->len - old);
-        }
-      launcher->data[code->id] = 1;
+      tc_code_set_put (launcher, code->id, tc_launcher_is_code (doc, code->id));
     }
   return launcher;
 }
@@ -111,7 +102,7 @@ tc_launcher_stack_lift (const GByteArray *launcher,
 {
   guint lift = 0;
 
-  while (lift <= depth && codes[lift] < launcher->len && launcher->data[codes[lift]])
+  while (lift <= depth && tc_code_set_has (launcher, codes[lift]))
     lift++;
   return lift;
 }

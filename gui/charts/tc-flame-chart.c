@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-call-search.h"
+#include "tc-code-set.h"
 #include "tc-chart-draw.h"
 #include "tc-launcher.h"
 #include "tc-time-navigation.h"
@@ -670,16 +671,10 @@ tc_flame_chart_set_search (TcFlameChart *self,
     {
       const TcDocCode *code = g_ptr_array_index (codes, i);
       g_autofree char *folded = g_utf8_casefold (code->display ? code->display : "", -1);
+      gboolean match = strstr (folded, needle) != NULL;
 
-      if (code->id >= self->code_matches->len)
-        {
-          guint old = self->code_matches->len;
-
-          g_byte_array_set_size (self->code_matches, code->id + 1);
-          memset (self->code_matches->data + old, 0, self->code_matches->len - old);
-        }
-      self->code_matches->data[code->id] = strstr (folded, needle) != NULL;
-      any |= self->code_matches->data[code->id];
+      tc_code_set_put (self->code_matches, code->id, match);
+      any |= match;
     }
 
   if (!any || self->lanes->len == 0)
