@@ -725,13 +725,9 @@ rec_thread_id(PyObject *self, PyObject *args)
 
 /* ---- system samples */
 
-/* Python-provided counters (torch.cuda) are limited to well-known names so
- * the C side can keep plain string literals. */
-static const char *const known_counters[] = {
-    "gpu_mb", "gpu_peak_mb", "gpu_reserved_mb", "gpu_total_mb",
-    "gpu_util_pct",
-};
-
+/* Counters from the Python side: torch.cuda's, by the names that
+ * tc_rec_gpu_python_counter() knows (plain string literals for the C side
+ * to keep). */
 static size_t
 add_extra_counters(PyObject *extra, TcCounterValue *out, size_t n, size_t cap)
 {
@@ -747,20 +743,19 @@ add_extra_counters(PyObject *extra, TcCounterValue *out, size_t n, size_t cap)
             PyErr_Clear();
             continue;
         }
-        for (size_t i = 0; i < sizeof(known_counters) / sizeof(char *); i++) {
-            uint32_t id;
-            if (strcmp(name, known_counters[i]) == 0
-                && tc_rec_counter_id(known_counters[i], "MB", &id) == 0) {
-                int dup = 0;
-                for (size_t j = 0; j < n; j++) {
-                    dup |= out[j].counter_id == id;
-                }
-                if (!dup) {
-                    out[n].counter_id = id;
-                    out[n].value = value;
-                    n++;
-                }
-            }
+        const char *counter = tc_rec_gpu_python_counter(name);
+        uint32_t id;
+        if (counter == NULL || tc_rec_counter_id(counter, "MB", &id) != 0) {
+            continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < n; j++) {
+            dup |= out[j].counter_id == id;
+        }
+        if (!dup) {
+            out[n].counter_id = id;
+            out[n].value = value;
+            n++;
         }
     }
     return n;

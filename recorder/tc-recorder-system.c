@@ -4,75 +4,31 @@
  *
  * Linux /proc, read without the GIL (the writer thread samples too):
  * ram_mb is VmRSS, ram_peak_mb is VmHWM (the peak *resident* size, not the
- * seed's VmPeak), cpu_pct is this process's CPU time over wall time since the
- * previous sample (% of one core, not machine-wide), threads excludes the
- * recorder's own threads, open_fds counts /proc/self/fd.  GPU counters come
- * from NVML loaded with dlopen at run time (no build dependency;
- * TIMECAPSULE_NVML_LIBRARY overrides the library, which the tests use for a
- * fake NVML).  torch.cuda counters are added by the Python side.
+ * seed's VmPeak), cpu_pct is this process's CPU time over wall time since a
+ * sample at least 100 ms back (% of one core, not machine-wide), threads
+ * excludes the recorder's own threads, open_fds counts /proc/self/fd.  The
+ * GPU's come from tc-recorder-gpu.c.
  */
 #include "tc-recorder.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-typedef struct {
-    unsigned long long total, free, used;
-} TcNvmlMemory;
-typedef struct {
-    unsigned int gpu, memory;
-} TcNvmlUtilization;
-
-typedef int (*NvmlInitFn)(void);
-typedef int (*NvmlHandleFn)(unsigned int, void **);
-typedef int (*NvmlMemoryFn)(void *, TcNvmlMemory *);
-typedef int (*NvmlUtilFn)(void *, TcNvmlUtilization *);
+/* The process's CPU time is exact for the thread that reads it but only as
+ * recent as the last scheduler tick for threads running elsewhere, so over
+ * a few ms the ratio swings wildly (335 % seen on 16 cores, 630 % on 2,
+ * when a snapshot came 10 ms after the writer's sample).  A sample is
+ * measured from a base at least this old: the newer of the last two. */
+#define CPU_WINDOW_NS (100 * 1000000ull)
 
 static struct {
-    int probed;
-    void *lib;
-    void *device;
-    NvmlMemoryFn memory;
-    NvmlUtilFn utilization;
-    double peak_mb;
-} nvml;
-
-static void
-nvml_probe(void)
-{
-    if (nvml.probed) {
-        return;
-    }
-    nvml.probed = 1;
-    const char *path = getenv("TIMECAPSULE_NVML_LIBRARY");
-    nvml.lib = dlopen(path && *path ? path : "libnvidia-ml.so.1",
-                      RTLD_NOW | RTLD_LOCAL);
-    if (nvml.lib == NULL) {
-        return;
-    }
-    NvmlInitFn init = (NvmlInitFn)dlsym(nvml.lib, "nvmlInit_v2");
-    if (init == NULL) {
-        init = (NvmlInitFn)dlsym(nvml.lib, "nvmlInit");
-    }
-    NvmlHandleFn handle = (NvmlHandleFn)dlsym(nvml.lib,
-                                              "nvmlDeviceGetHandleByIndex_v2");
-    if (handle == NULL) {
-        handle = (NvmlHandleFn)dlsym(nvml.lib, "nvmlDeviceGetHandleByIndex");
-    }
-    nvml.memory = (NvmlMemoryFn)dlsym(nvml.lib, "nvmlDeviceGetMemoryInfo");
-    nvml.utilization = (NvmlUtilFn)dlsym(nvml.lib,
-                                         "nvmlDeviceGetUtilizationRates");
-    if (init == NULL || handle == NULL || nvml.memory == NULL
-        || init() != 0 || handle(0, &nvml.device) != 0) {
-        nvml.memory = NULL;
-        nvml.device = NULL;
-    }
-}
+    uint64_t cpu_ns, wall;     /* 0: none yet */
+} cpu_base[2];                 /* [0] the newer */
 
 static double
 read_status_kb(const char *key)
@@ -187,9 +143,8 @@ open_fds(void)
 void
 tc_rec_system_reset(void)
 {
-    tc_rec.cpu_prev_ns = 0;
-    tc_rec.cpu_prev_wall = 0;
-    nvml.peak_mb = 0;
+    memset(cpu_base, 0, sizeof(cpu_base));
+    tc_rec_gpu_reset();
 }
 
 int
@@ -203,19 +158,13 @@ tc_rec_system_define_counters(void)
     for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
         tc_rec_counter_id(counters[i][0], counters[i][1], &id);
     }
-    nvml_probe();
-    if (nvml.memory != NULL) {
-        tc_rec_counter_id("gpu_mb", "MB", &id);
-        tc_rec_counter_id("gpu_peak_mb", "MB", &id);
-        tc_rec_counter_id("gpu_total_mb", "MB", &id);
-        tc_rec_counter_id("gpu_util_pct", "%", &id);
-    }
+    tc_rec_gpu_define_counters();
     return 0;
 }
 
-static void
-put(TcCounterValue *out, size_t cap, size_t *n, const char *name,
-    double value)
+void
+tc_rec_counter_put(TcCounterValue *out, size_t cap, size_t *n,
+                   const char *name, double value)
 {
     uint32_t id;
     if (*n < cap && value >= 0 && tc_rec_counter_id(name, "", &id) == 0) {
@@ -225,29 +174,47 @@ put(TcCounterValue *out, size_t cap, size_t *n, const char *name,
     }
 }
 
+/* CPU time over wall time since the base, in % of one core; the base moves
+ * up only once a window has passed, so samples close together share it. */
+static double
+cpu_percent(uint64_t cpu_ns, uint64_t wall)
+{
+    if (cpu_base[0].wall == 0) {
+        cpu_base[0].cpu_ns = cpu_ns;
+        cpu_base[0].wall = wall;
+        return 0.0;
+    }
+    int from = wall - cpu_base[0].wall >= CPU_WINDOW_NS
+               || cpu_base[1].wall == 0 ? 0 : 1;
+    double pct = 0.0;
+    if (wall > cpu_base[from].wall && cpu_ns >= cpu_base[from].cpu_ns) {
+        pct = 100.0 * (double)(cpu_ns - cpu_base[from].cpu_ns)
+              / (double)(wall - cpu_base[from].wall);
+    }
+    if (from == 0 && wall - cpu_base[0].wall >= CPU_WINDOW_NS) {
+        cpu_base[1] = cpu_base[0];
+        cpu_base[0].cpu_ns = cpu_ns;
+        cpu_base[0].wall = wall;
+    }
+    return pct;
+}
+
 static size_t
 sample(TcCounterValue *out, size_t cap, long exiting)
 {
     size_t n = 0;
     double rss = read_status_kb("VmRSS");
     double hwm = read_status_kb("VmHWM");
-    put(out, cap, &n, "ram_mb", rss >= 0 ? rss / 1024.0 : -1);
-    put(out, cap, &n, "ram_peak_mb", hwm >= 0 ? hwm / 1024.0 : -1);
+    tc_rec_counter_put(out, cap, &n, "ram_mb",
+                       rss >= 0 ? rss / 1024.0 : -1);
+    tc_rec_counter_put(out, cap, &n, "ram_peak_mb",
+                       hwm >= 0 ? hwm / 1024.0 : -1);
 
     struct timespec cpu;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     uint64_t cpu_ns = (uint64_t)cpu.tv_sec * 1000000000u + cpu.tv_nsec;
     uint64_t wall = tc_rec_now();
-    if (tc_rec.cpu_prev_wall != 0 && wall > tc_rec.cpu_prev_wall) {
-        double pct = 100.0 * (double)(cpu_ns - tc_rec.cpu_prev_ns)
-                     / (double)(wall - tc_rec.cpu_prev_wall);
-        put(out, cap, &n, "cpu_pct", pct);
-    }
-    else {
-        put(out, cap, &n, "cpu_pct", 0.0);
-    }
-    tc_rec.cpu_prev_ns = cpu_ns;
-    tc_rec.cpu_prev_wall = wall;
+    tc_rec_counter_put(out, cap, &n, "cpu_pct", cpu_percent(cpu_ns, wall));
 
     long threads = os_threads();
     if (threads > 0) {
@@ -256,29 +223,13 @@ sample(TcCounterValue *out, size_t cap, long exiting)
         long own = 1 + (tc_rec.sampler_running ? 1 : 0)
                    + tc_rec.n_recorder_native
                    + tc_rec_timer_threads_outside();
-        put(out, cap, &n, "threads",
-            threads > own + exiting ? threads - own - exiting : 1);
+        tc_rec_counter_put(out, cap, &n, "threads",
+                           threads > own + exiting ? threads - own - exiting
+                                                   : 1);
     }
-    put(out, cap, &n, "open_fds", (double)open_fds());
+    tc_rec_counter_put(out, cap, &n, "open_fds", (double)open_fds());
 
-    if (nvml.memory != NULL) {
-        TcNvmlMemory mem;
-        if (nvml.memory(nvml.device, &mem) == 0) {
-            double used = (double)mem.used / (1024.0 * 1024.0);
-            if (used > nvml.peak_mb) {
-                nvml.peak_mb = used;
-            }
-            put(out, cap, &n, "gpu_mb", used);
-            put(out, cap, &n, "gpu_peak_mb", nvml.peak_mb);
-            put(out, cap, &n, "gpu_total_mb",
-                (double)mem.total / (1024.0 * 1024.0));
-        }
-        TcNvmlUtilization util;
-        if (nvml.utilization != NULL
-            && nvml.utilization(nvml.device, &util) == 0) {
-            put(out, cap, &n, "gpu_util_pct", (double)util.gpu);
-        }
-    }
+    tc_rec_gpu_sample(out, cap, &n);
     return n;
 }
 

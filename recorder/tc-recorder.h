@@ -245,9 +245,6 @@ typedef struct {
     uint64_t tsc0_ns;
     double ns_per_tick;
 
-    /* CPU % bookkeeping. */
-    uint64_t cpu_prev_ns;
-    uint64_t cpu_prev_wall;
     uint64_t recorder_native[8];
     int n_recorder_native;
 
@@ -502,6 +499,17 @@ size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */
 size_t tc_rec_system_sample_python(TcCounterValue *out, size_t cap);
 void tc_rec_system_reset(void);
 int tc_rec_system_define_counters(void);                  /* under lock */
+/* Appends name = value (when value ≥ 0 and there is room). */
+void tc_rec_counter_put(TcCounterValue *out, size_t cap, size_t *n,
+                        const char *name, double value);
+
+/* tc-recorder-gpu.c (under lock) */
+void tc_rec_gpu_reset(void);
+void tc_rec_gpu_define_counters(void);
+void tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n);
+/* The counter a torch.cuda number from the Python side is recorded as, or
+ * NULL for a name that is not one of them. */
+const char *tc_rec_gpu_python_counter(const char *name);
 
 /* tc-recorder-values.c: PyObject -> TcValue (encoded into an arena of encoders). */
 typedef struct {

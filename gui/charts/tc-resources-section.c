@@ -15,7 +15,9 @@
 
 #include "tc-resources-section.h"
 
-/* The counters worth a plot, in the order a reader looks for them. */
+/* The counters worth a plot, in the order a reader looks for them.  Beside
+ * NVML's whole device, gpu_alloc_mb and gpu_reserved_mb are this process's
+ * torch tensors (tc-recorder-gpu.c). */
 static const struct
 {
   const char *name;
@@ -27,6 +29,8 @@ static const struct
   { "cpu_pct",      N_("CPU"),             "#3584e4", NULL },
   { "gpu_mb",       N_("GPU Memory"),      "#2ec27e", "gpu_peak_mb" },
   { "gpu_util_pct", N_("GPU Utilization"), "#26a269", NULL },
+  { "gpu_alloc_mb", N_("GPU Memory Allocated by PyTorch"), "#33d17a", "gpu_alloc_peak_mb" },
+  { "gpu_reserved_mb", N_("GPU Memory Reserved by PyTorch"), "#57e389", NULL },
   { "threads",      N_("Threads"),         "#e66100", NULL },
   { "open_fds",     N_("Open Files"),      "#986a44", NULL },
 };

@@ -479,6 +479,8 @@ build_memory (TcReportPages *self,
     { "cpu_pct", N_("CPU (%)") },
     { "gpu_mb", N_("GPU memory (MB)") },
     { "gpu_util_pct", N_("GPU utilization (%)") },
+    { "gpu_alloc_mb", N_("GPU memory allocated by PyTorch (MB)") },
+    { "gpu_reserved_mb", N_("GPU memory reserved by PyTorch (MB)") },
     { "threads", N_("Threads") },
     { "open_fds", N_("Open files") },
   };

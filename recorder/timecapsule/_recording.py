@@ -168,10 +168,13 @@ def _torch_counters():
     if torch is None:
         return None
     try:
-        if torch.cuda.is_available():
+        # Only once the program has started CUDA: asking before would start
+        # it in a process that may fork (CUDA cannot then run in the child).
+        if torch.cuda.is_initialized():
             mb = 1024.0 * 1024.0
-            return {"gpu_mb": torch.cuda.memory_allocated() / mb,
-                    "gpu_peak_mb": torch.cuda.max_memory_allocated() / mb,
+            return {"gpu_alloc_mb": torch.cuda.memory_allocated() / mb,
+                    "gpu_alloc_peak_mb":
+                        torch.cuda.max_memory_allocated() / mb,
                     "gpu_reserved_mb": torch.cuda.memory_reserved() / mb}
     except Exception:
         pass

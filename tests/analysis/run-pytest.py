@@ -23,6 +23,7 @@ def main():
     ap.add_argument("--analysis-ext", required=True)
     ap.add_argument("--recorder-ext", required=True)
     ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--fake-nvml", required=True)
     ap.add_argument("pytest_args", nargs="*")
     o = ap.parse_args()
 
@@ -49,6 +50,7 @@ def main():
     env = dict(os.environ)
     env["PYTHONPATH"] = os.path.join(work, "stage")
     env["TC_FIXTURES"] = fixtures
+    env["TC_FAKE_NVML"] = os.path.abspath(o.fake_nvml)
     env["TC_SOURCE_ROOT"] = os.path.abspath(o.source_root)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("MALLOC_CHECK_", None)

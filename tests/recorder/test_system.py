@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import load
 
 
@@ -64,20 +66,112 @@ tc.stop()
     assert r.counter(stop["system"], "threads") == 1
 
 
-def test_fake_nvml_gives_gpu_counters(run, tmp_path):
-    proc = run(r'''
+GPU_SNAP = r"""
 import timecapsule as tc
 tc.record(every=10, output="out.tc")
 tc.snap("gpu")
 tc.stop()
-''', env={"TIMECAPSULE_NVML_LIBRARY": os.environ["TC_FAKE_NVML"]})
+"""
+
+
+def gpu_counters(run, tmp_path, code=GPU_SNAP, **env):
+    env.setdefault("TIMECAPSULE_NVML_LIBRARY", os.environ["TC_FAKE_NVML"])
+    proc = run(code, env=env)
     assert proc.returncode == 0, proc.stderr
     r = load(tmp_path / "out.tc")
     s = next(s for s in r.snapshots if s["evt"] == "SNAP:gpu")
-    assert r.counter(s["system"], "gpu_mb") == 1234
-    assert r.counter(s["system"], "gpu_total_mb") == 8192
-    assert r.counter(s["system"], "gpu_util_pct") == 42
-    assert r.counter(s["system"], "gpu_peak_mb") == 1234
+    return {name: r.counter(s["system"], name)
+            for name in set(r.counters.values()) if name.startswith("gpu_")}
+
+
+def test_fake_nvml_gives_gpu_counters(run, tmp_path):
+    # 1234 MiB in use: the v2 call, without the 300 MiB the driver reserves
+    # (nvidia-smi's figure; v1 would say 1534).
+    assert gpu_counters(run, tmp_path) == {
+        "gpu_mb": 1234, "gpu_peak_mb": 1234, "gpu_total_mb": 8192,
+        "gpu_util_pct": 42}
+
+
+def test_nvml_without_v2_counts_reserved_memory(run, tmp_path):
+    assert gpu_counters(run, tmp_path, FAKE_NVML_NO_V2="1")["gpu_mb"] == 1534
+
+
+@pytest.mark.parametrize("visible, used", [
+    ("0", 1234), ("1", 2345), ("1,0", 2345), ("GPU-fake-1", 2345),
+    ("GPU-fake-0,GPU-fake-1", 1234),
+    ("", None), ("-1", None), ("2", None), ("GPU-missing", None),
+    ("NoDevFiles", None),
+])
+def test_nvml_follows_cuda_visible_devices(run, tmp_path, visible, used):
+    counters = gpu_counters(run, tmp_path, CUDA_VISIBLE_DEVICES=visible)
+    assert counters.get("gpu_mb") == used
+
+
+TORCH_SNAP = r"""
+import sys, types
+# What the recorder asks torch.cuda, without torch: 512 MiB allocated by
+# this process (768 at most), 1024 reserved by the caching allocator.
+MB = 1024 * 1024
+cuda = types.SimpleNamespace(
+    is_initialized=lambda: True, memory_allocated=lambda: 512 * MB,
+    max_memory_allocated=lambda: 768 * MB, memory_reserved=lambda: 1024 * MB)
+sys.modules["torch"] = types.SimpleNamespace(cuda=cuda)
+""" + GPU_SNAP
+
+
+def test_torch_counters_beside_nvml(run, tmp_path):
+    counters = gpu_counters(run, tmp_path, TORCH_SNAP)
+    assert counters["gpu_mb"] == 1234                 # the device, from NVML
+    assert counters["gpu_alloc_mb"] == 512            # this process's tensors
+    assert counters["gpu_alloc_peak_mb"] == 768
+    assert counters["gpu_reserved_mb"] == 1024
+
+
+def test_torch_counters_without_nvml(run, tmp_path):
+    counters = gpu_counters(run, tmp_path, TORCH_SNAP,
+                            TIMECAPSULE_NVML_LIBRARY="/nonexistent/nvml.so")
+    assert counters == {"gpu_mb": 512, "gpu_peak_mb": 768,
+                        "gpu_reserved_mb": 1024}
+
+
+def test_torch_before_cuda_starts_gives_no_counters(run, tmp_path):
+    code = TORCH_SNAP.replace("is_initialized=lambda: True",
+                              "is_initialized=lambda: False")
+    counters = gpu_counters(run, tmp_path, code,
+                            TIMECAPSULE_NVML_LIBRARY="/nonexistent/nvml.so")
+    assert counters == {}
+
+
+def test_cpu_percent_of_close_samples(run, tmp_path):
+    # Snapshots 1 ms apart while another thread spins: CPU time of a thread
+    # running elsewhere is only as recent as its last scheduler tick, so a
+    # 1 ms window read 300-600 %.  No sample may say more than the cores
+    # give (plus a tick's error over the 100 ms window).
+    proc = run(r"""
+import threading, time, timecapsule as tc
+stop = False
+def spin():
+    while not stop:
+        pass
+t = threading.Thread(target=spin)
+t.start()
+tc.record(every=10, output="out.tc")
+end = time.monotonic() + 1.0
+while time.monotonic() < end:
+    tc.snap("close")
+    time.sleep(0.001)
+stop = True
+t.join()
+tc.stop()
+""")
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    cpu = [r.counter(s["system"], "cpu_pct") for s in r.snapshots
+           if s["evt"] == "SNAP:close"]
+    assert len(cpu) > 100
+    limit = 100 * min(os.cpu_count(), 2) + 25     # two busy threads at most
+    assert max(cpu) <= limit, sorted(cpu)[-5:]
+    assert max(cpu) > 50                          # the spinning is seen
 
 
 def test_sample_mode(run, tmp_path):

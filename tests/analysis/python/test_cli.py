@@ -3,6 +3,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -45,6 +47,33 @@ def test_report_width_from_columns(timings):
     assert out.splitlines()[1] == "═" * 120
     out = ok(run_cli(timings, env={"COLUMNS": "300"}))
     assert out.splitlines()[1] == "═" * 120
+
+
+def test_report_gpu_rows(tmp_path):
+    # A recording of a torch program on a GPU (NVML and torch.cuda faked):
+    # the device's memory and utilization, and this process's tensors.
+    script = tmp_path / "gpu.py"
+    script.write_text(
+        "import sys, types, timecapsule as tc\n"
+        "MB = 1024 * 1024\n"
+        "sys.modules['torch'] = types.SimpleNamespace(cuda=types.SimpleNamespace(\n"
+        "    is_initialized=lambda: True, memory_allocated=lambda: 512 * MB,\n"
+        "    max_memory_allocated=lambda: 768 * MB, memory_reserved=lambda: 1024 * MB))\n"
+        "tc.record(every=10, output='gpu.tc')\n"
+        "tc.snap('trained')\n"
+        "tc.stop()\n")
+    env = dict(os.environ, TIMECAPSULE_NVML_LIBRARY=os.environ["TC_FAKE_NVML"])
+    env.pop("CUDA_VISIBLE_DEVICES", None)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = ok(run_cli(str(tmp_path / "gpu.tc"), "--width", "100"))
+    memory = out[out.index("  MEMORY\n"):]
+    assert "GPU (MB): peak=1234.0MB" in memory
+    assert "GPU util (%): peak=42.0%" in memory
+    assert "GPU torch allocated (MB): peak=512.0MB" in memory
+    assert "GPU torch reserved (MB): peak=1024.0MB" in memory
+    assert "GPU=1234MB" in out[out.index("SNAPSHOT TIMELINE"):]
 
 
 def test_export_and_full(timings, tmp_path):
