@@ -28,12 +28,11 @@ tc_analysis_slowest (TcDocument *doc, guint top_n)
   for (guint i = 0; i < stats->len; i++)
     {
       const TcFunctionStats *s = g_ptr_array_index (stats, i);
-      const gint64 *d = (const gint64 *) s->durations_ns->data;
-      guint n = s->durations_ns->len;
+      guint n = tc_durations_get_n (s->durations);
 
       for (guint k = 0; k < MIN (n, top_n); k++)
         {
-          TcSlowCall call = { tc_ns_to_ms (d[n - 1 - k]), s->code_id, s->name };
+          TcSlowCall call = { tc_ns_to_ms (tc_durations_get (s->durations, n - 1 - k)), s->code_id, s->name };
 
           g_array_append_val (out, call);
         }

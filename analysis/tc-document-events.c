@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "tc-document-load.h"
+#include "tc-durations-private.h"
 
 #define TC_MAX_STACK_DEPTH 100000u
 
@@ -38,16 +39,14 @@
 /* Below this many durations in all, the final sorts stay in one thread. */
 #define TC_PARALLEL_MIN_CALLS 200000u
 
-/* Per-function call durations, appended once per call: the GArray that
- * becomes TcFunctionStats.durations_ns is grown in doubling steps and
- * filled through a plain pointer (g_array_append_val per call cost a tenth
- * of the load). */
+/* Per-function call durations, appended once per call into what becomes
+ * TcFunctionStats.durations (held by value: the append reads no pointer
+ * but the array's). */
 typedef struct
 {
-  GArray *durations;   /* gint64; its len is the capacity until finish */
-  guint   n;
-  guint32 max_depth;   /* most activations open at once, over all threads */
-  gint64  self_ns;
+  TcDurationsBuilder durations;
+  guint32            max_depth;   /* most activations open at once, over all threads */
+  gint64             self_ns;
 } FnAccum;
 
 typedef struct
@@ -327,7 +326,7 @@ tc_call_builder_free (TcCallBuilder *b)
       g_free (b->ring);
     }
   for (guint i = 0; i < b->n_accums; i++)
-    g_clear_pointer (&b->accums[i].durations, g_array_unref);
+    tc_durations_builder_clear (&b->accums[i].durations);
   g_free (b->accums);
   g_hash_table_unref (b->states);
   decode_job_clear (&b->serial);
@@ -436,13 +435,7 @@ enter (TcCallBuilder *b, TcDocThread *thread, ThreadState *state, guint32 code_i
 static inline void
 append_duration (FnAccum *acc, gint64 dur, gint64 self)
 {
-  if (G_UNLIKELY (acc->durations == NULL || acc->n == acc->durations->len))
-    {
-      if (acc->durations == NULL)
-        acc->durations = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_array_set_size (acc->durations, MAX (16, acc->n * 2));
-    }
-  ((gint64 *) (gpointer) acc->durations->data)[acc->n++] = dur;
+  tc_durations_builder_add (&acc->durations, dur);
   acc->self_ns += self;
 }
 
@@ -870,65 +863,6 @@ tc_call_builder_flush (TcCallBuilder  *b,
   return TRUE;
 }
 
-static int
-compare_i64 (const void *a, const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Durations are sorted for every function to read its percentiles; with
- * millions of calls qsort was half of the load time.  Durations are never
- * negative, so an LSD radix sort on the 11-bit digits that actually vary
- * does it in a few linear passes (three for anything under 2^33 ns): one
- * pass counts every digit, then one scatter pass per digit into `tmp`
- * (n values, the caller's). */
-#define RADIX_BITS   11
-#define RADIX_SIZE   (1u << RADIX_BITS)
-#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
-
-static void
-sort_durations (gint64 *v, gsize n, guint64 all_or, guint64 all_and, gint64 *tmp)
-{
-  g_autofree gsize *count = NULL;
-  guint shifts[RADIX_DIGITS], n_digits = 0;
-  gint64 *src = v, *dst = tmp;
-
-  for (guint shift = 0; shift < 64; shift += RADIX_BITS)
-    /* A digit equal in every value does not change the order. */
-    if ((((all_or ^ all_and) >> shift) & (RADIX_SIZE - 1)) != 0)
-      shifts[n_digits++] = shift;
-  if (n_digits == 0)
-    return;
-
-  count = g_new0 (gsize, n_digits * RADIX_SIZE);
-  for (gsize i = 0; i < n; i++)
-    for (guint d = 0; d < n_digits; d++)
-      count[d * RADIX_SIZE + (((guint64) v[i] >> shifts[d]) & (RADIX_SIZE - 1))]++;
-
-  for (guint d = 0; d < n_digits; d++)
-    {
-      gsize *c = count + d * RADIX_SIZE, pos = 0;
-      guint shift = shifts[d];
-
-      for (guint k = 0; k < RADIX_SIZE; k++)
-        {
-          gsize here = c[k];
-
-          c[k] = pos;
-          pos += here;
-        }
-      for (gsize i = 0; i < n; i++)
-        dst[c[((guint64) src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
-      gint64 *swap = src;
-      src = dst;
-      dst = swap;
-    }
-  if (src != v)
-    memcpy (v, src, n * sizeof (gint64));
-}
-
 /* Scratch buffers for the radix sorts, shared by the stats workers: each
  * is allocated once at the size of the first (biggest) distribution it
  * sorts instead of once per function. */
@@ -940,12 +874,12 @@ typedef struct
 
 typedef struct
 {
-  gint64 *data;
-  gsize   cap;
+  gpointer data;
+  gsize    cap;      /* bytes */
 } ScratchBuf;
 
 static ScratchBuf *
-scratch_take (ScratchPool *pool, gsize n)
+scratch_take (ScratchPool *pool, gsize bytes)
 {
   ScratchBuf *buf = NULL;
 
@@ -955,11 +889,11 @@ scratch_take (ScratchPool *pool, gsize n)
   g_mutex_unlock (&pool->lock);
   if (buf == NULL)
     buf = g_new0 (ScratchBuf, 1);
-  if (buf->cap < n)
+  if (buf->cap < bytes)
     {
       g_free (buf->data);
-      buf->data = g_new (gint64, n);
-      buf->cap = n;
+      buf->data = g_malloc (bytes);
+      buf->cap = bytes;
     }
   return buf;
 }
@@ -993,7 +927,7 @@ compare_stats (gconstpointer a, gconstpointer b)
 static void
 stats_free (TcFunctionStats *stats)
 {
-  g_array_unref (stats->durations_ns);
+  tc_durations_unref (stats->durations);
   g_free (stats);
 }
 
@@ -1003,62 +937,44 @@ static TcFunctionStats *
 compute_stats (guint32 code_id, FnAccum *acc, ScratchPool *scratch)
 {
   TcFunctionStats *s = g_new0 (TcFunctionStats, 1);
-  GArray *d = acc->durations;
-  gint64 *v;
-  guint n = acc->n, third = n >= 9 ? n / 3 : 0;
+  TcDurations *d = tc_durations_builder_end (&acc->durations);
+  ScratchBuf *buf;
+  guint n = d->n, third = n >= 9 ? n / 3 : 0;
   double sum = 0, var = 0, early = 0, late = 0;
-  guint64 all_or = 0, all_and = G_MAXUINT64;
-  gboolean negative = FALSE;
 
-  g_array_set_size (d, n);
-  v = (gint64 *) (gpointer) d->data;
-
-  /* One pass in call order: the early/late thirds (each summed in call
-   * order, as before) and which bits vary, for the sort. */
-  for (guint i = 0; i < n; i++)
-    {
-      if (i < third)
-        early += v[i];
-      else if (i >= n - third)
-        late += v[i];
-      negative |= v[i] < 0;
-      all_or |= (guint64) v[i];
-      all_and &= (guint64) v[i];
-    }
+  /* The early/late thirds, each summed in call order (before the sort). */
+  for (guint i = 0; i < third; i++)
+    early += tc_durations_at (d, i);
+  for (guint i = n - third; i < n; i++)
+    late += tc_durations_at (d, i);
   if (third > 0)
     s->late_early_ratio = early > 0 ? late / early : 0;
 
-  if (negative || n < 512)
-    qsort (v, n, sizeof (gint64), compare_i64);
-  else
-    {
-      ScratchBuf *buf = scratch_take (scratch, n);
-
-      sort_durations (v, n, all_or, all_and, buf->data);
-      scratch_give (scratch, buf);
-    }
+  buf = scratch_take (scratch, tc_durations_get_bytes (d));
+  tc_durations_sort (d, buf->data);
+  scratch_give (scratch, buf);
   for (guint i = 0; i < n; i++)
-    sum += tc_ns_to_ms (v[i]);
+    sum += tc_ns_to_ms (tc_durations_at (d, i));
 
   s->code_id = code_id;
   s->calls = n;
   s->total_ms = sum;
   s->self_ms = tc_ns_to_ms (acc->self_ns);
   s->avg_ms = sum / n;
-  s->p50_ms = tc_ns_to_ms (v[n / 2]);
-  s->p95_ms = tc_ns_to_ms (v[MAX (0, (gint64) (n * 0.95) - 1)]);
-  s->p99_ms = tc_ns_to_ms (v[MAX (0, (gint64) (n * 0.99) - 1)]);
-  s->min_ms = tc_ns_to_ms (v[0]);
-  s->max_ms = tc_ns_to_ms (v[n - 1]);
+  s->p50_ms = tc_ns_to_ms (tc_durations_at (d, n / 2));
+  s->p95_ms = tc_ns_to_ms (tc_durations_at (d, MAX (0, (gint64) (n * 0.95) - 1)));
+  s->p99_ms = tc_ns_to_ms (tc_durations_at (d, MAX (0, (gint64) (n * 0.99) - 1)));
+  s->min_ms = tc_ns_to_ms (tc_durations_at (d, 0));
+  s->max_ms = tc_ns_to_ms (tc_durations_at (d, n - 1));
   for (guint i = 0; i < n; i++)
     {
-      double x = tc_ns_to_ms (v[i]) - s->avg_ms;
+      double x = tc_ns_to_ms (tc_durations_at (d, i)) - s->avg_ms;
 
       var += x * x;
     }
   s->std_ms = n > 1 ? sqrt (var / n) : 0.0;
   s->max_depth = MAX (acc->max_depth, 1);
-  s->durations_ns = g_array_ref (d);
+  s->durations = d;
   return s;
 }
 
@@ -1082,7 +998,9 @@ compare_jobs_by_calls (const void *a, const void *b)
 {
   const StatsJob *x = *(StatsJob * const *) a, *y = *(StatsJob * const *) b;
 
-  return (x->acc->n < y->acc->n) - (x->acc->n > y->acc->n);
+  guint nx = x->acc->durations.n, ny = y->acc->durations.n;
+
+  return (nx < ny) - (nx > ny);
 }
 
 /* Computes every function's statistics, in parallel for big recordings
@@ -1237,7 +1155,7 @@ tc_call_builder_finish (TcCallBuilder *b)
   /* The table is as long as the largest code id (a hostile file can make
    * that 16 M): size the jobs by the functions actually called. */
   for (guint32 id = 0; id < b->n_accums; id++)
-    n_jobs += b->accums[id].n > 0;
+    n_jobs += b->accums[id].durations.n > 0;
   jobs = g_new0 (StatsJob, MAX (n_jobs, 1));
   n_jobs = 0;
   for (guint32 id = 0; id < b->n_accums; id++)
@@ -1245,7 +1163,7 @@ tc_call_builder_finish (TcCallBuilder *b)
       FnAccum *acc = &b->accums[id];
       const TcDocCode *code;
 
-      if (acc->n == 0)
+      if (acc->durations.n == 0)
         continue;
       code = tc_document_get_code (doc, id);
       if (code && (code->flags & TC_CODE_FLAG_TRACKED))
@@ -1253,7 +1171,7 @@ tc_call_builder_finish (TcCallBuilder *b)
       jobs[n_jobs].code_id = id;
       jobs[n_jobs].acc = acc;
       n_jobs++;
-      all_calls += acc->n;
+      all_calls += acc->durations.n;
     }
   compute_all_stats (b, jobs, n_jobs, all_calls);
 

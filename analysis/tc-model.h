@@ -19,6 +19,7 @@
 
 #include <glib.h>
 
+#include "tc-durations.h"
 #include "tc-format.h"
 
 G_BEGIN_DECLS
@@ -291,7 +292,7 @@ typedef struct
   double      max_ms;
   double      std_ms;          /* population; 0 when n = 1 */
   guint32     max_depth;       /* rec_max: most simultaneous activations */
-  GArray     *durations_ns;    /* gint64 per call, sorted ascending */
+  TcDurations *durations;      /* ns per call, sorted ascending (4 bytes a call where they fit) */
   /* Mean duration of the last third of the calls (in call order) over the
    * first third's; 0 with fewer than 9 calls.  > 5 hints at work growing
    * faster than the input (loop_detector's O(N²) rule). */

@@ -232,8 +232,8 @@ dump_model (TcDocument *doc, GString *out)
 
       if (s == NULL)
         continue;
-      for (guint k = 0; k < s->durations_ns->len; k++)
-        hash = (hash ^ (guint64) g_array_index (s->durations_ns, gint64, k)) * 1099511628211ull;
+      for (guint k = 0; k < tc_durations_get_n (s->durations); k++)
+        hash = (hash ^ (guint64) tc_durations_get (s->durations, k)) * 1099511628211ull;
       g_string_append_printf (out, "fn %u %s calls=%" G_GUINT64_FORMAT " total=%.17g self=%.17g avg=%.17g "
                               "p50=%.17g p95=%.17g p99=%.17g min=%.17g max=%.17g std=%.17g depth=%u "
                               "late=%.17g durations=%016" G_GINT64_MODIFIER "x\n",

@@ -10,6 +10,8 @@
 #include <cairo.h>
 #include <gtk/gtk.h>
 
+#include "tc-durations.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -70,8 +72,7 @@ void   tc_draw_inline_bar            (cairo_t               *cr,
                                       double                 fraction,
                                       const GdkRGBA         *color);
 void   tc_histogram_bins_compute     (TcHistogramBins       *bins,
-                                      const gint64          *sorted_ns,
-                                      guint                  n,
+                                      const TcDurations     *durations,
                                       guint                  n_bins);
 double tc_histogram_bins_edge_ms     (const TcHistogramBins *bins,
                                       guint                  edge);

@@ -242,7 +242,7 @@ show_function (TcFunctionsSection    *self,
     {
       gtk_label_set_text (self->detail_title, _("Select a function to see how long its calls took"));
       gtk_label_set_text (self->detail_subtitle, "");
-      tc_histogram_set_durations (self->histogram, NULL, 0, 0, 0, 0);
+      tc_histogram_set_durations (self->histogram, NULL, 0, 0, 0);
       return;
     }
 
@@ -271,9 +271,7 @@ show_function (TcFunctionsSection    *self,
   gtk_label_set_text (self->detail_title, stats->name);
   gtk_label_set_text (self->detail_subtitle, subtitle);
 
-  tc_histogram_set_durations (self->histogram,
-                              stats->durations_ns ? (const gint64 *)(gpointer)stats->durations_ns->data : NULL,
-                              stats->durations_ns ? stats->durations_ns->len : 0,
+  tc_histogram_set_durations (self->histogram, stats->durations,
                               stats->p50_ms, stats->p95_ms, stats->p99_ms);
 }
 

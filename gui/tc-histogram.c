@@ -20,7 +20,7 @@ struct _TcHistogram
 {
   GtkWidget        parent_instance;
 
-  gint64          *sorted_ns;
+  TcDurations     *durations;      /* shared with the document, not copied */
   guint            n;
   double           markers[3];
   TcHistogramBins  bins;
@@ -40,7 +40,7 @@ tc_histogram_rebin (TcHistogram *self,
   if (self->n > 0)
     n_bins = MIN (n_bins, MAX (MIN_BINS, (guint)(2.0 * sqrt ((double)self->n))));
 
-  tc_histogram_bins_compute (&self->bins, self->sorted_ns, self->n, n_bins);
+  tc_histogram_bins_compute (&self->bins, self->durations, n_bins);
   self->binned_width = width;
 }
 
@@ -103,7 +103,7 @@ tc_histogram_finalize (GObject *object)
 {
   TcHistogram *self = (TcHistogram *)object;
 
-  g_clear_pointer (&self->sorted_ns, g_free);
+  g_clear_pointer (&self->durations, tc_durations_unref);
 
   G_OBJECT_CLASS (tc_histogram_parent_class)->finalize (object);
 }
@@ -137,25 +137,25 @@ tc_histogram_new (void)
 
 /**
  * tc_histogram_set_durations:
- * @sorted_ns: (array length=n): per-call durations, sorted ascending (copied)
+ * @durations: (nullable): per-call durations (kept: a reference, not a copy)
  *
  * Shows the distribution of one function's call durations with its p50,
  * p95 and p99 marked.
  */
 void
 tc_histogram_set_durations (TcHistogram  *self,
-                            const gint64 *sorted_ns,
-                            guint         n,
+                            TcDurations  *durations,
                             double        p50_ms,
                             double        p95_ms,
                             double        p99_ms)
 {
   g_return_if_fail (TC_IS_HISTOGRAM (self));
-  g_return_if_fail (n == 0 || sorted_ns != NULL);
 
-  g_clear_pointer (&self->sorted_ns, g_free);
-  self->sorted_ns = n ? g_memdup2 (sorted_ns, sizeof (gint64) * n) : NULL;
-  self->n = n;
+  if (durations != NULL)
+    tc_durations_ref (durations);
+  g_clear_pointer (&self->durations, tc_durations_unref);
+  self->durations = durations;
+  self->n = durations ? tc_durations_get_n (durations) : 0;
   self->markers[0] = p50_ms;
   self->markers[1] = p95_ms;
   self->markers[2] = p99_ms;

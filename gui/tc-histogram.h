@@ -16,8 +16,7 @@ G_DECLARE_FINAL_TYPE (TcHistogram, tc_histogram, TC, HISTOGRAM, GtkWidget)
 
 GtkWidget             *tc_histogram_new           (void);
 void                   tc_histogram_set_durations (TcHistogram  *self,
-                                                   const gint64 *sorted_ns,
-                                                   guint         n,
+                                                   TcDurations  *durations,
                                                    double        p50_ms,
                                                    double        p95_ms,
                                                    double        p99_ms);

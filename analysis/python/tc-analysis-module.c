@@ -649,12 +649,13 @@ Document_to_dict (DocumentObject *self, PyObject *args, PyObject *kw)
   for (guint i = 0; i < stats->len; i++)
     {
       const TcFunctionStats *st = g_ptr_array_index (stats, i);
-      PyObject *list = PyList_New (with_timings ? st->durations_ns->len : 0);
+      guint n = with_timings ? tc_durations_get_n (st->durations) : 0;
+      PyObject *list = PyList_New (n);
 
       if (list == NULL)
         goto error;
-      for (guint k = 0; with_timings && k < st->durations_ns->len; k++)
-        PyList_SET_ITEM (list, k, PyFloat_FromDouble (g_array_index (st->durations_ns, gint64, k) / 1e9));
+      for (guint k = 0; k < n; k++)
+        PyList_SET_ITEM (list, k, PyFloat_FromDouble (tc_durations_get (st->durations, k) / 1e9));
       SET (o, st->name, list);
     }
   SET_TAKE (d, "fn_timings", o);

@@ -423,8 +423,10 @@ test_parallel_load (void)
                          && x->p50_ms == y->p50_ms && x->p95_ms == y->p95_ms && x->p99_ms == y->p99_ms
                          && x->min_ms == y->min_ms && x->max_ms == y->max_ms && x->std_ms == y->std_ms
                          && x->late_early_ratio == y->late_early_ratio);
-          g_assert_cmpmem (x->durations_ns->data, x->durations_ns->len * sizeof (gint64),
-                           y->durations_ns->data, y->durations_ns->len * sizeof (gint64));
+          g_assert_cmpuint (tc_durations_get_n (x->durations), ==, tc_durations_get_n (y->durations));
+          g_assert_true (tc_durations_is_compact (x->durations) == tc_durations_is_compact (y->durations));
+          for (guint k = 0; k < tc_durations_get_n (x->durations); k++)
+            g_assert_cmpint (tc_durations_get (x->durations, k), ==, tc_durations_get (y->durations, k));
         }
       for (guint i = 0; i < a->len; i++)
         g_assert_cmpuint (((TcFunctionStats *) g_ptr_array_index (a, i))->code_id, ==,

@@ -18,9 +18,10 @@ test_histogram_bins_linear (void)
 {
   /* 1, 2, 3, 10 ms in 3 bins of 3 ms: [1,4) [4,7) [7,10]. */
   static const gint64 durations[] = { 1 * MS, 2 * MS, 3 * MS, 10 * MS };
+  g_autoptr (TcDurations) sorted = tc_durations_new (durations, G_N_ELEMENTS (durations));
   TcHistogramBins bins;
 
-  tc_histogram_bins_compute (&bins, durations, G_N_ELEMENTS (durations), 3);
+  tc_histogram_bins_compute (&bins, sorted, 3);
   g_assert_false (bins.log_scale);
   g_assert_cmpuint (bins.n_bins, ==, 3);
   g_assert_cmpuint (bins.counts[0], ==, 3);
@@ -38,9 +39,10 @@ test_histogram_bins_log (void)
   /* 0.01 ms … 100 ms spans 10⁴: log bins, one decade per bin with 4 bins;
    * the values sit inside the decades, away from the edges. */
   static const gint64 durations[] = { 10000, 300000, 300000, 3 * MS, 30 * MS, 100 * MS };
+  g_autoptr (TcDurations) sorted = tc_durations_new (durations, G_N_ELEMENTS (durations));
   TcHistogramBins bins;
 
-  tc_histogram_bins_compute (&bins, durations, G_N_ELEMENTS (durations), 4);
+  tc_histogram_bins_compute (&bins, sorted, 4);
   g_assert_true (bins.log_scale);
   g_assert_cmpuint (bins.counts[0], ==, 1);
   g_assert_cmpuint (bins.counts[1], ==, 2);
@@ -59,17 +61,18 @@ static void
 test_histogram_bins_single (void)
 {
   static const gint64 durations[] = { 5 * MS, 5 * MS, 5 * MS };
+  g_autoptr (TcDurations) sorted = tc_durations_new (durations, G_N_ELEMENTS (durations));
   TcHistogramBins bins;
   guint sum = 0;
 
-  tc_histogram_bins_compute (&bins, durations, G_N_ELEMENTS (durations), 8);
+  tc_histogram_bins_compute (&bins, sorted, 8);
   for (guint i = 0; i < bins.n_bins; i++)
     sum += bins.counts[i];
   g_assert_cmpuint (sum, ==, 3);
   g_assert_cmpfloat (bins.lo_ms, <, 5.0);
   g_assert_cmpfloat (bins.hi_ms, >, 5.0);
 
-  tc_histogram_bins_compute (&bins, NULL, 0, 8);
+  tc_histogram_bins_compute (&bins, NULL, 8);
   g_assert_cmpuint (bins.max_count, ==, 0);
 }
 
@@ -78,6 +81,7 @@ static void
 test_histogram_draw (void)
 {
   static const gint64 durations[] = { 1 * MS, 2 * MS, 2 * MS, 3 * MS, 10 * MS };
+  g_autoptr (TcDurations) sorted = tc_durations_new (durations, G_N_ELEMENTS (durations));
   static const double markers[] = { 2.0, 3.0, 10.0 };
   static const char *labels[] = { "p50", "p95", "p99" };
   g_autofree char *pdf_path = g_build_filename (g_get_tmp_dir (), "tc-test-histogram.pdf", NULL);
@@ -92,7 +96,7 @@ test_histogram_draw (void)
   gsize len;
 
   tc_draw_style_init_light (&style);
-  tc_histogram_bins_compute (&bins, durations, G_N_ELEMENTS (durations), 3);
+  tc_histogram_bins_compute (&bins, sorted, 3);
   g_assert_cmpuint (bins.counts[0], ==, 4);
 
   surface = cairo_pdf_surface_create (pdf_path, 400, 200);
