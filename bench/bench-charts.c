@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <adwaita.h>
+#include <epoxy/gl.h>
 #include <glib/gstdio.h>
 
 #include "tc-flame-chart.h"
@@ -71,6 +72,24 @@ status_mb (const char *key)
     return NAN;
   at = strstr (text, key);
   return at != NULL ? g_ascii_strtod (at + strlen (key) + 1, NULL) / 1024.0 : NAN;
+}
+
+/* Which GL drew the frames: llvmpipe under Xvfb, a GPU's driver where the
+ * display has one (a figure means little without it). */
+static char *
+gl_renderer_name (GtkWidget *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autoptr (GdkGLContext) context = gdk_surface_create_gl_context (surface, NULL);
+  char *name;
+
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return g_strdup ("no GL");
+  gdk_gl_context_make_current (context);
+  name = g_strdup_printf ("%s, %s", (const char *) glGetString (GL_VENDOR),
+                          (const char *) glGetString (GL_RENDERER));
+  gdk_gl_context_clear_current ();
+  return name;
 }
 
 static double
@@ -236,7 +255,7 @@ tick_cb (GtkWidget     *widget,
           g_autoptr(TcFlameTree) tree = NULL;
           gint64 t0;
 
-          report (b, "call tree graph + 10M-event flame chart");
+          report (b, "call tree graph + flame chart");
           tree = synthetic_tree (opt_nodes);
           t0 = g_get_monotonic_time ();
           tc_flame_graph_set_tree (b->graph, b->doc, tree);
@@ -287,6 +306,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("— chart frame times");
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *gl_name = NULL;
   g_autoptr(TcFlameTree) tree = NULL;
   GtkWidget *box, *scroller;
   Bench b = { 0 };
@@ -396,9 +416,10 @@ main (int   argc,
       }
   }
 
-  printf ("renderer %s; RSS at the end %.0f MB, peak %.0f MB\n",
+  gl_name = gl_renderer_name (b.window);
+  printf ("renderer %s (GL: %s); RSS at the end %.0f MB, peak %.0f MB\n",
           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (b.window))),
-          status_mb ("VmRSS:"), status_mb ("VmHWM:"));
+          gl_name, status_mb ("VmRSS:"), status_mb ("VmHWM:"));
   gtk_window_destroy (GTK_WINDOW (b.window));
   g_object_unref (b.session);
   g_object_unref (b.doc);
