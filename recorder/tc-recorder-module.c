@@ -797,6 +797,12 @@ rec_system_sample(PyObject *self, PyObject *args)
     return counters_to_dict(values, n);
 }
 
+static PyObject *
+rec_library_summary(PyObject *self, PyObject *obj)
+{
+    return tc_rec_library_summary(obj);
+}
+
 /* ---- locals, stacks */
 
 typedef struct {
@@ -1502,6 +1508,9 @@ static PyMethodDef rec_methods[] = {
     {"ignore_current_thread", rec_ignore_current_thread, METH_NOARGS, NULL},
     {"thread_id", rec_thread_id, METH_VARARGS, NULL},
     {"system_sample", rec_system_sample, METH_VARARGS, NULL},
+    {"library_summary", rec_library_summary, METH_O,
+     "library_summary(obj) -> the summary of a numpy / pandas / torch "
+     "object from its attributes, or None for any other object."},
     {"write_snapshot", (PyCFunction)(void (*)(void))rec_write_snapshot,
      METH_VARARGS | METH_KEYWORDS, NULL},
     {"metric", rec_metric, METH_VARARGS, NULL},

@@ -372,8 +372,29 @@ safe_attr_str(SafeText *t, PyObject *obj, const char *attr, int as_repr)
     Py_DECREF(v);
 }
 
+/* torch.Tensor, or a subclass torch itself defines (nn.Parameter: a
+ * model's weights, met in every training loop's locals).  A subclass of the
+ * program's own may override what the summary reads: not this. */
+static int
+is_torch_tensor(PyTypeObject *tp)
+{
+    if (!module_is(type_module(tp), "torch")) {
+        return 0;
+    }
+    PyObject *mro = tp->tp_mro;
+    for (Py_ssize_t i = 0; mro != NULL && i < PyTuple_GET_SIZE(mro); i++) {
+        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (strcmp(short_type_name(base), "Tensor") == 0
+            && module_is(type_module(base), "torch")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* numpy / pandas / torch, recognised by the exact class (a subclass may
- * override what is read here): 1 when summarised. */
+ * override what is read here; torch's own subclasses of Tensor excepted):
+ * 1 when summarised. */
 static int
 library_summary(SafeText *t, PyObject *obj)
 {
@@ -432,8 +453,9 @@ library_summary(SafeText *t, PyObject *obj)
         }
         return 0;
     }
-    if (module_is(module, "torch") && strcmp(name, "Tensor") == 0) {
-        text_cstr(t, "Tensor(");
+    if (is_torch_tensor(tp)) {
+        text_cstr(t, name);   /* Tensor, or torch's own subclass: Parameter */
+        text_cstr(t, "(");
         PyObject *shape = PyObject_GetAttrString(obj, "shape");
         PyObject *dims = shape ? PySequence_Tuple(shape) : NULL;
         if (dims != NULL) {
@@ -724,6 +746,26 @@ safe_repr(SafeText *t, PyObject *obj, int depth)
         return;
     }
     text_opaque(t, obj);
+}
+
+PyObject *
+tc_rec_library_summary(PyObject *obj)
+{
+    char buf[TC_REC_SUMMARY_BYTES + 4];
+    SafeText t = {.buf = buf, .limit = TC_REC_SUMMARY_BYTES};
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    int known = library_summary(&t, obj);
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+    if (!known) {
+        Py_RETURN_NONE;
+    }
+    if (t.full) {
+        memcpy(buf + t.len, "\xe2\x80\xa6", 3);   /* … */
+        t.len += 3;
+    }
+    return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)t.len, "replace");
 }
 
 PyObject *

@@ -523,6 +523,12 @@ TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view
 /* A repr running none of the program's code, at most `limit` bytes of
  * UTF-8 plus "…" when cut (*cut set); keeps a pending exception. */
 PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
+/* The attribute summary of a numpy array or scalar, a pandas frame or
+ * series, a torch tensor (str), or None for any other object: what a
+ * snapshot shows for one inside a container too, where repr() would run
+ * the library's formatting (a CUDA tensor's copies it to the host). */
+#define TC_REC_SUMMARY_BYTES 500
+PyObject *tc_rec_library_summary(PyObject *obj);
 
 /* tc-recorder-own-call.c: own_call(fn, *args, **kwargs), the API's code
  * run with no hook called on its thread (METH_FASTCALL | METH_KEYWORDS). */

@@ -6,9 +6,16 @@ any other value's).  repr() of a list of two million floats took ~0.3 s,
 of a 100 MB text as long, at every snapshot and on the program's GIL.  The
 containers whose repr CPython (or the standard library) spells out are
 written here item by item, with that spelling, until the text is long
-enough; any other value is repr()'d."""
+enough; numpy, pandas and torch objects inside them get the summary a
+snapshot gives one alone (their repr formats values: a CUDA tensor's copies
+them from the GPU, at every snapshot); any other value is repr()'d."""
 
 import collections
+
+from ._recorder import library_summary
+
+# Items repr()'d at once: most items are these.
+_PLAIN = frozenset((int, float, str, bytes, bool, type(None), complex))
 
 __all__ = ["bounded_repr", "text_head_repr", "writes_bounded"]
 
@@ -37,11 +44,16 @@ class _ReprWriter:
             raise _Enough
 
     def emit(self, value):
-        write = _writer_of(type(value))
-        if write is None:
+        cls = type(value)
+        if cls in _PLAIN:
             self.put(repr(value))
-        else:
+            return
+        write = _writer_of(cls)
+        if write is not None:
             write(self, value)
+            return
+        summary = library_summary(value)
+        self.put(repr(value) if summary is None else summary)
 
     def items(self, iterable, pairs=False):
         """The items of a container, comma-separated; `pairs` writes

@@ -10,6 +10,7 @@ import threading
 import types
 
 from ._bounded_repr import bounded_repr, text_head_repr, writes_bounded
+from ._recorder import library_summary
 
 OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -321,25 +322,22 @@ def redact_text(text):
 def _smart_repr(value):
     tname = type(value).__name__
     module = type(value).__module__ or ""
-    try:
-        if tname == "ndarray" and module.startswith("numpy"):
+    if tname == "ndarray" and module.startswith("numpy"):
+        try:
             try:
                 return ("ndarray(%s) %s min=%.4g max=%.4g mean=%.4g"
                         % (value.shape, value.dtype, value.min(), value.max(),
                            value.mean()), False)
             except Exception:
                 return "ndarray(%s) %s" % (value.shape, value.dtype), False
-        if tname == "DataFrame" and module.startswith("pandas"):
-            return ("DataFrame(%s) cols=%s"
-                    % (value.shape, list(value.columns[:5])), False)
-        if tname == "Series" and module.startswith("pandas"):
-            return "Series[%s] len=%d" % (value.dtype, len(value)), False
-        if tname == "Tensor" and module.startswith("torch"):
-            return ("Tensor(%s) %s dev=%s grad=%s"
-                    % (tuple(value.shape), value.dtype, value.device,
-                       value.requires_grad), False)
-    except Exception:
-        pass
+        except Exception:
+            pass
+    else:
+        # pandas and torch objects and numpy's scalars: the summary they
+        # get inside a container too (tc-recorder-values.c).
+        summary = library_summary(value)
+        if summary is not None:
+            return summary, False
     if isinstance(value, (list, tuple)):
         text, cut = _container_text(value)
         return "%s[%s] %s" % (tname, _len_text(value), text), cut

@@ -77,6 +77,85 @@ def test_summaries_come_from_attributes_only():
     assert smart_repr(ndarray_broken())[0].startswith("<")
 
 
+class _Tensor:
+    """What the summary reads of a torch tensor; its repr, which would copy
+    a CUDA tensor's values to the host, fails the test."""
+    __module__ = "torch"
+    shape, dtype, device, requires_grad = [3], "torch.float64", "cuda:0", False
+
+    def __repr__(self):
+        raise AssertionError("the tensor's repr ran")
+
+
+_Tensor.__name__ = "Tensor"
+
+
+class _Parameter(_Tensor):
+    __module__ = "torch.nn.parameter"
+    requires_grad = True
+
+
+_Parameter.__name__ = "Parameter"
+
+
+def test_library_objects_inside_containers():
+    """Inside a list or dict a tensor gets its summary, not its repr; so
+    does torch's own subclass (a model's weights), alone too."""
+    text, cut = smart_repr([_Tensor(), 1.5])
+    assert text == ("list[2] [Tensor((3,)) torch.float64 dev=cuda:0 "
+                    "grad=False, 1.5]"), text
+    assert not cut
+    assert smart_repr({"w": _Parameter()})[0] == (
+        "dict[1] {'w': Parameter((3,)) torch.float64 dev=cuda:0 grad=True}")
+    assert smart_repr(_Parameter())[0] == (
+        "Parameter((3,)) torch.float64 dev=cuda:0 grad=True")
+    long, cut = smart_repr([_Tensor()] * 1000)
+    assert cut and long.startswith("list[1000] [Tensor((3,))")
+
+    class Mine(_Tensor):   # the program's own subclass: its repr is its own
+        __module__ = "__main__"
+
+        def __repr__(self):
+            return "Mine()"
+    assert smart_repr([Mine()])[0] == "list[1] [Mine()]"
+
+
+def test_torch_in_containers():
+    torch = pytest.importorskip("torch")
+    batch = [torch.zeros(2, 3), torch.ones(4, dtype=torch.int16)]
+    assert smart_repr(batch)[0] == (
+        "list[2] [Tensor((2, 3)) torch.float32 dev=cpu grad=False, "
+        "Tensor((4,)) torch.int16 dev=cpu grad=False]")
+    weight = torch.nn.Parameter(torch.zeros(2))
+    assert smart_repr((weight,))[0] == (
+        "tuple[1] (Parameter((2,)) torch.float32 dev=cpu grad=True,)")
+
+
+def test_recorded_tensors_in_a_list(run, tmp_path):
+    proc = run(r'''
+import sys, timecapsule as tc
+class Tensor:
+    shape, dtype, device, requires_grad = (8, 4096), "torch.bfloat16", "cuda:0", False
+    def __repr__(self):
+        sys.stderr.write("REPR RAN\n")
+        return "tensor(...)"
+Tensor.__module__ = "torch"
+tc.record(every=10, output="out.tc")
+def f():
+    batches = [Tensor() for _ in range(4)]
+    tc.snap("b")
+f()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    assert "REPR RAN" not in proc.stderr
+    r = load(tmp_path / "out.tc")
+    reprs = [r.locals_of(th)["batches"]["repr"] for s in r.snapshots
+             for th in s["threads"] if "batches" in r.locals_of(th)]
+    assert reprs and reprs[0].startswith(
+        "list[4] [Tensor((8, 4096)) torch.bfloat16 dev=cuda:0 grad=False, ")
+
+
 def test_recorder_never_imports_them(run, tmp_path):
     proc = run('''
 import sys, timecapsule as tc

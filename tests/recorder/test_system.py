@@ -143,35 +143,41 @@ def test_torch_before_cuda_starts_gives_no_counters(run, tmp_path):
 
 
 def test_cpu_percent_of_close_samples(run, tmp_path):
-    # Snapshots 1 ms apart while another thread spins: CPU time of a thread
-    # running elsewhere is only as recent as its last scheduler tick, so a
-    # 1 ms window read 300-600 %.  No sample may say more than the cores
-    # give (plus a tick's error over the 100 ms window).
+    # Samples a fraction of a ms apart while another thread hashes 32 MB at
+    # a time without the GIL: the CPU time of a thread running elsewhere is
+    # only as recent as its last scheduler tick, so a window that short read
+    # one tick of its time as 1 000-2 000 % before the fix.  No sample may
+    # say more than the cores give, plus a tick's error over the 100 ms
+    # window.  Snapshots take their counters from the same function.
     proc = run(r"""
-import threading, time, timecapsule as tc
+import hashlib, threading, time, timecapsule as tc
+from timecapsule._recording import core
 stop = False
-def spin():
+data = b"x" * (32 << 20)
+def hash_without_gil():
     while not stop:
-        pass
-t = threading.Thread(target=spin)
+        hashlib.sha256(data).digest()
+t = threading.Thread(target=hash_without_gil)
 t.start()
 tc.record(every=10, output="out.tc")
-end = time.monotonic() + 1.0
-while time.monotonic() < end:
-    tc.snap("close")
-    time.sleep(0.001)
+cpu = []
+for _ in range(1000):
+    cpu.append(core.system_sample()["cpu_pct"])
+    time.sleep(0.0002)
+tc.snap("after")
 stop = True
 t.join()
 tc.stop()
+print(max(cpu), sorted(cpu)[len(cpu) // 2])
 """)
     assert proc.returncode == 0, proc.stderr
+    highest, median = map(float, proc.stdout.split()[-2:])
+    limit = 100 * min(os.cpu_count(), 2) + 25     # both threads busy
+    assert highest <= limit, highest
+    assert median > 50                            # the hashing is seen
     r = load(tmp_path / "out.tc")
-    cpu = [r.counter(s["system"], "cpu_pct") for s in r.snapshots
-           if s["evt"] == "SNAP:close"]
-    assert len(cpu) > 100
-    limit = 100 * min(os.cpu_count(), 2) + 25     # two busy threads at most
-    assert max(cpu) <= limit, sorted(cpu)[-5:]
-    assert max(cpu) > 50                          # the spinning is seen
+    s = next(s for s in r.snapshots if s["evt"] == "SNAP:after")
+    assert 50 < r.counter(s["system"], "cpu_pct") <= limit
 
 
 def test_sample_mode(run, tmp_path):
