@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tc-document-private.h"
+#include "tc-test-document.h"
 #include "tc-test-recordings.h"
 
 static TcDocument *
@@ -20,21 +21,6 @@ load (const char *path)
   g_assert_no_error (error);
   g_assert_nonnull (doc);
   return doc;
-}
-
-static const TcFunctionStats *
-stats_named (TcDocument *doc, const char *name)
-{
-  GPtrArray *stats = tc_document_get_function_stats (doc);
-
-  for (guint i = 0; i < stats->len; i++)
-    {
-      const TcFunctionStats *s = g_ptr_array_index (stats, i);
-
-      if (g_str_equal (s->name, name))
-        return s;
-    }
-  g_assert_not_reached ();
 }
 
 static void
@@ -87,9 +73,9 @@ test_function_stats (void)
 {
   g_autofree char *path = tc_test_write_timings ();
   g_autoptr (TcDocument) doc = load (path);
-  const TcFunctionStats *work = stats_named (doc, "work");
-  const TcFunctionStats *fib = stats_named (doc, "fib");
-  const TcFunctionStats *main_ = stats_named (doc, "main");
+  const TcFunctionStats *work = tc_test_function_stats (doc, "work");
+  const TcFunctionStats *fib = tc_test_function_stats (doc, "fib");
+  const TcFunctionStats *main_ = tc_test_function_stats (doc, "main");
   GPtrArray *all = tc_document_get_function_stats (doc);
 
   g_assert_cmpuint (work->calls, ==, 4);
@@ -110,7 +96,7 @@ test_function_stats (void)
 
   g_assert_cmpfloat_with_epsilon (main_->total_ms, 31.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (main_->self_ms, 6.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (stats_named (doc, "worker")->total_ms, 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tc_test_function_stats (doc, "worker")->total_ms, 5.0, 1e-9);
 
   /* Sorted by total descending. */
   g_assert_cmpstr (((TcFunctionStats *) g_ptr_array_index (all, 0))->name, ==, "main");
@@ -264,7 +250,7 @@ test_crash (void)
   g_assert_cmpuint (crash->frames[0].line, ==, 9);
   g_assert_cmpstr (crash->frames[0].locals[0].repr, ==, "3");
   g_assert_cmpint (crash->time_ns, ==, 500000000);
-  g_assert_cmpfloat_with_epsilon (stats_named (doc, "work")->avg_ms, 8.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tc_test_function_stats (doc, "work")->avg_ms, 8.0, 1e-9);
 }
 
 static void
@@ -278,7 +264,7 @@ test_truncated (void)
   g_assert_true (tc_document_get_truncated (doc));
   g_assert_cmpstr (tc_document_get_state_message (doc), !=, "");
   /* The events were written before the cut. */
-  g_assert_cmpuint (stats_named (doc, "work")->calls, ==, 4);
+  g_assert_cmpuint (tc_test_function_stats (doc, "work")->calls, ==, 4);
 }
 
 /* A file of format version 1.0 (event blocks in the head planes layout,

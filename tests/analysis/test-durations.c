@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "tc-document-private.h"
+#include "tc-test-document.h"
 #include "tc-test-recordings.h"
 
 #define NS_2_32 G_GINT64_CONSTANT (4294967296)
@@ -111,21 +112,6 @@ write_calls (const char *name, const char * const *names, const gint64 * const *
   return path;
 }
 
-static const TcFunctionStats *
-stats_named (TcDocument *doc, const char *name)
-{
-  GPtrArray *stats = tc_document_get_function_stats (doc);
-
-  for (guint i = 0; i < stats->len; i++)
-    {
-      const TcFunctionStats *s = g_ptr_array_index (stats, i);
-
-      if (g_str_equal (s->name, name))
-        return s;
-    }
-  g_assert_not_reached ();
-}
-
 /* Population σ in ms over the values, as spec §2 defines it. */
 static double
 std_ms (const gint64 *ns, guint n)
@@ -173,7 +159,7 @@ test_load (void)
   doc = tc_document_load (path, NULL, NULL, NULL, NULL);
   g_assert_nonnull (doc);
 
-  s = stats_named (doc, "mixed");
+  s = tc_test_function_stats (doc, "mixed");
   g_assert_cmpuint (s->calls, ==, 42);
   g_assert_false (tc_durations_is_compact (s->durations));
   g_assert_cmpuint (tc_durations_get_n (s->durations), ==, 42);
@@ -189,19 +175,19 @@ test_load (void)
    * the last 14 (28 … 40 ns and 2^33 + 7 ns). */
   g_assert_cmpfloat_with_epsilon (s->late_early_ratio / ((442.0 + 2 * NS_2_32 + 7) / 105.0), 1.0, 1e-12);
 
-  s = stats_named (doc, "shorts");
+  s = tc_test_function_stats (doc, "shorts");
   g_assert_true (tc_durations_is_compact (s->durations));
   g_assert_cmpint (tc_durations_get (s->durations, 0), ==, 10);
   g_assert_cmpint (tc_durations_get (s->durations, 1), ==, 20);
   g_assert_cmpint (tc_durations_get (s->durations, 2), ==, 30);
   g_assert_true (s->p50_ms == tc_ns_to_ms (20));
 
-  s = stats_named (doc, "below");
+  s = tc_test_function_stats (doc, "below");
   g_assert_true (tc_durations_is_compact (s->durations));
   g_assert_cmpint (tc_durations_get (s->durations, 1), ==, NS_2_32 - 1);
   g_assert_true (s->max_ms == tc_ns_to_ms (NS_2_32 - 1));
 
-  s = stats_named (doc, "at");
+  s = tc_test_function_stats (doc, "at");
   g_assert_false (tc_durations_is_compact (s->durations));
   g_assert_cmpint (tc_durations_get (s->durations, 0), ==, 5);
   g_assert_cmpint (tc_durations_get (s->durations, 1), ==, NS_2_32);
