@@ -541,8 +541,8 @@ section_memory (Ctx *ctx)
   counter_row (ctx, "gpu_mb", "GPU (MB)", "MB", FALSE);
   counter_row (ctx, "gpu_util_pct", "GPU util (%)", "%", FALSE);
   /* Beside NVML's whole-device figure: this process's torch tensors. */
-  counter_row (ctx, "gpu_alloc_mb", "GPU torch allocated (MB)", "MB", FALSE);
-  counter_row (ctx, "gpu_reserved_mb", "GPU torch reserved (MB)", "MB", FALSE);
+  counter_row (ctx, "gpu_alloc_mb", "torch alloc (MB)", "MB", FALSE);
+  counter_row (ctx, "gpu_reserved_mb", "torch reserved (MB)", "MB", FALSE);
   counter_row (ctx, "threads", "Threads", "", FALSE);
 
   if (audit->len == 0)

@@ -71,8 +71,8 @@ def test_report_gpu_rows(tmp_path):
     memory = out[out.index("  MEMORY\n"):]
     assert "GPU (MB): peak=1234.0MB" in memory
     assert "GPU util (%): peak=42.0%" in memory
-    assert "GPU torch allocated (MB): peak=512.0MB" in memory
-    assert "GPU torch reserved (MB): peak=1024.0MB" in memory
+    assert "torch alloc (MB): peak=512.0MB" in memory
+    assert "torch reserved (MB): peak=1024.0MB" in memory
     assert "GPU=1234MB" in out[out.index("SNAPSHOT TIMELINE"):]
 
 
