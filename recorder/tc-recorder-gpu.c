@@ -11,6 +11,9 @@
  * gpu_reserved_mb (the caching allocator's).  Without NVML, torch's
  * allocated memory is what gpu_mb and gpu_peak_mb hold, as in the seed's
  * torch backend, so a recording with either source has one "GPU memory".
+ * Once torch has started CUDA, NVML follows the device torch computes on
+ * (tc_rec_gpu_follow): under torchrun every process sees every GPU and
+ * picks its own with torch.cuda.set_device(local_rank).
  *
  * Checked on an H100 (driver 580): nvmlInit takes ~10–15 ms, a memory read
  * ~7 µs and a utilization read ~1 µs, so the writer thread samples under
@@ -48,7 +51,9 @@ typedef int (*NvmlUtilFn)(void *, TcNvmlUtilization *);
 static struct {
     int probed;
     void *lib;
+    int ready;             /* initialised: a device can be looked up */
     void *device;          /* NULL: no NVML counters */
+    NvmlByUuidFn by_uuid;
     NvmlMemoryFn memory;
     NvmlMemoryV2Fn memory_v2;
     NvmlUtilFn utilization;
@@ -113,17 +118,17 @@ nvml_probe(void)
         by_index = (NvmlByIndexFn)dlsym(nvml.lib,
                                         "nvmlDeviceGetHandleByIndex");
     }
-    NvmlByUuidFn by_uuid = (NvmlByUuidFn)dlsym(nvml.lib,
-                                               "nvmlDeviceGetHandleByUUID");
+    nvml.by_uuid = (NvmlByUuidFn)dlsym(nvml.lib, "nvmlDeviceGetHandleByUUID");
     nvml.memory = (NvmlMemoryFn)dlsym(nvml.lib, "nvmlDeviceGetMemoryInfo");
     nvml.memory_v2 = (NvmlMemoryV2Fn)dlsym(nvml.lib,
                                            "nvmlDeviceGetMemoryInfo_v2");
     nvml.utilization = (NvmlUtilFn)dlsym(nvml.lib,
                                          "nvmlDeviceGetUtilizationRates");
     if (init == NULL || by_index == NULL || nvml.memory == NULL
-        || init() != 0 || open_visible_device(by_index, by_uuid) != 0) {
+        || init() != 0 || open_visible_device(by_index, nvml.by_uuid) != 0) {
         nvml.device = NULL;
     }
+    nvml.ready = init != NULL && by_index != NULL && nvml.memory != NULL;
 }
 
 /* Memory in use and in all, in bytes: the v2 call where the driver has it,
@@ -155,17 +160,41 @@ tc_rec_gpu_reset(void)
     nvml.peak_mb = 0;
 }
 
+static void
+define_counters(void)
+{
+    uint32_t id;
+    tc_rec_counter_id("gpu_mb", "MB", &id);
+    tc_rec_counter_id("gpu_peak_mb", "MB", &id);
+    tc_rec_counter_id("gpu_total_mb", "MB", &id);
+    tc_rec_counter_id("gpu_util_pct", "%", &id);
+}
+
 void
 tc_rec_gpu_define_counters(void)
 {
     nvml_probe();
     if (nvml.device != NULL) {
-        uint32_t id;
-        tc_rec_counter_id("gpu_mb", "MB", &id);
-        tc_rec_counter_id("gpu_peak_mb", "MB", &id);
-        tc_rec_counter_id("gpu_total_mb", "MB", &id);
-        tc_rec_counter_id("gpu_util_pct", "%", &id);
+        define_counters();
     }
+}
+
+int
+tc_rec_gpu_follow(const char *uuid)
+{
+    void *device;
+    if (!nvml.ready || nvml.by_uuid == NULL
+        || nvml.by_uuid(uuid, &device) != 0) {
+        return 0;
+    }
+    if (device != nvml.device) {
+        if (nvml.device == NULL) {
+            define_counters();
+        }
+        nvml.device = device;
+        nvml.peak_mb = 0;   /* the peak of the device now sampled */
+    }
+    return 1;
 }
 
 void

@@ -798,6 +798,19 @@ rec_system_sample(PyObject *self, PyObject *args)
 }
 
 static PyObject *
+rec_gpu_follow(PyObject *self, PyObject *args)
+{
+    const char *uuid;
+    if (!PyArg_ParseTuple(args, "s", &uuid)) {
+        return NULL;
+    }
+    pthread_mutex_lock(&tc_rec.lock);
+    int found = tc_rec_gpu_follow(uuid);
+    pthread_mutex_unlock(&tc_rec.lock);
+    return PyBool_FromLong(found);
+}
+
+static PyObject *
 rec_library_summary(PyObject *self, PyObject *obj)
 {
     return tc_rec_library_summary(obj);
@@ -1508,6 +1521,9 @@ static PyMethodDef rec_methods[] = {
     {"ignore_current_thread", rec_ignore_current_thread, METH_NOARGS, NULL},
     {"thread_id", rec_thread_id, METH_VARARGS, NULL},
     {"system_sample", rec_system_sample, METH_VARARGS, NULL},
+    {"gpu_follow", rec_gpu_follow, METH_VARARGS,
+     "gpu_follow(uuid) -> whether NVML's counters now come from the device "
+     "with this UUID (\"GPU-...\")."},
     {"library_summary", rec_library_summary, METH_O,
      "library_summary(obj) -> the summary of a numpy / pandas / torch "
      "object from its attributes, or None for any other object."},

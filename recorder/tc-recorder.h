@@ -510,6 +510,9 @@ void tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n);
 /* The counter a torch.cuda number from the Python side is recorded as, or
  * NULL for a name that is not one of them. */
 const char *tc_rec_gpu_python_counter(const char *name);
+/* NVML's counters from the device with this UUID ("GPU-…", as nvidia-smi
+ * -L prints it) from now on: 1 when NVML has it. */
+int tc_rec_gpu_follow(const char *uuid);
 
 /* tc-recorder-values.c: PyObject -> TcValue (encoded into an arena of encoders). */
 typedef struct {

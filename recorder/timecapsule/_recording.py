@@ -163,6 +163,25 @@ def _unique_path(path):
     return "%s-%d%s" % (stem, i, ext)
 
 
+_followed_gpu = [None]    # the torch device index NVML was pointed at
+
+
+def _follow_torch_device(torch):
+    """NVML's counters from the device torch computes on: under torchrun
+    each process sees every GPU and picks its own with set_device().  A
+    torch without these calls leaves NVML on the first visible device."""
+    try:
+        index = torch.cuda.current_device()
+        if _followed_gpu[0] == index:
+            return
+        _followed_gpu[0] = index
+        uuid = str(torch.cuda.get_device_properties(index).uuid)
+    except Exception:
+        return
+    if not core.gpu_follow("GPU-" + uuid):
+        core.gpu_follow("MIG-" + uuid)
+
+
 def _torch_counters():
     torch = sys.modules.get("torch")
     if torch is None:
@@ -171,6 +190,7 @@ def _torch_counters():
         # Only once the program has started CUDA: asking before would start
         # it in a process that may fork (CUDA cannot then run in the child).
         if torch.cuda.is_initialized():
+            _follow_torch_device(torch)
             mb = 1024.0 * 1024.0
             return {"gpu_alloc_mb": torch.cuda.memory_allocated() / mb,
                     "gpu_alloc_peak_mb":

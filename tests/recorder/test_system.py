@@ -127,6 +127,23 @@ def test_torch_counters_beside_nvml(run, tmp_path):
     assert counters["gpu_reserved_mb"] == 1024
 
 
+def test_nvml_follows_the_torch_device(run, tmp_path):
+    # torchrun: every GPU visible, the process computes on the one it set
+    # with torch.cuda.set_device(); NVML's counters come from that one (by
+    # its UUID), not from the first visible.
+    code = TORCH_SNAP.replace(
+        "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)",
+        "cuda.current_device = lambda: 1\n"
+        "cuda.get_device_properties = lambda i: types.SimpleNamespace(\n"
+        "    uuid='fake-%d' % i)\n"
+        "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)")
+    assert code != TORCH_SNAP
+    counters = gpu_counters(run, tmp_path, code)
+    assert counters["gpu_mb"] == 2345
+    assert counters["gpu_util_pct"] == 7
+    assert counters["gpu_alloc_mb"] == 512
+
+
 def test_torch_counters_without_nvml(run, tmp_path):
     counters = gpu_counters(run, tmp_path, TORCH_SNAP,
                             TIMECAPSULE_NVML_LIBRARY="/nonexistent/nvml.so")
