@@ -8,7 +8,7 @@
 # and torch.cuda counters) and cupy.tc (NVML alone), smi.csv (nvidia-smi
 # every 250 ms during both), nvml_bench.txt, visible.txt and overhead.txt.
 # Open the recordings with timecapsule-viewer (Memory and Resources).
-# Results of a run on an H100: docs/PERFORMANCE.md, "GPU counters".
+# Results of a run on an H100: docs/PERFORMANCE.md, "Session 14".
 set -u
 OUT=${1:-gpu-check}
 HERE=$(dirname "$0")
