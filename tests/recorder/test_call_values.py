@@ -190,13 +190,13 @@ def config():
 def conn_string():
     return "host=db password=swordfish"
 def in_tuple():
-    return ("bob", {"token": "t-456"})
+    return ("bob", {"token": "tq456z"})
 tc.record(every=10, output="out.tc", watch=["nothing"], embed_source=False%s)
 config(); conn_string(); in_tuple()
 tc.stop()
 '''
 
-SECRETS = ("hunter2", "k-123", "swordfish", "t-456")
+SECRETS = ("hunter2", "k-123", "swordfish", "tq456z")
 
 
 def test_return_values_are_redacted(run, tmp_path):
