@@ -748,6 +748,24 @@ safe_repr(SafeText *t, PyObject *obj, int depth)
     text_opaque(t, obj);
 }
 
+/* The text as a str, "…" after it when it was cut (the buffer has room
+ * for it past the limit); "?" if it cannot be decoded. */
+static PyObject *
+text_finish(SafeText *t)
+{
+    if (t->full) {
+        memcpy(t->buf + t->len, "\xe2\x80\xa6", 3);   /* … */
+        t->len += 3;
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(t->buf, (Py_ssize_t)t->len,
+                                          "replace");
+    if (text == NULL) {
+        PyErr_Clear();
+        text = PyUnicode_FromString("?");
+    }
+    return text;
+}
+
 PyObject *
 tc_rec_library_summary(PyObject *obj)
 {
@@ -761,11 +779,7 @@ tc_rec_library_summary(PyObject *obj)
     if (!known) {
         Py_RETURN_NONE;
     }
-    if (t.full) {
-        memcpy(buf + t.len, "\xe2\x80\xa6", 3);   /* … */
-        t.len += 3;
-    }
-    return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)t.len, "replace");
+    return text_finish(&t);
 }
 
 PyObject *
@@ -779,19 +793,11 @@ tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut)
     PyObject *exc_type, *exc_value, *exc_tb;
     PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
     safe_repr(&t, obj, 0);
-    if (t.full) {
-        memcpy(buf + t.len, "\xe2\x80\xa6", 3);   /* … */
-        t.len += 3;
-    }
     if (cut != NULL) {
         *cut = t.full;
     }
-    PyObject *text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)t.len, "replace");
+    PyObject *text = text_finish(&t);
     free(buf);
-    if (text == NULL) {
-        PyErr_Clear();
-        text = PyUnicode_FromString("?");
-    }
     PyErr_Restore(exc_type, exc_value, exc_tb);
     return text;
 }
