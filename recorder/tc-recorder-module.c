@@ -1525,8 +1525,8 @@ static PyMethodDef rec_methods[] = {
      "gpu_follow(uuid) -> whether NVML's counters now come from the device "
      "with this UUID (\"GPU-...\")."},
     {"library_summary", rec_library_summary, METH_O,
-     "library_summary(obj) -> the summary of a numpy / pandas / torch "
-     "object from its attributes, or None for any other object."},
+     "library_summary(obj) -> the summary of a numpy / pandas / torch / "
+     "cupy / jax object from its attributes, or None for any other object."},
     {"write_snapshot", (PyCFunction)(void (*)(void))rec_write_snapshot,
      METH_VARARGS | METH_KEYWORDS, NULL},
     {"metric", rec_metric, METH_VARARGS, NULL},

@@ -392,15 +392,39 @@ is_torch_tensor(PyTypeObject *tp)
     return 0;
 }
 
-/* numpy / pandas / torch, recognised by the exact class (a subclass may
- * override what is read here; torch's own subclasses of Tensor excepted):
- * 1 when summarised. */
+/* A GPU array's shape, dtype and device, read from its attributes: its
+ * repr would wait for the GPU and copy the values to the host. */
+static void
+device_array_summary(SafeText *t, PyObject *obj, const char *label)
+{
+    text_cstr(t, label);
+    text_cstr(t, "(");
+    safe_attr_str(t, obj, "shape", 1);
+    text_cstr(t, ") ");
+    safe_attr_str(t, obj, "dtype", 0);
+    text_cstr(t, " dev=");
+    safe_attr_str(t, obj, "device", 0);
+}
+
+/* numpy / pandas / torch / cupy / jax, recognised by the exact class (a
+ * subclass may override what is read here; torch's own subclasses of
+ * Tensor excepted): 1 when summarised. */
 static int
 library_summary(SafeText *t, PyObject *obj)
 {
     PyTypeObject *tp = Py_TYPE(obj);
     const char *module = type_module(tp);
     const char *name = short_type_name(tp);
+    if (module_is(module, "cupy") && strcmp(name, "ndarray") == 0) {
+        device_array_summary(t, obj, "cupy.ndarray");
+        return 1;
+    }
+    /* jax.Array's one class (jaxlib.xla_extension, or jaxlib._jax since
+     * jaxlib 0.6); tracers inside jit print cheaply, as themselves. */
+    if (module_is(module, "jaxlib") && strcmp(name, "ArrayImpl") == 0) {
+        device_array_summary(t, obj, "jax.Array");
+        return 1;
+    }
     if (module_is(module, "numpy")) {
         if (strcmp(name, "ndarray") == 0) {
             text_cstr(t, "ndarray(");

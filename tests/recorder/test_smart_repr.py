@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """numpy / pandas / torch summaries (spec §6.4): `ndarray(shape) dtype
 min= max= mean=` (.4g), `DataFrame(shape) cols=[first 5]`, `Series[dtype]
-len=N`, `Tensor(shape) dtype dev= grad=`.  Each library's tests skip where
+len=N`, `Tensor(shape) dtype dev= grad=`; and the GPU arrays of cupy and
+jax, `cupy.ndarray(shape) dtype dev=`, `jax.Array(shape) dtype dev=`.  Each library's tests skip where
 it is not installed (the 3.11 test venv gets numpy and pandas, and torch
 from a local CPU wheel, see run-tests.py); the recorder itself never
 imports them."""
@@ -154,6 +155,45 @@ tc.stop()
              for th in s["threads"] if "batches" in r.locals_of(th)]
     assert reprs and reprs[0].startswith(
         "list[4] [Tensor((8, 4096)) torch.bfloat16 dev=cuda:0 grad=False, ")
+
+
+@pytest.mark.parametrize("module, name, summary", [
+    ("cupy._core.core", "ndarray",
+     "cupy.ndarray((8, 4096)) float32 dev=<CUDA Device 1>"),
+    ("jaxlib.xla_extension", "ArrayImpl",
+     "jax.Array((8, 4096)) float32 dev=cuda:1"),
+    ("jaxlib._jax", "ArrayImpl", "jax.Array((8, 4096)) float32 dev=cuda:1"),
+])
+def test_gpu_arrays_of_cupy_and_jax(run, tmp_path, module, name, summary):
+    # Their repr waits for the GPU and copies the values to the host: a
+    # variable holding one, alone or in a list, gets the summary.
+    device = summary.rsplit("dev=", 1)[1]
+    proc = run(r"""
+import sys, timecapsule as tc
+class Device:
+    def __str__(self):
+        return %r
+class %s:
+    shape, dtype, device = (8, 4096), "float32", Device()
+    def __repr__(self):
+        sys.stderr.write("REPR RAN\n")
+        return "array(...)"
+%s.__module__ = %r
+tc.record(every=10, output="out.tc")
+def f():
+    weights = %s()
+    batches = [%s(), %s()]
+    tc.snap("b")
+f()
+tc.stop()
+""" % (device, name, name, module, name, name, name))
+    assert proc.returncode == 0, proc.stderr
+    assert "REPR RAN" not in proc.stderr
+    r = load(tmp_path / "out.tc")
+    local = next(r.locals_of(th) for s in r.snapshots for th in s["threads"]
+                 if "weights" in r.locals_of(th))
+    assert local["weights"]["repr"] == summary
+    assert local["batches"]["repr"] == "list[2] [%s, %s]" % (summary, summary)
 
 
 def test_recorder_never_imports_them(run, tmp_path):
