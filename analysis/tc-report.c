@@ -540,7 +540,9 @@ section_memory (Ctx *ctx)
   counter_row (ctx, "cpu_pct", "CPU (%)", "%", TRUE);
   counter_row (ctx, "gpu_mb", "GPU (MB)", "MB", FALSE);
   counter_row (ctx, "gpu_util_pct", "GPU util (%)", "%", FALSE);
-  /* Beside NVML's whole-device figure: this process's torch tensors. */
+  /* Beside NVML's whole-device figure: this process's part of it, and its
+   * torch tensors. */
+  counter_row (ctx, "gpu_process_mb", "GPU this process (MB)", "MB", FALSE);
   counter_row (ctx, "gpu_alloc_mb", "torch alloc (MB)", "MB", FALSE);
   counter_row (ctx, "gpu_reserved_mb", "torch reserved (MB)", "MB", FALSE);
   counter_row (ctx, "threads", "Threads", "", FALSE);

@@ -292,7 +292,7 @@ rec_close(PyObject *self, PyObject *args)
     pthread_mutex_lock(&tc_rec.lock);
     tc_rec_drain_locked();
     TcCounterValue values[16];
-    size_t nv = tc_rec_system_sample_python(values, 16);
+    size_t nv = tc_rec_system_sample_python(values, 16, TC_REC_GPU_WAIT);
     if (nv > 0) {
         tc_writer_write_system(tc_rec.writer, tc_rec_now(), values, nv);
     }
@@ -380,6 +380,7 @@ rec_fork_prepare(PyObject *self, PyObject *unused)
         /* (A second fork before the deferred restart keeps its flags.) */
         forked.writer = forked.sampler = 0;
     }
+    tc_rec_gpu_wait();   /* NVML's start, on a thread of its own */
     if (tc_rec.writer == NULL) {
         Py_RETURN_NONE;
     }
@@ -790,7 +791,9 @@ rec_system_sample(PyObject *self, PyObject *args)
     size_t n = 0;
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
-        n = tc_rec_system_sample_python(values, 24);
+        /* (the baseline of record() and the program's own monitoring:
+         * no waiting for NVML) */
+        n = tc_rec_system_sample_python(values, 24, 0);
         n = add_extra_counters(extra, values, n, 24);
     }
     pthread_mutex_unlock(&tc_rec.lock);
@@ -1118,7 +1121,11 @@ rec_write_snapshot(PyObject *self, PyObject *args, PyObject *kwargs)
     TcCounterValue values[24];
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
-        size_t nv = tc_rec_system_sample_python(values, 24);
+        /* The program's snapshots have the GPU's counters; record()'s own
+         * does not wait for NVML to start. */
+        size_t nv = tc_rec_system_sample_python(
+            values, 24,
+            s.kind != TC_SNAPSHOT_RECORD_START ? TC_REC_GPU_WAIT : 0);
         nv = add_extra_counters(extra_counters, values, nv, 24);
         s.system = values;
         s.n_system = (uint32_t)nv;
@@ -1338,7 +1345,8 @@ rec_write_crash(PyObject *self, PyObject *args)
     pthread_mutex_lock(&tc_rec.lock);
     if (tc_rec.writer != NULL) {
         c.system = values;
-        c.n_system = (uint32_t)tc_rec_system_sample_python(values, 24);
+        /* (a crash does not wait for NVML to start) */
+        c.n_system = (uint32_t)tc_rec_system_sample_python(values, 24, 0);
         write_status(tc_writer_write_crash(tc_rec.writer, t->tid,
                                            tc_rec_now(), &c));
         tc_writer_flush(tc_rec.writer, false);
@@ -1522,8 +1530,9 @@ static PyMethodDef rec_methods[] = {
     {"thread_id", rec_thread_id, METH_VARARGS, NULL},
     {"system_sample", rec_system_sample, METH_VARARGS, NULL},
     {"gpu_follow", rec_gpu_follow, METH_VARARGS,
-     "gpu_follow(uuid) -> whether NVML's counters now come from the device "
-     "with this UUID (\"GPU-...\")."},
+     "gpu_follow(uuid) -> whether NVML's counters come from the device with "
+     "torch's UUID (without \"GPU-\"/\"MIG-\") from now on, or will once "
+     "NVML has started."},
     {"library_summary", rec_library_summary, METH_O,
      "library_summary(obj) -> the summary of a numpy / pandas / torch / "
      "cupy / jax object from its attributes, or None for any other object."},

@@ -158,7 +158,7 @@ tc_rec_system_define_counters(void)
     for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
         tc_rec_counter_id(counters[i][0], counters[i][1], &id);
     }
-    tc_rec_gpu_define_counters();
+    tc_rec_gpu_start();
     return 0;
 }
 
@@ -200,7 +200,7 @@ cpu_percent(uint64_t cpu_ns, uint64_t wall)
 }
 
 static size_t
-sample(TcCounterValue *out, size_t cap, long exiting)
+sample(TcCounterValue *out, size_t cap, long exiting, unsigned int gpu_flags)
 {
     size_t n = 0;
     double rss = read_status_kb("VmRSS");
@@ -229,18 +229,19 @@ sample(TcCounterValue *out, size_t cap, long exiting)
     }
     tc_rec_counter_put(out, cap, &n, "open_fds", (double)open_fds());
 
-    tc_rec_gpu_sample(out, cap, &n);
+    tc_rec_gpu_sample(out, cap, &n, gpu_flags);
     return n;
 }
 
 size_t
 tc_rec_system_sample(TcCounterValue *out, size_t cap)
 {
-    return sample(out, cap, 0);
+    return sample(out, cap, 0, TC_REC_GPU_LOOK);
 }
 
 size_t
-tc_rec_system_sample_python(TcCounterValue *out, size_t cap)
+tc_rec_system_sample_python(TcCounterValue *out, size_t cap,
+                            unsigned int gpu_flags)
 {
-    return sample(out, cap, threads_exiting_locked());
+    return sample(out, cap, threads_exiting_locked(), gpu_flags);
 }

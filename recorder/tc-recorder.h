@@ -495,8 +495,10 @@ void tc_rec_signal_watch_resend_in_child(void);          /* after CPython's */
 /* tc-recorder-system.c */
 size_t tc_rec_system_sample(TcCounterValue *out, size_t cap);   /* under lock */
 /* The same from a Python call (GIL held, under lock): also leaves out
- * threads that have ended for Python but not yet for the kernel. */
-size_t tc_rec_system_sample_python(TcCounterValue *out, size_t cap);
+ * threads that have ended for Python but not yet for the kernel.
+ * gpu_flags: TC_REC_GPU_WAIT or 0 (tc-recorder-gpu.c). */
+size_t tc_rec_system_sample_python(TcCounterValue *out, size_t cap,
+                                   unsigned int gpu_flags);
 void tc_rec_system_reset(void);
 int tc_rec_system_define_counters(void);                  /* under lock */
 /* Appends name = value (when value ≥ 0 and there is room). */
@@ -505,13 +507,24 @@ void tc_rec_counter_put(TcCounterValue *out, size_t cap, size_t *n,
 
 /* tc-recorder-gpu.c (under lock) */
 void tc_rec_gpu_reset(void);
-void tc_rec_gpu_define_counters(void);
-void tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n);
+/* NVML starts on a thread of its own at the first record(); the GPU's
+ * counters wait for it, and so does fork_prepare (tc_rec_gpu_wait): no
+ * recorder thread may be running at fork. */
+void tc_rec_gpu_start(void);
+void tc_rec_gpu_wait(void);
+enum {
+    TC_REC_GPU_WAIT = 1,   /* for NVML's start, if it is under way */
+    TC_REC_GPU_LOOK = 2,   /* for the device holding this process's memory
+                            * (a list of processes a device: the writer) */
+};
+void tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n,
+                       unsigned int flags);
 /* The counter a torch.cuda number from the Python side is recorded as, or
  * NULL for a name that is not one of them. */
 const char *tc_rec_gpu_python_counter(const char *name);
-/* NVML's counters from the device with this UUID ("GPU-…", as nvidia-smi
- * -L prints it) from now on: 1 when NVML has it. */
+/* NVML's counters from torch's device, with this UUID (torch's spelling,
+ * without nvidia-smi's "GPU-"/"MIG-"), from now on: 1 when NVML has it, or
+ * may (it has not started yet). */
 int tc_rec_gpu_follow(const char *uuid);
 
 /* tc-recorder-values.c: PyObject -> TcValue (encoded into an arena of encoders). */

@@ -5,10 +5,13 @@
 # against nvidia-smi, and what NVML costs.  Needs timecapsule importable
 # (installed, or PYTHONPATH), torch with CUDA, cupy and nvidia-smi.  Writes
 # into OUT (default ./gpu-check): the recordings train.tc (torch, with NVML
-# and torch.cuda counters) and cupy.tc (NVML alone), smi.csv (nvidia-smi
-# every 250 ms during both), nvml_bench.txt, visible.txt and overhead.txt.
+# and torch.cuda counters), cupy.tc (NVML alone) and process.tc (this
+# process's memory against nvidia-smi's, process_memory.txt), smi.csv and
+# smi-apps.csv (nvidia-smi's device and per-process memory every 250 ms
+# during train and cupy), nvml_bench.txt, visible.txt and overhead.txt.
 # Open the recordings with timecapsule-viewer (Memory and Resources).
-# Results of a run on an H100: docs/PERFORMANCE.md, "Session 14".
+# Results of runs on an H100 and an H200: docs/PERFORMANCE.md, "Session 14"
+# and "Session 15".
 set -u
 OUT=${1:-gpu-check}
 HERE=$(dirname "$0")
@@ -20,9 +23,14 @@ timeout 60 python3 "$HERE/nvml_bench.py" 2>&1 | tee "$OUT/nvml_bench.txt"
 nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu \
     --format=csv,noheader -lms 250 > "$OUT/smi.csv" 2>&1 &
 SMI=$!
+nvidia-smi --query-compute-apps=timestamp,pid,used_memory \
+    --format=csv,noheader -lms 250 > "$OUT/smi-apps.csv" 2>&1 &
+APPS=$!
 timeout 150 python3 "$HERE/train.py" "$OUT/train.tc"
 timeout 120 python3 "$HERE/cupy_run.py" "$OUT/cupy.tc"
-kill $SMI
+kill $SMI $APPS
+timeout 90 python3 "$HERE/process_memory.py" "$OUT/process.tc" 2>&1 \
+    | tee "$OUT/process_memory.txt"
 # The device a recording follows: none set, by index, by UUID, a device
 # that is not there, and none visible.
 for v in unset 0 "$UUID" 1 ""; do

@@ -44,3 +44,27 @@ bench("nvmlDeviceGetMemoryInfo", lambda: lib.nvmlDeviceGetMemoryInfo(h, ctypes.b
 bench("nvmlDeviceGetUtilizationRates", lambda: lib.nvmlDeviceGetUtilizationRates(h, ctypes.byref(u)), 500)
 print("memory: total %d MiB used %d MiB free %d MiB; util gpu %d%% mem %d%%"
       % (m.total >> 20, m.used >> 20, m.free >> 20, u.gpu, u.memory))
+
+
+class Process(ctypes.Structure):
+    # nvmlProcessInfo_v2_t, filled by the v2 and v3 lists
+    _fields_ = [("pid", ctypes.c_uint), ("usedGpuMemory", ctypes.c_ulonglong),
+                ("gpuInstanceId", ctypes.c_uint),
+                ("computeInstanceId", ctypes.c_uint)]
+
+
+procs = (Process * 64)()
+count = ctypes.c_uint()
+
+
+def processes():
+    count.value = 64
+    return lib.nvmlDeviceGetComputeRunningProcesses_v3(h, ctypes.byref(count), procs)
+
+
+n_dev = ctypes.c_uint()
+bench("nvmlDeviceGetCount_v2", lambda: lib.nvmlDeviceGetCount_v2(ctypes.byref(n_dev)), 500)
+bench("ComputeRunningProcesses_v3", processes, 500)
+print("%d device(s); compute processes on device 0: %s (this pid %d)"
+      % (n_dev.value, [(procs[i].pid, procs[i].usedGpuMemory >> 20)
+                       for i in range(count.value)], os.getpid()))

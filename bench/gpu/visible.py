@@ -2,6 +2,7 @@
 """Which device's counters a recording gets under CUDA_VISIBLE_DEVICES."""
 import os
 import tempfile
+import time
 
 import torch
 import timecapsule as tc
@@ -11,6 +12,7 @@ out = tempfile.mkdtemp()
 tc.record(output=os.path.join(out, "visible.tc"), every=10)
 if torch.cuda.is_available():
     keep = torch.zeros(1024, 1024, device="cuda")   # 4 MiB held
+time.sleep(0.1)   # NVML starts beside the program (~25 ms)
 d = core.system_sample(_torch_counters())
 tc.stop()
 print("CUDA_VISIBLE_DEVICES=%r cuda=%s:" % (os.environ.get("CUDA_VISIBLE_DEVICES"), torch.cuda.is_available()),

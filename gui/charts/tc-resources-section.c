@@ -16,21 +16,23 @@
 #include "tc-resources-section.h"
 
 /* The counters worth a plot, in the order a reader looks for them.  Beside
- * NVML's whole device, gpu_alloc_mb and gpu_reserved_mb are this process's
- * torch tensors (tc-recorder-gpu.c). */
+ * NVML's whole device, gpu_process_mb is this process's part of it and
+ * gpu_alloc_mb and gpu_reserved_mb its torch tensors (tc-recorder-gpu.c). */
 static const struct
 {
   const char *name;
   const char *title;
   const char *color;
-  const char *peak;     /* counter whose maximum is drawn as the peak line */
+  const char *peak;     /* counter whose maximum is drawn as the peak line
+                         * (the plot's own where none records the peak) */
 } plots[] = {
   { "ram_mb",       N_("Memory (RSS)"),    "#9141ac", "ram_peak_mb" },
   { "cpu_pct",      N_("CPU"),             "#3584e4", NULL },
   { "gpu_mb",       N_("GPU Memory"),      "#2ec27e", "gpu_peak_mb" },
   { "gpu_util_pct", N_("GPU Utilization"), "#26a269", NULL },
+  { "gpu_process_mb", N_("GPU Memory of This Process"), "#8ff0a4", "gpu_process_mb" },
   { "gpu_alloc_mb", N_("GPU Memory Allocated by PyTorch"), "#33d17a", "gpu_alloc_peak_mb" },
-  { "gpu_reserved_mb", N_("GPU Memory Reserved by PyTorch"), "#57e389", NULL },
+  { "gpu_reserved_mb", N_("GPU Memory Reserved by PyTorch"), "#57e389", "gpu_reserved_mb" },
   { "threads",      N_("Threads"),         "#e66100", NULL },
   { "open_fds",     N_("Open Files"),      "#986a44", NULL },
 };

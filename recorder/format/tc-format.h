@@ -528,7 +528,8 @@ typedef struct { uint32_t counter_id; TcStr name; TcStr unit; TcStr description;
 
 /* Well-known counter names: "ram_mb" (process RSS), "ram_peak_mb" (peak RSS,
  * VmHWM), "cpu_pct" (this process, % of one core), "threads", "open_fds",
- * "gpu_mb", "gpu_peak_mb", "gpu_reserved_mb", "gpu_total_mb", "gpu_util_pct". */
+ * "gpu_mb", "gpu_peak_mb", "gpu_reserved_mb", "gpu_total_mb", "gpu_util_pct",
+ * "gpu_process_mb", "gpu_alloc_mb", "gpu_alloc_peak_mb". */
 
 /* An event in memory (not on disk: on disk it is a varint stream). */
 typedef struct

@@ -175,11 +175,9 @@ def _follow_torch_device(torch):
         if _followed_gpu[0] == index:
             return
         _followed_gpu[0] = index
-        uuid = str(torch.cuda.get_device_properties(index).uuid)
+        core.gpu_follow(str(torch.cuda.get_device_properties(index).uuid))
     except Exception:
         return
-    if not core.gpu_follow("GPU-" + uuid):
-        core.gpu_follow("MIG-" + uuid)
 
 
 def _torch_counters():

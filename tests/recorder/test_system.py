@@ -107,6 +107,92 @@ def test_nvml_follows_cuda_visible_devices(run, tmp_path, visible, used):
     assert counters.get("gpu_mb") == used
 
 
+@pytest.mark.parametrize("others, driver", [
+    (None, {}),                            # one other process on the GPU
+    ("100", {}),                           # more than the first list holds
+    ("3", {"FAKE_NVML_NO_V2": "1"}),       # an old driver's v1 list
+])
+def test_nvml_gives_this_process_memory(run, tmp_path, others, driver):
+    # The device's 1234 MiB are every process's; NVML's list of the
+    # processes on it gives this one's part (its CUDA context and every
+    # library's memory), found by pid among the others.
+    env = dict(driver, FAKE_NVML_PROCESS="0:640")
+    if others is not None:
+        env["FAKE_NVML_OTHERS"] = others
+    counters = gpu_counters(run, tmp_path, **env)
+    assert counters["gpu_process_mb"] == 640
+    assert counters["gpu_mb"] == (1534 if driver else 1234)
+
+
+def test_no_process_memory_where_nvml_does_not_list_the_process(run, tmp_path):
+    # No CUDA context yet, or a container whose PID namespace NVML does
+    # not see into: the counter is left out, never recorded as 0.
+    r_counters = gpu_counters(run, tmp_path, FAKE_NVML_OTHERS="5")
+    assert "gpu_process_mb" not in r_counters
+    assert r_counters["gpu_mb"] == 1234
+
+
+# A snapshot after the writer's first sample (500 ms after record()).
+GPU_SNAP_LATER = GPU_SNAP.replace('tc.snap("gpu")',
+                                  'import time; time.sleep(0.8)\ntc.snap("gpu")')
+
+
+def test_nvml_follows_the_device_this_process_uses(run, tmp_path):
+    # cupy/jax on the second GPU of two, without torch: the writer's sample
+    # finds the device that lists this process, and the counters come from
+    # it from then on.
+    assert GPU_SNAP_LATER != GPU_SNAP
+    counters = gpu_counters(run, tmp_path, GPU_SNAP_LATER,
+                            FAKE_NVML_PROCESS="1:640")
+    assert counters["gpu_mb"] == 2345
+    assert counters["gpu_util_pct"] == 7
+    assert counters["gpu_process_mb"] == 640
+
+
+def test_record_does_not_wait_for_nvml(run, tmp_path):
+    # nvmlInit takes 10-15 ms on a real driver (the device's handle ~7 ms
+    # more): it runs beside the program.  Here it waits for a file that
+    # the program creates after record() has returned (record() waiting
+    # for NVML would wait 5 s for nothing, and NVML would fail); the
+    # program's snapshot then waits for NVML, and has its counters.
+    gate = tmp_path / "nvml-may-start"
+    code = GPU_SNAP.replace('tc.snap("gpu")',
+                            'open(%r, "w").close()\ntc.snap("gpu")' % str(gate))
+    counters = gpu_counters(run, tmp_path, code, FAKE_NVML_INIT_GATE=str(gate))
+    assert counters["gpu_mb"] == 1234
+
+
+def test_fork_waits_for_nvml_to_start(run, tmp_path):
+    # No recorder thread may be alive at fork(): a fork right after
+    # record() waits for NVML's (200 ms here).  3.12+ warns when a process
+    # with other threads forks; both sides go on with their GPU counters.
+    proc = run(r"""
+import os, warnings
+import timecapsule as tc
+tc.record(every=10, output="out.tc")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    pid = os.fork()
+    if pid == 0:
+        tc.snap("gpu")
+        tc.stop()
+        os._exit(0)
+    os.waitpid(pid, 0)
+print("fork warnings:", sum("multi-threaded" in str(w.message) for w in caught))
+tc.snap("gpu")
+tc.stop()
+""", env={"TIMECAPSULE_NVML_LIBRARY": os.environ["TC_FAKE_NVML"],
+          "FAKE_NVML_INIT_MS": "200"})
+    assert proc.returncode == 0, proc.stderr
+    assert "fork warnings: 0" in proc.stdout
+    children = [p for p in tmp_path.glob("*.tc") if p.name != "out.tc"]
+    assert len(children) == 1, list(tmp_path.iterdir())
+    for path in (tmp_path / "out.tc", children[0]):
+        r = load(path)
+        s = next(s for s in r.snapshots if s["evt"] == "SNAP:gpu")
+        assert r.counter(s["system"], "gpu_mb") == 1234, path
+
+
 TORCH_SNAP = r"""
 import sys, types
 # What the recorder asks torch.cuda, without torch: 512 MiB allocated by
@@ -127,21 +213,40 @@ def test_torch_counters_beside_nvml(run, tmp_path):
     assert counters["gpu_reserved_mb"] == 1024
 
 
-def test_nvml_follows_the_torch_device(run, tmp_path):
+# torch computing on device 1 of the fake NVML's two ("GPU-fake-1").
+TORCH_ON_DEVICE_1 = TORCH_SNAP.replace(
+    "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)",
+    "cuda.current_device = lambda: 1\n"
+    "cuda.get_device_properties = lambda i: types.SimpleNamespace(\n"
+    "    uuid='fake-%d' % i)\n"
+    "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)")
+
+
+@pytest.mark.parametrize("init_ms", [None, "200"])
+def test_nvml_follows_the_torch_device(run, tmp_path, init_ms):
     # torchrun: every GPU visible, the process computes on the one it set
     # with torch.cuda.set_device(); NVML's counters come from that one (by
-    # its UUID), not from the first visible.
-    code = TORCH_SNAP.replace(
-        "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)",
-        "cuda.current_device = lambda: 1\n"
-        "cuda.get_device_properties = lambda i: types.SimpleNamespace(\n"
-        "    uuid='fake-%d' % i)\n"
-        "sys.modules[\"torch\"] = types.SimpleNamespace(cuda=cuda)")
-    assert code != TORCH_SNAP
-    counters = gpu_counters(run, tmp_path, code)
+    # its UUID), not from the first visible.  With NVML slow to start,
+    # record()'s own snapshot asks before it has: the device is followed
+    # once it has.
+    assert TORCH_ON_DEVICE_1 != TORCH_SNAP
+    env = {"FAKE_NVML_INIT_MS": init_ms} if init_ms else {}
+    counters = gpu_counters(run, tmp_path, TORCH_ON_DEVICE_1, **env)
     assert counters["gpu_mb"] == 2345
     assert counters["gpu_util_pct"] == 7
     assert counters["gpu_alloc_mb"] == 512
+
+
+def test_the_torch_device_is_not_left_for_the_process_lists(run, tmp_path):
+    # torch chose device 1; this process also has memory on device 0 (a
+    # second library, or torch's own stray context there).  The writer's
+    # samples keep to torch's device.
+    code = TORCH_ON_DEVICE_1.replace(
+        'tc.snap("gpu")',
+        'tc.snap("first")\nimport time; time.sleep(0.8)\ntc.snap("gpu")')
+    counters = gpu_counters(run, tmp_path, code, FAKE_NVML_PROCESS="0:640")
+    assert counters["gpu_mb"] == 2345
+    assert counters.get("gpu_process_mb") is None   # none on device 1
 
 
 def test_torch_counters_without_nvml(run, tmp_path):

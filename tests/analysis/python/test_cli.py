@@ -51,7 +51,8 @@ def test_report_width_from_columns(timings):
 
 def test_report_gpu_rows(tmp_path):
     # A recording of a torch program on a GPU (NVML and torch.cuda faked):
-    # the device's memory and utilization, and this process's tensors.
+    # the device's memory and utilization, this process's part of the
+    # memory, and its tensors.
     script = tmp_path / "gpu.py"
     script.write_text(
         "import sys, types, timecapsule as tc\n"
@@ -62,7 +63,8 @@ def test_report_gpu_rows(tmp_path):
         "tc.record(every=10, output='gpu.tc')\n"
         "tc.snap('trained')\n"
         "tc.stop()\n")
-    env = dict(os.environ, TIMECAPSULE_NVML_LIBRARY=os.environ["TC_FAKE_NVML"])
+    env = dict(os.environ, TIMECAPSULE_NVML_LIBRARY=os.environ["TC_FAKE_NVML"],
+               FAKE_NVML_PROCESS="0:700")
     env.pop("CUDA_VISIBLE_DEVICES", None)
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
@@ -71,6 +73,7 @@ def test_report_gpu_rows(tmp_path):
     memory = out[out.index("  MEMORY\n"):]
     assert "GPU (MB): peak=1234.0MB" in memory
     assert "GPU util (%): peak=42.0%" in memory
+    assert "GPU this process (MB): peak=700.0MB" in memory
     assert "torch alloc (MB): peak=512.0MB" in memory
     assert "torch reserved (MB): peak=1024.0MB" in memory
     assert "GPU=1234MB" in out[out.index("SNAPSHOT TIMELINE"):]
