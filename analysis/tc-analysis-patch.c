@@ -92,6 +92,33 @@ difference (GPtrArray *a, GPtrArray *b)
   return g_string_free (s, s->len == 0);
 }
 
+/* The GPU memory two runs peaked at, by the most telling counter both
+ * recorded: this process's (NVML's process list), else torch's allocated
+ * peak, else the whole device's.  FALSE when they share none. */
+static gboolean
+gpu_peaks (TcDocument  *before,
+           TcDocument  *after,
+           double      *p0,
+           double      *p1,
+           const char **what)
+{
+  static const char *const counters[][2] = {
+    { "gpu_process_mb", "this process" },
+    { "gpu_alloc_peak_mb", "torch allocated" },
+    { "gpu_peak_mb", "device" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      *p0 = tc_doc_series_max (tc_document_get_counter (before, counters[i][0]));
+      *p1 = tc_doc_series_max (tc_document_get_counter (after, counters[i][0]));
+      *what = counters[i][1];
+      if (isfinite (*p0) && isfinite (*p1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 GArray *
 tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
                            const TcTextStyle *style, GString *out)
@@ -103,6 +130,8 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   const TcDocCrash *c0 = tc_document_get_crash (before), *c1 = tc_document_get_crash (after);
   double r0 = tc_document_get_ram_peak_mb (before), r1 = tc_document_get_ram_peak_mb (after);
+  double g0, g1;
+  const char *gpu_what;
   g_autoptr (GPtrArray) w0 = warning_codes (before);
   g_autoptr (GPtrArray) w1 = warning_codes (after);
   GHashTableIter iter;
@@ -171,6 +200,11 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
   if (r0 > 0 && fabs (r1 - r0) > 2)
     emit (findings, out, style, r1 < r0 ? TC_GREEN : TC_YELLOW, r1 < r0 ? "LESS RAM" : "MORE RAM",
           g_strdup_printf ("RAM %.1f→%.1fMB (%+.1fMB)", r0, r1, r1 - r0));
+  /* A patch's GPU memory (a smaller batch, bf16, a leak of tensors): the
+   * allocators work in MB-sized blocks, so 2 MB is as much as RAM's. */
+  if (gpu_peaks (before, after, &g0, &g1, &gpu_what) && fabs (g1 - g0) > MAX (2.0, 0.01 * g0))
+    emit (findings, out, style, g1 < g0 ? TC_GREEN : TC_YELLOW, g1 < g0 ? "LESS GPU" : "MORE GPU",
+          g_strdup_printf ("GPU peak %.1f→%.1fMB (%+.1fMB, %s)", g0, g1, g1 - g0, gpu_what));
 
   new_w = difference (w1, w0);
   fixed_w = difference (w0, w1);

@@ -178,7 +178,8 @@ GArray *tc_analysis_suggestions (TcDocument *doc, const TcTextStyle *style, GStr
 typedef struct
 {
   const char *tag;       /* "FASTER", "SLOWER", "REMOVED", "NEW FN", "FIXED", "BROKE",
-                            "LESS RAM", "MORE RAM", "NEW WRN", "FIX WRN" (static) */
+                            "LESS RAM", "MORE RAM", "LESS GPU", "MORE GPU",
+                            "NEW WRN", "FIX WRN" (static) */
   char       *text;
 } TcPatchFinding;
 

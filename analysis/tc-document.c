@@ -528,6 +528,21 @@ tc_document_get_total_calls (TcDocument *self)
 }
 
 double
+tc_doc_series_max (const TcDocSeries *series)
+{
+  double max = NAN;
+
+  for (guint i = 0; series != NULL && i < series->points->len; i++)
+    {
+      double v = g_array_index (series->points, TcDocPoint, i).value;
+
+      if (isfinite (v) && (!isfinite (max) || v > max))
+        max = v;
+    }
+  return max;
+}
+
+double
 tc_document_get_ram_peak_mb (TcDocument *self)
 {
   return self->ram_peak_mb;

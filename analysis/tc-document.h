@@ -136,6 +136,8 @@ GPtrArray          *tc_document_get_metrics       (TcDocument *self);
 const TcDocSeries  *tc_document_get_metric        (TcDocument *self, const char *name);
 GPtrArray          *tc_document_get_counters      (TcDocument *self);
 const TcDocSeries  *tc_document_get_counter       (TcDocument *self, const char *name);
+/* The largest finite value of a series (NULL or none: NaN). */
+double              tc_doc_series_max             (const TcDocSeries *series);
 /* TcDocWarning, TcDocMark, TcDocReturn, TcDocSample, in time order. */
 GArray             *tc_document_get_warnings      (TcDocument *self);
 GArray             *tc_document_get_marks         (TcDocument *self);

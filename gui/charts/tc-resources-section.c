@@ -46,21 +46,6 @@ struct _TcResourcesSection
 
 G_DEFINE_FINAL_TYPE (TcResourcesSection, tc_resources_section, TC_TYPE_SECTION)
 
-static double
-series_max (const TcDocSeries *series)
-{
-  double max = NAN;
-
-  for (guint i = 0; series != NULL && i < series->points->len; i++)
-    {
-      double v = g_array_index (series->points, TcDocPoint, i).value;
-
-      if (isfinite (v) && (!isfinite (max) || v > max))
-        max = v;
-    }
-  return max;
-}
-
 static gboolean
 tc_resources_section_has_data (TcSection       *section,
                                TcViewerSession *session)
@@ -103,9 +88,9 @@ tc_resources_section_load (TcSection       *section,
       tc_metric_chart_set_plot_height (TC_METRIC_CHART (chart), 80);
       if (plots[i].peak != NULL)
         {
-          peak = series_max (tc_document_get_counter (doc, plots[i].peak));
+          peak = tc_doc_series_max (tc_document_get_counter (doc, plots[i].peak));
           if (!isfinite (peak))
-            peak = series_max (series);
+            peak = tc_doc_series_max (series);
           tc_metric_chart_set_peak (TC_METRIC_CHART (chart), peak);
         }
       g_ptr_array_add (self->plotted, g_strdup (plots[i].name));

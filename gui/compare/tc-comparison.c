@@ -519,8 +519,8 @@ tc_compare_row_delta_pct (const TcCompareRow *row)
 int
 tc_patch_finding_tone (const TcPatchFinding *finding)
 {
-  static const char * const good[] = { "FASTER", "FIXED", "LESS RAM", "FIX WRN" };
-  static const char * const bad[] = { "SLOWER", "BROKE", "MORE RAM", "NEW WRN" };
+  static const char * const good[] = { "FASTER", "FIXED", "LESS RAM", "LESS GPU", "FIX WRN" };
+  static const char * const bad[] = { "SLOWER", "BROKE", "MORE RAM", "MORE GPU", "NEW WRN" };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {

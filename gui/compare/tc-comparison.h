@@ -82,8 +82,9 @@ double              tc_compare_row_delta_pct        (const TcCompareRow *row);
  * and their text, as the CLI prints them (no colour). */
 GArray             *tc_comparison_get_findings      (TcComparison *self);
 const char         *tc_comparison_get_summary_text  (TcComparison *self);
-/* +1 when a finding is good news (FASTER, FIXED, LESS RAM, FIX WRN), -1 when
- * bad (SLOWER, BROKE, MORE RAM, NEW WRN), 0 otherwise (NEW FN, REMOVED). */
+/* +1 when a finding is good news (FASTER, FIXED, LESS RAM, LESS GPU, FIX
+ * WRN), -1 when bad (SLOWER, BROKE, MORE RAM, MORE GPU, NEW WRN), 0
+ * otherwise (NEW FN, REMOVED). */
 int                 tc_patch_finding_tone           (const TcPatchFinding *finding);
 
 /* Warning codes new in "after" (n_before = 0) and fixed (n_after = 0), and

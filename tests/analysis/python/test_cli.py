@@ -49,10 +49,9 @@ def test_report_width_from_columns(timings):
     assert out.splitlines()[1] == "═" * 120
 
 
-def test_report_gpu_rows(tmp_path):
-    # A recording of a torch program on a GPU (NVML and torch.cuda faked):
-    # the device's memory and utilization, this process's part of the
-    # memory, and its tensors.
+def record_on_gpu(tmp_path, name, process_mib):
+    """A recording of a torch program on a GPU (NVML and torch.cuda faked):
+    NVML lists this process with process_mib on the device."""
     script = tmp_path / "gpu.py"
     script.write_text(
         "import sys, types, timecapsule as tc\n"
@@ -60,16 +59,22 @@ def test_report_gpu_rows(tmp_path):
         "sys.modules['torch'] = types.SimpleNamespace(cuda=types.SimpleNamespace(\n"
         "    is_initialized=lambda: True, memory_allocated=lambda: 512 * MB,\n"
         "    max_memory_allocated=lambda: 768 * MB, memory_reserved=lambda: 1024 * MB))\n"
-        "tc.record(every=10, output='gpu.tc')\n"
+        "tc.record(every=10, output=%r)\n"
         "tc.snap('trained')\n"
-        "tc.stop()\n")
+        "tc.stop()\n" % name)
     env = dict(os.environ, TIMECAPSULE_NVML_LIBRARY=os.environ["TC_FAKE_NVML"],
-               FAKE_NVML_PROCESS="0:700")
+               FAKE_NVML_PROCESS="0:%d" % process_mib)
     env.pop("CUDA_VISIBLE_DEVICES", None)
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    out = ok(run_cli(str(tmp_path / "gpu.tc"), "--width", "100"))
+    return str(tmp_path / name)
+
+
+def test_report_gpu_rows(tmp_path):
+    # The device's memory and utilization, this process's part of the
+    # memory, and its tensors.
+    out = ok(run_cli(record_on_gpu(tmp_path, "gpu.tc", 700), "--width", "100"))
     memory = out[out.index("  MEMORY\n"):]
     assert "GPU (MB): peak=1234.0MB" in memory
     assert "GPU util (%): peak=42.0%" in memory
@@ -77,6 +82,19 @@ def test_report_gpu_rows(tmp_path):
     assert "torch alloc (MB): peak=512.0MB" in memory
     assert "torch reserved (MB): peak=1024.0MB" in memory
     assert "GPU=1234MB" in out[out.index("SNAPSHOT TIMELINE"):]
+
+
+def test_patch_summary_compares_gpu_memory(tmp_path):
+    # A patch that made the program hold 260 MB more of the GPU: compared
+    # by this process's memory, not the device's (1234 MB in both).
+    before = record_on_gpu(tmp_path, "before.tc", 640)
+    after = record_on_gpu(tmp_path, "after.tc", 900)
+    out = ok(run_cli(before, "--patch-summary", after))
+    assert "MORE GPU" in out
+    assert "GPU peak 640.0→900.0MB (+260.0MB, this process)" in out
+    out = ok(run_cli(after, "--patch-summary", before))
+    assert "LESS GPU" in out
+    assert "GPU" not in ok(run_cli(before, "--patch-summary", before))
 
 
 def test_export_and_full(timings, tmp_path):
