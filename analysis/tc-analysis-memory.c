@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
- * tc-analysis-memory.c — variable sizes (memory_map) and the RSS leak
- * regression of spec §7.2, with the slope printed in the unit it has.
+ * tc-analysis-memory.c — variable sizes (memory_map), the RSS leak
+ * regression of spec §7.2, with the slope printed in the unit it has, and
+ * the GPU memory peaks that comparisons of two runs judge by.
  */
 #include <math.h>
 
@@ -111,4 +112,29 @@ tc_analysis_memory_leak (TcDocument *doc, double growth_threshold_mb,
         g_string_append_printf (out, "  %s✓ No leak detected%s\n", tc_c (style, TC_GREEN), tc_r (style));
     }
   return result;
+}
+
+const char *const tc_gpu_peak_counters[TC_GPU_PEAKS] = {
+  "gpu_process_mb", "gpu_alloc_peak_mb", "gpu_peak_mb",
+};
+const char *const tc_gpu_peak_labels[TC_GPU_PEAKS] = {
+  "this process", "torch allocated", "device",
+};
+
+void
+tc_analysis_gpu_peaks (TcDocument *doc,
+                       TcGpuPeaks *peaks)
+{
+  for (guint i = 0; i < TC_GPU_PEAKS; i++)
+    peaks->peak_mb[i] = tc_doc_series_max (tc_document_get_counter (doc, tc_gpu_peak_counters[i]));
+}
+
+int
+tc_gpu_peaks_common (const TcGpuPeaks *a,
+                     const TcGpuPeaks *b)
+{
+  for (int i = 0; i < TC_GPU_PEAKS; i++)
+    if (isfinite (a->peak_mb[i]) && isfinite (b->peak_mb[i]))
+      return i;
+  return -1;
 }

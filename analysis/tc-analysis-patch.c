@@ -92,33 +92,6 @@ difference (GPtrArray *a, GPtrArray *b)
   return g_string_free (s, s->len == 0);
 }
 
-/* The GPU memory two runs peaked at, by the most telling counter both
- * recorded: this process's (NVML's process list), else torch's allocated
- * peak, else the whole device's.  FALSE when they share none. */
-static gboolean
-gpu_peaks (TcDocument  *before,
-           TcDocument  *after,
-           double      *p0,
-           double      *p1,
-           const char **what)
-{
-  static const char *const counters[][2] = {
-    { "gpu_process_mb", "this process" },
-    { "gpu_alloc_peak_mb", "torch allocated" },
-    { "gpu_peak_mb", "device" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      *p0 = tc_doc_series_max (tc_document_get_counter (before, counters[i][0]));
-      *p1 = tc_doc_series_max (tc_document_get_counter (after, counters[i][0]));
-      *what = counters[i][1];
-      if (isfinite (*p0) && isfinite (*p1))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 GArray *
 tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
                            const TcTextStyle *style, GString *out)
@@ -130,8 +103,8 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   const TcDocCrash *c0 = tc_document_get_crash (before), *c1 = tc_document_get_crash (after);
   double r0 = tc_document_get_ram_peak_mb (before), r1 = tc_document_get_ram_peak_mb (after);
-  double g0, g1;
-  const char *gpu_what;
+  TcGpuPeaks gpu0, gpu1;
+  int gpu;
   g_autoptr (GPtrArray) w0 = warning_codes (before);
   g_autoptr (GPtrArray) w1 = warning_codes (after);
   GHashTableIter iter;
@@ -202,9 +175,17 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
           g_strdup_printf ("RAM %.1f→%.1fMB (%+.1fMB)", r0, r1, r1 - r0));
   /* A patch's GPU memory (a smaller batch, bf16, a leak of tensors): the
    * allocators work in MB-sized blocks, so 2 MB is as much as RAM's. */
-  if (gpu_peaks (before, after, &g0, &g1, &gpu_what) && fabs (g1 - g0) > MAX (2.0, 0.01 * g0))
-    emit (findings, out, style, g1 < g0 ? TC_GREEN : TC_YELLOW, g1 < g0 ? "LESS GPU" : "MORE GPU",
-          g_strdup_printf ("GPU peak %.1f→%.1fMB (%+.1fMB, %s)", g0, g1, g1 - g0, gpu_what));
+  tc_analysis_gpu_peaks (before, &gpu0);
+  tc_analysis_gpu_peaks (after, &gpu1);
+  gpu = tc_gpu_peaks_common (&gpu0, &gpu1);
+  if (gpu >= 0)
+    {
+      double g0 = gpu0.peak_mb[gpu], g1 = gpu1.peak_mb[gpu];
+
+      if (fabs (g1 - g0) > MAX (2.0, 0.01 * g0))
+        emit (findings, out, style, g1 < g0 ? TC_GREEN : TC_YELLOW, g1 < g0 ? "LESS GPU" : "MORE GPU",
+              g_strdup_printf ("GPU peak %.1f→%.1fMB (%+.1fMB, %s)", g0, g1, g1 - g0, tc_gpu_peak_labels[gpu]));
+    }
 
   new_w = difference (w1, w0);
   fixed_w = difference (w0, w1);

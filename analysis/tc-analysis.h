@@ -91,6 +91,22 @@ typedef struct
 TcLeakResult tc_analysis_memory_leak (TcDocument *doc, double growth_threshold_mb,
                                       const TcTextStyle *style, GString *out);
 
+/* The GPU memory a run peaked at, by each counter that can tell it, the most
+ * telling first: this process's (NVML's process list), torch's allocated
+ * peak, the whole device's.  Two runs are compared by the first one both
+ * recorded. */
+enum { TC_GPU_PEAKS = 3 };
+typedef struct
+{
+  double peak_mb[TC_GPU_PEAKS];   /* NaN where the run has no such counter */
+} TcGpuPeaks;
+
+extern const char *const tc_gpu_peak_counters[TC_GPU_PEAKS];  /* "gpu_process_mb", … */
+extern const char *const tc_gpu_peak_labels[TC_GPU_PEAKS];    /* "this process", … */
+void tc_analysis_gpu_peaks (TcDocument *doc, TcGpuPeaks *peaks);
+/* The counter two runs share (an index into the tables above), or -1. */
+int  tc_gpu_peaks_common   (const TcGpuPeaks *a, const TcGpuPeaks *b);
+
 /* ---- correlations (tc-analysis-correlations.c) -------------------------- */
 
 typedef struct { char *a; char *b; double r; guint n; } TcCorrelation;

@@ -135,6 +135,10 @@ record_json (GKeyFile *kf, const char *group)
   tc_json_kv_double (&json, "duration", g_key_file_get_double (kf, group, "duration", NULL));
   tc_json_kv_int (&json, "n_snaps", g_key_file_get_int64 (kf, group, "n_snaps", NULL));
   tc_json_kv_double (&json, "ram_peak", g_key_file_get_double (kf, group, "ram_peak", NULL));
+  for (guint i = 0; i < TC_GPU_PEAKS; i++)
+    if (g_key_file_has_key (kf, group, tc_gpu_peak_counters[i], NULL))
+      tc_json_kv_double (&json, tc_gpu_peak_counters[i],
+                         g_key_file_get_double (kf, group, tc_gpu_peak_counters[i], NULL));
   tc_json_key (&json, "fn_timings");
   tc_json_begin_object (&json);
   for (guint i = 0; fns && fns[i] && i < n_calls && i < n_avg && i < n_p95; i++)
@@ -169,6 +173,7 @@ tc_baseline_save (TcDocument *doc, const char *name, const char *project_in,
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *saved = g_date_time_format_iso8601 (now);
   g_autofree char *data = NULL;
+  TcGpuPeaks gpu;
   gsize len;
   char *json;
   int lock;
@@ -202,6 +207,10 @@ tc_baseline_save (TcDocument *doc, const char *name, const char *project_in,
   g_key_file_set_double (kf, name, "duration", tc_document_get_duration (doc));
   g_key_file_set_int64 (kf, name, "n_snaps", tc_document_get_snapshots (doc)->len);
   g_key_file_set_double (kf, name, "ram_peak", tc_document_get_ram_peak_mb (doc));
+  tc_analysis_gpu_peaks (doc, &gpu);
+  for (guint i = 0; i < TC_GPU_PEAKS; i++)
+    if (isfinite (gpu.peak_mb[i]))
+      g_key_file_set_double (kf, name, tc_gpu_peak_counters[i], gpu.peak_mb[i]);
   g_key_file_set_int64 (kf, name, "warnings", tc_document_get_warnings (doc)->len);
   g_key_file_set_boolean (kf, name, "crash", tc_document_get_crash (doc) != NULL);
   g_key_file_set_string_list (kf, name, "functions", (const char * const *) fns->pdata, fns->len);
@@ -387,6 +396,7 @@ typedef struct
 {
   GHashTable *avg;        /* fn → double* */
   double      ram_peak;
+  TcGpuPeaks  gpu;
   gboolean    crash;
   char       *label;
 } Base;
@@ -414,6 +424,7 @@ base_from_tc (Base *b, const char *path, GError **error)
       g_hash_table_insert (b->avg, g_strdup (st->name), g_memdup2 (&st->avg_ms, sizeof (double)));
     }
   b->ram_peak = tc_document_get_ram_peak_mb (doc);
+  tc_analysis_gpu_peaks (doc, &b->gpu);
   b->crash = tc_document_get_crash (doc) != NULL;
   b->label = g_strdup (path);
   return TRUE;
@@ -435,6 +446,11 @@ base_from_store (Base *b, const char *project, const char *name, GError **error)
   for (guint i = 0; fns && fns[i] && i < n; i++)
     g_hash_table_insert (b->avg, g_strdup (fns[i]), g_memdup2 (&avg[i], sizeof (double)));
   b->ram_peak = g_key_file_get_double (kf, name, "ram_peak", NULL);
+  /* Each GPU peak under its counter's name (none in older baselines). */
+  for (guint i = 0; i < TC_GPU_PEAKS; i++)
+    b->gpu.peak_mb[i] = g_key_file_has_key (kf, name, tc_gpu_peak_counters[i], NULL)
+                          ? g_key_file_get_double (kf, name, tc_gpu_peak_counters[i], NULL)
+                          : NAN;
   b->crash = g_key_file_get_boolean (kf, name, "crash", NULL);
   b->label = g_strdup_printf ("%s::%s", project, name);
   return TRUE;
@@ -451,6 +467,8 @@ tc_regression_check (TcDocument *doc, const TcRegressionOptions *o, GPtrArray *f
   GPtrArray *stats = tc_document_get_function_stats (doc);
   g_autoptr (GPtrArray) fails = g_ptr_array_new_with_free_func (g_free);
   double ram = tc_document_get_ram_peak_mb (doc);
+  TcGpuPeaks gpu;
+  int k;
   gboolean ok;
 
   if (out)
@@ -498,6 +516,19 @@ tc_regression_check (TcDocument *doc, const TcRegressionOptions *o, GPtrArray *f
                                              ram - base.ram_peak, o->max_ram_growth_mb));
   else if (out && base.ram_peak > 0)
     g_string_append_printf (out, "  %s✓%s RAM peak %.1f→%.1fMB\n", tc_c (style, TC_GREEN), tc_r (style), base.ram_peak, ram);
+  tc_analysis_gpu_peaks (doc, &gpu);
+  k = tc_gpu_peaks_common (&base.gpu, &gpu);
+  if (k >= 0)
+    {
+      double g0 = base.gpu.peak_mb[k], g1 = gpu.peak_mb[k];
+
+      if (g1 - g0 > o->max_gpu_growth_mb)
+        g_ptr_array_add (fails, g_strdup_printf ("GPU: peak %.1f→%.1fMB (+%.1fMB > %.0fMB, %s)", g0, g1, g1 - g0,
+                                                 o->max_gpu_growth_mb, tc_gpu_peak_labels[k]));
+      else if (out)
+        g_string_append_printf (out, "  %s✓%s GPU peak %.1f→%.1fMB (%s)\n", tc_c (style, TC_GREEN), tc_r (style),
+                                g0, g1, tc_gpu_peak_labels[k]);
+    }
 
   if (out)
     {

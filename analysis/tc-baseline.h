@@ -63,6 +63,7 @@ typedef struct
 {
   double   max_slowdown_pct;    /* 20 */
   double   max_ram_growth_mb;   /* 50 */
+  double   max_gpu_growth_mb;   /* 100: allocators and contexts move by MBs */
   gboolean fail_on_crash;       /* TRUE */
   const char *baseline_path;    /* a .tc to compare with; NULL = the store */
   const char *name;             /* store entry name; NULL = "default" */

@@ -1715,9 +1715,10 @@ static PyObject *
 module_regression_check (PyObject *module, PyObject *args, PyObject *kw)
 {
   static char *kwlist[] = { "doc", "baseline_path", "name", "project", "max_slowdown_pct", "max_ram_growth_mb",
-                            "fail_on_crash", "color", "width", NULL };
+                            "max_gpu_growth_mb", "fail_on_crash", "color", "width", NULL };
   PyObject *a;
-  TcRegressionOptions o = { 20.0, 50.0, TRUE, NULL, NULL, NULL };
+  TcRegressionOptions o = { .max_slowdown_pct = 20.0, .max_ram_growth_mb = 50.0,
+                            .max_gpu_growth_mb = 100.0, .fail_on_crash = TRUE };
   int fail_on_crash = 1, color = 0, width = 100;
   TcDocument *doc;
   TcTextStyle style;
@@ -1727,8 +1728,9 @@ module_regression_check (PyObject *module, PyObject *args, PyObject *kw)
   gboolean ok;
   PyObject *list, *err;
 
-  if (!PyArg_ParseTupleAndKeywords (args, kw, "O|zzzddpii", kwlist, &a, &o.baseline_path, &o.name, &o.project,
-                                    &o.max_slowdown_pct, &o.max_ram_growth_mb, &fail_on_crash, &color, &width)
+  if (!PyArg_ParseTupleAndKeywords (args, kw, "O|zzzdddpii", kwlist, &a, &o.baseline_path, &o.name, &o.project,
+                                    &o.max_slowdown_pct, &o.max_ram_growth_mb, &o.max_gpu_growth_mb,
+                                    &fail_on_crash, &color, &width)
       || !(doc = doc_of (a)))
     return NULL;
   o.fail_on_crash = fail_on_crash;

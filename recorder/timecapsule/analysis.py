@@ -408,13 +408,17 @@ def export_for_claude(path=None, out=None, *, max_snaps=50):
 
 
 def regression_check(path=None, *, baseline_path=None, max_slowdown_pct=20.0,
-                     max_ram_growth_mb=50.0, fail_on_crash=True, exit_code=True,
-                     name="default", project=None):
+                     max_ram_growth_mb=50.0, max_gpu_growth_mb=100.0,
+                     fail_on_crash=True, exit_code=True, name="default",
+                     project=None):
     """Compare with a baseline (a .tc file, or the store entry `name` of this
-    project).  No matching baseline is a failure, never a silent pass."""
+    project).  No matching baseline is a failure, never a silent pass.  The
+    GPU's peak is compared where both runs recorded one (this process's
+    memory, else torch's allocated peak, else the device's)."""
     ok, failures, error, text = _analysis.regression_check(
         _doc(path), baseline_path=baseline_path, name=name, project=project,
         max_slowdown_pct=float(max_slowdown_pct), max_ram_growth_mb=float(max_ram_growth_mb),
+        max_gpu_growth_mb=float(max_gpu_growth_mb),
         fail_on_crash=bool(fail_on_crash), color=_color(), width=_width())
     _out(text)
     if not ok and exit_code:

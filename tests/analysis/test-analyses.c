@@ -460,7 +460,8 @@ test_baselines (void)
   g_autofree char *json = NULL;
   g_autofree char *lookup = NULL;
   TcBaselineDiff *diff;
-  TcRegressionOptions o = { 20.0, 50.0, TRUE, NULL, NULL, NULL };
+  TcRegressionOptions o = { .max_slowdown_pct = 20.0, .max_ram_growth_mb = 50.0,
+                            .max_gpu_growth_mb = 100.0, .fail_on_crash = TRUE };
   int status;
 
   g_setenv ("XDG_STATE_HOME", state, TRUE);

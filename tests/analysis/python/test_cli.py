@@ -97,6 +97,25 @@ def test_patch_summary_compares_gpu_memory(tmp_path):
     assert "GPU" not in ok(run_cli(before, "--patch-summary", before))
 
 
+def test_regression_check_gpu_memory(tmp_path):
+    # The program held 260 MB more of the GPU after a change, over the
+    # 100 MB allowed: compared by this process's memory, against the
+    # stored baseline (--baseline) as against a .tc.
+    before = record_on_gpu(tmp_path, "before.tc", 640)
+    after = record_on_gpu(tmp_path, "after.tc", 900)
+    assert "baseline saved" in ok(run_cli(before, "--baseline"))
+    assert "GPU peak 640.0→640.0MB (this process)" in ok(run_cli(before, "--regression-check"))
+    for args in ((after, "--regression-check"), (after, "--regression-check", before)):
+        proc = run_cli(*args)
+        assert proc.returncode == 1, proc.stdout
+        assert "GPU: peak 640.0→900.0MB (+260.0MB > 100MB, this process)" in proc.stdout
+    allowed = subprocess.run(
+        [sys.executable, "-c", "import timecapsule.analysis as a; print(a.regression_check("
+         "%r, baseline_path=%r, max_gpu_growth_mb=300, exit_code=False))" % (after, before)],
+        capture_output=True, text=True, timeout=60)
+    assert allowed.stdout.strip().endswith("True"), allowed.stdout + allowed.stderr
+
+
 def test_export_and_full(timings, tmp_path):
     target = tmp_path / "report.txt"
     out = ok(run_cli(timings, "--full", "--export", str(target)))
