@@ -27,7 +27,7 @@
  *
  * Checked on an H100 (driver 580): nvmlInit takes ~10–15 ms and the
  * device's handle ~7 ms, so NVML starts on a thread of its own from the
- * first record(), which returns at once (probe_start).  The program's
+ * first record(), which returns at once (tc_rec_gpu_start).  The program's
  * snapshots wait for it (TC_REC_GPU_WAIT), which only one in its first
  * milliseconds does; record()'s own snapshot and the writer's samples go
  * without the GPU's counters until it has started.  A memory read takes
@@ -232,8 +232,8 @@ copy_env(const char *name, char *to, size_t size, int *set)
 }
 
 /* At the first record(): NVML starts beside the program. */
-static void
-probe_start(void)
+void
+tc_rec_gpu_start(void)
 {
     if (__atomic_load_n(&probe.state, __ATOMIC_ACQUIRE) != PROBE_NOT_STARTED) {
         return;
@@ -402,12 +402,6 @@ void
 tc_rec_gpu_reset(void)
 {
     nvml.peak_mb = 0;
-}
-
-void
-tc_rec_gpu_start(void)
-{
-    probe_start();
 }
 
 /* torch's UUID is bare; NVML's names have "GPU-" or, for a MIG
