@@ -139,19 +139,6 @@ struct _TcCallBuilder
   GCond        cond;
 };
 
-static gboolean
-is_enter (guint32 kind)
-{
-  return kind == TC_EVENT_CALL || kind == TC_EVENT_C_CALL || kind == TC_EVENT_RESUME;
-}
-
-static gboolean
-is_leave (guint32 kind)
-{
-  return kind == TC_EVENT_RETURN || kind == TC_EVENT_C_RETURN
-         || kind == TC_EVENT_YIELD || kind == TC_EVENT_UNWIND;
-}
-
 static void
 thread_state_free (ThreadState *state)
 {
@@ -528,7 +515,7 @@ fold_block (TcCallBuilder  *b,
     {
       const TcEvent *ev = &events[i];
 
-      if (is_enter (ev->kind))
+      if (tc_event_is_enter (ev->kind))
         {
           /* Per-code tables are indexed by id and every block keeps a copy
            * of the open stack: a hostile file must not turn either into
@@ -541,7 +528,7 @@ fold_block (TcCallBuilder  *b,
             }
           enter (b, thread, state, ev->code_id, (gint64) ev->time_ns);
         }
-      else if (is_leave (ev->kind))
+      else if (tc_event_is_leave (ev->kind))
         leave (b, thread, state, (gint64) ev->time_ns);
     }
 
@@ -657,7 +644,7 @@ local_fold (LocalFold *f, const TcEvent *events, gsize n)
       const TcEvent *ev = &events[i];
       gint64 t = (gint64) ev->time_ns;
 
-      if (is_enter (ev->kind))
+      if (tc_event_is_enter (ev->kind))
         {
           TcOpenFrame *frame;
           guint32 parent;
@@ -677,7 +664,7 @@ local_fold (LocalFold *f, const TcEvent *events, gsize n)
           frame->start_ns = t;
           frame->child_ns = 0;
         }
-      else if (is_leave (ev->kind))
+      else if (tc_event_is_leave (ev->kind))
         {
           CloseRec *rec = &f->closes[f->n_closes++];
 
@@ -1295,10 +1282,15 @@ emit_span (SpanCollector *c, const TcOpenFrame *f, guint depth, gint64 end, guin
     g_array_append_val (c->spans, span);
 }
 
-static gboolean
-walk_range (TcDocument *self, guint32 thread_id, gint64 start_ns, gint64 end_ns,
-            gboolean (*func) (const TcEvent *, gpointer), gpointer data,
-            GArray *stack_out, GError **error)
+gboolean
+tc_document_walk_blocks (TcDocument  *self,
+                         guint32      thread_id,
+                         gint64       start_ns,
+                         gint64       end_ns,
+                         TcEventFunc  func,
+                         gpointer     data,
+                         GArray      *stack_out,
+                         GError     **error)
 {
   const TcDocThread *thread = tc_document_get_thread (self, thread_id);
   g_autofree TcEvent *events = NULL;
@@ -1350,7 +1342,7 @@ span_event (const TcEvent *ev, gpointer data)
   /* The first event: the stack is the block's saved one. */
   if (c->func != NULL && c->n_codes != c->stack->len)
     sync_codes (c);
-  if (is_enter (ev->kind))
+  if (tc_event_is_enter (ev->kind))
     {
       TcOpenFrame f = { ev->code_id, 0, (gint64) ev->time_ns, 0 };
 
@@ -1363,7 +1355,7 @@ span_event (const TcEvent *ev, gpointer data)
             c->codes[c->n_codes++] = ev->code_id;
         }
     }
-  else if (is_leave (ev->kind) && c->stack->len > 0)
+  else if (tc_event_is_leave (ev->kind) && c->stack->len > 0)
     {
       guint depth = c->stack->len - 1;
       TcOpenFrame f = g_array_index (c->stack, TcOpenFrame, depth);
@@ -1392,7 +1384,7 @@ tc_document_foreach_span (TcDocument  *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   c.stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
-  ok = walk_range (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error);
+  ok = tc_document_walk_blocks (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error);
   if (ok)
     {
       /* Those still running, callees before their callers. */
@@ -1424,7 +1416,7 @@ tc_document_collect_spans_decoded (TcDocument *self,
   g_return_val_if_fail (spans != NULL, FALSE);
 
   c.stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
-  if (!walk_range (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error))
+  if (!tc_document_walk_blocks (self, thread_id, start_ns, end_ns, span_event, &c, c.stack, error))
     {
       g_array_unref (c.stack);
       return FALSE;
@@ -1468,5 +1460,5 @@ tc_document_foreach_event (TcDocument  *self,
   ForeachData f = { start_ns, func, user_data };
 
   g_return_val_if_fail (TC_IS_DOCUMENT (self), FALSE);
-  return walk_range (self, thread_id, start_ns, end_ns, foreach_event, &f, NULL, error);
+  return tc_document_walk_blocks (self, thread_id, start_ns, end_ns, foreach_event, &f, NULL, error);
 }

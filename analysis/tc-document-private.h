@@ -16,6 +16,22 @@ typedef struct
   gint64  child_ns;    /* inclusive time of finished children */
 } TcOpenFrame;
 
+/* An activation starts (CALL, C_CALL, RESUME) or ends (RETURN, C_RETURN,
+ * YIELD, UNWIND): the walks that keep a thread's stack agree on it with
+ * the load, which saved each block's. */
+static inline gboolean
+tc_event_is_enter (guint32 kind)
+{
+  return kind == TC_EVENT_CALL || kind == TC_EVENT_C_CALL || kind == TC_EVENT_RESUME;
+}
+
+static inline gboolean
+tc_event_is_leave (guint32 kind)
+{
+  return kind == TC_EVENT_RETURN || kind == TC_EVENT_C_RETURN
+         || kind == TC_EVENT_YIELD || kind == TC_EVENT_UNWIND;
+}
+
 /* One EVENTS frame of a thread, with the call stack open when it starts so
  * that any block can be decoded on its own. */
 typedef struct
@@ -134,6 +150,21 @@ gint64     *tc_document_thread_stretches (const TcDocThread *thread,
 gint64      tc_document_stretch_end      (const gint64 *bounds,
                                           guint         n_stretches,
                                           guint         k);
+/* Calls `func` (until it returns FALSE) for every event of the blocks of
+ * `thread_id` from the first that reaches start_ns, those before start_ns
+ * in that block included, to the last event at or before end_ns; first
+ * appends to `stack_out` (TcOpenFrame, outermost first), unless NULL, the
+ * activations open where that block starts.  A walk that keeps the stack
+ * from there knows it at start_ns whatever block that falls in: the span
+ * walks, and the exports' stretches of a thread. */
+gboolean    tc_document_walk_blocks      (TcDocument  *self,
+                                          guint32      thread_id,
+                                          gint64       start_ns,
+                                          gint64       end_ns,
+                                          TcEventFunc  func,
+                                          gpointer     data,
+                                          GArray      *stack_out,
+                                          GError     **error);
 /* tc_document_collect_spans() by decoding every block of the range (the
  * long-span index answers wide ranges without). */
 gboolean    tc_document_collect_spans_decoded (TcDocument *self,

@@ -5,11 +5,12 @@
  * every call at ts = 0 without stacks; here every call is an "X" event at
  * its real start, nested by time on its thread's track.
  *
- * A 100 M-event recording makes 7.8 GB of Chrome JSON: the calls are
- * formatted in stretches of the threads split between the cores and each
- * stretch's text goes to the file as soon as the ones before it have
- * (it held every call and all the text before: 8.7 GB, 122 s).  Each
- * function's part of an event is made once, numbers without printf.
+ * A 100 M-event recording makes 7.8 GB of Chrome JSON and 4 GB of
+ * speedscope: both formats' events are formatted in stretches of the
+ * threads split between the cores and each stretch's text goes to the
+ * file as soon as the ones before it have (Chrome held every call and
+ * all the text before: 8.7 GB, 122 s).  Each function's part of a Chrome
+ * event is made once, numbers without printf.
  */
 #include <math.h>
 #include <string.h>
@@ -21,45 +22,198 @@
 #include "tc-parallel.h"
 
 /* Text a stretch's events go into before the file; a stretch of 32 768
- * events is about 2.5 MB of Chrome JSON. */
+ * events is about 2.5 MB of Chrome JSON, 1.4 MB of speedscope. */
 #define STRETCH_EVENTS  32768
 #define SPILL_BYTES     (1 << 20)
 
 /* ---- numbers ------------------------------------------------------------ */
 
-static void
-append_uint (GString  *out,
-             guint64   value)
+/* An event's numbers and the pieces between them are made in a buffer and
+ * copied into the text at once: a call to g_string_append_len() costs
+ * more than writing a number. */
+#define put_literal(p, s) ((char *) memcpy ((p), "" s, sizeof (s) - 1) + sizeof (s) - 1)
+
+/* Writes `value` at `p` (20 bytes at most); returns the end. */
+static char *
+put_uint (char    *p,
+          guint64  value)
 {
-  char digits[24];
-  int n = 0;
+  char digits[20];
+  char *d = digits + sizeof digits;
 
   do
-    digits[n++] = (char) ('0' + value % 10);
+    *--d = (char) ('0' + value % 10);
   while ((value /= 10) > 0);
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
+  memcpy (p, d, digits + sizeof digits - d);
+  return p + (digits + sizeof digits - d);
 }
 
-/* Nanoseconds as microseconds, exactly: 21000, 1234.5, 0.007. */
-static void
-append_us (GString *out,
-           gint64   ns)
+/* Writes nanoseconds as microseconds, exactly: 21000, 1234.5, 0.007 (22
+ * bytes at most); returns the end. */
+static char *
+put_us (char   *p,
+        gint64  ns)
 {
   guint64 v = ns < 0 ? -(guint64) ns : (guint64) ns;
   guint frac = v % 1000;
 
   if (ns < 0)
-    g_string_append_c (out, '-');
-  append_uint (out, v / 1000);
+    *p++ = '-';
+  p = put_uint (p, v / 1000);
   if (frac == 0)
-    return;
-  g_string_append_c (out, '.');
-  g_string_append_c (out, (char) ('0' + frac / 100));
+    return p;
+  *p++ = '.';
+  *p++ = (char) ('0' + frac / 100);
   if (frac % 100 != 0)
-    g_string_append_c (out, (char) ('0' + frac / 10 % 10));
+    *p++ = (char) ('0' + frac / 10 % 10);
   if (frac % 10 != 0)
-    g_string_append_c (out, (char) ('0' + frac % 10));
+    *p++ = (char) ('0' + frac % 10);
+  return p;
+}
+
+static void
+append_uint (GString  *out,
+             guint64   value)
+{
+  char text[20];
+
+  g_string_append_len (out, text, put_uint (text, value) - text);
+}
+
+/* ---- stretches of the threads -------------------------------------------- */
+
+/* How both formats name a thread: "name (id)". */
+static char *
+thread_label (const TcDocThread *thread)
+{
+  return g_strdup_printf ("%s (%u)", *thread->name ? thread->name : "thread", thread->id);
+}
+
+/* One stretch of a thread's events, formatted by one of the cores; an
+ * export's own stretch type starts with one. */
+typedef struct
+{
+  const TcDocThread *thread;
+  gint64             begin_ns, end_ns;
+  gboolean           first, last;  /* of its thread */
+  GString           *text;
+  GError            *error;
+} Stretch;
+
+/* An export made of stretches: `format` fills a stretch's text on any
+ * core; `write` puts it into the file with what goes around it, in the
+ * calling thread and in order.  Its stretches are `size` bytes. */
+typedef struct
+{
+  gsize      size;
+  void     (*format) (Stretch *stretch, gpointer data);
+  gboolean (*write)  (Stretch *stretch, gpointer data, GError **error);
+  gpointer   data;
+} StretchExport;
+
+/* One core's share of a round: every `step`-th stretch from `first` on. */
+typedef struct
+{
+  const StretchExport *export;
+  gpointer             stretches;
+  guint                n, first, step;
+} StretchShare;
+
+static Stretch *
+stretch_at (const StretchExport *export,
+            gpointer             stretches,
+            guint                i)
+{
+  return (Stretch *) (gpointer) ((guint8 *) stretches + (gsize) i * export->size);
+}
+
+static gpointer
+stretch_share_run (gpointer data)
+{
+  StretchShare *share = data;
+
+  for (guint i = share->first; i < share->n; i += share->step)
+    share->export->format (stretch_at (share->export, share->stretches, i), share->export->data);
+  return NULL;
+}
+
+/* Every thread cut into stretches of whole blocks, in order (one empty
+ * stretch for a thread without events); the export's own fields zero. */
+static GArray *
+stretches_new (TcDocument          *doc,
+               const StretchExport *export)
+{
+  GPtrArray *threads = tc_document_get_threads (doc);
+  GArray *stretches = g_array_new (FALSE, TRUE, export->size);
+
+  for (guint t = 0; t < threads->len; t++)
+    {
+      const TcDocThread *thread = g_ptr_array_index (threads, t);
+      gint64 begin = MIN (thread->first_ns, 0), end = MAX (thread->last_ns, begin);
+      g_autofree gint64 *bounds = NULL;
+      guint n;
+
+      bounds = tc_document_thread_stretches (thread, STRETCH_EVENTS, begin, end, &n);
+      for (guint k = 0; k < n; k++)
+        {
+          g_array_set_size (stretches, stretches->len + 1);
+          *stretch_at (export, stretches->data, stretches->len - 1)
+            = (Stretch) { thread, bounds[k], tc_document_stretch_end (bounds, n, k), k == 0, k + 1 == n, NULL, NULL };
+        }
+    }
+  return stretches;
+}
+
+/* Every thread's events, stretch after stretch: a round of stretches is
+ * formatted on every core, then written in order, so that only a round's
+ * text is held whatever the size of the recording. */
+static gboolean
+stretches_export (TcDocument          *doc,
+                  const StretchExport *export,
+                  GError             **error)
+{
+  g_autoptr (GArray) stretches = stretches_new (doc, export);
+  guint n_workers = MAX (g_get_num_processors (), 1);
+  g_autofree StretchShare *shares = g_new0 (StretchShare, n_workers);
+  gboolean ok = TRUE;
+
+  for (guint done = 0; ok && done < stretches->len;)
+    {
+      gpointer round = stretch_at (export, stretches->data, done);
+      guint n = MIN (stretches->len - done, 4 * n_workers);
+
+      for (guint w = 0; w < n_workers; w++)
+        shares[w] = (StretchShare) { export, round, n, w, n_workers };
+      tc_parallel_run (stretch_share_run, shares, sizeof (StretchShare), MIN (n_workers, n), "tc-export");
+      for (guint i = 0; i < n; i++)
+        {
+          Stretch *stretch = stretch_at (export, round, i);
+
+          if (ok && stretch->error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&stretch->error));
+              ok = FALSE;
+            }
+          ok = ok && export->write (stretch, export->data, error);
+          g_string_free (stretch->text, TRUE);
+          g_clear_error (&stretch->error);
+        }
+      done += n;
+    }
+  return ok;
+}
+
+/* What the JSON writer holds (the text that goes before a stretch), then
+ * the stretch's text from byte `skip`. */
+static gboolean
+write_stretch (TcAtomicFile  *file,
+               TcJson        *json,
+               const GString *text,
+               gsize          skip,
+               GError       **error)
+{
+  return tc_atomic_file_spill (file, json->out, 0, error)
+         && tc_atomic_file_write (file, text->str + skip, text->len - skip, error);
 }
 
 /* ---- Chrome Trace Event --------------------------------------------------- */
@@ -133,65 +287,66 @@ chrome_code (const ChromeCodes *codes,
   return cc != NULL ? cc : codes->unknown;
 }
 
-/* One stretch of a thread, formatted by one of the cores. */
+typedef struct
+{
+  ChromeCodes   codes;
+  gint64        pid;
+  TcAtomicFile *file;
+  TcJson       *json;
+} ChromeExport;
+
+/* A stretch's calls on their way into its text. */
 typedef struct
 {
   const ChromeCodes *codes;
-  const TcDocThread *thread;
+  const Stretch     *stretch;
   const GString     *thread_part;  /* ,"pid":P,"tid":T,"args":{ */
-  gint64             begin_ns, end_ns;
-  gboolean           first, last;  /* of its thread */
-  GString           *text;
-  GError            *error;
-} ChromeStretch;
+} ChromeWalk;
 
 static void
 chrome_span (const TcSpan  *span,
              const guint32 *codes,
              gpointer       data)
 {
-  ChromeStretch *stretch = data;
+  ChromeWalk *walk = data;
   const ChromeCode *cc;
-  GString *out = stretch->text;
+  GString *out = walk->stretch->text;
+  char text[22 + 7 + 22], *p;
 
   /* Each call where it returns; those still running at the thread's end
    * in its last stretch. */
-  if ((span->flags & TC_SPAN_OPEN_END) && !stretch->last)
+  if ((span->flags & TC_SPAN_OPEN_END) && !walk->stretch->last)
     return;
-  cc = chrome_code (stretch->codes, span->code_id);
+  cc = chrome_code (walk->codes, span->code_id);
   g_string_append_c (out, ',');
   g_string_append_len (out, cc->head->str, cc->head->len);
-  append_us (out, span->start_ns);
-  g_string_append (out, ",\"dur\":");
-  append_us (out, span->end_ns - span->start_ns);
-  g_string_append_len (out, stretch->thread_part->str, stretch->thread_part->len);
+  p = put_us (text, span->start_ns);
+  p = put_literal (p, ",\"dur\":");
+  p = put_us (p, span->end_ns - span->start_ns);
+  g_string_append_len (out, text, p - text);
+  g_string_append_len (out, walk->thread_part->str, walk->thread_part->len);
   g_string_append_len (out, cc->args->str, cc->args->len);
-  g_string_append (out, "\"depth\":");
-  append_uint (out, span->depth);
-  g_string_append (out, "}}");
+  p = put_literal (text, "\"depth\":");
+  p = put_uint (p, span->depth);
+  p = put_literal (p, "}}");
+  g_string_append_len (out, text, p - text);
 }
 
-/* One core's share of a round: every `step`-th stretch from `first` on. */
-typedef struct
+static void
+chrome_format (Stretch  *stretch,
+               gpointer  data)
 {
-  ChromeStretch *stretches;
-  guint          n, first, step;
-} ChromeShare;
+  const ChromeExport *export = data;
+  g_autoptr (GString) part = g_string_new (",\"pid\":");
+  ChromeWalk walk = { &export->codes, stretch, part };
 
-static gpointer
-chrome_share_run (gpointer data)
-{
-  ChromeShare *share = data;
-
-  for (guint i = share->first; i < share->n; i += share->step)
-    {
-      ChromeStretch *stretch = &share->stretches[i];
-
-      stretch->text = g_string_sized_new (STRETCH_EVENTS * 80);
-      tc_document_foreach_span (stretch->codes->doc, stretch->thread->id, stretch->begin_ns, stretch->end_ns,
-                                chrome_span, stretch, &stretch->error);
-    }
-  return NULL;
+  append_uint (part, export->pid);
+  g_string_append (part, ",\"tid\":");
+  append_uint (part, stretch->thread->id);
+  g_string_append (part, ",\"args\":{");
+  stretch->text = g_string_sized_new (STRETCH_EVENTS * 80);
+  tc_document_foreach_span (export->codes.doc, stretch->thread->id, stretch->begin_ns, stretch->end_ns,
+                            chrome_span, &walk, &stretch->error);
 }
 
 static void
@@ -214,7 +369,7 @@ chrome_thread_name (TcJson            *json,
                     const TcDocThread *thread,
                     gint64             pid)
 {
-  g_autofree char *name = g_strdup_printf ("%s (%u)", *thread->name ? thread->name : "thread", thread->id);
+  g_autofree char *name = thread_label (thread);
 
   tc_json_begin_object (json);
   tc_json_kv_string (json, "name", "thread_name");
@@ -228,14 +383,19 @@ chrome_thread_name (TcJson            *json,
   tc_json_end_object (json);
 }
 
-static void
-free_string (gpointer data)
+/* Each thread's name before its calls. */
+static gboolean
+chrome_write (Stretch   *stretch,
+              gpointer   data,
+              GError   **error)
 {
-  g_string_free (data, TRUE);
+  ChromeExport *export = data;
+
+  if (stretch->first)
+    chrome_thread_name (export->json, stretch->thread, export->pid);
+  return write_stretch (export->file, export->json, stretch->text, 0, error);
 }
 
-/* Every thread's name, then its calls, stretch after stretch: a round of
- * stretches is formatted on every core, then written in order. */
 static gboolean
 chrome_calls (TcDocument   *doc,
               TcAtomicFile *file,
@@ -243,14 +403,11 @@ chrome_calls (TcDocument   *doc,
               gint64        pid,
               GError      **error)
 {
-  GPtrArray *threads = tc_document_get_threads (doc);
   GPtrArray *doc_codes = tc_document_get_codes (doc);
-  g_autoptr (GArray) stretches = g_array_new (FALSE, TRUE, sizeof (ChromeStretch));
-  g_autoptr (GPtrArray) thread_parts = g_ptr_array_new_with_free_func (free_string);
-  guint n_workers = MAX (g_get_num_processors (), 1);
-  g_autofree ChromeShare *shares = g_new0 (ChromeShare, n_workers);
-  ChromeCodes codes = { doc, g_ptr_array_new_with_free_func (chrome_code_free), chrome_code_new (doc, G_MAXUINT32) };
-  gboolean ok = TRUE;
+  ChromeExport export = { { doc, g_ptr_array_new_with_free_func (chrome_code_free), chrome_code_new (doc, G_MAXUINT32) },
+                          pid, file, json };
+  StretchExport stretches = { sizeof (Stretch), chrome_format, chrome_write, &export };
+  gboolean ok;
 
   /* Code ids are dense (the recorder numbers them), but a damaged file's
    * may not be: those beyond a million get no name of their own. */
@@ -260,60 +417,13 @@ chrome_calls (TcDocument   *doc,
 
       if (code->id >= (1u << 20))
         continue;
-      if (code->id >= codes.codes->len)
-        g_ptr_array_set_size (codes.codes, code->id + 1);
-      g_ptr_array_index (codes.codes, code->id) = chrome_code_new (doc, code->id);
+      if (code->id >= export.codes.codes->len)
+        g_ptr_array_set_size (export.codes.codes, code->id + 1);
+      g_ptr_array_index (export.codes.codes, code->id) = chrome_code_new (doc, code->id);
     }
-
-  for (guint t = 0; t < threads->len; t++)
-    {
-      const TcDocThread *thread = g_ptr_array_index (threads, t);
-      gint64 begin = MIN (thread->first_ns, 0), end = MAX (thread->last_ns, begin);
-      GString *part = g_string_new (",\"pid\":");
-      g_autofree gint64 *bounds = NULL;
-      guint n;
-
-      append_uint (part, pid);
-      g_string_append (part, ",\"tid\":");
-      append_uint (part, thread->id);
-      g_string_append (part, ",\"args\":{");
-      g_ptr_array_add (thread_parts, part);
-      bounds = tc_document_thread_stretches (thread, STRETCH_EVENTS, begin, end, &n);
-      for (guint k = 0; k < n; k++)
-        {
-          ChromeStretch stretch = { &codes, thread, part, bounds[k], tc_document_stretch_end (bounds, n, k),
-                                    k == 0, k + 1 == n, NULL, NULL };
-
-          g_array_append_val (stretches, stretch);
-        }
-    }
-
-  for (guint done = 0; ok && done < stretches->len;)
-    {
-      ChromeStretch *round = &g_array_index (stretches, ChromeStretch, done);
-      guint n = MIN (stretches->len - done, 4 * n_workers);
-
-      for (guint w = 0; w < n_workers; w++)
-        shares[w] = (ChromeShare) { round, n, w, n_workers };
-      tc_parallel_run (chrome_share_run, shares, sizeof (ChromeShare), MIN (n_workers, n), "tc-export");
-      for (guint i = 0; i < n; i++)
-        {
-          if (ok && round[i].error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&round[i].error));
-              ok = FALSE;
-            }
-          if (ok && round[i].first)
-            chrome_thread_name (json, round[i].thread, pid);
-          ok = ok && tc_atomic_file_spill (file, json->out, 0, error)
-               && tc_atomic_file_write (file, round[i].text->str, round[i].text->len, error);
-          g_string_free (round[i].text, TRUE);
-          g_clear_error (&round[i].error);
-        }
-      done += n;
-    }
-  g_ptr_array_unref (codes.codes);
-  chrome_code_free (codes.unknown);
+  ok = stretches_export (doc, &stretches, error);
+  g_ptr_array_unref (export.codes.codes);
+  chrome_code_free (export.codes.unknown);
   return ok;
 }
 
@@ -420,69 +530,207 @@ tc_export_chrome_trace (TcDocument *doc, const char *out_path, GError **error)
 
 /* ---- speedscope ---------------------------------------------------------- */
 
+/* A stretch of a thread's "O"/"C" events. */
 typedef struct
 {
+  Stretch base;
+  gint64  at_ns;   /* its last event's time, 0 without; in the thread's last
+                    * stretch the profile's end, where what is open closes */
+} SpeedscopeStretch;
+
+typedef struct
+{
+  TcDocument   *doc;
+  guint32      *frames;    /* frame index by code id */
+  guint32       n_frames;
   TcAtomicFile *file;
-  GString      *out;
-  GHashTable   *frames;    /* code id → frame index + 1 */
-  GArray       *stack;     /* guint32 frame indices */
-  gint64        last_ns;
+  TcJson       *json;
   gboolean      any;       /* an event of the profile was written */
+} SpeedscopeExport;
+
+/* A stretch's walk: from the stack its first block saved, the events of
+ * that block before the stretch (the one before wrote them) only bring
+ * the stack to where the stretch starts. */
+typedef struct
+{
+  const SpeedscopeExport *export;
+  SpeedscopeStretch      *stretch;
+  GArray                 *stack;   /* TcOpenFrame */
 } SpeedscopeWalk;
 
-static void
-speedscope_append (SpeedscopeWalk *w,
-                   gboolean        open,
-                   guint32         frame,
-                   gint64          ns)
+/* A code no frame stands for gets -1 as an unsigned number. */
+static guint32
+speedscope_frame (const SpeedscopeExport *export,
+                  guint32                 code_id)
 {
-  if (w->any)
-    g_string_append_c (w->out, ',');
-  w->any = TRUE;
-  g_string_append (w->out, open ? "{\"type\":\"O\",\"frame\":" : "{\"type\":\"C\",\"frame\":");
-  append_uint (w->out, frame);
-  g_string_append (w->out, ",\"at\":");
-  append_us (w->out, ns);
-  g_string_append_c (w->out, '}');
+  return code_id < export->n_frames ? export->frames[code_id] : G_MAXUINT32;
+}
+
+/* Every event with a comma before it (the first of a profile is written
+ * without), made whole before the one copy into `out`. */
+static void
+speedscope_append (GString  *out,
+                   gboolean  open,
+                   guint32   frame,
+                   gint64    ns)
+{
+  char text[21 + 20 + 6 + 22 + 1];
+  char *p = open ? put_literal (text, ",{\"type\":\"O\",\"frame\":") : put_literal (text, ",{\"type\":\"C\",\"frame\":");
+
+  p = put_uint (p, frame);
+  p = put_literal (p, ",\"at\":");
+  p = put_us (p, ns);
+  *p++ = '}';
+  g_string_append_len (out, text, p - text);
 }
 
 static gboolean
-speedscope_event (const TcEvent *ev, gpointer data)
+speedscope_event (const TcEvent *ev,
+                  gpointer       data)
 {
-  SpeedscopeWalk *w = data;
-  gboolean enter = ev->kind == TC_EVENT_CALL || ev->kind == TC_EVENT_C_CALL || ev->kind == TC_EVENT_RESUME;
-  gboolean leave = ev->kind == TC_EVENT_RETURN || ev->kind == TC_EVENT_C_RETURN
-                   || ev->kind == TC_EVENT_YIELD || ev->kind == TC_EVENT_UNWIND;
-  guint32 frame;
+  SpeedscopeWalk *walk = data;
+  gboolean enter = tc_event_is_enter (ev->kind);
+  TcOpenFrame top = { ev->code_id, 0, 0, 0 };
 
   if (enter)
+    g_array_append_val (walk->stack, top);
+  else if (tc_event_is_leave (ev->kind) && walk->stack->len > 0)
     {
-      frame = GPOINTER_TO_UINT (g_hash_table_lookup (w->frames, GUINT_TO_POINTER (ev->code_id))) - 1;
-      g_array_append_val (w->stack, frame);
-    }
-  else if (leave && w->stack->len > 0)
-    {
-      frame = g_array_index (w->stack, guint32, w->stack->len - 1);
-      g_array_set_size (w->stack, w->stack->len - 1);
+      top = g_array_index (walk->stack, TcOpenFrame, walk->stack->len - 1);
+      g_array_set_size (walk->stack, walk->stack->len - 1);
     }
   else
     return TRUE;
-  speedscope_append (w, enter, frame, ev->time_ns);
-  w->last_ns = ev->time_ns;
-  /* A write error ends the walk; the caller reports it. */
-  return w->out->len < SPILL_BYTES || tc_atomic_file_spill (w->file, w->out, 0, NULL);
+  /* The stretch before wrote it. */
+  if ((gint64) ev->time_ns < walk->stretch->base.begin_ns)
+    return TRUE;
+  speedscope_append (walk->stretch->base.text, enter, speedscope_frame (walk->export, top.code_id), ev->time_ns);
+  walk->stretch->at_ns = ev->time_ns;
+  return TRUE;
+}
+
+static void
+speedscope_format (Stretch  *stretch,
+                   gpointer  data)
+{
+  SpeedscopeStretch *own = (SpeedscopeStretch *) stretch;
+  const SpeedscopeExport *export = data;
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (TcOpenFrame));
+  SpeedscopeWalk walk = { export, own, stack };
+
+  stretch->text = g_string_sized_new (STRETCH_EVENTS * 48);
+  if (!tc_document_walk_blocks (export->doc, stretch->thread->id, stretch->begin_ns, stretch->end_ns,
+                                speedscope_event, &walk, stack, &stretch->error)
+      || !stretch->last)
+    return;
+  /* Close what is still open so the profile stays balanced, at the
+   * thread's last event (none of the stretches before is later). */
+  own->at_ns = MAX (own->at_ns, stretch->thread->last_ns);
+  for (guint d = stack->len; d-- > 0;)
+    speedscope_append (stretch->text, FALSE, speedscope_frame (export, g_array_index (stack, TcOpenFrame, d).code_id),
+                       own->at_ns);
+}
+
+static void
+speedscope_profile_begin (TcJson            *json,
+                          const TcDocThread *thread)
+{
+  g_autofree char *name = thread_label (thread);
+
+  tc_json_begin_object (json);
+  tc_json_kv_string (json, "type", "evented");
+  tc_json_kv_string (json, "name", name);
+  tc_json_kv_string (json, "unit", "microseconds");
+  tc_json_kv_double (json, "startValue", thread->first_ns / 1000.0);
+  tc_json_key (json, "events");
+  tc_json_begin_array (json);
+}
+
+/* A profile for each thread with events: its start, its stretches' events
+ * (the first without its comma), its end. */
+static gboolean
+speedscope_write (Stretch   *stretch,
+                  gpointer   data,
+                  GError   **error)
+{
+  SpeedscopeExport *export = data;
+  gsize skip;
+
+  if (stretch->thread->n_events == 0)
+    return TRUE;
+  if (stretch->first)
+    {
+      speedscope_profile_begin (export->json, stretch->thread);
+      export->any = FALSE;
+    }
+  skip = !export->any && stretch->text->len > 0;
+  export->any = export->any || stretch->text->len > 0;
+  if (!write_stretch (export->file, export->json, stretch->text, skip, error))
+    return FALSE;
+  if (stretch->last)
+    {
+      tc_json_end_array (export->json);
+      tc_json_kv_double (export->json, "endValue", ((SpeedscopeStretch *) stretch)->at_ns / 1000.0);
+      tc_json_end_object (export->json);
+    }
+  return TRUE;
+}
+
+/* The shared frames, the codes in the document's order: an event's frame
+ * is its code's index there (the last, if a damaged file defines an id
+ * twice).  The load fails on an event naming a code id from
+ * TC_MAX_CODE_ID up, so a table by id below that (4 bytes an id, to the
+ * largest defined) has every frame an event can name. */
+static guint32 *
+speedscope_frames (TcDocument *doc,
+                   TcJson     *json,
+                   guint32    *n_frames)
+{
+  GPtrArray *codes = tc_document_get_codes (doc);
+  guint32 *frames;
+
+  *n_frames = 0;
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (code->id < TC_MAX_CODE_ID)
+        *n_frames = MAX (*n_frames, code->id + 1);
+    }
+  frames = g_new (guint32, MAX (*n_frames, 1));
+  memset (frames, 0xff, sizeof (guint32) * *n_frames);
+
+  tc_json_key (json, "frames");
+  tc_json_begin_array (json);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+      const TcDocFile *f = tc_document_get_file (doc, code->file_id);
+
+      if (code->id < TC_MAX_CODE_ID)
+        frames[code->id] = i;
+      tc_json_begin_object (json);
+      tc_json_kv_string (json, "name", code->display);
+      if (f && *f->path)
+        tc_json_kv_string (json, "file", f->path);
+      if (code->first_line)
+        tc_json_kv_int (json, "line", code->first_line);
+      tc_json_end_object (json);
+    }
+  tc_json_end_array (json);
+  return frames;
 }
 
 gboolean
 tc_export_speedscope (TcDocument *doc, const char *out_path, GError **error)
 {
   const TcDocSession *s = tc_document_get_session (doc);
-  GPtrArray *threads = tc_document_get_threads (doc);
-  GPtrArray *codes = tc_document_get_codes (doc);
-  g_autoptr (GHashTable) frames = g_hash_table_new (NULL, NULL);
   g_autoptr (TcAtomicFile) file = tc_atomic_file_new (out_path, error);
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree guint32 *frames = NULL;
   TcJson json;
+  SpeedscopeExport export = { doc, NULL, 0, file, &json, FALSE };
+  StretchExport stretches = { sizeof (SpeedscopeStretch), speedscope_format, speedscope_write, &export };
 
   if (file == NULL)
     return FALSE;
@@ -494,55 +742,13 @@ tc_export_speedscope (TcDocument *doc, const char *out_path, GError **error)
   tc_json_kv_int (&json, "activeProfileIndex", 0);
   tc_json_key (&json, "shared");
   tc_json_begin_object (&json);
-  tc_json_key (&json, "frames");
-  tc_json_begin_array (&json);
-  for (guint i = 0; i < codes->len; i++)
-    {
-      const TcDocCode *code = g_ptr_array_index (codes, i);
-      const TcDocFile *f = tc_document_get_file (doc, code->file_id);
-
-      g_hash_table_insert (frames, GUINT_TO_POINTER (code->id), GUINT_TO_POINTER (i + 1));
-      tc_json_begin_object (&json);
-      tc_json_kv_string (&json, "name", code->display);
-      if (f && *f->path)
-        tc_json_kv_string (&json, "file", f->path);
-      if (code->first_line)
-        tc_json_kv_int (&json, "line", code->first_line);
-      tc_json_end_object (&json);
-    }
-  tc_json_end_array (&json);
+  export.frames = frames = speedscope_frames (doc, &json, &export.n_frames);
   tc_json_end_object (&json);
 
   tc_json_key (&json, "profiles");
   tc_json_begin_array (&json);
-  for (guint t = 0; t < threads->len; t++)
-    {
-      const TcDocThread *thread = g_ptr_array_index (threads, t);
-      g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint32));
-      SpeedscopeWalk walk = { file, out, frames, stack, 0, FALSE };
-      g_autofree char *name = g_strdup_printf ("%s (%u)", *thread->name ? thread->name : "thread", thread->id);
-      gint64 last;
-
-      if (thread->n_events == 0)
-        continue;
-      tc_json_begin_object (&json);
-      tc_json_kv_string (&json, "type", "evented");
-      tc_json_kv_string (&json, "name", name);
-      tc_json_kv_string (&json, "unit", "microseconds");
-      tc_json_kv_double (&json, "startValue", thread->first_ns / 1000.0);
-      tc_json_key (&json, "events");
-      tc_json_begin_array (&json);
-      if (!tc_document_foreach_event (doc, thread->id, 0, G_MAXINT64, speedscope_event, &walk, error)
-          || !tc_atomic_file_spill (file, out, 0, error))
-        return FALSE;
-      /* Close what is still open so the profile stays balanced. */
-      last = MAX (walk.last_ns, thread->last_ns);
-      for (guint d = stack->len; d-- > 0;)
-        speedscope_append (&walk, FALSE, g_array_index (stack, guint32, d), last);
-      tc_json_end_array (&json);
-      tc_json_kv_double (&json, "endValue", last / 1000.0);
-      tc_json_end_object (&json);
-    }
+  if (!stretches_export (doc, &stretches, error))
+    return FALSE;
   tc_json_end_array (&json);
   tc_json_end_object (&json);
   g_string_append_c (out, '\n');

@@ -357,6 +357,76 @@ count_in (const char *text,
   return n;
 }
 
+/* The reference the speedscope export's stretches must add up to: a walk
+ * of the whole thread from its first event, each call's frame opened and
+ * closed in event order (a return with nothing open skipped), what is
+ * still open closed at the thread's end, innermost first. */
+typedef struct
+{
+  GString *out;
+  GArray  *stack;      /* guint32 code ids */
+  gint64   last_ns;
+} SpeedscopeReference;
+
+static void
+reference_event (SpeedscopeReference *ref,
+                 char                 type,
+                 guint32              code_id,
+                 gint64               ns)
+{
+  g_autofree char *at = us_text (ns);
+
+  /* The fixtures define codes 1, 2, … in order: frame n is code n + 1. */
+  g_string_append_printf (ref->out, "%s{\"type\":\"%c\",\"frame\":%u,\"at\":%s}",
+                          ref->out->str[ref->out->len - 1] == '[' ? "" : ",", type, code_id - 1, at);
+}
+
+static gboolean
+reference_walk (const TcEvent *ev,
+                gpointer       data)
+{
+  SpeedscopeReference *ref = data;
+  guint32 code_id;
+
+  if (ev->kind == TC_EVENT_CALL || ev->kind == TC_EVENT_RESUME)
+    {
+      g_array_append_val (ref->stack, ev->code_id);
+      reference_event (ref, 'O', ev->code_id, ev->time_ns);
+    }
+  else if (ref->stack->len > 0)
+    {
+      code_id = g_array_index (ref->stack, guint32, ref->stack->len - 1);
+      g_array_set_size (ref->stack, ref->stack->len - 1);
+      reference_event (ref, 'C', code_id, ev->time_ns);
+    }
+  else
+    return TRUE;
+  ref->last_ns = ev->time_ns;
+  return TRUE;
+}
+
+/* `"events":[…],"endValue":` of the thread's profile. */
+static char *
+speedscope_reference (TcDocument *doc,
+                      guint32     thread_id)
+{
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint32));
+  SpeedscopeReference ref = { g_string_new ("\"events\":["), stack, 0 };
+  g_autofree char *end = NULL;
+
+  g_assert_true (tc_document_foreach_event (doc, thread_id, 0, G_MAXINT64, reference_walk, &ref, NULL));
+  /* Frames still open at the end of the fixture: closed by the export. */
+  g_assert_cmpuint (stack->len, >, 0);
+  while (stack->len > 0)
+    {
+      reference_event (&ref, 'C', g_array_index (stack, guint32, stack->len - 1), ref.last_ns);
+      g_array_set_size (stack, stack->len - 1);
+    }
+  end = us_text (ref.last_ns);
+  g_string_append_printf (ref.out, "],\"endValue\":%s}", end);
+  return g_string_free (ref.out, FALSE);
+}
+
 /* Threads of 80 000 events: the calls are formatted in stretches on every
  * core and written in order, each call once, as a walk of the whole thread
  * would give them. */
@@ -412,13 +482,30 @@ test_exports_many_stretches (void)
   g_assert_cmpuint (n_written, ==, n_calls);
   g_clear_pointer (&text, g_free);
 
-  /* speedscope: written in pieces of a megabyte, balanced. */
+  /* speedscope: the stretches of each thread, formatted on every core
+   * from the stack their first block saved, add up to the walk of the
+   * whole thread, byte for byte (stretches start where a block's first
+   * events share their time with the block before's last). */
   g_assert_true (tc_export_speedscope (doc, speedscope, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (speedscope, &text, &len, NULL));
   g_assert_cmpuint (len, >, 4 << 20);
   g_assert_true (g_str_has_prefix (text, "{\"$schema\":"));
   g_assert_true (g_str_has_suffix (text, "]}\n"));
+  at = text;
+  for (guint32 id = 1; id <= 3; id++)
+    {
+      g_autofree char *name = g_strdup_printf ("{\"type\":\"evented\",\"name\":\"worker (%u)\"", id);
+      g_autofree char *events = speedscope_reference (doc, id);
+
+      at = g_strstr_len (at, len - (at - text), name);
+      g_assert_nonnull (at);
+      at = g_strstr_len (at, len - (at - text), "\"events\":[");
+      g_assert_nonnull (at);
+      g_assert_true (strncmp (at, events, strlen (events)) == 0);
+      at += strlen (events);
+    }
+  g_assert_cmpstr (at, ==, "]}\n");
   opens = count_in (text, len, "{\"type\":\"O\"");
   closes = count_in (text, len, "{\"type\":\"C\"");
   g_assert_cmpuint (opens, >, 100000);
