@@ -392,14 +392,31 @@ is_torch_tensor(PyTypeObject *tp)
     return 0;
 }
 
+/* The safe repr of an object just made from an attribute (a new
+ * reference, taken), or "?" where making it failed. */
+static void
+safe_repr_made(SafeText *t, PyObject *made)
+{
+    if (made == NULL) {
+        PyErr_Clear();
+        text_cstr(t, "?");
+        return;
+    }
+    safe_repr(t, made, TC_REC_SAFE_DEPTH - 1);
+    Py_DECREF(made);
+}
+
 /* A GPU array's shape, dtype and device, read from its attributes: its
- * repr would wait for the GPU and copy the values to the host. */
+ * repr would wait for the GPU and copy the values to the host.  The shape
+ * as a tuple: torch.Size's own repr says "torch.Size([2, 3])". */
 static void
 device_array_summary(SafeText *t, PyObject *obj, const char *label)
 {
     text_cstr(t, label);
     text_cstr(t, "(");
-    safe_attr_str(t, obj, "shape", 1);
+    PyObject *shape = PyObject_GetAttrString(obj, "shape");
+    safe_repr_made(t, shape ? PySequence_Tuple(shape) : NULL);
+    Py_XDECREF(shape);
     text_cstr(t, ") ");
     safe_attr_str(t, obj, "dtype", 0);
     text_cstr(t, " dev=");
@@ -447,15 +464,7 @@ library_summary(SafeText *t, PyObject *obj)
             text_cstr(t, ") cols=");
             PyObject *cols = PyObject_GetAttrString(obj, "columns");
             PyObject *head = cols ? PySequence_GetSlice(cols, 0, 5) : NULL;
-            PyObject *list = head ? PySequence_List(head) : NULL;
-            if (list != NULL) {
-                safe_repr(t, list, TC_REC_SAFE_DEPTH - 1);
-            }
-            else {
-                PyErr_Clear();
-                text_cstr(t, "?");
-            }
-            Py_XDECREF(list);
+            safe_repr_made(t, head ? PySequence_List(head) : NULL);
             Py_XDECREF(head);
             Py_XDECREF(cols);
             return 1;
@@ -478,23 +487,8 @@ library_summary(SafeText *t, PyObject *obj)
         return 0;
     }
     if (is_torch_tensor(tp)) {
-        text_cstr(t, name);   /* Tensor, or torch's own subclass: Parameter */
-        text_cstr(t, "(");
-        PyObject *shape = PyObject_GetAttrString(obj, "shape");
-        PyObject *dims = shape ? PySequence_Tuple(shape) : NULL;
-        if (dims != NULL) {
-            safe_repr(t, dims, TC_REC_SAFE_DEPTH - 1);
-        }
-        else {
-            PyErr_Clear();
-            text_cstr(t, "?");
-        }
-        Py_XDECREF(dims);
-        Py_XDECREF(shape);
-        text_cstr(t, ") ");
-        safe_attr_str(t, obj, "dtype", 0);
-        text_cstr(t, " dev=");
-        safe_attr_str(t, obj, "device", 0);
+        /* Tensor, or torch's own subclass: Parameter */
+        device_array_summary(t, obj, name);
         text_cstr(t, " grad=");
         safe_attr_str(t, obj, "requires_grad", 1);
         return 1;
