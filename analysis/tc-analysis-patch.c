@@ -148,9 +148,13 @@ tc_analysis_patch_summary (TcDocument *before, TcDocument *after,
            * function's total by 1 ms and by 0.1 % of the run. */
           double moved_ms = fabs (b->total_ms - a->total_ms);
 
+          /* Averages under 0.1 ms in µs: a generator's 0.2 µs read "0.000 ms". */
+          gboolean us = MAX (a->avg_ms, b->avg_ms) < 0.1;
+
           if (fabs (pct) > 10 && moved_ms >= MAX (1.0, 0.001 * MAX (d0, d1) * 1000))
             emit (findings, out, style, pct < 0 ? TC_GREEN : TC_RED, pct < 0 ? "FASTER" : "SLOWER",
-                  g_strdup_printf ("%s()  %.3f→%.3f ms (%+.0f%%)", name, a->avg_ms, b->avg_ms, pct));
+                  g_strdup_printf ("%s()  %.3f→%.3f %s (%+.0f%%)", name, a->avg_ms * (us ? 1000 : 1),
+                                   b->avg_ms * (us ? 1000 : 1), us ? "µs" : "ms", pct));
         }
       else if (a)
         emit (findings, out, style, TC_DIM, "REMOVED", g_strdup_printf ("%s() gone", name));

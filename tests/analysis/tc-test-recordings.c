@@ -346,15 +346,17 @@ tc_test_write_truncated (void)
   return path;
 }
 
-/* One process: `calls` calls of work() on the main thread, then END. */
+/* One process: `calls` calls of work() of `call_ns` each (one as long
+ * between them) on the main thread, then END. */
 char *
-tc_test_write_process (const char *name,
-                       const char *pid,
-                       const char *parent_pid,
-                       const char *role,
-                       guint       calls,
-                       gint32      exit_status,
-                       guint32     end_flags)
+tc_test_write_process_calls (const char *name,
+                             const char *pid,
+                             const char *parent_pid,
+                             const char *role,
+                             guint       calls,
+                             guint64     call_ns,
+                             gint32      exit_status,
+                             guint32     end_flags)
 {
   char *path = g_build_filename (tc_test_dir (), name, NULL);
   TcWriterOptions opts = { "5e55104f", "timecapsule-tests", 0, 0 };
@@ -384,8 +386,8 @@ tc_test_write_process (const char *name,
   g_assert_cmpint (tc_writer_write_code (w, 0, &code), ==, TC_OK);
   for (guint i = 0; i < calls; i++)
     {
-      TcEvent call = { (2 * i + 1) * 1000000ull, 1, TC_EVENT_CALL };
-      TcEvent ret = { (2 * i + 2) * 1000000ull, 0, TC_EVENT_RETURN };
+      TcEvent call = { (2 * i + 1) * call_ns, 1, TC_EVENT_CALL };
+      TcEvent ret = { (2 * i + 2) * call_ns, 0, TC_EVENT_RETURN };
       g_array_append_val (events, call);
       g_array_append_val (events, ret);
     }
@@ -395,6 +397,19 @@ tc_test_write_process (const char *name,
   end.flags = end_flags;
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return path;
+}
+
+/* The same with calls of 1 ms. */
+char *
+tc_test_write_process (const char *name,
+                       const char *pid,
+                       const char *parent_pid,
+                       const char *role,
+                       guint       calls,
+                       gint32      exit_status,
+                       guint32     end_flags)
+{
+  return tc_test_write_process_calls (name, pid, parent_pid, role, calls, 1000000, exit_status, end_flags);
 }
 
 char *

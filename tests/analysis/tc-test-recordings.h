@@ -54,6 +54,15 @@ char *tc_test_write_process (const char *name,
                              guint       calls,
                              gint32      exit_status,
                              guint32     end_flags);
+/* The same with calls `call_ns` long, as far apart. */
+char *tc_test_write_process_calls (const char *name,
+                                   const char *pid,
+                                   const char *parent_pid,
+                                   const char *role,
+                                   guint       calls,
+                                   guint64     call_ns,
+                                   gint32      exit_status,
+                                   guint32     end_flags);
 
 /* "coroutines.tc": two threads running the coroutines handle and fetch
  * (instances interleaved on thread 1), a C call, a plain generator and an

@@ -273,6 +273,18 @@ test_patch_summary (void)
   g_assert_cmpuint (same->len, ==, 0);
 }
 
+/* A function of a fraction of a µs a call: its averages in µs, not as
+ * "0.000→0.000 ms". */
+static void
+test_patch_summary_short_calls (void)
+{
+  g_autoptr (TcDocument) before = load (tc_test_write_process_calls ("short-before.tc", "1", "", "", 20000, 200, 0, 0));
+  g_autoptr (TcDocument) after = load (tc_test_write_process_calls ("short-after.tc", "1", "", "", 20000, 100, 0, 0));
+  g_autoptr (GArray) f = tc_analysis_patch_summary (before, after, NULL, NULL);
+
+  g_assert_true (has_finding (f, "FASTER", "work()  0.200→0.100 µs (-50%)"));
+}
+
 static void
 test_search_and_heatmap (void)
 {
@@ -749,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/exception-chain", test_exception_chain);
   g_test_add_func ("/tc/analysis/loops", test_loops);
   g_test_add_func ("/tc/analysis/patch-summary", test_patch_summary);
+  g_test_add_func ("/tc/analysis/patch-summary-short-calls", test_patch_summary_short_calls);
   g_test_add_func ("/tc/analysis/search-and-heatmap", test_search_and_heatmap);
   g_test_add_func ("/tc/analysis/exports", test_exports);
   g_test_add_func ("/tc/analysis/exports/many-stretches", test_exports_many_stretches);
