@@ -202,17 +202,20 @@ nvml_probe(void)
     nvml.ready = init != NULL && by_index != NULL && nvml.memory != NULL;
 }
 
-static void *
-probe_main(void *unused)
+static void
+probe_run(void)
 {
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
     nvml_probe();
     pthread_mutex_lock(&probe.lock);
     __atomic_store_n(&probe.state, PROBE_DONE, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&probe.done);
     pthread_mutex_unlock(&probe.lock);
+}
+
+static void *
+probe_main(void *unused)
+{
+    probe_run();
     return NULL;
 }
 
@@ -242,15 +245,22 @@ tc_rec_gpu_start(void)
              sizeof(probe.library), NULL);
     copy_env("CUDA_VISIBLE_DEVICES", probe.visible, sizeof(probe.visible),
              &probe.visible_set);
-    probe.state = PROBE_RUNNING;
+    __atomic_store_n(&probe.state, PROBE_RUNNING, __ATOMIC_RELEASE);
     pthread_t thread;
     pthread_attr_t attr;
+    sigset_t all, old;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&thread, &attr, probe_main, NULL) != 0) {
-        probe_main(NULL);   /* no thread to spare: here, then */
-    }
+    /* The thread inherits the mask: it starts with every signal blocked,
+     * so none of the program's lands on it. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&thread, &attr, probe_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        probe_run();   /* no thread to spare: here, then */
+    }
 }
 
 static int
