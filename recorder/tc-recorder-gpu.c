@@ -271,8 +271,8 @@ probe_finished(void)
 
 /* Waits for NVML's start if it is under way: 1 once it has finished.  A
  * driver that hangs there holds up one snapshot for a second, not each. */
-static int
-probe_wait(void)
+int
+tc_rec_gpu_wait(void)
 {
     if (probe_finished()) {
         return 1;
@@ -291,12 +291,6 @@ probe_wait(void)
     int done = probe.state == PROBE_DONE;
     pthread_mutex_unlock(&probe.lock);
     return done;
-}
-
-void
-tc_rec_gpu_wait(void)
-{
-    probe_wait();
 }
 
 /* Memory in use and in all, in bytes: the v2 call where the driver has it,
@@ -383,17 +377,17 @@ sample_device(void *device)
 /* The device holding most of this process's memory, where the one sampled
  * holds none of it: a program on another GPU than the first visible one,
  * through a library the recorder does not ask.  Only the writer's samples
- * look (one list a device); snapshots read the device sampled. */
-static void
-look_for_own_device(void)
+ * look (one list a device); snapshots read the device sampled.  1 when
+ * found, with this process's memory on it. */
+static int
+look_for_own_device(unsigned long long *own)
 {
     unsigned long long bytes, most = 0;
     unsigned int count;
     void *best = NULL;
     if (nvml.torch_chose || nvml.processes == NULL || nvml.count == NULL
-        || (nvml.device != NULL && own_memory(nvml.device, &bytes))
         || nvml.count(&count) != 0) {
-        return;
+        return 0;
     }
     for (unsigned int i = 0; i < count; i++) {
         void *device;
@@ -403,9 +397,12 @@ look_for_own_device(void)
             most = bytes;
         }
     }
-    if (best != NULL) {
-        sample_device(best);
+    if (best == NULL) {
+        return 0;
     }
+    sample_device(best);
+    *own = most;
+    return 1;
 }
 
 void
@@ -447,15 +444,20 @@ void
 tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n,
                   unsigned int flags)
 {
-    if (!((flags & TC_REC_GPU_WAIT) ? probe_wait() : probe_finished())) {
+    if (!((flags & TC_REC_GPU_WAIT) ? tc_rec_gpu_wait() : probe_finished())) {
         return;
     }
     if (nvml.torch_wants[0] != '\0') {
         follow_torch(nvml.torch_wants);
         nvml.torch_wants[0] = '\0';
     }
-    if ((flags & TC_REC_GPU_LOOK) && nvml.ready) {
-        look_for_own_device();
+    /* This process's memory on the device sampled, or on the one found
+     * holding it: one list each. */
+    unsigned long long own = 0;
+    int listed = nvml.device != NULL && nvml.processes != NULL
+                 && own_memory(nvml.device, &own);
+    if (!listed && (flags & TC_REC_GPU_LOOK) && nvml.ready) {
+        listed = look_for_own_device(&own);
     }
     if (nvml.device == NULL) {
         return;
@@ -481,12 +483,10 @@ tc_rec_gpu_sample(TcCounterValue *out, size_t cap, size_t *n,
         && nvml.utilization(nvml.device, &util) == 0) {
         tc_rec_counter_put(out, cap, n, "gpu_util_pct", (double)util.gpu);
     }
-    unsigned long long own;
     uint32_t id;
     /* Defined once NVML lists this process: a recording where it never
      * does (no CUDA yet, another PID namespace) has no such counter. */
-    if (nvml.processes != NULL && own_memory(nvml.device, &own)
-        && tc_rec_counter_id("gpu_process_mb", "MB", &id) == 0) {
+    if (listed && tc_rec_counter_id("gpu_process_mb", "MB", &id) == 0) {
         tc_rec_counter_put(out, cap, n, "gpu_process_mb", own / mb);
     }
 }

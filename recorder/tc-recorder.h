@@ -511,7 +511,7 @@ void tc_rec_gpu_reset(void);
  * counters wait for it, and so does fork_prepare (tc_rec_gpu_wait): no
  * recorder thread may be running at fork. */
 void tc_rec_gpu_start(void);
-void tc_rec_gpu_wait(void);
+int tc_rec_gpu_wait(void);   /* 1 once NVML's start has finished */
 enum {
     TC_REC_GPU_WAIT = 1,   /* for NVML's start, if it is under way */
     TC_REC_GPU_LOOK = 2,   /* for the device holding this process's memory

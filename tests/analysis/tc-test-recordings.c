@@ -347,7 +347,7 @@ tc_test_write_truncated (void)
 }
 
 /* One process: `calls` calls of work() of `call_ns` each (one as long
- * between them) on the main thread, then END. */
+ * between them) on the main thread, then END (tc-test-recordings.h). */
 char *
 tc_test_write_process_calls (const char *name,
                              const char *pid,
@@ -397,19 +397,6 @@ tc_test_write_process_calls (const char *name,
   end.flags = end_flags;
   g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
   return path;
-}
-
-/* The same with calls of 1 ms. */
-char *
-tc_test_write_process (const char *name,
-                       const char *pid,
-                       const char *parent_pid,
-                       const char *role,
-                       guint       calls,
-                       gint32      exit_status,
-                       guint32     end_flags)
-{
-  return tc_test_write_process_calls (name, pid, parent_pid, role, calls, 1000000, exit_status, end_flags);
 }
 
 char *

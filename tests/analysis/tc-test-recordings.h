@@ -45,16 +45,8 @@ char *tc_test_write_line_hits (const char    *path,
 
 /* `name` in tc_test_dir(): one process of a multi-process recording, with
  * "pid", "parent_pid" and "process_role" (the last two left out when `role`
- * is ""), `calls` calls of work() 1 ms long each, 1 ms apart, and an END
- * frame with `exit_status` and `end_flags`. */
-char *tc_test_write_process (const char *name,
-                             const char *pid,
-                             const char *parent_pid,
-                             const char *role,
-                             guint       calls,
-                             gint32      exit_status,
-                             guint32     end_flags);
-/* The same with calls `call_ns` long, as far apart. */
+ * is ""), `calls` calls of work() `call_ns` long each, as far apart, and an
+ * END frame with `exit_status` and `end_flags`. */
 char *tc_test_write_process_calls (const char *name,
                                    const char *pid,
                                    const char *parent_pid,
@@ -63,6 +55,9 @@ char *tc_test_write_process_calls (const char *name,
                                    guint64     call_ns,
                                    gint32      exit_status,
                                    guint32     end_flags);
+/* The same with calls of 1 ms. */
+#define tc_test_write_process(name, pid, parent_pid, role, calls, exit_status, end_flags) \
+  tc_test_write_process_calls ((name), (pid), (parent_pid), (role), (calls), 1000000, (exit_status), (end_flags))
 
 /* "coroutines.tc": two threads running the coroutines handle and fetch
  * (instances interleaved on thread 1), a C call, a plain generator and an
