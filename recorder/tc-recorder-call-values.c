@@ -930,14 +930,16 @@ redacted_value(PyObject *value)
     return shown;
 }
 
-/* A `name=value` secret inside the text: 1 when redaction changed it
- * (*repr replaced), 0 when not, -1 when it could not be checked. */
+/* A `name=value`, `'name': value` or `('name', value)` secret inside the
+ * text: 1 when redaction changed it (*repr replaced), 0 when not, -1 when
+ * it could not be checked. */
 static int
 redact_repr(PyObject **repr)
 {
     if (redact_text_fn == NULL
         || (PyUnicode_FindChar(*repr, '=', 0, PY_SSIZE_T_MAX, 1) < 0
-            && PyUnicode_FindChar(*repr, ':', 0, PY_SSIZE_T_MAX, 1) < 0)
+            && PyUnicode_FindChar(*repr, ':', 0, PY_SSIZE_T_MAX, 1) < 0
+            && PyUnicode_FindChar(*repr, '(', 0, PY_SSIZE_T_MAX, 1) < 0)
         || !text_may_hold_secret(*repr)) {
         PyErr_Clear();
         return 0;

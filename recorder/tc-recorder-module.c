@@ -1575,6 +1575,7 @@ PyInit__recorder(void)
         return NULL;
     }
     tc_rec_call_values_init();
+    tc_rec_safe_collections_init();
     static int atfork_registered;
     if (!atfork_registered) {
         pthread_atfork(NULL, NULL, atfork_child);

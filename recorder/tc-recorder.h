@@ -536,8 +536,10 @@ void tc_rec_scratch_init(TcRecScratch *s);
 void tc_rec_scratch_free(TcRecScratch *s);
 void tc_rec_value_from_object(TcRecScratch *s, PyObject *obj, TcValue *out);
 TcStr tc_rec_str(PyObject *obj);                          /* borrowed UTF-8 view; "" on error */
-/* A repr running none of the program's code, at most `limit` bytes of
- * UTF-8 plus "…" when cut (*cut set); keeps a pending exception. */
+
+/* tc-recorder-safe-repr.c: a repr running none of the program's code, at
+ * most `limit` bytes of UTF-8 plus "…" when cut (*cut set); keeps a
+ * pending exception. */
 PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
 /* The attribute summary of a numpy array or scalar, a pandas frame or
  * series, a torch tensor (str), or None for any other object: what a
@@ -545,6 +547,9 @@ PyObject *tc_rec_safe_repr(PyObject *obj, size_t limit, int *cut);
  * the library's formatting (a CUDA tensor's copies it to the host). */
 #define TC_REC_SUMMARY_BYTES 500
 PyObject *tc_rec_library_summary(PyObject *obj);
+/* tc-recorder-safe-collections.c: finds the collections module's classes
+ * (when the recorder is imported). */
+void tc_rec_safe_collections_init(void);
 
 /* tc-recorder-own-call.c: own_call(fn, *args, **kwargs), the API's code
  * run with no hook called on its thread (METH_FASTCALL | METH_KEYWORDS). */

@@ -248,7 +248,10 @@ def _redact_inside(value, depth, exact=False):
     return value
 
 
-_PAIR_RE = re.compile(r"""([A-Za-z_][\w\-]*)(['"]?\s*[=:]\s*)""")
+# name=value, 'name': value, or a ('name', value) pair: an OrderedDict's
+# repr up to 3.11, a list of headers.
+_PAIR_RE = re.compile(r"""([A-Za-z_][\w\-]*)(['"]?\s*[=:]\s*)"""
+                      r"""|\((['"])([A-Za-z_][\w\-]*)\3,\s*""")
 # An unquoted value ends before a closing quote that ends the text or a
 # field ("x='host=db password=pw'" keeps its last quote).
 _VALUE_RE = re.compile(r"""'[^']*'|"[^"]*"|[^\s,;)}\]&{\[(][^\s,;)}\]&]*?"""
@@ -290,12 +293,20 @@ def _value_end(text, start):
     return v.end() if v is not None and v.end() > start else None
 
 
+def _closes_pair(text, pos):
+    """Whether a tuple's second item ending at `pos` is its last."""
+    rest = text[pos:].lstrip()
+    return rest == "" or rest[0] in ")\u2026"
+
+
 def redact_text(text):
-    """name=value and 'name': value pairs in a repr (or a URL's query):
-    the value of a secret-looking name is redacted, a container or an
-    object written as Name(...) whole.  Values of other names are scanned
-    too (a quoted URL may hold ?token=..., a container a secret key)."""
-    if not _redact_on or ("=" not in text and ":" not in text):
+    """name=value and 'name': value pairs in a repr (or a URL's query), and
+    ('name', value) tuples: the value of a secret-looking name is redacted,
+    a container or an object written as Name(...) whole.  Values of other
+    names are scanned too (a quoted URL may hold ?token=..., a container a
+    secret key)."""
+    if not _redact_on or ("=" not in text and ":" not in text
+                          and "(" not in text):
         return text
     out = []
     pos = 0
@@ -306,8 +317,10 @@ def redact_text(text):
         # The value's end only for a secret name (a bracketed value is
         # scanned to its end).  A value redacted already ('password':
         # '<redacted>' of a dict redacted before its repr) stays as it is.
-        end = (_value_end(text, m.end()) if is_secret_name(m.group(1))
-               else None)
+        name = m.group(1) or m.group(4)
+        end = _value_end(text, m.end()) if is_secret_name(name) else None
+        if end is not None and m.group(4) and not _closes_pair(text, end):
+            end = None   # ('password', 'email', ...): names, not a pair
         if end is not None and text[m.end():end].strip("'\"") != REDACTED:
             out.append(text[pos:m.end()])
             out.append(REDACTED)

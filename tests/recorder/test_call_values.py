@@ -107,6 +107,29 @@ tc.stop()
 
 
 
+# The end of a program defining VALUES: returns each from one function
+# while recording, then prints repr() of each, "-" for the loud ones (the
+# test must not see their repr run).  ARMED is true while recording.
+RETURN_EACH = r"""
+def returns(name):
+    return VALUES[name]
+tc.record(every=10, output="out.tc", watch=["nothing"])
+ARMED = True
+for name in VALUES:
+    returns(name)
+ARMED = False
+tc.stop()
+for name, value in VALUES.items():
+    print("REPR", name, "-" if name.startswith("loud") else repr(value))
+"""
+
+
+def _printed_reprs(proc):
+    """{name: repr} as RETURN_EACH printed them, in VALUES' order."""
+    return dict(line.split(" ", 2)[1:] for line in proc.stdout.splitlines()
+                if line.startswith("REPR "))
+
+
 def test_namedtuple_and_defaultdict_return_values_are_written_out(run, tmp_path):
     # Common return types of a program's own functions: written as repr()
     # spells them, from the objects' storage and their classes' dicts,
@@ -137,27 +160,109 @@ VALUES = {
     "secrets": Point({"token": ["t-1"]}, collections.defaultdict(
         list, password=["hunter2"])),
 }
-def returns(name):
-    return VALUES[name]
-tc.record(every=10, output="out.tc", watch=["nothing"])
-for name in VALUES:
-    returns(name)
-tc.stop()
-for name, value in VALUES.items():
-    print("REPR", name, "-" if name == "loud" else repr(value))
-''')
+''' + RETURN_EACH)
     assert proc.returncode == 0, proc.stderr
     assert "LOUD REPR" not in proc.stdout
-    expected = dict(line.split(" ", 2)[1:] for line in proc.stdout.splitlines()
-                    if line.startswith("REPR "))
+    expected = _printed_reprs(proc)
     expected["loud"] = "Loud(a=5)"
-    expected["bag"] = "<Bag object>"   # a subclass: its repr may be its own
     # Written out, they are redacted as text (the hook cannot rebuild them).
     expected["secrets"] = ("Point(x={'token': <redacted>}, y=defaultdict("
                            "<class 'list'>, {'password': <redacted>}))")
     r = load(tmp_path / "out.tc")
     reprs = [f["repr"] for f in _return_values(r, "returns")]
     assert reprs == list(expected.values())
+
+
+COLLECTIONS = r"""
+import collections, timecapsule as tc
+ARMED = False   # set while recording: building the values runs some
+def loud(what):
+    if ARMED:
+        print("LOUD", what)
+class Tagged(list): pass
+class Row(dict): pass
+class Pair(tuple): pass
+class Tags(set): pass
+class Frozen(frozenset): pass
+class Window(collections.deque): pass
+class Ordered(collections.OrderedDict): pass
+class Words(collections.Counter): pass
+class Groups(collections.defaultdict): pass
+class LoudRepr(list):
+    def __repr__(self):
+        loud("repr")
+        return "loud"
+class LoudIter(set):
+    def __iter__(self):
+        loud("iter")
+        return iter(())
+class LoudWords(collections.Counter):
+    def most_common(self, n=None):
+        loud("most_common")
+        return []
+class LoudItems(collections.OrderedDict):
+    def items(self):
+        loud("items")
+        return []
+class LoudHash:
+    def __hash__(self):
+        loud("hash")
+        return 1
+moved = collections.OrderedDict(a=1, b=2, c=3)
+moved.move_to_end("a")
+VALUES = {
+    "list_subclass": Tagged([1, "a"]), "dict_subclass": Row(k=[1]),
+    "tuple_subclass": Pair((1,)), "set_subclass": Tags({3}),
+    "empty_set_subclass": Tags(), "frozenset_subclass": Frozen({4}),
+    "deque": collections.deque([1, (2, 3)]), "empty_deque": collections.deque(),
+    "bounded_deque": collections.deque(range(3), maxlen=5),
+    "deque_subclass": Window("ab", 2),
+    "ordered": collections.OrderedDict(x=1, y=[2]), "moved": moved,
+    "empty_ordered": collections.OrderedDict(), "ordered_subclass": Ordered(k=1),
+    "tuple_keys": collections.OrderedDict([((1, "a"), None)]),
+    "counter": collections.Counter("abracadabra"),
+    "empty_counter": collections.Counter(), "counter_subclass": Words("aab"),
+    "mixed_counts": collections.Counter({"f": 1.5, "i": 2, "b": True, "n": -1}),
+    "ties": collections.Counter({k: 7 for k in "zyxwv"}),
+    "groups": Groups(list, {1: [2]}),
+    "nested": [collections.deque([[[1]]])],
+    # Cut: only the head is formatted; the most common found in one pass.
+    "long_deque": collections.deque(range(5000)),
+    "big_counter": collections.Counter({i: (i * 7919) % 1000 for i in range(100000)}),
+    # repr() would run the program's code: not written out.
+    "loud_repr": LoudRepr([1]), "loud_iter": LoudIter({1}),
+    "loud_words": LoudWords("ab"), "loud_items": LoudItems(k=1),
+    "text_counts": collections.Counter({"a": "x"}),
+    "loud_key": collections.OrderedDict([("k", 1), (LoudHash(), 2)]),
+}
+"""
+
+
+def test_collections_return_values_are_written_as_repr_spells_them(
+        run, tmp_path):
+    # deque, OrderedDict, Counter, defaultdict and subclasses of the
+    # builtin containers, as repr() writes them on this interpreter (an
+    # OrderedDict's spelling changed in 3.12), from their storage and C
+    # iterators: a class whose repr would run its own code is not.
+    proc = run(COLLECTIONS + RETURN_EACH)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOUD" not in proc.stdout
+    expected = _printed_reprs(proc)
+    for name in ("long_deque", "big_counter"):
+        assert len(expected[name]) > 400
+        expected[name] = expected[name][:400] + "\u2026"
+    expected["nested"] = "[deque([[[\u2026]]])]"
+    expected["loud_repr"] = "<LoudRepr object>"
+    expected["loud_iter"] = "<LoudIter object>"
+    expected["loud_words"] = "<LoudWords object>"
+    expected["loud_items"] = "<LoudItems object>"
+    expected["text_counts"] = "<Counter object>"
+    # Its iterator would run the key's __hash__.
+    expected["loud_key"] = "<OrderedDict object>"
+    r = load(tmp_path / "out.tc")
+    reprs = [f["repr"] for f in _return_values(r, "returns")]
+    assert dict(zip(expected, reprs)) == expected
+    assert len(reprs) == len(expected)
 
 
 LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
@@ -701,3 +806,44 @@ tc.stop()
 ''')
     assert proc.returncode == 0, proc.stderr
     assert _repeated(load(tmp_path / "out.tc")) == {"late"}
+
+
+
+def test_secrets_in_collections_are_redacted(run, tmp_path):
+    # An OrderedDict up to 3.11 and a list of headers spell their items as
+    # ('name', value) pairs: redacted like name=value, in return values and
+    # in the locals.
+    proc = run(r'''
+import collections, timecapsule as tc
+def settings():
+    return collections.OrderedDict(password="hunter2", user="bob")
+def counts():
+    return collections.Counter({"api_key": 3})
+def queue():
+    return collections.deque([{"token": "tq456z"}])
+def headers():
+    return [("Authorization", "Bearer abc123"), ("Accept", "*/*")]
+def main():
+    sent = headers()
+    settings(); counts(); queue()
+    tc.snap("sent")
+tc.record(every=10, output="out.tc", embed_source=False)
+main()
+tc.stop()
+''')
+    assert proc.returncode == 0, proc.stderr
+    r = load(tmp_path / "out.tc")
+    shown = {r.qualname(f["code"]): f for f in r.of("return_value")}
+    assert shown["settings"]["repr"] in (
+        "OrderedDict([('password', <redacted>), ('user', 'bob')])",
+        "OrderedDict({'password': <redacted>, 'user': 'bob'})")
+    assert shown["counts"]["repr"] == "Counter({'api_key': <redacted>})"
+    assert shown["queue"]["repr"] == "deque([{'token': <redacted>}])"
+    assert shown["headers"]["repr"] == (
+        "[('Authorization', <redacted>), ('Accept', '*/*')]")
+    (snap,) = [s for s in r.snapshots if s["evt"] == "SNAP:sent"]
+    sent = next(r.locals_of(t)["sent"] for t in snap["threads"]
+                if "sent" in r.locals_of(t))
+    assert "<redacted>" in sent["repr"] and "abc123" not in json.dumps(sent)
+    for secret in ("hunter2", "tq456z", "abc123"):
+        assert secret not in json.dumps(r.frames)

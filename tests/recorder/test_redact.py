@@ -112,6 +112,15 @@ def test_text_redaction_is_reported_and_keeps_the_closing_quote():
     ("Result(cfg={'password': {'k': 1}}, loss=0.5)",
      "Result(cfg={'password': <redacted>}, loss=0.5)"),
     ("Foo(user=Name('bob'), keys=['a'])", "Foo(user=Name('bob'), keys=['a'])"),
+    # ('name', value) pairs: an OrderedDict up to 3.11, a list of headers;
+    # a longer tuple of names is not a pair.
+    ("OrderedDict([('password', 'hunter2'), ('user', 'bob')])",
+     "OrderedDict([('password', <redacted>), ('user', 'bob')])"),
+    ("[(\"Authorization\", 'Bearer x'), ('Accept', '*/*')]",
+     "[(\"Authorization\", <redacted>), ('Accept', '*/*')]"),
+    ("[('token', ('a', 'b')), ('n', 1)]", "[('token', <redacted>), ('n', 1)]"),
+    ("('password', 'email', 'name')", "('password', 'email', 'name')"),
+    ("[('api_key', 'k-1\u2026", "[('api_key', <redacted>"),
 ])
 def test_bracketed_values_in_reprs(text, shown):
     # A repr the recorder cannot look into (an object's own, a namedtuple's
