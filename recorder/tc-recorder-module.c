@@ -819,6 +819,17 @@ rec_library_summary(PyObject *self, PyObject *obj)
     return tc_rec_library_summary(obj);
 }
 
+static PyObject *
+rec_most_common(PyObject *self, PyObject *args)
+{
+    PyObject *counter;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "On", &counter, &n)) {
+        return NULL;
+    }
+    return tc_rec_most_common(counter, n);
+}
+
 /* ---- locals, stacks */
 
 typedef struct {
@@ -1536,6 +1547,9 @@ static PyMethodDef rec_methods[] = {
     {"library_summary", rec_library_summary, METH_O,
      "library_summary(obj) -> the summary of a numpy / pandas / torch / "
      "cupy / jax object from its attributes, or None for any other object."},
+    {"most_common", rec_most_common, METH_VARARGS,
+     "most_common(counter, n) -> Counter.most_common(n) picked in C in one "
+     "pass, or None when a count is not an int, bool or float."},
     {"write_snapshot", (PyCFunction)(void (*)(void))rec_write_snapshot,
      METH_VARARGS | METH_KEYWORDS, NULL},
     {"metric", rec_metric, METH_VARARGS, NULL},

@@ -13,7 +13,7 @@
  */
 #include "tc-recorder-safe-repr.h"
 
-#include <stdlib.h>
+#include <stdlib.h>   /* qsort */
 #include <string.h>
 #if PY_VERSION_HEX < 0x030C0000
 #include <structmember.h>   /* PyMember_GetOne; in Python.h from 3.12 */
@@ -284,7 +284,7 @@ safe_ordered_dict(TcSafeText *t, PyObject *obj, int depth)
 typedef struct {
     long double count;   /* exact for an int64 and for a double */
     Py_ssize_t index;    /* insertion order */
-    PyObject *key, *value;   /* borrowed: nothing here runs code */
+    PyObject *key, *value;   /* borrowed while picking, then owned */
 } CountedItem;
 
 /* 1 when `a` comes before `b` in most_common()'s order. */
@@ -357,8 +357,10 @@ count_of(PyObject *value, long double *count)
     return 0;
 }
 
-/* The first `want` items in most_common()'s order into `heap` (sorted);
- * their number, or -1 when a count cannot be compared in C. */
+/* The first `want` items in most_common()'s order into `heap` (sorted),
+ * holding references to their keys and counts (writing them may allocate,
+ * and a collection run a __del__ that changes the Counter); their number,
+ * or -1 when a count cannot be compared in C. */
 static Py_ssize_t
 most_common(PyObject *obj, CountedItem *heap, size_t want)
 {
@@ -380,7 +382,48 @@ most_common(PyObject *obj, CountedItem *heap, size_t want)
         }
     }
     qsort(heap, n, sizeof(*heap), counted_cmp);
+    for (size_t i = 0; i < n; i++) {
+        Py_INCREF(heap[i].key);
+        Py_INCREF(heap[i].value);
+    }
     return (Py_ssize_t)n;
+}
+
+static void
+counted_items_free(CountedItem *heap, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_DECREF(heap[i].key);
+        Py_DECREF(heap[i].value);
+    }
+    PyMem_Free(heap);
+}
+
+PyObject *
+tc_rec_most_common(PyObject *counter, Py_ssize_t n)
+{
+    if (!PyDict_Check(counter) || n < 0) {
+        PyErr_SetString(PyExc_TypeError, "most_common(counter, n >= 0)");
+        return NULL;
+    }
+    size_t want = (size_t)Py_MIN(n, PyDict_GET_SIZE(counter));
+    CountedItem *heap = PyMem_Malloc((want ? want : 1) * sizeof(*heap));
+    if (heap == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t found = most_common(counter, heap, want);
+    PyObject *items = found >= 0 ? PyList_New(found) : Py_NewRef(Py_None);
+    for (Py_ssize_t i = 0; items != Py_None && items != NULL && i < found;
+         i++) {
+        PyObject *pair = PyTuple_Pack(2, heap[i].key, heap[i].value);
+        if (pair == NULL) {
+            Py_CLEAR(items);
+            break;
+        }
+        PyList_SET_ITEM(items, i, pair);
+    }
+    counted_items_free(heap, Py_MAX(found, 0));
+    return items;
 }
 
 /* Counter({'a': 5, 'b': 2}): 1 when written. */
@@ -395,19 +438,20 @@ safe_counter(TcSafeText *t, PyObject *obj, int depth)
     }
     /* Each item takes at least "k: v, ": this many fill the text. */
     size_t want = (t->limit - t->len) / 6 + 2;
-    CountedItem *heap = malloc(want * sizeof(*heap));
+    CountedItem *heap = PyMem_Malloc(want * sizeof(*heap));
     Py_ssize_t n = heap != NULL ? most_common(obj, heap, want) : -1;
     if (n < 0) {
-        free(heap);
+        PyMem_Free(heap);
         return 0;
     }
     tc_safe_text_cstr(t, name);
     tc_safe_text_cstr(t, "({");
+    Py_ssize_t shown = n;
     if (depth >= TC_REC_SAFE_DEPTH) {
         tc_safe_text_cstr(t, "\xe2\x80\xa6");
-        n = 0;
+        shown = 0;
     }
-    for (Py_ssize_t i = 0; i < n && !t->full; i++) {
+    for (Py_ssize_t i = 0; i < shown && !t->full; i++) {
         if (i > 0) {
             tc_safe_text_cstr(t, ", ");
         }
@@ -415,7 +459,7 @@ safe_counter(TcSafeText *t, PyObject *obj, int depth)
         tc_safe_text_cstr(t, ": ");
         tc_safe_repr(t, heap[i].value, depth + 1);
     }
-    free(heap);
+    counted_items_free(heap, n);
     tc_safe_text_cstr(t, "})");
     return 1;
 }

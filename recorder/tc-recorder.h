@@ -550,6 +550,10 @@ PyObject *tc_rec_library_summary(PyObject *obj);
 /* tc-recorder-safe-collections.c: finds the collections module's classes
  * (when the recorder is imported). */
 void tc_rec_safe_collections_init(void);
+/* A Counter's first `n` items in most_common()'s order, as a list of
+ * (key, count) pairs, picked in one pass in C; None when a count is not an
+ * int, bool or float. */
+PyObject *tc_rec_most_common(PyObject *counter, Py_ssize_t n);
 
 /* tc-recorder-own-call.c: own_call(fn, *args, **kwargs), the API's code
  * run with no hook called on its thread (METH_FASTCALL | METH_KEYWORDS). */
