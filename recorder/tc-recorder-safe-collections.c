@@ -13,6 +13,7 @@
  */
 #include "tc-recorder-safe-repr.h"
 
+#include <stdio.h>
 #include <stdlib.h>   /* qsort */
 #include <string.h>
 #if PY_VERSION_HEX < 0x030C0000
@@ -25,6 +26,12 @@ static PyTypeObject *deque_type;
 static PyTypeObject *defaultdict_type;
 static PyTypeObject *ordered_dict_type;
 static PyTypeObject *counter_type;
+
+/* A Counter's most common items and an OrderedDict's keys are found in a
+ * pass over all of them (~8 ns an item here): inside a call hook, bigger
+ * ones than this are "<Counter of N items>", so that a function returning
+ * a big Counter 100 times does not pay 100 passes. */
+#define TC_REC_SAFE_SCAN_ITEMS 65536
 
 static PyTypeObject *
 collections_type(PyObject *module, const char *name)
@@ -109,6 +116,17 @@ base_c_attribute(PyTypeObject *base, PyObject *obj, const char *name)
         }
     }
     return NULL;
+}
+
+/* "<Counter of 1000000 items>": a container too big to look through. */
+static void
+text_too_big(TcSafeText *t, PyObject *obj)
+{
+    char msg[48];
+    snprintf(msg, sizeof(msg), " of %zd items>", PyDict_GET_SIZE(obj));
+    tc_safe_text_cstr(t, "<");
+    tc_safe_text_cstr(t, tc_safe_type_name(Py_TYPE(obj)));
+    tc_safe_text_cstr(t, msg);
 }
 
 /* Items from a C iterator, comma-separated; "…" for any at the depth
@@ -233,6 +251,10 @@ safe_ordered_dict(TcSafeText *t, PyObject *obj, int depth)
     const char *open = "([", *close = "])", *pair_open = "(";
     const char *pair_close = ")", *between = ", ";
 #endif
+    if (PyDict_GET_SIZE(obj) > TC_REC_SAFE_SCAN_ITEMS) {
+        text_too_big(t, obj);
+        return 1;
+    }
     if (!keys_hash_in_c(obj)) {
         return 0;
     }
@@ -434,6 +456,10 @@ safe_counter(TcSafeText *t, PyObject *obj, int depth)
     if (PyDict_GET_SIZE(obj) == 0) {
         tc_safe_text_cstr(t, name);
         tc_safe_text_cstr(t, "()");
+        return 1;
+    }
+    if (PyDict_GET_SIZE(obj) > TC_REC_SAFE_SCAN_ITEMS) {
+        text_too_big(t, obj);
         return 1;
     }
     /* Each item takes at least "k: v, ": this many fill the text. */
