@@ -224,6 +224,9 @@ VALUES = {
     "empty_counter": collections.Counter(), "counter_subclass": Words("aab"),
     "mixed_counts": collections.Counter({"f": 1.5, "i": 2, "b": True, "n": -1}),
     "ties": collections.Counter({k: 7 for k in "zyxwv"}),
+    # Equal as doubles, not as numbers (2**53 + 1); equal numbers.
+    "exact_counts": collections.Counter({"f": float(2**53), "i": 2**53 + 1,
+                                         "two_f": 2.0, "two": 2}),
     "groups": Groups(list, {1: [2]}),
     "nested": [collections.deque([[[1]]])],
     # Cut: only the head is formatted; the most common found in one pass.
