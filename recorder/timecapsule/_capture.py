@@ -306,7 +306,7 @@ def redact_text(text):
     names are scanned too (a quoted URL may hold ?token=..., a container a
     secret key)."""
     if not _redact_on or ("=" not in text and ":" not in text
-                          and "(" not in text):
+                          and "('" not in text and '("' not in text):
         return text
     out = []
     pos = 0
