@@ -271,18 +271,21 @@ chrome_code_new (TcDocument *doc,
   return cc;
 }
 
+/* Read by every core at once: built before, never changed while read. */
 typedef struct
 {
   TcDocument *doc;
   GPtrArray  *codes;     /* ChromeCode*, by code id (NULL: unknown) */
   ChromeCode *unknown;
+  GHashTable *sparse;    /* id → ChromeCode*, the ids past `codes` */
 } ChromeCodes;
 
 static const ChromeCode *
 chrome_code (const ChromeCodes *codes,
              guint32            code_id)
 {
-  const ChromeCode *cc = code_id < codes->codes->len ? g_ptr_array_index (codes->codes, code_id) : NULL;
+  const ChromeCode *cc = code_id < codes->codes->len ? g_ptr_array_index (codes->codes, code_id)
+                                                      : g_hash_table_lookup (codes->sparse, GUINT_TO_POINTER (code_id));
 
   return cc != NULL ? cc : codes->unknown;
 }
@@ -404,25 +407,30 @@ chrome_calls (TcDocument   *doc,
               GError      **error)
 {
   GPtrArray *doc_codes = tc_document_get_codes (doc);
-  ChromeExport export = { { doc, g_ptr_array_new_with_free_func (chrome_code_free), chrome_code_new (doc, G_MAXUINT32) },
+  ChromeExport export = { { doc, g_ptr_array_new_with_free_func (chrome_code_free), chrome_code_new (doc, G_MAXUINT32),
+                            g_hash_table_new_full (NULL, NULL, NULL, chrome_code_free) },
                           pid, file, json };
   StretchExport stretches = { sizeof (Stretch), chrome_format, chrome_write, &export };
   gboolean ok;
 
-  /* Code ids are dense (the recorder numbers them), but a damaged file's
-   * may not be: those beyond a million get no name of their own. */
+  /* Code ids are dense (the recorder numbers them), but another writer's
+   * or a damaged file's may not be: those beyond a million are looked up. */
   for (guint i = 0; i < doc_codes->len; i++)
     {
       const TcDocCode *code = g_ptr_array_index (doc_codes, i);
 
       if (code->id >= (1u << 20))
-        continue;
+        {
+          g_hash_table_insert (export.codes.sparse, GUINT_TO_POINTER (code->id), chrome_code_new (doc, code->id));
+          continue;
+        }
       if (code->id >= export.codes.codes->len)
         g_ptr_array_set_size (export.codes.codes, code->id + 1);
       g_ptr_array_index (export.codes.codes, code->id) = chrome_code_new (doc, code->id);
     }
   ok = stretches_export (doc, &stretches, error);
   g_ptr_array_unref (export.codes.codes);
+  g_hash_table_unref (export.codes.sparse);
   chrome_code_free (export.codes.unknown);
   return ok;
 }

@@ -442,6 +442,64 @@ speedscope_reference (TcDocument *doc,
 /* Threads of 80 000 events: the calls are formatted in stretches on every
  * core and written in order, each call once, as a walk of the whole thread
  * would give them. */
+/* Code ids another writer (or damage) left sparse, past a million: each
+ * call still carries its function's name in both trace exports. */
+static void
+test_exports_sparse_code_ids (void)
+{
+  g_autofree char *path = g_build_filename (tc_test_dir (), "exports-sparse.tc", NULL);
+  g_autofree char *trace = g_build_filename (tc_test_dir (), "exports-sparse.json", NULL);
+  g_autofree char *speedscope = g_build_filename (tc_test_dir (), "exports-sparse-speedscope.json", NULL);
+  const guint32 ids[] = { 7, (1u << 20) + 5, 3000000 };
+  const char *names[] = { "dense", "sparse", "sparser" };
+  TcWriterOptions opts = { "p", "t", 0, 0 };
+  TcThreadDef main_thread = { 1, 1, 1, TC_THREAD_FLAG_MAIN, TC_STR ("MainThread") };
+  TcError err = { 0 };
+  TcEndFixed end = { 0 };
+  TcEvent events[6];
+  g_autoptr (TcDocument) doc = NULL;
+  g_autoptr (GError) error = NULL;
+  TcWriter *w;
+
+  g_remove (path);
+  w = tc_writer_open (path, &opts, &err);
+  g_assert_nonnull (w);
+  g_assert_cmpint (tc_writer_write_thread (w, 0, &main_thread), ==, TC_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      TcCodeDef def = { ids[i], 0, 10 + i, TC_CODE_FLAG_TRACKED, { names[i], strlen (names[i]) },
+                        { names[i], strlen (names[i]) }, TC_STR ("m") };
+
+      g_assert_cmpint (tc_writer_write_code (w, 0, &def), ==, TC_OK);
+      events[2 * i] = (TcEvent) { 1000 * (2 * i + 1), ids[i], TC_EVENT_CALL };
+      events[2 * i + 1] = (TcEvent) { 1000 * (2 * i + 2), 0, TC_EVENT_RETURN };
+    }
+  g_assert_cmpint (tc_writer_write_events (w, 1, events, G_N_ELEMENTS (events)), ==, TC_OK);
+  g_assert_cmpint (tc_writer_close (w, &end, &err), ==, TC_OK);
+
+  doc = tc_document_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tc_export_chrome_trace (doc, trace, &error));
+  g_assert_true (tc_export_speedscope (doc, speedscope, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *event = g_strdup_printf ("{\"name\":\"%s\",\"cat\":\"function\",\"ph\":\"X\","
+                                                "\"ts\":%u,\"dur\":1,", names[i], 2 * i + 1);
+      g_autofree char *frame = g_strdup_printf ("{\"name\":\"%s\",\"line\":%u}", names[i], 10 + i);
+      g_autofree char *open = g_strdup_printf ("{\"type\":\"O\",\"frame\":%u,\"at\":%u}", i, 2 * i + 1);
+      gsize len;
+
+      g_assert_true (g_file_get_contents (trace, &text, &len, NULL));
+      g_assert_nonnull (g_strstr_len (text, len, event));
+      g_clear_pointer (&text, g_free);
+      g_assert_true (g_file_get_contents (speedscope, &text, &len, NULL));
+      g_assert_nonnull (g_strstr_len (text, len, frame));
+      g_assert_nonnull (g_strstr_len (text, len, open));
+    }
+}
+
 static void
 test_exports_many_stretches (void)
 {
@@ -765,6 +823,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tc/analysis/search-and-heatmap", test_search_and_heatmap);
   g_test_add_func ("/tc/analysis/exports", test_exports);
   g_test_add_func ("/tc/analysis/exports/many-stretches", test_exports_many_stretches);
+  g_test_add_func ("/tc/analysis/exports/sparse-code-ids", test_exports_sparse_code_ids);
   g_test_add_func ("/tc/analysis/redaction", test_redaction);
   g_test_add_func ("/tc/analysis/baselines", test_baselines);
   result = g_test_run ();
