@@ -6,7 +6,8 @@
  * side effects or produce megabytes, and it would run inside a call hook.
  * Builtin scalars and builtin containers of them are written out (their
  * reprs are CPython's own C code; big ones are cut before formatting);
- * the collections module's containers too (tc-recorder-safe-collections.c);
+ * namedtuples and dataclasses (tc-recorder-safe-records.c) and the
+ * collections module's containers (tc-recorder-safe-collections.c) too;
  * numpy arrays, pandas frames and series and torch tensors get the
  * locals' summaries from their attributes (the library's code, never
  * min/max of an object array, which would compare the program's objects);
@@ -325,43 +326,6 @@ tc_safe_class_item(PyTypeObject *tp, const char *name)
     return NULL;
 }
 
-/* A namedtuple: a tuple subclass whose class names its items in _fields
- * (a tuple of strs as long as the value), written Point(x=1, y=2) as
- * namedtuple's repr spells it.  1 when written. */
-static int
-safe_namedtuple(TcSafeText *t, PyObject *obj, int depth)
-{
-    PyObject *fields = tc_safe_class_item(Py_TYPE(obj), "_fields");
-    Py_ssize_t n = PyTuple_GET_SIZE(obj);
-    if (fields == NULL || !PyTuple_CheckExact(fields)
-        || PyTuple_GET_SIZE(fields) != n) {
-        return 0;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(fields, i))) {
-            return 0;
-        }
-    }
-    tc_safe_text_cstr(t, tc_safe_type_name(Py_TYPE(obj)));
-    tc_safe_text_cstr(t, "(");
-    if (depth >= TC_REC_SAFE_DEPTH && n > 0) {
-        tc_safe_text_cstr(t, "\xe2\x80\xa6");
-        n = 0;
-    }
-    for (Py_ssize_t i = 0; i < n && !t->full; i++) {
-        if (i > 0) {
-            tc_safe_text_cstr(t, ", ");
-        }
-        PyObject *field = PyTuple_GET_ITEM(fields, i);
-        Py_INCREF(field);
-        tc_safe_text_str(t, field);
-        tc_safe_text_cstr(t, "=");
-        tc_safe_repr(t, PyTuple_GET_ITEM(obj, i), depth + 1);
-    }
-    tc_safe_text_cstr(t, ")");
-    return 1;
-}
-
 /* The commonest leaves written directly, as their repr() spells them: a
  * temporary repr object and its copy cost ~650 instructions a leaf, and a
  * return value is mostly leaves (docs/PERFORMANCE.md, "Sessions 9-10").
@@ -472,10 +436,7 @@ tc_safe_repr(TcSafeText *t, PyObject *obj, int depth)
                       frozen ? "})" : "}", depth);
         return;
     }
-    if (PyTuple_Check(obj) && safe_namedtuple(t, obj, depth)) {
-        return;
-    }
-    if (tc_safe_collection(t, obj, depth)) {
+    if (tc_safe_record(t, obj, depth) || tc_safe_collection(t, obj, depth)) {
         return;
     }
     if (library_summary(t, obj)) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  *
  * tc-recorder-safe-repr.h — the safe repr's text and writers, shared by
- * tc-recorder-safe-repr.c (scalars, builtin containers, libraries) and
+ * tc-recorder-safe-repr.c (scalars, builtin containers, libraries),
+ * tc-recorder-safe-records.c (namedtuples, dataclasses) and
  * tc-recorder-safe-collections.c (the collections module's containers,
- * subclasses of the builtin ones).  Private to those two files.
+ * subclasses of the builtin ones).  Private to those files.
  */
 #pragma once
 
@@ -38,6 +39,10 @@ void tc_safe_repr(TcSafeText *t, PyObject *obj, int depth);
  * `open` and `close`; a set's through its (C) iterator. */
 void tc_safe_items(TcSafeText *t, PyObject *obj, const char *open,
                    const char *close, int depth);
+
+/* tc-recorder-safe-records.c: a namedtuple or a dataclass whose __repr__
+ * is the generated one, Point(x=1, y=2): 1 when written. */
+int tc_safe_record(TcSafeText *t, PyObject *obj, int depth);
 
 /* tc-recorder-safe-collections.c: deque, defaultdict, OrderedDict,
  * Counter and the subclasses of list, tuple, dict, set and frozenset that

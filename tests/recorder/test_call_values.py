@@ -273,6 +273,90 @@ def test_collections_return_values_are_written_as_repr_spells_them(
     assert len(reprs) == len(expected)
 
 
+DATACLASSES = r"""
+import dataclasses, sys, timecapsule as tc
+from typing import ClassVar
+ARMED = False
+def loud(what):
+    if ARMED:
+        print("LOUD", what)
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: str = "a"
+    secret_note: str = dataclasses.field(default="hidden", repr=False)
+    unit: ClassVar[str] = "m"
+    start: dataclasses.InitVar[int] = 0
+    def __post_init__(self, start):
+        pass
+class Outer:
+    @dataclasses.dataclass(frozen=True)
+    class Inner:
+        items: list
+class Moved(Point):   # not a dataclass: Point's __repr__, its own name
+    pass
+@dataclasses.dataclass
+class Empty:
+    pass
+@dataclasses.dataclass
+class Own:
+    x: int
+    def __repr__(self):
+        loud("repr")
+        return "Own!"
+class Computed(Point):
+    @property
+    def y(self):
+        loud("property")
+        return "computed"
+    @y.setter
+    def y(self, value):
+        pass
+@dataclasses.dataclass
+class Guarded:
+    x: int
+    def __getattribute__(self, name):
+        loud("getattribute")
+        return object.__getattribute__(self, name)
+@dataclasses.dataclass(repr=False)
+class Unwritten:
+    x: int
+VALUES = {
+    "point": Point(1), "inner": Outer.Inner([Point(2, "b"), (3, 4)]),
+    "moved": Moved(5, "c"), "empty": Empty(),
+    "nested": [[Outer.Inner(Outer.Inner([1]))]],
+    "loud_own": Own(1), "loud_computed": Computed(6),
+    "loud_guarded": Guarded(7), "unwritten": Unwritten(8),
+}
+if sys.version_info >= (3, 10):
+    @dataclasses.dataclass(slots=True)
+    class Slotted:
+        a: float
+        b: tuple = ()
+    VALUES["slotted"] = Slotted(0.5, (1,))
+"""
+
+
+def test_dataclass_return_values_are_written_as_their_repr(run, tmp_path):
+    # The __repr__ @dataclass generates is written from the class's fields
+    # (repr=False, ClassVar and InitVar fields left out, the qualified
+    # name, slots read through their descriptors) without running it; a
+    # __repr__, property or __getattribute__ of the program's is never run.
+    proc = run(DATACLASSES + RETURN_EACH)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOUD" not in proc.stdout
+    expected = _printed_reprs(proc)
+    expected["nested"] = "[[Outer.Inner(items=Outer.Inner(\u2026))]]"
+    expected["loud_own"] = "<Own object>"
+    expected["loud_computed"] = "<Computed object>"
+    expected["loud_guarded"] = "<Guarded object>"
+    expected["unwritten"] = "<Unwritten object>"
+    r = load(tmp_path / "out.tc")
+    reprs = [f["repr"] for f in _return_values(r, "returns")]
+    assert dict(zip(expected, reprs)) == expected
+    assert len(reprs) == len(expected)
+
+
 LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
  True, False, None, "", "plain text", "it's", 'say "hi"', "both ' and \"",
  "tab\there", "back\\slash", "del\x7f", "nul\x00", "caf\u00e9", "\U0001f600",
