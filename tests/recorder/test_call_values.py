@@ -130,6 +130,14 @@ def _printed_reprs(proc):
                 if line.startswith("REPR "))
 
 
+def _assert_stored_reprs(tmp_path, expected):
+    """The return values RETURN_EACH stored are `expected`'s, in order."""
+    r = load(tmp_path / "out.tc")
+    reprs = [f["repr"] for f in _return_values(r, "returns")]
+    assert dict(zip(expected, reprs)) == expected
+    assert len(reprs) == len(expected)
+
+
 def test_namedtuple_and_defaultdict_return_values_are_written_out(run, tmp_path):
     # Common return types of a program's own functions: written as repr()
     # spells them, from the objects' storage and their classes' dicts,
@@ -267,10 +275,7 @@ def test_collections_return_values_are_written_as_repr_spells_them(
     expected["text_counts"] = "<Counter object>"
     # Its iterator would run the key's __hash__.
     expected["loud_key"] = "<OrderedDict object>"
-    r = load(tmp_path / "out.tc")
-    reprs = [f["repr"] for f in _return_values(r, "returns")]
-    assert dict(zip(expected, reprs)) == expected
-    assert len(reprs) == len(expected)
+    _assert_stored_reprs(tmp_path, expected)
 
 
 DATACLASSES = r"""
@@ -351,10 +356,7 @@ def test_dataclass_return_values_are_written_as_their_repr(run, tmp_path):
     expected["loud_computed"] = "<Computed object>"
     expected["loud_guarded"] = "<Guarded object>"
     expected["unwritten"] = "<Unwritten object>"
-    r = load(tmp_path / "out.tc")
-    reprs = [f["repr"] for f in _return_values(r, "returns")]
-    assert dict(zip(expected, reprs)) == expected
-    assert len(reprs) == len(expected)
+    _assert_stored_reprs(tmp_path, expected)
 
 
 LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
