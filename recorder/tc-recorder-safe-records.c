@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT
  *
  * tc-recorder-safe-records.c — the safe repr of records: namedtuples and
- * dataclasses, Point(x=1, y=2).
+ * dataclasses, Point(x=1, y=2); and of enum members, <Color.RED: 1>.
  *
- * Both are among the commonest return values of a program's own functions,
- * and both have a __repr__ written in Python (namedtuple's, or the one
- * @dataclass generates), which a call hook must not run.  Their reprs only
- * name the class and write each field's repr: that is done here from the
- * class's own description of its fields, reading each field without
- * running anything of the program (no property, no __getattribute__).
+ * They are among the commonest return values of a program's own
+ * functions, and their __repr__ is written in Python (namedtuple's, the
+ * one @dataclass generates, Enum's), which a call hook must not run.
+ * Those reprs only name the class and write named attributes' reprs: that
+ * is done here from the class's own description of them, reading each
+ * without running anything of the program (no property, no
+ * __getattribute__).
  */
 #include "tc-recorder-safe-repr.h"
 
@@ -72,25 +73,32 @@ safe_namedtuple(TcSafeText *t, PyObject *obj, int depth)
 /* ---- dataclasses */
 
 /* dataclasses.Field, and dataclasses._FIELD: the kind of a field its
- * __repr__ writes (not a ClassVar or an InitVar).  Found in sys.modules
- * the first time a dataclass is met (the recorder does not import
- * dataclasses itself); kept for the interpreter's life.  0 without. */
+ * __repr__ writes (not a ClassVar or an InitVar).  Found the first time a
+ * dataclass is met; kept for the interpreter's life.  0 without. */
 static PyObject *field_class;
 static PyObject *field_kind;
+
+/* `module`.`attr` (a new reference) if the program imported `module`,
+ * else NULL: the recorder imports neither dataclasses nor enum itself. */
+static PyObject *
+imported_attr(const char *module, const char *attr)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    PyObject *mod = name != NULL ? PyImport_GetModule(name) : NULL;
+    PyObject *value = mod != NULL ? PyObject_GetAttrString(mod, attr) : NULL;
+    Py_XDECREF(mod);
+    Py_XDECREF(name);
+    PyErr_Clear();
+    return value;
+}
 
 static int
 dataclasses_found(void)
 {
     if (field_class == NULL) {
-        PyObject *name = PyUnicode_FromString("dataclasses");
-        PyObject *module = name != NULL ? PyImport_GetModule(name) : NULL;
-        if (module != NULL) {
-            field_kind = PyObject_GetAttrString(module, "_FIELD");
-            field_class = PyObject_GetAttrString(module, "Field");
-        }
-        Py_XDECREF(module);
-        Py_XDECREF(name);
-        PyErr_Clear();
+        field_class = imported_attr("dataclasses", "Field");
+        field_kind = field_class != NULL
+                     ? imported_attr("dataclasses", "_FIELD") : NULL;
     }
     return field_class != NULL && field_kind != NULL
            && PyType_Check(field_class);
@@ -224,12 +232,79 @@ safe_dataclass(TcSafeText *t, PyObject *obj, int depth)
     return 1;
 }
 
+/* ---- enum members */
+
+/* enum.Enum.__repr__, the one IntEnum and StrEnum keep too (Flag has its
+ * own): found in sys.modules the first time it is needed. */
+static PyObject *enum_repr;
+
+static int
+enum_found(void)
+{
+    if (enum_repr == NULL) {
+        PyObject *base = imported_attr("enum", "Enum");
+        PyObject *repr = base != NULL && PyType_Check(base)
+                         && ((PyTypeObject *)base)->tp_dict != NULL
+                         ? PyDict_GetItemString(
+                               ((PyTypeObject *)base)->tp_dict, "__repr__")
+                         : NULL;
+        if (repr != NULL) {
+            enum_repr = Py_NewRef(repr);
+        }
+        Py_XDECREF(base);
+    }
+    return enum_repr != NULL;
+}
+
+/* <Color.RED: 1>, as Enum.__repr__ writes a member: the class's name, the
+ * member's _name_ and the repr of its _value_ (by the class's
+ * _value_repr_ from 3.11 on: a builtin type's repr, or repr()).  1 when
+ * written. */
+static int
+safe_enum_member(TcSafeText *t, PyObject *obj, int depth)
+{
+    PyTypeObject *tp = Py_TYPE(obj);
+    PyTypeObject *cls = defining_class(tp, "__repr__");
+    if (cls == NULL || !enum_found()
+        || PyDict_GetItemString(cls->tp_dict, "__repr__") != enum_repr) {
+        return 0;
+    }
+    PyObject *value_repr = tc_safe_class_item(tp, "_value_repr_");
+    if (value_repr != NULL && value_repr != Py_None
+        && Py_TYPE(value_repr) != &PyWrapperDescr_Type) {
+        return 0;   /* a function of the program's */
+    }
+    PyObject *name_attr = PyUnicode_FromString("_name_");
+    PyObject *value_attr = PyUnicode_FromString("_value_");
+    PyObject *name = name_attr != NULL ? field_value(obj, name_attr) : NULL;
+    PyObject *value = value_attr != NULL ? field_value(obj, value_attr)
+                                         : NULL;
+    int written = name != NULL && PyUnicode_Check(name) && value != NULL;
+    if (written) {
+        tc_safe_text_cstr(t, "<");
+        tc_safe_text_cstr(t, tc_safe_type_name(tp));
+        tc_safe_text_cstr(t, ".");
+        tc_safe_text_str(t, Py_NewRef(name));
+        tc_safe_text_cstr(t, ": ");
+        tc_safe_repr(t, value, depth + 1);
+        tc_safe_text_cstr(t, ">");
+    }
+    Py_XDECREF(name);
+    Py_XDECREF(value);
+    Py_XDECREF(name_attr);
+    Py_XDECREF(value_attr);
+    PyErr_Clear();
+    return written;
+}
+
 int
 tc_safe_record(TcSafeText *t, PyObject *obj, int depth)
 {
-    if (PyTuple_Check(obj)) {
-        return safe_namedtuple(t, obj, depth);
+    if (!(Py_TYPE(obj)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        return 0;   /* namedtuples, dataclasses and enums are classes */
     }
-    return (Py_TYPE(obj)->tp_flags & Py_TPFLAGS_HEAPTYPE)
-           && safe_dataclass(t, obj, depth);
+    if (PyTuple_Check(obj) && safe_namedtuple(t, obj, depth)) {
+        return 1;
+    }
+    return safe_dataclass(t, obj, depth) || safe_enum_member(t, obj, depth);
 }

@@ -40,8 +40,9 @@ void tc_safe_repr(TcSafeText *t, PyObject *obj, int depth);
 void tc_safe_items(TcSafeText *t, PyObject *obj, const char *open,
                    const char *close, int depth);
 
-/* tc-recorder-safe-records.c: a namedtuple or a dataclass whose __repr__
- * is the generated one, Point(x=1, y=2): 1 when written. */
+/* tc-recorder-safe-records.c: a namedtuple, a dataclass whose __repr__ is
+ * the generated one (Point(x=1, y=2)), an enum member (<Color.RED: 1>):
+ * 1 when written. */
 int tc_safe_record(TcSafeText *t, PyObject *obj, int depth);
 
 /* tc-recorder-safe-collections.c: deque, defaultdict, OrderedDict,

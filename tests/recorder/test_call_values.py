@@ -138,6 +138,16 @@ def _assert_stored_reprs(tmp_path, expected):
     assert len(reprs) == len(expected)
 
 
+def _assert_written_quietly(proc, tmp_path, unlike_repr):
+    """No loud method ran, and each stored return value is what repr()
+    printed, but for the values named in `unlike_repr` (those present)."""
+    assert proc.returncode == 0, proc.stderr
+    assert "LOUD" not in proc.stdout
+    expected = _printed_reprs(proc)
+    expected.update((k, v) for k, v in unlike_repr.items() if k in expected)
+    _assert_stored_reprs(tmp_path, expected)
+
+
 def test_namedtuple_and_defaultdict_return_values_are_written_out(run, tmp_path):
     # Common return types of a program's own functions: written as repr()
     # spells them, from the objects' storage and their classes' dicts,
@@ -347,16 +357,58 @@ def test_dataclass_return_values_are_written_as_their_repr(run, tmp_path):
     # (repr=False, ClassVar and InitVar fields left out, the qualified
     # name, slots read through their descriptors) without running it; a
     # __repr__, property or __getattribute__ of the program's is never run.
-    proc = run(DATACLASSES + RETURN_EACH)
-    assert proc.returncode == 0, proc.stderr
-    assert "LOUD" not in proc.stdout
-    expected = _printed_reprs(proc)
-    expected["nested"] = "[[Outer.Inner(items=Outer.Inner(\u2026))]]"
-    expected["loud_own"] = "<Own object>"
-    expected["loud_computed"] = "<Computed object>"
-    expected["loud_guarded"] = "<Guarded object>"
-    expected["unwritten"] = "<Unwritten object>"
-    _assert_stored_reprs(tmp_path, expected)
+    _assert_written_quietly(run(DATACLASSES + RETURN_EACH), tmp_path, {
+        "nested": "[[Outer.Inner(items=Outer.Inner(\u2026))]]",
+        "loud_own": "<Own object>", "loud_computed": "<Computed object>",
+        "loud_guarded": "<Guarded object>",
+        "unwritten": "<Unwritten object>"})
+
+
+ENUMS = r"""
+import enum, sys, timecapsule as tc
+ARMED = False
+def loud(what):
+    if ARMED:
+        print("LOUD", what)
+class Color(enum.Enum):
+    RED = 1
+    BLUE = "b"
+    PAIR = (1, [2])
+class Level(enum.IntEnum):
+    HIGH = 3
+class Outer:
+    class Mode(enum.Enum):
+        FAST = 0.5
+class Perm(enum.Flag):   # Flag's repr is its own
+    R = 4
+class Loud(enum.Enum):
+    A = 1
+    def __repr__(self):
+        loud("repr")
+        return "Loud!"
+class LoudValueRepr(enum.Enum):
+    A = 1
+LoudValueRepr._value_repr_ = lambda v: loud("value repr") or "x"
+VALUES = {
+    "red": Color.RED, "blue": Color.BLUE, "pair": Color.PAIR,
+    "high": Level.HIGH, "nested": Outer.Mode.FAST, "in_list": [Color.RED],
+    "flag": Perm.R, "loud_repr": Loud.A,
+}
+if sys.version_info >= (3, 11):
+    class Name(enum.StrEnum):
+        ADA = "ada"
+    VALUES["str_enum"] = Name.ADA
+    VALUES["loud_value_repr"] = LoudValueRepr.A
+"""
+
+
+def test_enum_member_return_values_are_written_as_their_repr(run, tmp_path):
+    # Enum's __repr__ (kept by IntEnum and StrEnum) written from the
+    # member's _name_ and _value_ without running it; a class's own
+    # __repr__ or _value_repr_ is never run.
+    _assert_written_quietly(run(ENUMS + RETURN_EACH), tmp_path, {
+        "flag": "<Perm object>", "loud_repr": "<Loud object>",
+        "loud_value_repr": "<LoudValueRepr object>"})
 
 
 LEAVES = r"""[0, -1, 255, 256, -5, 2**62, -2**63, 2**63 - 1, 2**63, -2**63 - 1,
