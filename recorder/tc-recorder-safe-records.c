@@ -104,21 +104,6 @@ dataclasses_found(void)
            && PyType_Check(field_class);
 }
 
-/* The first class of `tp`'s MRO whose dict defines `name` (borrowed). */
-static PyTypeObject *
-defining_class(PyTypeObject *tp, const char *name)
-{
-    PyObject *mro = tp->tp_mro;
-    for (Py_ssize_t i = 0; mro != NULL && i < PyTuple_GET_SIZE(mro); i++) {
-        PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
-        if (cls->tp_dict != NULL
-            && PyDict_GetItemString(cls->tp_dict, name) != NULL) {
-            return cls;
-        }
-    }
-    return NULL;
-}
-
 /* Whether `repr` is the __repr__ @dataclass generated: a wrapper (its
  * recursion guard) around a function dataclasses made with exec(). */
 static int
@@ -159,22 +144,21 @@ field_value(PyObject *obj, PyObject *name)
     return value;
 }
 
-/* The fields @dataclass's __repr__ writes, in its order: those of the
- * class that defines it, made by @dataclass(repr=True), of the plain kind
- * and repr=True: a list of (name, value) pairs, or NULL when the object
- * is not such a dataclass or a field cannot be read safely. */
+/* The fields @dataclass's __repr__ writes, in its order: those of `cls`,
+ * the class that defines the `repr` the object has, made by
+ * @dataclass(repr=True), of the plain kind and repr=True: a list of (name,
+ * value) pairs, or NULL when the object is not such a dataclass or a field
+ * cannot be read safely. */
 static PyObject *
-dataclass_fields(PyObject *obj)
+dataclass_fields(PyObject *obj, PyTypeObject *cls, PyObject *repr)
 {
-    PyTypeObject *cls = defining_class(Py_TYPE(obj), "__repr__");
-    if (cls == NULL || !(cls->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    if (!(cls->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
         return NULL;
     }
     PyObject *fields = PyDict_GetItemString(cls->tp_dict,
                                             "__dataclass_fields__");
     if (fields == NULL || !PyDict_Check(fields) || !dataclasses_found()
-        || !is_generated_repr(PyDict_GetItemString(cls->tp_dict,
-                                                   "__repr__"))) {
+        || !is_generated_repr(repr)) {
         return NULL;
     }
     PyObject *pairs = PyList_New(0);
@@ -210,9 +194,10 @@ dataclass_fields(PyObject *obj)
 /* Point(x=1, y='a'), with the class's qualified name as the generated
  * __repr__ writes it.  1 when written. */
 static int
-safe_dataclass(TcSafeText *t, PyObject *obj, int depth)
+safe_dataclass(TcSafeText *t, PyObject *obj, PyTypeObject *cls,
+               PyObject *repr, int depth)
 {
-    PyObject *pairs = dataclass_fields(obj);
+    PyObject *pairs = dataclass_fields(obj, cls, repr);
     if (pairs == NULL) {
         return 0;
     }
@@ -235,13 +220,20 @@ safe_dataclass(TcSafeText *t, PyObject *obj, int depth)
 /* ---- enum members */
 
 /* enum.Enum.__repr__, the one IntEnum and StrEnum keep too (Flag has its
- * own): found in sys.modules the first time it is needed. */
+ * own), and the names of the attributes it reads: made the first time
+ * they are needed. */
 static PyObject *enum_repr;
+static PyObject *enum_name_attr, *enum_value_attr;
 
 static int
 enum_found(void)
 {
-    if (enum_repr == NULL) {
+    if (enum_name_attr == NULL) {
+        enum_name_attr = PyUnicode_InternFromString("_name_");
+        enum_value_attr = PyUnicode_InternFromString("_value_");
+    }
+    if (enum_repr == NULL && enum_name_attr != NULL
+        && enum_value_attr != NULL) {
         PyObject *base = imported_attr("enum", "Enum");
         PyObject *repr = base != NULL && PyType_Check(base)
                          && ((PyTypeObject *)base)->tp_dict != NULL
@@ -253,20 +245,19 @@ enum_found(void)
         }
         Py_XDECREF(base);
     }
+    PyErr_Clear();
     return enum_repr != NULL;
 }
 
-/* <Color.RED: 1>, as Enum.__repr__ writes a member: the class's name, the
- * member's _name_ and the repr of its _value_ (by the class's
- * _value_repr_ from 3.11 on: a builtin type's repr, or repr()).  1 when
- * written. */
+/* <Color.RED: 1>, as Enum.__repr__ (`repr`, the object's) writes a
+ * member: the class's name, the member's _name_ and the repr of its
+ * _value_ (by the class's _value_repr_ from 3.11 on: a builtin type's
+ * repr, or repr()).  1 when written. */
 static int
-safe_enum_member(TcSafeText *t, PyObject *obj, int depth)
+safe_enum_member(TcSafeText *t, PyObject *obj, PyObject *repr, int depth)
 {
     PyTypeObject *tp = Py_TYPE(obj);
-    PyTypeObject *cls = defining_class(tp, "__repr__");
-    if (cls == NULL || !enum_found()
-        || PyDict_GetItemString(cls->tp_dict, "__repr__") != enum_repr) {
+    if (!enum_found() || repr != enum_repr) {
         return 0;
     }
     PyObject *value_repr = tc_safe_class_item(tp, "_value_repr_");
@@ -274,11 +265,8 @@ safe_enum_member(TcSafeText *t, PyObject *obj, int depth)
         && Py_TYPE(value_repr) != &PyWrapperDescr_Type) {
         return 0;   /* a function of the program's */
     }
-    PyObject *name_attr = PyUnicode_FromString("_name_");
-    PyObject *value_attr = PyUnicode_FromString("_value_");
-    PyObject *name = name_attr != NULL ? field_value(obj, name_attr) : NULL;
-    PyObject *value = value_attr != NULL ? field_value(obj, value_attr)
-                                         : NULL;
+    PyObject *name = field_value(obj, enum_name_attr);
+    PyObject *value = field_value(obj, enum_value_attr);
     int written = name != NULL && PyUnicode_Check(name) && value != NULL;
     if (written) {
         tc_safe_text_cstr(t, "<");
@@ -291,8 +279,6 @@ safe_enum_member(TcSafeText *t, PyObject *obj, int depth)
     }
     Py_XDECREF(name);
     Py_XDECREF(value);
-    Py_XDECREF(name_attr);
-    Py_XDECREF(value_attr);
     PyErr_Clear();
     return written;
 }
@@ -306,5 +292,12 @@ tc_safe_record(TcSafeText *t, PyObject *obj, int depth)
     if (PyTuple_Check(obj) && safe_namedtuple(t, obj, depth)) {
         return 1;
     }
-    return safe_dataclass(t, obj, depth) || safe_enum_member(t, obj, depth);
+    /* Dataclasses and enums are known by the __repr__ they have. */
+    PyTypeObject *cls = tc_safe_class_defining(Py_TYPE(obj), "__repr__");
+    if (cls == NULL) {
+        return 0;
+    }
+    PyObject *repr = PyDict_GetItemString(cls->tp_dict, "__repr__");
+    return safe_dataclass(t, obj, cls, repr, depth)
+           || safe_enum_member(t, obj, repr, depth);
 }

@@ -306,24 +306,31 @@ tc_safe_items(TcSafeText *t, PyObject *obj, const char *open,
     tc_safe_text_cstr(t, close);
 }
 
-/* A class attribute read from the dicts of the classes of `tp`'s MRO
- * (borrowed, or NULL): no descriptor, metaclass or other program code
- * runs.  The static builtin types of 3.12+ keep no tp_dict: skipped. */
-PyObject *
-tc_safe_class_item(PyTypeObject *tp, const char *name)
+/* Read from the dicts of the classes of `tp`'s MRO: no descriptor,
+ * metaclass or other program code runs.  The static builtin types of
+ * 3.12+ keep no tp_dict: skipped. */
+PyTypeObject *
+tc_safe_class_defining(PyTypeObject *tp, const char *name)
 {
     PyObject *mro = tp->tp_mro;
     if (mro == NULL || !PyTuple_Check(mro)) {
         return NULL;
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro); i++) {
-        PyObject *dict = ((PyTypeObject *)PyTuple_GET_ITEM(mro, i))->tp_dict;
-        PyObject *v = dict != NULL ? PyDict_GetItemString(dict, name) : NULL;
-        if (v != NULL) {
-            return v;
+        PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (cls->tp_dict != NULL
+            && PyDict_GetItemString(cls->tp_dict, name) != NULL) {
+            return cls;
         }
     }
     return NULL;
+}
+
+PyObject *
+tc_safe_class_item(PyTypeObject *tp, const char *name)
+{
+    PyTypeObject *cls = tc_safe_class_defining(tp, name);
+    return cls != NULL ? PyDict_GetItemString(cls->tp_dict, name) : NULL;
 }
 
 /* The commonest leaves written directly, as their repr() spells them: a

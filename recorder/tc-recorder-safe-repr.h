@@ -30,8 +30,9 @@ void tc_safe_text_str(TcSafeText *t, PyObject *str);
 void tc_safe_text_opaque(TcSafeText *t, PyObject *obj);
 /* The class name a user sees: "Foo" for "module.Foo". */
 const char *tc_safe_type_name(PyTypeObject *tp);
-/* A class attribute read from the dicts of `tp`'s MRO (borrowed, or
- * NULL), running no descriptor or metaclass. */
+/* The first class of `tp`'s MRO whose dict defines `name`, and what it
+ * defines it as (borrowed, or NULL), running no descriptor or metaclass. */
+PyTypeObject *tc_safe_class_defining(PyTypeObject *tp, const char *name);
 PyObject *tc_safe_class_item(PyTypeObject *tp, const char *name);
 
 void tc_safe_repr(TcSafeText *t, PyObject *obj, int depth);
