@@ -216,6 +216,51 @@ write_stretch (TcAtomicFile  *file,
          && tc_atomic_file_write (file, text->str + skip, text->len - skip, error);
 }
 
+/* ---- codes by id ---------------------------------------------------------- */
+
+/* Each code id's index in the document's codes, the last if a damaged file
+ * defines an id twice, or G_MAXUINT32.  Ids are dense (the recorder numbers
+ * them) but another writer's need not be; the load fails on an event naming
+ * an id from TC_MAX_CODE_ID up, so a table to the largest id defined below
+ * that (4 bytes an id) answers every event. */
+typedef struct
+{
+  guint32 *index;
+  guint32  n_ids;
+} CodeIndex;
+
+static void
+code_index_init (CodeIndex  *table,
+                 TcDocument *doc)
+{
+  GPtrArray *codes = tc_document_get_codes (doc);
+
+  table->n_ids = 0;
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (code->id < TC_MAX_CODE_ID)
+        table->n_ids = MAX (table->n_ids, code->id + 1);
+    }
+  table->index = g_new (guint32, MAX (table->n_ids, 1));
+  memset (table->index, 0xff, sizeof (guint32) * table->n_ids);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const TcDocCode *code = g_ptr_array_index (codes, i);
+
+      if (code->id < TC_MAX_CODE_ID)
+        table->index[code->id] = i;
+    }
+}
+
+static guint32
+code_index_of (const CodeIndex *table,
+               guint32          code_id)
+{
+  return code_id < table->n_ids ? table->index[code_id] : G_MAXUINT32;
+}
+
 /* ---- Chrome Trace Event --------------------------------------------------- */
 
 /* A function's parts of its events, JSON-escaped once. */
@@ -275,19 +320,18 @@ chrome_code_new (TcDocument *doc,
 typedef struct
 {
   TcDocument *doc;
-  GPtrArray  *codes;     /* ChromeCode*, by code id (NULL: unknown) */
+  CodeIndex   by_id;
+  GPtrArray  *codes;     /* ChromeCode*, in the document's order */
   ChromeCode *unknown;
-  GHashTable *sparse;    /* id → ChromeCode*, the ids past `codes` */
 } ChromeCodes;
 
 static const ChromeCode *
 chrome_code (const ChromeCodes *codes,
              guint32            code_id)
 {
-  const ChromeCode *cc = code_id < codes->codes->len ? g_ptr_array_index (codes->codes, code_id)
-                                                      : g_hash_table_lookup (codes->sparse, GUINT_TO_POINTER (code_id));
+  guint32 i = code_index_of (&codes->by_id, code_id);
 
-  return cc != NULL ? cc : codes->unknown;
+  return i != G_MAXUINT32 ? g_ptr_array_index (codes->codes, i) : codes->unknown;
 }
 
 typedef struct
@@ -407,30 +451,19 @@ chrome_calls (TcDocument   *doc,
               GError      **error)
 {
   GPtrArray *doc_codes = tc_document_get_codes (doc);
-  ChromeExport export = { { doc, g_ptr_array_new_with_free_func (chrome_code_free), chrome_code_new (doc, G_MAXUINT32),
-                            g_hash_table_new_full (NULL, NULL, NULL, chrome_code_free) },
+  ChromeExport export = { { doc, { NULL, 0 }, g_ptr_array_new_with_free_func (chrome_code_free),
+                            chrome_code_new (doc, G_MAXUINT32) },
                           pid, file, json };
   StretchExport stretches = { sizeof (Stretch), chrome_format, chrome_write, &export };
   gboolean ok;
 
-  /* Code ids are dense (the recorder numbers them), but another writer's
-   * or a damaged file's may not be: those beyond a million are looked up. */
+  code_index_init (&export.codes.by_id, doc);
   for (guint i = 0; i < doc_codes->len; i++)
-    {
-      const TcDocCode *code = g_ptr_array_index (doc_codes, i);
-
-      if (code->id >= (1u << 20))
-        {
-          g_hash_table_insert (export.codes.sparse, GUINT_TO_POINTER (code->id), chrome_code_new (doc, code->id));
-          continue;
-        }
-      if (code->id >= export.codes.codes->len)
-        g_ptr_array_set_size (export.codes.codes, code->id + 1);
-      g_ptr_array_index (export.codes.codes, code->id) = chrome_code_new (doc, code->id);
-    }
+    g_ptr_array_add (export.codes.codes,
+                     chrome_code_new (doc, ((const TcDocCode *) g_ptr_array_index (doc_codes, i))->id));
   ok = stretches_export (doc, &stretches, error);
+  g_free (export.codes.by_id.index);
   g_ptr_array_unref (export.codes.codes);
-  g_hash_table_unref (export.codes.sparse);
   chrome_code_free (export.codes.unknown);
   return ok;
 }
@@ -549,8 +582,7 @@ typedef struct
 typedef struct
 {
   TcDocument   *doc;
-  guint32      *frames;    /* frame index by code id */
-  guint32       n_frames;
+  CodeIndex     frames;    /* a code's frame: its index in the document */
   TcAtomicFile *file;
   TcJson       *json;
   gboolean      any;       /* an event of the profile was written */
@@ -571,7 +603,7 @@ static guint32
 speedscope_frame (const SpeedscopeExport *export,
                   guint32                 code_id)
 {
-  return code_id < export->n_frames ? export->frames[code_id] : G_MAXUINT32;
+  return code_index_of (&export->frames, code_id);
 }
 
 /* Every event with a comma before it (the first of a profile is written
@@ -685,28 +717,12 @@ speedscope_write (Stretch   *stretch,
 }
 
 /* The shared frames, the codes in the document's order: an event's frame
- * is its code's index there (the last, if a damaged file defines an id
- * twice).  The load fails on an event naming a code id from
- * TC_MAX_CODE_ID up, so a table by id below that (4 bytes an id, to the
- * largest defined) has every frame an event can name. */
-static guint32 *
+ * is its code's index there. */
+static void
 speedscope_frames (TcDocument *doc,
-                   TcJson     *json,
-                   guint32    *n_frames)
+                   TcJson     *json)
 {
   GPtrArray *codes = tc_document_get_codes (doc);
-  guint32 *frames;
-
-  *n_frames = 0;
-  for (guint i = 0; i < codes->len; i++)
-    {
-      const TcDocCode *code = g_ptr_array_index (codes, i);
-
-      if (code->id < TC_MAX_CODE_ID)
-        *n_frames = MAX (*n_frames, code->id + 1);
-    }
-  frames = g_new (guint32, MAX (*n_frames, 1));
-  memset (frames, 0xff, sizeof (guint32) * *n_frames);
 
   tc_json_key (json, "frames");
   tc_json_begin_array (json);
@@ -715,8 +731,6 @@ speedscope_frames (TcDocument *doc,
       const TcDocCode *code = g_ptr_array_index (codes, i);
       const TcDocFile *f = tc_document_get_file (doc, code->file_id);
 
-      if (code->id < TC_MAX_CODE_ID)
-        frames[code->id] = i;
       tc_json_begin_object (json);
       tc_json_kv_string (json, "name", code->display);
       if (f && *f->path)
@@ -726,7 +740,6 @@ speedscope_frames (TcDocument *doc,
       tc_json_end_object (json);
     }
   tc_json_end_array (json);
-  return frames;
 }
 
 gboolean
@@ -735,9 +748,9 @@ tc_export_speedscope (TcDocument *doc, const char *out_path, GError **error)
   const TcDocSession *s = tc_document_get_session (doc);
   g_autoptr (TcAtomicFile) file = tc_atomic_file_new (out_path, error);
   g_autoptr (GString) out = g_string_new (NULL);
-  g_autofree guint32 *frames = NULL;
   TcJson json;
-  SpeedscopeExport export = { doc, NULL, 0, file, &json, FALSE };
+  SpeedscopeExport export = { doc, { NULL, 0 }, file, &json, FALSE };
+  gboolean ok;
   StretchExport stretches = { sizeof (SpeedscopeStretch), speedscope_format, speedscope_write, &export };
 
   if (file == NULL)
@@ -750,12 +763,15 @@ tc_export_speedscope (TcDocument *doc, const char *out_path, GError **error)
   tc_json_kv_int (&json, "activeProfileIndex", 0);
   tc_json_key (&json, "shared");
   tc_json_begin_object (&json);
-  export.frames = frames = speedscope_frames (doc, &json, &export.n_frames);
+  speedscope_frames (doc, &json);
   tc_json_end_object (&json);
 
   tc_json_key (&json, "profiles");
   tc_json_begin_array (&json);
-  if (!stretches_export (doc, &stretches, error))
+  code_index_init (&export.frames, doc);
+  ok = stretches_export (doc, &stretches, error);
+  g_free (export.frames.index);
+  if (!ok)
     return FALSE;
   tc_json_end_array (&json);
   tc_json_end_object (&json);
